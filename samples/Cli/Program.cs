@@ -1,0 +1,1 @@
+return LlmForge.Cli.CommandLine.Run(args);

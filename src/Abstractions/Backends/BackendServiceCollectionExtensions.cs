@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace LlmForge.Backends;
+
+public static class BackendServiceCollectionExtensions
+{
+    /// <summary>Makes a backend selectable under <paramref name="name"/>.</summary>
+    public static IServiceCollection AddTensorBackend(this IServiceCollection services, string name, Func<ITensorBackend> create)
+    {
+        services.AddSingleton(new TensorBackendRegistration(name, create));
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="ITensorBackend"/> as the backend named by <c>Backend</c> in <paramref name="section"/>
+    /// (default "Managed"), validated at start: an unknown name fails with the key and the valid names.
+    /// </summary>
+    public static IServiceCollection AddTensorBackendSelection(this IServiceCollection services, IConfiguration section)
+    {
+        services.AddOptions<BackendOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackendOptions>, BackendOptionsValidator>());
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BackendOptions>>().Value;
+            var backend = TensorBackends.Create(options.Backend, sp.GetServices<TensorBackendRegistration>());
+            if (options.Threads > 0) backend.Threads = options.Threads;
+            return backend;
+        });
+        return services;
+    }
+}
+
+internal sealed class BackendOptionsValidator(IEnumerable<TensorBackendRegistration> registrations) : IValidateOptions<BackendOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BackendOptions options)
+    {
+        var names = registrations.Select(r => r.Name).ToArray();
+        if (!names.Contains(options.Backend, StringComparer.OrdinalIgnoreCase))
+            return ValidateOptionsResult.Fail(
+                $"Backend: unknown backend '{options.Backend}'; valid values: {string.Join(", ", names)}.");
+        if (options.Threads < 0)
+            return ValidateOptionsResult.Fail($"Backend:Threads must be 0 (every core) or positive, got {options.Threads}.");
+        return ValidateOptionsResult.Success;
+    }
+}
