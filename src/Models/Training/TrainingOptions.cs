@@ -1,0 +1,65 @@
+namespace LlmForge.Training;
+
+/// <summary>
+/// The <c>Training</c> configuration section: the optimizer, schedule, batching, evaluation and
+/// checkpointing of one run. Defaults are nanoGPT's CPU "baby" Shakespeare configuration.
+/// </summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Sequences per optimizer step (before gradient accumulation).</summary>
+    public int BatchSize { get; set; } = 12;
+
+    /// <summary>Micro-batches whose gradients add up before one optimizer step.</summary>
+    public int GradientAccumulationSteps { get; set; } = 1;
+
+    /// <summary>Optimizer steps of the run.</summary>
+    public int MaxSteps { get; set; } = 2000;
+
+    /// <summary>"adamw" or "sgd".</summary>
+    public string Optimizer { get; set; } = "adamw";
+
+    public float LearningRate { get; set; } = 1e-3f;
+
+    /// <summary>Floor of the cosine decay.</summary>
+    public float MinLearningRate { get; set; } = 1e-4f;
+
+    /// <summary>Linear warm-up steps before the cosine decay.</summary>
+    public int WarmupSteps { get; set; } = 100;
+
+    /// <summary>Step at which the cosine decay reaches <see cref="MinLearningRate"/>; 0 means <see cref="MaxSteps"/>.</summary>
+    public int DecaySteps { get; set; }
+
+    public float Beta1 { get; set; } = 0.9f;
+    public float Beta2 { get; set; } = 0.99f;
+    public float Epsilon { get; set; } = 1e-8f;
+
+    /// <summary>Decoupled weight decay, applied to matrices only (not biases, norms or embeddings unless <see cref="DecayEmbeddings"/>).</summary>
+    public float WeightDecay { get; set; } = 0.1f;
+
+    /// <summary>Whether embeddings are decayed too (nanoGPT decays every 2-D tensor, embeddings included).</summary>
+    public bool DecayEmbeddings { get; set; } = true;
+
+    /// <summary>SGD momentum (SGD only).</summary>
+    public float Momentum { get; set; }
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
+    public float GradientClip { get; set; } = 1.0f;
+
+    /// <summary>Fraction of the corpus's tokens kept for validation (the tail, as nanoGPT).</summary>
+    public float ValidationFraction { get; set; } = 0.1f;
+
+    /// <summary>Evaluate train and validation loss every N steps (and at the end).</summary>
+    public int EvalInterval { get; set; } = 250;
+
+    /// <summary>Batches averaged per evaluation.</summary>
+    public int EvalBatches { get; set; } = 20;
+
+    /// <summary>Print a progress line every N steps.</summary>
+    public int LogInterval { get; set; } = 10;
+
+    /// <summary>Save a checkpoint every N steps (and always at the end); 0 saves only at the end.</summary>
+    public int CheckpointInterval { get; set; } = 500;
+
+    /// <summary>Seed of initialization, data order and dropout.</summary>
+    public ulong Seed { get; set; } = 1337;
+}
