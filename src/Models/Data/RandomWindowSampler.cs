@@ -1,0 +1,71 @@
+namespace LlmForge.Data;
+
+/// <summary>Position of a <see cref="RandomWindowSampler"/>: batches drawn so far and the seed.</summary>
+public sealed record RandomWindowSamplerState(long Step, int Seed);
+
+/// <summary>
+/// nanoGPT's <c>get_batch</c>: every batch takes B windows of T tokens at independent random
+/// offsets, <c>ix = torch.randint(len(data) - block_size, (batch_size,))</c>, so offsets lie in
+/// [0, N − T) and each target window ids[i+1 .. i+T+1) stays inside the data. No epochs: the
+/// offsets of batch s depend only on (<see cref="Seed"/>, s), which makes resume exact.
+/// </summary>
+public sealed class RandomWindowSampler : ITokenBatchSource
+{
+    private readonly ReadOnlyMemory<int> _ids;
+    private readonly TokenBatch _batch;
+
+    public RandomWindowSampler(ReadOnlyMemory<int> tokenIds, int batchSize, int sequenceLength, int seed)
+    {
+        if (batchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "BatchSize must be at least 1.");
+        if (sequenceLength < 1)
+            throw new ArgumentOutOfRangeException(nameof(sequenceLength), sequenceLength, "SequenceLength (block_size) must be at least 1.");
+        if (tokenIds.Length < sequenceLength + 1)
+            throw new ArgumentException(
+                $"The corpus has {tokenIds.Length} tokens, needs at least SequenceLength+1 = {sequenceLength + 1}.", nameof(tokenIds));
+        _ids = tokenIds;
+        BatchSize = batchSize;
+        SequenceLength = sequenceLength;
+        Seed = seed;
+        _batch = new TokenBatch(batchSize, sequenceLength);
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>T (nanoGPT's block_size).</summary>
+    public int SequenceLength { get; }
+
+    public int Seed { get; private set; }
+
+    /// <summary>Batches drawn so far; the next batch is drawn from stream (Seed, Step).</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Number of distinct window offsets, N − T.</summary>
+    public int OffsetCount => _ids.Length - SequenceLength;
+
+    public TokenBatch NextBatch()
+    {
+        var rng = SplitMix64.Derive(Seed, Step);
+        var ids = _ids.Span;
+        int t = SequenceLength;
+        for (int b = 0; b < BatchSize; b++)
+        {
+            int i = rng.NextInt(OffsetCount);
+            ids.Slice(i, t).CopyTo(_batch.Inputs.AsSpan(b * t, t));
+            ids.Slice(i + 1, t).CopyTo(_batch.Targets.AsSpan(b * t, t));
+        }
+        Step++;
+        return _batch;
+    }
+
+    public RandomWindowSamplerState GetState() => new(Step, Seed);
+
+    public void Restore(RandomWindowSamplerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Step < 0)
+            throw new ArgumentException($"The saved sampler state has a negative step ({state.Step}).", nameof(state));
+        Step = state.Step;
+        Seed = state.Seed;
+    }
+}
