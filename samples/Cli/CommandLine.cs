@@ -1,16 +1,50 @@
 namespace LlmForge.Cli;
 
-/// <summary>The <c>llmforge</c> command line: dispatches to one command per verb.</summary>
+/// <summary>The <c>llmforge</c> command line: one <see cref="ICommand"/> per verb, listed here.</summary>
 public static class CommandLine
 {
-    public static int Run(string[] args)
+    /// <summary>Every command, in the order <c>llmforge --help</c> lists them.</summary>
+    private static readonly ICommand[] Commands =
+    [
+    ];
+
+    public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
+        stdout ??= Console.Out;
+        stderr ??= Console.Error;
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            Console.WriteLine("usage: llmforge <command> [options]\ncommands: bench");
+            stdout.WriteLine("usage: llmforge <command> [flags]\n\ncommands:");
+            foreach (var c in Commands) stdout.WriteLine($"  {c.Name,-10} {c.Summary}");
             return args.Length == 0 ? 2 : 0;
         }
-        Console.Error.WriteLine($"llmforge: unknown command '{args[0]}'");
-        return 2;
+        var command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            stderr.WriteLine($"llmforge: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.Select(c => c.Name))}");
+            return 2;
+        }
+        try
+        {
+            return command.Run(args[1..], stdout, stderr);
+        }
+        catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException
+                                      or InvalidDataException or ArgumentException or InvalidOperationException
+                                      or Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            // User errors are one clear line; anything else is a bug and keeps its stack trace.
+            stderr.WriteLine($"llmforge {command.Name}: {e.Message}");
+            return e is CliException ? 2 : 1;
+        }
     }
+}
+
+/// <summary>One verb of the command line.</summary>
+public interface ICommand
+{
+    string Name { get; }
+
+    string Summary { get; }
+
+    int Run(string[] args, TextWriter stdout, TextWriter stderr);
 }
