@@ -1,0 +1,70 @@
+namespace LlmForge.Tokenization;
+
+/// <summary>
+/// Learns a byte-level BPE vocabulary from a corpus, GPT-2 style: pre-tokenize with GPT-2's
+/// pattern, start from the 256 byte tokens (ids in GPT-2's order, see
+/// <see cref="ByteLevelAlphabet.BytesInCharOrder"/>), then repeatedly merge the most frequent
+/// adjacent pair into a new token. The result is a <see cref="Gpt2Tokenizer"/> whose merges rank in
+/// learning order, saved as <c>vocab.json</c> + <c>merges.txt</c> like GPT-2's own.
+/// </summary>
+/// <remarks>
+/// Deterministic: among pairs of equal count the one with the smaller (left id, right id) wins.
+/// Pair counts are kept up to date incrementally: a merge only revisits the distinct words that
+/// contain the merged pair (an index pair → words), and a max-heap with lazy deletion finds the next
+/// best pair (an entry whose count is out of date is re-queued with its current count when popped;
+/// counts of old pairs only fall, new pairs are queued when created).
+/// </remarks>
+public static class BpeTrainer
+{
+    public static Gpt2Tokenizer Train(string corpus, BpeTrainerOptions options) => Train([corpus], options);
+
+    public static Gpt2Tokenizer Train(IEnumerable<string> documents, BpeTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        ArgumentNullException.ThrowIfNull(options);
+        var specials = options.SpecialTokens.ToArray();
+        if (specials.Any(string.IsNullOrEmpty) || specials.Distinct().Count() != specials.Length)
+            throw new ArgumentException("BpeTrainerOptions.SpecialTokens must be distinct, non-empty strings.", nameof(options));
+        if (options.VocabSize < 256 + specials.Length)
+            throw new ArgumentOutOfRangeException(nameof(options), options.VocabSize,
+                $"BpeTrainerOptions.VocabSize must be at least 256 byte tokens + {specials.Length} special tokens = {256 + specials.Length}.");
+        if (options.MinPairCount < 1)
+            throw new ArgumentOutOfRangeException(nameof(options), options.MinPairCount, "BpeTrainerOptions.MinPairCount must be at least 1.");
+
+        // Token strings by id: the 256 bytes first, in GPT-2's order.
+        var tokens = new List<string>();
+        var idOfByte = new int[256];
+        foreach (byte b in ByteLevelAlphabet.BytesInCharOrder())
+        {
+            idOfByte[b] = tokens.Count;
+            tokens.Add(ByteLevelAlphabet.ToChar(b).ToString());
+        }
+        var idOfToken = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < tokens.Count; i++) idOfToken[tokens[i]] = i;
+
+        var words = BpeWordCounts.Count(documents, specials, idOfByte);
+        var pairs = new BpePairIndex(words);
+        var merges = new List<(string Left, string Right)>();
+
+        while (tokens.Count + specials.Length < options.VocabSize && pairs.TryTakeBest(options.MinPairCount, out int left, out int right))
+        {
+            string merged = tokens[left] + tokens[right];
+            if (!idOfToken.TryGetValue(merged, out int newId)) // two pairs can spell the same string: reuse its id
+            {
+                newId = tokens.Count;
+                tokens.Add(merged);
+                idOfToken[merged] = newId;
+            }
+            merges.Add((tokens[left], tokens[right]));
+            pairs.Merge(left, right, newId);
+        }
+
+        foreach (string s in specials)
+        {
+            if (idOfToken.ContainsKey(s))
+                throw new ArgumentException($"Special token '{s}' collides with a learned token of the same text.", nameof(options));
+            idOfToken[s] = idOfToken.Count;
+        }
+        return new Gpt2Tokenizer(idOfToken, merges, specials);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace LlmForge.Tokenization;
+
+/// <summary>
+/// GPT-2's byte-level BPE tokenizer, id for id: text → pre-tokens (<see cref="Gpt2PreTokenizer"/>)
+/// → UTF-8 bytes → byte tokens → BPE merges by rank (<see cref="BpeMergeTable"/>). Loads OpenAI's
+/// <c>encoder.json</c> + <c>vocab.bpe</c> or the same content under Hugging Face's names
+/// <c>vocab.json</c> + <c>merges.txt</c>; saves the latter. Also the format <see cref="BpeTrainer"/> produces.
+/// </summary>
+/// <remarks>
+/// Text is encoded as UTF-8 first; a .NET string's unpaired surrogate (not valid Unicode) becomes
+/// U+FFFD, as tiktoken does. Every other string round-trips: <c>Decode(Encode(s)) == s</c>.
+/// Thread-safe: the pre-token cache is concurrent and the merge workspace is per thread.
+/// </remarks>
+public sealed class Gpt2Tokenizer : ITokenizer
+{
+    /// <summary>GPT-2's end-of-text token, also its document separator.</summary>
+    public const string EndOfText = "<|endoftext|>";
+
+    private const int MaxCachedLength = 128; // longer pre-tokens are rare repeats: not cached
+    private const int MaxCacheEntries = 1 << 18;
+
+    private readonly Dictionary<string, int> _vocab;
+    private readonly (string Left, string Right)[] _merges;
+    private readonly Dictionary<string, int> _special;
+    private readonly BpeMergeTable _table;
+    private readonly int[] _idOfByte = new int[256];
+    private readonly byte[]?[] _bytesOfId;
+    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private int _cacheEntries;
+
+    /// <summary>
+    /// Builds the tokenizer from a vocabulary (token string in the byte-level alphabet → id) and
+    /// merges in rank order. <paramref name="specialTokens"/> (default: <c>&lt;|endoftext|&gt;</c> if the
+    /// vocabulary has it) must be vocabulary entries; they are matched as whole strings, never BPE'd.
+    /// </summary>
+    public Gpt2Tokenizer(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges,
+        IEnumerable<string>? specialTokens = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(merges);
+        _vocab = new Dictionary<string, int>(vocabulary, StringComparer.Ordinal);
+        _merges = [.. merges];
+
+        int maxId = -1;
+        var tokenOfId = new Dictionary<int, string>(_vocab.Count);
+        foreach (var (token, id) in _vocab)
+        {
+            if (id < 0) throw new ArgumentException($"Vocabulary token '{token}' has a negative id {id}.", nameof(vocabulary));
+            if (!tokenOfId.TryAdd(id, token))
+                throw new ArgumentException($"Vocabulary tokens '{tokenOfId[id]}' and '{token}' share id {id}.", nameof(vocabulary));
+            maxId = Math.Max(maxId, id);
+        }
+        VocabSize = maxId + 1;
+
+        for (int b = 0; b < 256; b++)
+        {
+            string byteToken = ByteLevelAlphabet.ToChar((byte)b).ToString();
+            if (!_vocab.TryGetValue(byteToken, out _idOfByte[b]))
+                throw new ArgumentException(
+                    $"Vocabulary lacks the byte-level token '{byteToken}' for byte 0x{b:X2}: a byte-level BPE vocabulary holds all 256 bytes.",
+                    nameof(vocabulary));
+        }
+
+        _table = new BpeMergeTable(_merges.Length);
+        for (int rank = 0; rank < _merges.Length; rank++)
+        {
+            var (left, right) = _merges[rank];
+            int leftId = IdOrThrow(left, rank), rightId = IdOrThrow(right, rank), mergedId = IdOrThrow(left + right, rank);
+            _table.TryAdd(leftId, rightId, rank, mergedId); // a repeated merge keeps its first (lowest) rank
+        }
+
+        _special = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string s in specialTokens ?? (_vocab.ContainsKey(EndOfText) ? [EndOfText] : []))
+        {
+            if (string.IsNullOrEmpty(s)) throw new ArgumentException("A special token cannot be empty.", nameof(specialTokens));
+            if (!_vocab.TryGetValue(s, out int id))
+                throw new ArgumentException($"Special token '{s}' is not in the vocabulary.", nameof(specialTokens));
+            _special[s] = id;
+        }
+        EndOfTextId = _special.TryGetValue(EndOfText, out int eot) ? eot : null;
+
+        _bytesOfId = new byte[VocabSize][];
+        foreach (var (token, id) in _vocab)
+            _bytesOfId[id] = _special.ContainsKey(token) ? Encoding.UTF8.GetBytes(token)
+                : ByteLevelAlphabet.ToBytes(token) ?? Encoding.UTF8.GetBytes(token); // an added non-byte-level token: its text
+        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Loads from a directory holding <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c>.</summary>
+    public static Gpt2Tokenizer FromDirectory(string directory) => Gpt2TokenizerFiles.Load(directory);
+
+    /// <summary>Loads from a vocabulary JSON (<c>encoder.json</c> / <c>vocab.json</c>) and a merges file (<c>vocab.bpe</c> / <c>merges.txt</c>).</summary>
+    public static Gpt2Tokenizer FromFiles(string vocabularyPath, string mergesPath) => Gpt2TokenizerFiles.Load(vocabularyPath, mergesPath);
+
+    public int VocabSize { get; }
+    public int? EndOfTextId { get; }
+    public IReadOnlyDictionary<string, int> SpecialTokens => _special;
+
+    /// <summary>Token string (byte-level alphabet: "Ġthe") → id.</summary>
+    public IReadOnlyDictionary<string, int> Vocabulary => _vocab;
+
+    /// <summary>Merge rules in rank order.</summary>
+    public IReadOnlyList<(string Left, string Right)> Merges => _merges;
+
+    public IReadOnlyList<int> Encode(string text) => Encode(text, allowSpecialTokens: true);
+
+    public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ids = new List<int>(text.Length / 3 + 4);
+        ReadOnlySpan<char> rest = text;
+        while (allowSpecialTokens && _special.Count > 0 && FindSpecial(rest, out int at, out string? special))
+        {
+            EncodeOrdinary(rest[..at], ids); // pre-tokens never cross a special token
+            ids.Add(_special[special!]);
+            rest = rest[(at + special!.Length)..];
+        }
+        EncodeOrdinary(rest, ids);
+        return ids;
+    }
+
+    public string Decode(IEnumerable<int> ids) => Encoding.UTF8.GetString(DecodeBytes(ids));
+
+    public byte[] DecodeBytes(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var bytes = new List<byte>();
+        foreach (int id in ids)
+        {
+            byte[]? b = (uint)id < (uint)_bytesOfId.Length ? _bytesOfId[id] : null;
+            if (b is null)
+                throw new ArgumentOutOfRangeException(nameof(ids), id,
+                    $"Token id {id} is not in the vocabulary (ids are in [0, {VocabSize})).");
+            bytes.AddRange(b);
+        }
+        return [.. bytes];
+    }
+
+    /// <summary>Writes Hugging Face's <c>vocab.json</c> + <c>merges.txt</c> into <paramref name="directory"/>.</summary>
+    public void Save(string directory) => Gpt2TokenizerFiles.Save(this, directory);
+
+    private void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
+    {
+        Span<byte> utf8 = stackalloc byte[4 * MaxCachedLength];
+        for (int i = 0; i < text.Length;)
+        {
+            int length = Gpt2PreTokenizer.NextLength(text, i);
+            ReadOnlySpan<char> piece = text.Slice(i, length);
+            i += length;
+            if (_cacheBySpan.TryGetValue(piece, out int[]? cached)) { ids.AddRange(cached); continue; }
+
+            // UTF-8 bytes → byte tokens → merges. Encoding.UTF8 writes U+FFFD for an unpaired surrogate.
+            int byteCount = Encoding.UTF8.GetByteCount(piece);
+            Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
+            Encoding.UTF8.GetBytes(piece, bytes);
+            int[] symbols = new int[byteCount];
+            for (int k = 0; k < byteCount; k++) symbols[k] = _idOfByte[bytes[k]];
+            int n = _table.Apply(symbols);
+            int[] merged = n == symbols.Length ? symbols : symbols[..n];
+            ids.AddRange(merged);
+
+            if (length <= MaxCachedLength)
+            {
+                // Bounded: a long-running server must not grow without limit. (ConcurrentDictionary.Count
+                // takes every lock, hence the separate counter.)
+                if (Interlocked.Increment(ref _cacheEntries) > MaxCacheEntries)
+                {
+                    _cache.Clear();
+                    Interlocked.Exchange(ref _cacheEntries, 0);
+                }
+                _cacheBySpan.TryAdd(piece, merged);
+            }
+        }
+    }
+
+    // Earliest special token in text (the longest one if several start there).
+    private bool FindSpecial(ReadOnlySpan<char> text, out int at, out string? found)
+    {
+        at = -1; found = null;
+        foreach (string s in _special.Keys)
+        {
+            int i = text.IndexOf(s.AsSpan(), StringComparison.Ordinal);
+            if (i >= 0 && (at < 0 || i < at || (i == at && s.Length > found!.Length))) { at = i; found = s; }
+        }
+        return at >= 0;
+    }
+
+    private int IdOrThrow(string token, int rank) =>
+        _vocab.TryGetValue(token, out int id) ? id
+            : throw new ArgumentException($"Merge #{rank} ('{_merges[rank].Left}' '{_merges[rank].Right}') uses token '{token}', which is not in the vocabulary.", "merges");
+}
