@@ -1,0 +1,29 @@
+namespace LlmForge.Autograd;
+
+/// <summary>
+/// Which attention scores <see cref="F.Softmax"/> masks out: a storable description of the backend's
+/// <see cref="Backends.SoftmaxMask"/> (a ref struct, which a backward closure cannot keep). The scores are
+/// read as [.., Tq, Tk]; query row i sits at absolute position QueryOffset + i.
+/// </summary>
+public sealed record AttentionMaskSpec
+{
+    /// <summary>Key j is hidden from query position p when j &gt; p (GPT).</summary>
+    public bool Causal { get; init; }
+
+    /// <summary>Sliding window: key j is hidden when j ≤ p − Window (Mistral); 0 means none.</summary>
+    public int Window { get; init; }
+
+    /// <summary>Absolute position of the first query (keys before it come from a KV cache).</summary>
+    public int QueryOffset { get; init; }
+
+    /// <summary>Padding mask [batch, Tk]: nonzero where the key is a real token (BERT's attention_mask).</summary>
+    public byte[]? KeyValid { get; init; }
+
+    /// <summary>Softmax rows per batch item (heads · Tq); 0 infers it from the scores and KeyValid.</summary>
+    public int RowsPerBatch { get; init; }
+
+    public static AttentionMaskSpec CausalMask(int queryOffset = 0, int window = 0) =>
+        new() { Causal = true, QueryOffset = queryOffset, Window = window };
+
+    public static AttentionMaskSpec Padding(byte[] keyValid) => new() { KeyValid = keyValid };
+}

@@ -1,0 +1,43 @@
+namespace LlmForge.Autograd;
+
+public static partial class F
+{
+    /// <summary>
+    /// Mean cross-entropy of logits [N, V] (or [B, T, V]) against class ids (one per row), as
+    /// <c>torch.nn.functional.cross_entropy</c>: rows whose target is <paramref name="ignoreIndex"/> count for
+    /// nothing, and the mean is over the other rows (NaN when every row is ignored, as in PyTorch). Fused
+    /// log-softmax + NLL; returns a scalar.
+    /// </summary>
+    public static Tensor CrossEntropy(this Tensor logits, int[] targets, int ignoreIndex = -100)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        var (rows, vocab) = Shapes.RowsByLastAxis(logits, "CrossEntropy");
+        if (targets.Length != rows)
+            throw new ArgumentException(
+                $"CrossEntropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but targets has {targets.Length} values.",
+                nameof(targets));
+
+        var backend = logits.Backend;
+        var labels = (int[])targets.Clone(); // the caller may reuse its buffer before Backward()
+        float[] losses = new float[rows], logSumExp = new float[rows];
+        backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
+
+        int counted = 0;
+        double sum = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            if (labels[r] == ignoreIndex) continue;
+            counted++;
+            sum += losses[r];
+        }
+        var loss = Tensor.Scalar(backend, counted == 0 ? float.NaN : (float)(sum / counted));
+        return Graph.Record(loss, "CrossEntropy", [logits], dy =>
+        {
+            if (counted == 0) return;
+            // dlogits += dLoss / N · (softmax(logits) − onehot(target)) on counted rows
+            backend.CrossEntropyBackward(logits.Data, labels, logSumExp, logits.GradBuffer(), dy[0] / counted,
+                rows, vocab, ignoreIndex);
+        });
+    }
+}

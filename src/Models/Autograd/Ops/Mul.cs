@@ -1,0 +1,65 @@
+namespace LlmForge.Autograd;
+
+public static partial class F
+{
+    /// <summary>
+    /// a ⊙ b (element-wise). Broadcasts like <see cref="Add"/>: equal shapes, or one a suffix of the other
+    /// (a per-channel scale [C] over [B, T, C], a dropout-style mask, a scalar).
+    /// </summary>
+    public static Tensor Mul(this Tensor a, Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        Shapes.SameBackend("Mul", a, b);
+        if (Shapes.Equal(a.Shape, b.Shape)) return MulSameShape(a, b);
+        if (Broadcast.IsSuffix(b.Shape, a.Shape)) return MulBroadcast(a, b);
+        if (Broadcast.IsSuffix(a.Shape, b.Shape)) return MulBroadcast(b, a);
+        throw new ArgumentException(
+            $"Mul: a {Shapes.Format(a.Shape)} and b {Shapes.Format(b.Shape)} do not broadcast: " +
+            "the shapes must be equal or one must be a suffix of the other.");
+    }
+
+    private static Tensor MulSameShape(Tensor a, Tensor b)
+    {
+        var backend = a.Backend;
+        var y = NewLike(a, (int[])a.Shape.Clone());
+        backend.Mul(a.Data, b.Data, y.Data);
+        return Graph.Record(y, "Mul", [a, b], dy =>
+        {
+            var term = Scratch(dy.Length);
+            if (a.RequiresGrad)
+            {
+                backend.Mul(dy, b.Data, term); // da += dy ⊙ b
+                backend.Axpy(1f, term, a.GradBuffer());
+            }
+            if (b.RequiresGrad)
+            {
+                backend.Mul(dy, a.Data, term); // db += dy ⊙ a
+                backend.Axpy(1f, term, b.GradBuffer());
+            }
+        });
+    }
+
+    // big [rows, cols] ⊙ small [cols]
+    private static Tensor MulBroadcast(Tensor big, Tensor small)
+    {
+        var backend = big.Backend;
+        int cols = (int)small.Length, rows = cols == 0 ? 0 : (int)(big.Length / cols);
+        var y = NewLike(big, (int[])big.Shape.Clone());
+        backend.MulRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
+        return Graph.Record(y, "Mul", [big, small], dy =>
+        {
+            var term = Scratch(dy.Length);
+            if (big.RequiresGrad)
+            {
+                backend.MulRowBroadcast(dy, small.Data, term, rows, cols); // dbig += dy ⊙ small
+                backend.Axpy(1f, term, big.GradBuffer());
+            }
+            if (small.RequiresGrad)
+            {
+                backend.Mul(dy, big.Data, term); // dsmall += Σ_rows dy ⊙ big
+                backend.AddColumnSums(term, small.GradBuffer(), rows, cols);
+            }
+        });
+    }
+}

@@ -1,0 +1,40 @@
+namespace LlmForge.Autograd;
+
+public static partial class F
+{
+    /// <summary>Σ of every element → scalar.</summary>
+    public static Tensor Sum(this Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var backend = x.Backend;
+        var y = Tensor.Scalar(backend, 0f);
+        int n = (int)x.Length;
+        if (n > 0) backend.SumLastAxis(x.Data, y.Data, 1, n);
+        return Graph.Record(y, "Sum", [x], dy =>
+        {
+            var ones = Scratch(n); // dx += dy · 1
+            Array.Fill(ones, 1f);
+            backend.Axpy(dy[0], ones, x.GradBuffer());
+        });
+    }
+
+    /// <summary>Mean of every element → scalar.</summary>
+    public static Tensor Mean(this Tensor x) => Scale(Sum(x), 1f / x.Length);
+
+    /// <summary>Σ over the last axis: [.., C] → [..].</summary>
+    public static Tensor SumLastAxis(this Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var (rows, cols) = Shapes.RowsByLastAxis(x, "SumLastAxis");
+        var backend = x.Backend;
+        var y = NewLike(x, x.Shape[..^1]);
+        backend.SumLastAxis(x.Data, y.Data, rows, cols);
+        return Graph.Record(y, "SumLastAxis", [x], dy =>
+        {
+            // dx [rows, cols] += dy [rows, 1] · ones [1, cols]: an outer product broadcasts dy along each row
+            var ones = Scratch(cols);
+            Array.Fill(ones, 1f);
+            backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones, cols, 1f, x.GradBuffer(), cols);
+        });
+    }
+}

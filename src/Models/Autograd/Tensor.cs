@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using LlmForge.Backends;
+
+namespace LlmForge.Autograd;
+
+/// <summary>
+/// An n-dimensional float32 array in contiguous row-major order, with an optional gradient and the
+/// graph node (<see cref="GradFn"/>) of the op that produced it, micrograd-style. Ops live in <see cref="F"/>
+/// (also callable as extension methods: <c>x.MatMul(w)</c>); the arithmetic operators forward to them.
+/// </summary>
+public sealed partial class Tensor
+{
+    private bool requiresGrad;
+
+    internal Tensor(ITensorBackend backend, float[] data, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Backend = backend;
+        Data = data;
+        Shape = shape;
+        Length = data.LongLength;
+    }
+
+    /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
+    public int[] Shape { get; }
+
+    public int Rank => Shape.Length;
+
+    /// <summary>Number of elements (the product of <see cref="Shape"/>; 1 for a scalar).</summary>
+    public long Length { get; }
+
+    /// <summary>The values, row-major. Views made by <see cref="F.Reshape"/> and <see cref="Detach"/> share this array.</summary>
+    public float[] Data { get; }
+
+    public Span<float> Span => Data;
+
+    /// <summary>The backend whose kernels every op on this tensor runs.</summary>
+    public ITensorBackend Backend { get; }
+
+    /// <summary>An optional label (parameter name), shown by <see cref="ToString"/>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>
+    /// Whether <see cref="Backward()"/> computes a gradient for this tensor. Set it on leaves (parameters);
+    /// an op's output requires grad when any of its inputs does and recording is on (<see cref="GradMode"/>).
+    /// </summary>
+    public bool RequiresGrad
+    {
+        get => requiresGrad;
+        set
+        {
+            if (GradFn is not null && !value)
+                throw new InvalidOperationException(
+                    $"RequiresGrad: {Describe()} is the output of {GradFn.Op}; use Detach() to cut it from the graph.");
+            requiresGrad = value;
+        }
+    }
+
+    /// <summary>∂loss/∂this, same length as <see cref="Data"/>; allocated (zeroed) the first time a gradient reaches it.</summary>
+    public float[]? Grad { get; internal set; }
+
+    /// <summary>The op that produced this tensor and how to back-propagate through it; null for leaves.</summary>
+    public Node? GradFn { get; internal set; }
+
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>Back-propagates from this scalar (e.g. a loss): seeds ∂this/∂this = 1.</summary>
+    public void Backward()
+    {
+        if (Length != 1)
+            throw new InvalidOperationException(
+                $"Backward(): {Describe()} is not a scalar; pass the gradient of the output: Backward(gradOutput).");
+        Backprop.Run(this, [1f]);
+    }
+
+    /// <summary>Back-propagates <paramref name="gradOutput"/> (∂loss/∂this, same shape as this).</summary>
+    public void Backward(Tensor gradOutput)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        if (!Shapes.Equal(gradOutput.Shape, Shape))
+            throw new ArgumentException(
+                $"Backward: gradOutput {Shapes.Format(gradOutput.Shape)} must have the shape of the output {Shapes.Format(Shape)}.",
+                nameof(gradOutput));
+        Backprop.Run(this, gradOutput.Data);
+    }
+
+    /// <summary>The gradient buffer, allocated zeroed on first use; what op closures accumulate into.</summary>
+    internal float[] GradBuffer() => Grad ??= new float[Length];
+
+    /// <summary>Zeroes the gradient in place (keeps the buffer), as an optimizer does between steps.</summary>
+    public void ZeroGrad()
+    {
+        if (Grad is not null) Array.Clear(Grad);
+    }
+
+    /// <summary>A leaf that shares this tensor's data but has no gradient and no graph.</summary>
+    public Tensor Detach() => new(Backend, Data, (int[])Shape.Clone()) { Name = Name };
+
+    /// <summary>The single value of a one-element tensor (a loss).</summary>
+    public float Item()
+    {
+        if (Length != 1)
+            throw new InvalidOperationException($"Item(): {Describe()} has {Length} elements; Item() needs exactly one.");
+        return Data[0];
+    }
+
+    public float[] ToArray() => (float[])Data.Clone();
+
+    /// <summary>"Tensor [2,3] name=wte requires_grad grad_fn=MatMul [0.1, 0.2, …]".</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(Describe());
+        if (RequiresGrad) text.Append(" requires_grad");
+        if (GradFn is not null) text.Append(" grad_fn=").Append(GradFn.Op);
+        text.Append(" [");
+        int shown = (int)Math.Min(Length, 6);
+        for (int i = 0; i < shown; i++)
+            text.Append(i == 0 ? "" : ", ").Append(Data[i].ToString("G6", CultureInfo.InvariantCulture));
+        if (shown < Length) text.Append(", …");
+        return text.Append(']').ToString();
+    }
+
+    /// <summary>"Tensor [2,3] name=wte": how errors name a tensor.</summary>
+    internal string Describe() => Name is null ? $"Tensor {Shapes.Format(Shape)}" : $"Tensor {Shapes.Format(Shape)} name={Name}";
+
+    public static Tensor operator +(Tensor a, Tensor b) => F.Add(a, b);
+    public static Tensor operator -(Tensor a, Tensor b) => F.Sub(a, b);
+    public static Tensor operator -(Tensor x) => F.Neg(x);
+    public static Tensor operator *(Tensor a, Tensor b) => F.Mul(a, b);
+    public static Tensor operator *(Tensor x, float s) => F.Scale(x, s);
+    public static Tensor operator *(float s, Tensor x) => F.Scale(x, s);
+    public static Tensor operator /(Tensor x, float s) => F.Scale(x, 1f / s);
+}
