@@ -33,9 +33,9 @@ public static partial class F
         backend.Exp(x.Data, y.Data);
         return Graph.Record(y, "Exp", [x], dy =>
         {
-            var term = Scratch(dy.Length); // dx += dy ⊙ eˣ
-            backend.Mul(dy, y.Data, term);
-            backend.Axpy(1f, term, x.GradBuffer());
+            using var term = new Scratch(dy.Length); // dx += dy ⊙ eˣ
+            backend.Mul(dy, y.Data, term.Span);
+            backend.Axpy(1f, term.Span, x.GradBuffer());
         });
     }
 }

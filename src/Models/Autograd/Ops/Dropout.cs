@@ -20,9 +20,9 @@ public static partial class F
         backend.Dropout(x.Data, y.Data, mask, p, seed);
         return Graph.Record(y, "Dropout", [x], dy =>
         {
-            var term = Scratch(dy.Length); // dx += dy ⊙ mask
-            backend.Mul(dy, mask, term);
-            backend.Axpy(1f, term, x.GradBuffer());
+            using var term = new Scratch(dy.Length); // dx += dy ⊙ mask
+            backend.Mul(dy, mask, term.Span);
+            backend.Axpy(1f, term.Span, x.GradBuffer());
         });
     }
 }

@@ -8,9 +8,6 @@ namespace LlmForge.Autograd;
 /// </summary>
 public static partial class F
 {
-    /// <summary>A fresh zeroed buffer for a temporary (a gradient term before it is accumulated).</summary>
-    private static float[] Scratch(long length) => new float[length];
-
     /// <summary>A tensor on <paramref name="like"/>'s backend over a new buffer of <paramref name="shape"/>.</summary>
     private static Tensor NewLike(Tensor like, int[] shape) =>
         new(like.Backend, new float[Shapes.Count(shape, nameof(shape))], shape);

@@ -23,9 +23,9 @@ public static partial class F
         return Graph.Record(y, "LayerNorm", inputs, dy =>
         {
             // The kernel writes all gradients at once; inputs that need none get a throwaway buffer.
-            var dx = x.RequiresGrad ? x.GradBuffer() : Scratch(x.Length);
-            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : Scratch(cols);
-            var dbeta = beta is null ? Span<float>.Empty : beta.RequiresGrad ? beta.GradBuffer() : Scratch(cols);
+            var dx = x.RequiresGrad ? x.GradBuffer() : new float[x.Length];
+            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : new float[cols];
+            var dbeta = beta is null ? Span<float>.Empty : beta.RequiresGrad ? beta.GradBuffer() : new float[cols];
             backend.LayerNormBackward(dy, x.Data, gamma.Data, mean, rstd, dx, dgamma, dbeta, rows, cols);
         });
     }

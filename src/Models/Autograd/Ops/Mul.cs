@@ -26,16 +26,16 @@ public static partial class F
         backend.Mul(a.Data, b.Data, y.Data);
         return Graph.Record(y, "Mul", [a, b], dy =>
         {
-            var term = Scratch(dy.Length);
+            using var term = new Scratch(dy.Length);
             if (a.RequiresGrad)
             {
-                backend.Mul(dy, b.Data, term); // da += dy ⊙ b
-                backend.Axpy(1f, term, a.GradBuffer());
+                backend.Mul(dy, b.Data, term.Span); // da += dy ⊙ b
+                backend.Axpy(1f, term.Span, a.GradBuffer());
             }
             if (b.RequiresGrad)
             {
-                backend.Mul(dy, a.Data, term); // db += dy ⊙ a
-                backend.Axpy(1f, term, b.GradBuffer());
+                backend.Mul(dy, a.Data, term.Span); // db += dy ⊙ a
+                backend.Axpy(1f, term.Span, b.GradBuffer());
             }
         });
     }
@@ -49,16 +49,16 @@ public static partial class F
         backend.MulRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
         return Graph.Record(y, "Mul", [big, small], dy =>
         {
-            var term = Scratch(dy.Length);
+            using var term = new Scratch(dy.Length);
             if (big.RequiresGrad)
             {
-                backend.MulRowBroadcast(dy, small.Data, term, rows, cols); // dbig += dy ⊙ small
-                backend.Axpy(1f, term, big.GradBuffer());
+                backend.MulRowBroadcast(dy, small.Data, term.Span, rows, cols); // dbig += dy ⊙ small
+                backend.Axpy(1f, term.Span, big.GradBuffer());
             }
             if (small.RequiresGrad)
             {
-                backend.Mul(dy, big.Data, term); // dsmall += Σ_rows dy ⊙ big
-                backend.AddColumnSums(term, small.GradBuffer(), rows, cols);
+                backend.Mul(dy, big.Data, term.Span); // dsmall += Σ_rows dy ⊙ big
+                backend.AddColumnSums(term.Span, small.GradBuffer(), rows, cols);
             }
         });
     }

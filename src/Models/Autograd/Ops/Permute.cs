@@ -35,9 +35,9 @@ public static partial class F
         backend.Permute(x.Data, inShape, order, y.Data);
         return Graph.Record(y, "Permute", [x], dy =>
         {
-            var term = Scratch(dy.Length); // dx = dy permuted back
-            backend.Permute(dy, outShape, inverse, term);
-            backend.Axpy(1f, term, x.GradBuffer());
+            using var term = new Scratch(dy.Length); // dx = dy permuted back
+            backend.Permute(dy, outShape, inverse, term.Span);
+            backend.Axpy(1f, term.Span, x.GradBuffer());
         });
     }
 

@@ -19,8 +19,8 @@ public static partial class F
         backend.RmsNorm(x.Data, gamma.Data, y.Data, rstd, rows, cols, eps);
         return Graph.Record(y, "RmsNorm", [x, gamma], dy =>
         {
-            var dx = x.RequiresGrad ? x.GradBuffer() : Scratch(x.Length);
-            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : Scratch(cols);
+            var dx = x.RequiresGrad ? x.GradBuffer() : new float[x.Length];
+            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : new float[cols];
             backend.RmsNormBackward(dy, x.Data, gamma.Data, rstd, dx, dgamma, rows, cols);
         });
     }

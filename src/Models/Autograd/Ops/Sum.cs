@@ -12,9 +12,9 @@ public static partial class F
         if (n > 0) backend.SumLastAxis(x.Data, y.Data, 1, n);
         return Graph.Record(y, "Sum", [x], dy =>
         {
-            var ones = Scratch(n); // dx += dy · 1
-            Array.Fill(ones, 1f);
-            backend.Axpy(dy[0], ones, x.GradBuffer());
+            using var ones = new Scratch(n); // dx += dy · 1
+            ones.Span.Fill(1f);
+            backend.Axpy(dy[0], ones.Span, x.GradBuffer());
         });
     }
 
@@ -32,9 +32,9 @@ public static partial class F
         return Graph.Record(y, "SumLastAxis", [x], dy =>
         {
             // dx [rows, cols] += dy [rows, 1] · ones [1, cols]: an outer product broadcasts dy along each row
-            var ones = Scratch(cols);
-            Array.Fill(ones, 1f);
-            backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones, cols, 1f, x.GradBuffer(), cols);
+            using var ones = new Scratch(cols);
+            ones.Span.Fill(1f);
+            backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones.Span, cols, 1f, x.GradBuffer(), cols);
         });
     }
 }

@@ -1,0 +1,136 @@
+using LlmForge.Backends;
+
+namespace LlmForge.Checkpoints;
+
+/// <summary>
+/// The shape and hyperparameters of a GPT-2-style decoder. Defaults are GPT-2 small (124M) as
+/// Hugging Face's GPT2Config defines it; each property notes its config.json key.
+/// Read and written as config.json by <see cref="GptConfigJson"/>.
+/// </summary>
+public sealed record GptConfig
+{
+    /// <summary>vocab_size: rows of the token embedding wte and of lm_head.</summary>
+    public int VocabSize { get; init; } = 50257;
+
+    /// <summary>n_positions: the longest sequence; rows of the position embedding wpe.</summary>
+    public int ContextLength { get; init; } = 1024;
+
+    /// <summary>n_embd: the model width C (emb_dim).</summary>
+    public int EmbeddingDim { get; init; } = 768;
+
+    /// <summary>n_layer: transformer blocks.</summary>
+    public int Layers { get; init; } = 12;
+
+    /// <summary>n_head: attention heads; must divide <see cref="EmbeddingDim"/>.</summary>
+    public int Heads { get; init; } = 12;
+
+    /// <summary>n_inner: MLP hidden width; null means 4 · <see cref="EmbeddingDim"/>.</summary>
+    public int? InnerDim { get; init; }
+
+    /// <summary>activation_function: "gelu_new" (tanh, GPT-2) or "gelu" (erf).</summary>
+    public GeluApproximation Activation { get; init; } = GeluApproximation.Tanh;
+
+    /// <summary>layer_norm_epsilon.</summary>
+    public float LayerNormEpsilon { get; init; } = 1e-5f;
+
+    /// <summary>embd_pdrop: dropout after token + position embeddings.</summary>
+    public float EmbeddingDropRate { get; init; } = 0.1f;
+
+    /// <summary>attn_pdrop: dropout on the attention probabilities.</summary>
+    public float AttentionDropRate { get; init; } = 0.1f;
+
+    /// <summary>resid_pdrop: dropout on each block's attention and MLP outputs before the residual add.</summary>
+    public float ResidualDropRate { get; init; } = 0.1f;
+
+    /// <summary>initializer_range: standard deviation of the normal weight init.</summary>
+    public float InitializerRange { get; init; } = 0.02f;
+
+    /// <summary>tie_word_embeddings: lm_head shares wte's weight (no separate lm_head.weight).</summary>
+    public bool TieWeights { get; init; } = true;
+
+    /// <summary>qkv_bias (LlmForge): whether attn.c_attn has a bias; HF GPT-2 always has one.</summary>
+    public bool QkvBias { get; init; } = true;
+
+    /// <summary>bos_token_id.</summary>
+    public int BosTokenId { get; init; } = 50256;
+
+    /// <summary>eos_token_id ("&lt;|endoftext|&gt;" in GPT-2's vocabulary).</summary>
+    public int EosTokenId { get; init; } = 50256;
+
+    /// <summary>position_embedding_type (LlmForge): "absolute" (GPT-2) or "rope".</summary>
+    public PositionEmbeddingType PositionEmbedding { get; init; } = PositionEmbeddingType.Absolute;
+
+    /// <summary>rope_theta (LlmForge): base of the rotary frequencies, used when <see cref="PositionEmbedding"/> is Rope.</summary>
+    public double RopeTheta { get; init; } = 10000;
+
+    /// <summary>sliding_window (LlmForge): attend to at most this many previous positions; null = full causal.</summary>
+    public int? SlidingWindow { get; init; }
+
+    /// <summary>normalization (LlmForge): "layernorm" (GPT-2) or "rmsnorm".</summary>
+    public NormalizationType Normalization { get; init; } = NormalizationType.LayerNorm;
+
+    /// <summary>Width of the MLP hidden layer: n_inner, or 4·C when it is null.</summary>
+    public int FeedForwardDim => InnerDim ?? 4 * EmbeddingDim;
+
+    /// <summary>Width of one attention head: C / n_head.</summary>
+    public int HeadDim => EmbeddingDim / Heads;
+
+    /// <summary>GPT-2 small, 124M parameters (the defaults).</summary>
+    public static GptConfig Gpt2Small { get; } = new();
+
+    /// <summary>GPT-2 medium, 355M parameters.</summary>
+    public static GptConfig Gpt2Medium { get; } = new() { EmbeddingDim = 1024, Layers = 24, Heads = 16 };
+
+    /// <summary>GPT-2 large, 774M parameters.</summary>
+    public static GptConfig Gpt2Large { get; } = new() { EmbeddingDim = 1280, Layers = 36, Heads = 20 };
+
+    /// <summary>GPT-2 XL, 1558M parameters.</summary>
+    public static GptConfig Gpt2XL { get; } = new() { EmbeddingDim = 1600, Layers = 48, Heads = 25 };
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid property and its config.json key.</summary>
+    public void Validate()
+    {
+        if (FindError() is { } error)
+        {
+            throw new ArgumentException(error);
+        }
+    }
+
+    /// <summary>The first problem, as "Property (json_key) …", or null when the config is valid.</summary>
+    public string? FindError()
+    {
+        static string? Positive(string name, string key, long value) =>
+            value > 0 ? null : $"{name} ({key}) must be positive, got {value}.";
+        static string? Rate(string name, string key, float value) =>
+            value is >= 0f and < 1f ? null : $"{name} ({key}) must be in [0, 1), got {value}.";
+
+        return Positive(nameof(VocabSize), "vocab_size", VocabSize)
+            ?? Positive(nameof(ContextLength), "n_positions", ContextLength)
+            ?? Positive(nameof(EmbeddingDim), "n_embd", EmbeddingDim)
+            ?? Positive(nameof(Layers), "n_layer", Layers)
+            ?? Positive(nameof(Heads), "n_head", Heads)
+            ?? (EmbeddingDim % Heads != 0
+                ? $"{nameof(EmbeddingDim)} (n_embd) {EmbeddingDim} must be divisible by {nameof(Heads)} (n_head) {Heads}."
+                : null)
+            ?? (InnerDim is int inner ? Positive(nameof(InnerDim), "n_inner", inner) : null)
+            ?? (Enum.IsDefined(Activation) ? null : $"{nameof(Activation)} (activation_function) {Activation} is not a known GELU.")
+            ?? (float.IsFinite(LayerNormEpsilon) && LayerNormEpsilon > 0
+                ? null
+                : $"{nameof(LayerNormEpsilon)} (layer_norm_epsilon) must be positive, got {LayerNormEpsilon}.")
+            ?? Rate(nameof(EmbeddingDropRate), "embd_pdrop", EmbeddingDropRate)
+            ?? Rate(nameof(AttentionDropRate), "attn_pdrop", AttentionDropRate)
+            ?? Rate(nameof(ResidualDropRate), "resid_pdrop", ResidualDropRate)
+            ?? (float.IsFinite(InitializerRange) && InitializerRange >= 0
+                ? null
+                : $"{nameof(InitializerRange)} (initializer_range) must be ≥ 0, got {InitializerRange}.")
+            ?? (BosTokenId >= 0 ? null : $"{nameof(BosTokenId)} (bos_token_id) must be ≥ 0, got {BosTokenId}.")
+            ?? (EosTokenId >= 0 ? null : $"{nameof(EosTokenId)} (eos_token_id) must be ≥ 0, got {EosTokenId}.")
+            ?? (Enum.IsDefined(PositionEmbedding) ? null : $"{nameof(PositionEmbedding)} (position_embedding_type) {PositionEmbedding} is unknown.")
+            ?? (double.IsFinite(RopeTheta) && RopeTheta > 0 ? null : $"{nameof(RopeTheta)} (rope_theta) must be positive, got {RopeTheta}.")
+            ?? (PositionEmbedding == PositionEmbeddingType.Rope && HeadDim % 2 != 0
+                ? $"rotary position embeddings need an even head dim; n_embd / n_head = {HeadDim}."
+                : null)
+            ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
+            ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.");
+    }
+}
