@@ -157,8 +157,11 @@ public interface ITensorBackend
     // ---------------------------------------------------------------- optimizer and regularization
 
     /// <summary>
-    /// One AdamW step in place (decoupled weight decay, bias-corrected moments, <paramref name="step"/> counts from 1):
-    /// p −= lr · (m̂ / (√v̂ + eps) + weightDecay · p).
+    /// One AdamW step in place (decoupled weight decay, bias-corrected moments, <paramref name="step"/> = t counts
+    /// from 1), in torch.optim.AdamW's exact order — the decay first, on the old p:
+    /// p ← p·(1 − lr·weightDecay); m ← β1·m + (1 − β1)·g; v ← β2·v + (1 − β2)·g²;
+    /// p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps).
+    /// Mathematically p −= lr · (m̂ / (√v̂ + eps) + weightDecay · p); the order above fixes the rounding.
     /// </summary>
     void AdamW(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v,
         float lr, float beta1, float beta2, float eps, float weightDecay, int step);

@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace LlmForge.Backends.Managed;
+
+/// <summary>LayerNorm over the last axis (biased variance, as torch.nn.LayerNorm), forward and backward, parallel over rows.</summary>
+public static unsafe class LayerNormKernels
+{
+    /// <summary>
+    /// y = (x − mean) · rstd · gamma + beta per row of x [rows, cols], rstd = 1/√(var + eps); saves mean [rows]
+    /// and rstd [rows]. The variance is two-pass, Σ(x − mean)²/cols, exact for rows far from zero mean. beta may be empty.
+    /// </summary>
+    public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> y, Span<float> mean, Span<float> rstd, int rows, int cols, float eps, int threads)
+    {
+        KernelChecks.LayerNorm(x, gamma, beta, y, mean, rstd, rows, cols);
+        bool hasBeta = !beta.IsEmpty;
+        fixed (float* px = x, pg = gamma, pb = beta, py = y, pm = mean, pr = rstd)
+        {
+            float* xp = px, gp = pg, bp = pb, yp = py, mp = pm, rp = pr;
+            KernelParallel.For(rows, 4L * rows * cols, threads, (r0, r1) =>
+            {
+                var g = new ReadOnlySpan<float>(gp, cols);
+                var b = hasBeta ? new ReadOnlySpan<float>(bp, cols) : default;
+                for (int r = r0; r < r1; r++)
+                {
+                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
+                    var yr = new Span<float>(yp + (long)r * cols, cols);
+                    float mu = TensorPrimitives.Sum(xr) / cols;
+                    TensorPrimitives.Subtract(xr, mu, yr);                      // y = x − mean (y may be x)
+                    float variance = TensorPrimitives.SumOfSquares(yr) / cols;
+                    float s = 1f / MathF.Sqrt(variance + eps);
+                    TensorPrimitives.Multiply(yr, s, yr);
+                    if (hasBeta) TensorPrimitives.FusedMultiplyAdd(yr, g, b, yr);
+                    else TensorPrimitives.Multiply(yr, g, yr);
+                    mp[r] = mu;
+                    rp[r] = s;
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// With n = (x − mean)·rstd and dn = dy ⊙ gamma (llm.c's layernorm_backward):
+    /// dx += rstd · (dn − mean(dn) − n · mean(dn ⊙ n)), dgamma += Σ_rows dy ⊙ n, dbeta += Σ_rows dy (dbeta may be empty).
+    /// Row chunks accumulate dgamma/dbeta into their own partial buffers, added in chunk order at the end.
+    /// </summary>
+    public static void LayerNormBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta,
+        int rows, int cols, int threads)
+    {
+        KernelChecks.LayerNormBackward(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols);
+        bool hasBeta = !dbeta.IsEmpty;
+        int chunks = KernelParallel.ChunkCount(rows, 8L * rows * cols, threads);
+        fixed (float* pdy = dy, px = x, pg = gamma, pm = mean, pr = rstd, pdx = dx, pdg = dgamma, pdb = dbeta)
+        {
+            float* dyp = pdy, xp = px, gp = pg, mp = pm, rp = pr, dxp = pdx, dgp = pdg, dbp = pdb;
+            var partials = new PartialSums(chunks, hasBeta ? 2 : 1, cols);
+            KernelParallel.ForChunks(rows, chunks, threads, (chunk, r0, r1) =>
+            {
+                var dgammaAcc = partials.Target(chunk, 0, dgp);
+                var dbetaAcc = hasBeta ? partials.Target(chunk, 1, dbp) : default;
+                var scratch = ArrayPool<float>.Shared.Rent(2 * cols);
+                var norm = scratch.AsSpan(0, cols);
+                var dnorm = scratch.AsSpan(cols, cols);
+                var g = new ReadOnlySpan<float>(gp, cols);
+                for (int r = r0; r < r1; r++)
+                {
+                    var dyr = new ReadOnlySpan<float>(dyp + (long)r * cols, cols);
+                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
+                    var dxr = new Span<float>(dxp + (long)r * cols, cols);
+                    float s = rp[r];
+                    TensorPrimitives.Subtract(xr, mp[r], norm);
+                    TensorPrimitives.Multiply(norm, s, norm);                      // n
+                    TensorPrimitives.Multiply(dyr, g, dnorm);                      // dn
+                    float dnormMean = TensorPrimitives.Sum(dnorm) / cols;
+                    float dnormNormMean = TensorPrimitives.Dot(dnorm, norm) / cols;
+                    TensorPrimitives.FusedMultiplyAdd(dyr, norm, dgammaAcc, dgammaAcc);
+                    if (hasBeta) TensorPrimitives.Add(dbetaAcc, dyr, dbetaAcc);
+                    TensorPrimitives.Subtract(dnorm, dnormMean, dnorm);
+                    TensorPrimitives.FusedMultiplyAdd(norm, -dnormNormMean, dnorm, dnorm);
+                    TensorPrimitives.MultiplyAdd(dnorm, s, dxr, dxr);
+                }
+                ArrayPool<float>.Shared.Return(scratch);
+            });
+            partials.AddInto(0, new Span<float>(dgp, cols));
+            if (hasBeta) partials.AddInto(1, new Span<float>(dbp, cols));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+namespace LlmForge.Backends.Managed;
+
+/// <summary>
+/// The pure C# backend: SIMD kernels (<see cref="System.Numerics.Tensors.TensorPrimitives"/>, Vector512),
+/// multi-threaded over rows on large inputs. Each kernel lives in a public static class by family
+/// (<see cref="ElementwiseKernels"/>, <see cref="SoftmaxKernels"/>, …), which checks its arguments
+/// (<see cref="KernelChecks"/>) and which the MKL backend reuses for what MKL lacks; this class only dispatches.
+/// </summary>
+public sealed class ManagedBackend : ITensorBackend
+{
+    private int _threads = Environment.ProcessorCount;
+
+    public string Name => "Managed";
+
+    /// <summary>Most threads a kernel uses (default: every core); small kernels use one.</summary>
+    public int Threads
+    {
+        get => _threads;
+        set => _threads = value >= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, $"Threads must be at least 1, got {value}.");
+    }
+
+    public void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc) =>
+        NaiveGemm.Gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    public void GemmStridedBatched(bool transA, bool transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+        float beta, Span<float> c, int ldc, long strideC, int batch) =>
+        NaiveGemm.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch);
+
+    public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => ElementwiseKernels.Add(a, b, y, _threads);
+
+    public void Mul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => ElementwiseKernels.Mul(a, b, y, _threads);
+
+    public void Scale(ReadOnlySpan<float> x, float alpha, Span<float> y) => ElementwiseKernels.Scale(x, alpha, y, _threads);
+
+    public void Axpy(float alpha, ReadOnlySpan<float> x, Span<float> y) => ElementwiseKernels.Axpy(alpha, x, y, _threads);
+
+    public void AddRowBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols) =>
+        ElementwiseKernels.AddRowBroadcast(x, bias, y, rows, cols, _threads);
+
+    public void MulRowBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> scale, Span<float> y, int rows, int cols) =>
+        ElementwiseKernels.MulRowBroadcast(x, scale, y, rows, cols, _threads);
+
+    public void AddColumnSums(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>
+        ReductionKernels.AddColumnSums(x, y, rows, cols, _threads);
+
+    public void Exp(ReadOnlySpan<float> x, Span<float> y) => ElementwiseKernels.Exp(x, y, _threads);
+
+    public void Tanh(ReadOnlySpan<float> x, Span<float> y) => ActivationKernels.Tanh(x, y, _threads);
+
+    public void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
+        ActivationKernels.TanhBackward(y, dy, dx, _threads);
+
+    public void Gelu(ReadOnlySpan<float> x, Span<float> y, GeluApproximation approximation) =>
+        ActivationKernels.Gelu(x, y, approximation, _threads);
+
+    public void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation) =>
+        ActivationKernels.GeluBackward(x, dy, dx, approximation, _threads);
+
+    public double SumOfSquares(ReadOnlySpan<float> x) => ReductionKernels.SumOfSquares(x, _threads);
+
+    public void SumLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>
+        ReductionKernels.SumLastAxis(x, y, rows, cols, _threads);
+
+    public void MaxLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>
+        ReductionKernels.MaxLastAxis(x, y, rows, cols, _threads);
+
+    public void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, in SoftmaxMask mask) =>
+        SoftmaxKernels.Softmax(x, y, rows, cols, mask, _threads);
+
+    public void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols) =>
+        SoftmaxKernels.SoftmaxBackward(y, dy, dx, rows, cols, _threads);
+
+    public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> y, Span<float> mean, Span<float> rstd, int rows, int cols, float eps) =>
+        LayerNormKernels.LayerNorm(x, gamma, beta, y, mean, rstd, rows, cols, eps, _threads);
+
+    public void LayerNormBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int cols) =>
+        LayerNormKernels.LayerNormBackward(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols, _threads);
+
+    public void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, Span<float> rstd, int rows, int cols, float eps) =>
+        RmsNormKernels.RmsNorm(x, gamma, y, rstd, rows, cols, eps, _threads);
+
+    public void RmsNormBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
+        ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, int rows, int cols) =>
+        RmsNormKernels.RmsNormBackward(dy, x, gamma, rstd, dx, dgamma, rows, cols, _threads);
+
+    public void EmbeddingGather(ReadOnlySpan<int> ids, ReadOnlySpan<float> table, Span<float> y, int vocab, int dim) =>
+        EmbeddingKernels.EmbeddingGather(ids, table, y, vocab, dim, _threads);
+
+    public void EmbeddingScatterAdd(ReadOnlySpan<int> ids, ReadOnlySpan<float> dy, Span<float> dtable, int vocab, int dim) =>
+        EmbeddingKernels.EmbeddingScatterAdd(ids, dy, dtable, vocab, dim, _threads);
+
+    public void CrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> losses,
+        Span<float> logSumExp, int rows, int vocab, int ignoreIndex) =>
+        CrossEntropyKernels.CrossEntropy(logits, targets, losses, logSumExp, rows, vocab, ignoreIndex, _threads);
+
+    public void CrossEntropyBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> logSumExp,
+        Span<float> dlogits, float gradScale, int rows, int vocab, int ignoreIndex) =>
+        CrossEntropyKernels.CrossEntropyBackward(logits, targets, logSumExp, dlogits, gradScale, rows, vocab, ignoreIndex, _threads);
+
+    public void AdamW(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v,
+        float lr, float beta1, float beta2, float eps, float weightDecay, int step) =>
+        AdamWKernel.AdamW(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step, _threads);
+
+    public void Dropout(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float p, ulong seed) =>
+        DropoutKernel.Dropout(x, y, mask, p, seed, _threads);
+
+    public void Permute(ReadOnlySpan<float> x, ReadOnlySpan<int> shape, ReadOnlySpan<int> perm, Span<float> y) =>
+        PermuteKernel.Permute(x, shape, perm, y, _threads);
+}

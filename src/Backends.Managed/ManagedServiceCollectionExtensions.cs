@@ -1,0 +1,12 @@
+using LlmForge.Backends.Managed;
+using Microsoft.Extensions.DependencyInjection;
+
+// In LlmForge.Backends, next to AddTensorBackendSelection: one using brings both.
+namespace LlmForge.Backends;
+
+public static class ManagedServiceCollectionExtensions
+{
+    /// <summary>Makes the managed backend selectable as <c>"Backend": "Managed"</c>.</summary>
+    public static IServiceCollection AddManagedBackend(this IServiceCollection services) =>
+        services.AddTensorBackend("Managed", () => new ManagedBackend());
+}
