@@ -34,9 +34,10 @@ public static partial class F
         var loss = Tensor.Scalar(backend, counted == 0 ? float.NaN : (float)(sum / counted));
         return Graph.Record(loss, "CrossEntropy", [logits], dy =>
         {
-            if (counted == 0) return;
+            var dlogits = logits.GradBuffer();
+            if (counted == 0) return; // nothing counted: a zero gradient, not NaN
             // dlogits += dLoss / N · (softmax(logits) − onehot(target)) on counted rows
-            backend.CrossEntropyBackward(logits.Data, labels, logSumExp, logits.GradBuffer(), dy[0] / counted,
+            backend.CrossEntropyBackward(logits.Data, labels, logSumExp, dlogits, dy[0] / counted,
                 rows, vocab, ignoreIndex);
         });
     }

@@ -1,0 +1,56 @@
+using LlmForge.Checkpoints;
+
+namespace LlmForge.Gpt;
+
+/// <summary>
+/// The name and shape of every parameter a <see cref="GptModel"/> of a config has, in its
+/// NamedParameters() order, computed from the config alone (no weights allocated): what
+/// <c>llmforge info</c> prints and how GPT-2 XL's size is known before building it. A test checks it
+/// against the built model's parameters for several configs, so the two cannot drift apart.
+/// </summary>
+public static class GptParameterShapes
+{
+    /// <summary>(name, shape) of every distinct parameter; a tied out_head.weight is not listed (it is tok_emb.weight).</summary>
+    public static IEnumerable<(string Name, int[] Shape)> Of(GptConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        return Enumerate(config);
+    }
+
+    /// <summary>Total parameters (tied weights counted once).</summary>
+    public static long Count(GptConfig config) => Of(config).Sum(p => p.Shape.Aggregate(1L, (n, d) => n * d));
+
+    private static IEnumerable<(string Name, int[] Shape)> Enumerate(GptConfig config)
+    {
+        int c = config.EmbeddingDim, f = config.FeedForwardDim, v = config.VocabSize;
+        bool layerNorm = config.Normalization == NormalizationType.LayerNorm;
+        yield return ("tok_emb.weight", [v, c]);
+        yield return ("pos_emb.weight", [config.ContextLength, c]);
+        for (int i = 0; i < config.Layers; i++)
+        {
+            string b = $"trf_blocks.{i}.";
+            foreach (var p in Norm(b + "norm1", c, layerNorm)) yield return p;
+            foreach (var name in (string[])["W_query", "W_key", "W_value"])
+            {
+                yield return ($"{b}att.{name}.weight", [c, c]);
+                if (config.QkvBias) yield return ($"{b}att.{name}.bias", [c]);
+            }
+            yield return ($"{b}att.out_proj.weight", [c, c]);
+            yield return ($"{b}att.out_proj.bias", [c]);
+            foreach (var p in Norm(b + "norm2", c, layerNorm)) yield return p;
+            yield return ($"{b}ff.layers.0.weight", [f, c]);
+            yield return ($"{b}ff.layers.0.bias", [f]);
+            yield return ($"{b}ff.layers.2.weight", [c, f]);
+            yield return ($"{b}ff.layers.2.bias", [c]);
+        }
+        foreach (var p in Norm("final_norm", c, layerNorm)) yield return p;
+        if (!config.TieWeights) yield return ("out_head.weight", [v, c]);
+    }
+
+    private static IEnumerable<(string Name, int[] Shape)> Norm(string prefix, int c, bool layerNorm)
+    {
+        yield return (prefix + ".scale", [c]);
+        if (layerNorm) yield return (prefix + ".shift", [c]);
+    }
+}

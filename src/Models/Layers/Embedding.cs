@@ -1,0 +1,42 @@
+using LlmForge.Autograd;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// A lookup table, as <c>torch.nn.Embedding</c>: weight [count, dim], init N(0, std²).
+/// Parameter: "weight". Used for token embeddings (wte) and learned positions (wpe).
+/// </summary>
+public sealed class Embedding : Module
+{
+    public Embedding(ModuleInit init, int count, int dim, float? std = null)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
+        Weight = RegisterParameter("weight", init.Normal(std, count, dim));
+    }
+
+    /// <summary>[count, dim].</summary>
+    public Tensor Weight { get; }
+
+    public int Count => Weight.Shape[0];
+
+    public int Dim => Weight.Shape[1];
+
+    /// <summary>
+    /// ids [..idsShape] → [..idsShape, dim] (idsShape defaults to [ids.Length]). An id outside [0, count) throws,
+    /// naming its index and value.
+    /// </summary>
+    public Tensor Forward(int[] ids, params int[] idsShape)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        int count = Count;
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if ((uint)ids[i] >= (uint)count)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i],
+                    $"Embedding {Weight.Name ?? ""}: id {ids[i]} at index {i} is outside [0, {count}).");
+        }
+        return Weight.Embedding(ids, idsShape);
+    }
+}

@@ -1,0 +1,34 @@
+using LlmForge.Autograd;
+using LlmForge.Backends;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// The position-wise MLP of a transformer block: emb_dim → hidden (4·emb_dim in GPT-2) → GELU → emb_dim.
+/// Parameters "layers.0.weight/bias" (GPT-2's mlp.c_fc) and "layers.2.weight/bias" (mlp.c_proj).
+/// </summary>
+public sealed class FeedForward : Module, ITensorModule
+{
+    /// <param name="projectionStd">
+    /// Init std of the output projection; GPT-2 scales it by 1/√(2·n_layer) because it feeds the residual stream.
+    /// </param>
+    public FeedForward(ModuleInit init, int embeddingDim, int hiddenDim,
+        GeluApproximation activation = GeluApproximation.Tanh, float? projectionStd = null)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        Fc = new Linear(init, embeddingDim, hiddenDim);
+        Projection = new Linear(init, hiddenDim, embeddingDim, std: projectionStd);
+        Layers = RegisterModule("layers", new Sequential(Fc, new Gelu(activation), Projection));
+    }
+
+    /// <summary>layers.0: emb_dim → hidden.</summary>
+    public Linear Fc { get; }
+
+    /// <summary>layers.2: hidden → emb_dim.</summary>
+    public Linear Projection { get; }
+
+    public Sequential Layers { get; }
+
+    /// <summary>(B, T, C) → (B, T, C).</summary>
+    public Tensor Forward(Tensor x) => Layers.Forward(x);
+}

@@ -1,0 +1,27 @@
+using LlmForge.Autograd;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// RMSNorm over the last axis: x / √(mean(x²) + eps) · scale (Llama, Mistral). Parameter: "scale" [C] (ones).
+/// </summary>
+public sealed class RmsNorm : Module, ITensorModule
+{
+    public RmsNorm(ModuleInit init, int dim, float eps = 1e-5f)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
+        if (!(float.IsFinite(eps) && eps > 0f))
+            throw new ArgumentOutOfRangeException(nameof(eps), eps, "RmsNorm: eps must be positive.");
+        Eps = eps;
+        Scale = RegisterParameter("scale", init.Ones(dim));
+    }
+
+    /// <summary>γ [C].</summary>
+    public Tensor Scale { get; }
+
+    public float Eps { get; }
+
+    /// <summary>(.., C) → (.., C).</summary>
+    public Tensor Forward(Tensor x) => x.RmsNorm(Scale, Eps);
+}

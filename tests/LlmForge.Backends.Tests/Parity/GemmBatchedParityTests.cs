@@ -1,0 +1,69 @@
+using LlmForge.Tests.Backends.Reference;
+using Xunit;
+
+namespace LlmForge.Tests.Backends.Parity;
+
+public class GemmBatchedParityTests
+{
+    public sealed record Case(string Name, int M, int N, int K, int Batch, bool BroadcastA, bool BroadcastB, bool InterleavedC)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static TheoryData<string, Case> Layouts => TestBackends.Cross(
+        new Case("gapped strides", 7, 13, 29, 5, false, false, false),
+        new Case("broadcast A (stride 0)", 11, 5, 17, 4, true, false, false),
+        new Case("broadcast B (stride 0)", 9, 23, 8, 3, false, true, false),
+        new Case("heads interleaved in C", 16, 8, 16, 6, false, false, true),
+        new Case("single", 3, 4, 5, 1, false, false, false),
+        new Case("empty batch", 3, 4, 5, 0, false, false, false));
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void GemmStridedBatched_matches_per_matrix_reference(string backend, Case c)
+    {
+        var be = TestBackends.Create(backend);
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+                Check(be, c, transA, transB, 1.25f, 0.5f);
+    }
+
+    private static void Check(LlmForge.Backends.ITensorBackend be, Case c, bool transA, bool transB, float alpha, float beta)
+    {
+        int m = c.M, n = c.N, k = c.K, batch = c.Batch;
+        int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
+        int lda = aCols + 2, ldb = bCols + 1;
+        // Gapped strides: each matrix followed by unused elements.
+        long strideA = c.BroadcastA ? 0 : aRows * lda + 11;
+        long strideB = c.BroadcastB ? 0 : bRows * ldb + 3;
+        // Interleaved C: matrix i is the column block [i·n, (i+1)·n) of a [m, batch·n] buffer, as attention's
+        // P·V writes head i of (T, H·D).
+        int ldc = c.InterleavedC ? batch * n : n + 1;
+        long strideC = c.InterleavedC ? n : m * ldc + 7;
+        var a = TestData.Uniform((int)(Math.Max(1, batch) * Math.Max(strideA, aRows * lda)), 11);
+        var b = TestData.Uniform((int)(Math.Max(1, batch) * Math.Max(strideB, bRows * ldb)), 12);
+        var cBuf = TestData.Uniform((int)((Math.Max(1, batch) - 1) * strideC + m * ldc), 13);
+        var c0 = (float[])cBuf.Clone();
+
+        be.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, cBuf, ldc, strideC, batch);
+
+        var written = new bool[cBuf.Length];
+        for (int i = 0; i < batch; i++)
+        {
+            var expected = ReferenceGemm.Gemm(transA, transB, m, n, k, alpha, a, lda, (int)(i * strideA), b, ldb, (int)(i * strideB),
+                beta, c0, ldc, (int)(i * strideC));
+            var actual = new float[m * n];
+            for (int r = 0; r < m; r++)
+                for (int j = 0; j < n; j++)
+                {
+                    long at = i * strideC + r * ldc + j;
+                    actual[r * n + j] = cBuf[at];
+                    written[at] = true;
+                }
+            Approx.Within(expected, actual, GemmParityTests.Bounds(m * n, k, alpha, TestData.MaxAbs(a), TestData.MaxAbs(b), beta, c0),
+                $"{c.Name} transA={transA} transB={transB} matrix {i}");
+        }
+        for (int i = 0; i < cBuf.Length; i++)
+            Assert.True(written[i] || cBuf[i] == c0[i], $"{c.Name}: C[{i}] lies outside every matrix but was written.");
+    }
+}
