@@ -3,6 +3,11 @@ using Xunit;
 
 namespace LlmForge.Tests.Backends.Parity;
 
+/// <summary>A strided batched GEMM entry point (see <see cref="GemmCall"/>).</summary>
+public delegate void GemmBatchedCall(bool transA, bool transB, int m, int n, int k, float alpha,
+    ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+    float beta, Span<float> c, int ldc, long strideC, int batch);
+
 public class GemmBatchedParityTests
 {
     public sealed record Case(string Name, int M, int N, int K, int Batch, bool BroadcastA, bool BroadcastB, bool InterleavedC)
@@ -20,15 +25,17 @@ public class GemmBatchedParityTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void GemmStridedBatched_matches_per_matrix_reference(string backend, Case c)
+    public void GemmStridedBatched_matches_per_matrix_reference(string backend, Case c) =>
+        CheckAllTransposes(TestBackends.Create(backend).GemmStridedBatched, c);
+
+    internal static void CheckAllTransposes(GemmBatchedCall gemm, Case c)
     {
-        var be = TestBackends.Create(backend);
         foreach (bool transA in new[] { false, true })
             foreach (bool transB in new[] { false, true })
-                Check(be, c, transA, transB, 1.25f, 0.5f);
+                Check(gemm, c, transA, transB, 1.25f, 0.5f);
     }
 
-    private static void Check(LlmForge.Backends.ITensorBackend be, Case c, bool transA, bool transB, float alpha, float beta)
+    private static void Check(GemmBatchedCall gemm, Case c, bool transA, bool transB, float alpha, float beta)
     {
         int m = c.M, n = c.N, k = c.K, batch = c.Batch;
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
@@ -45,7 +52,7 @@ public class GemmBatchedParityTests
         var cBuf = TestData.Uniform((int)((Math.Max(1, batch) - 1) * strideC + m * ldc), 13);
         var c0 = (float[])cBuf.Clone();
 
-        be.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, cBuf, ldc, strideC, batch);
+        gemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, cBuf, ldc, strideC, batch);
 
         var written = new bool[cBuf.Length];
         for (int i = 0; i < batch; i++)
