@@ -35,6 +35,33 @@ public class GemmBatchedParityTests
                 Check(gemm, c, transA, transB, 1.25f, 0.5f);
     }
 
+    [Theory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public void Shared_C_accumulates_the_products_in_order(string backend) =>
+        CheckSharedC(TestBackends.Create(backend).GemmStridedBatched);
+
+    /// <summary>
+    /// strideC = 0: the products apply one after another, C ← alpha·AᵢBᵢ + beta·C, so
+    /// C = betaᵇ·C₀ + Σᵢ alpha·beta^(b−1−i)·AᵢBᵢ (with beta = 1, dW = Σ over the batch).
+    /// </summary>
+    internal static void CheckSharedC(GemmBatchedCall gemm)
+    {
+        foreach (float beta in new[] { 1f, 0.5f })
+        {
+            int m = 6, n = 9, k = 13, batch = 4;
+            var a = TestData.Uniform(batch * m * k, 14);
+            var b = TestData.Uniform(batch * k * n, 15);
+            var c = TestData.Uniform(m * n, 16);
+            var expected = TestData.ToDouble(c);
+            for (int i = 0; i < batch; i++)
+                expected = ReferenceGemm.Gemm(false, false, m, n, k, 0.75, a, k, i * m * k, b, n, i * k * n, beta,
+                    expected.Select(v => (float)v).ToArray(), n, 0);
+            gemm(false, false, m, n, k, 0.75f, a, k, m * k, b, n, k * n, beta, c, n, 0, batch);
+            var bound = Enumerable.Repeat(batch * Tolerances.GemmScale * Math.Sqrt(k) + 1e-5, m * n).ToArray();
+            Approx.Within(expected, c, bound, $"shared C, beta {beta}");
+        }
+    }
+
     private static void Check(GemmBatchedCall gemm, Case c, bool transA, bool transB, float alpha, float beta)
     {
         int m = c.M, n = c.N, k = c.K, batch = c.Batch;

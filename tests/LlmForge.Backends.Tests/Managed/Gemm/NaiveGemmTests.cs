@@ -1,4 +1,4 @@
-using LlmForge.Backends.Managed;
+using LlmForge.Backends.Managed.Gemm;
 using LlmForge.Tests.Backends.Parity;
 using Xunit;
 
@@ -19,4 +19,7 @@ public class NaiveGemmTests
     [MemberData(nameof(Layouts))]
     public void GemmStridedBatched_matches_double_reference(GemmBatchedParityTests.Case c) =>
         GemmBatchedParityTests.CheckAllTransposes(NaiveGemm.GemmStridedBatched, c);
+
+    [Fact]
+    public void GemmStridedBatched_with_shared_C_accumulates_in_order() => GemmBatchedParityTests.CheckSharedC(NaiveGemm.GemmStridedBatched);
 }
