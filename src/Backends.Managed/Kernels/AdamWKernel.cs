@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -48,6 +49,7 @@ public static unsafe class AdamWKernel
     private readonly record struct Factors(float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
         float StepSize, float BiasCorrection2Sqrt, float Eps);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Factors f)
     {
         int i = 0;

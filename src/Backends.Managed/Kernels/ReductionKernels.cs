@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -90,6 +91,7 @@ public static unsafe class ReductionKernels
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumOfSquaresRange(ReadOnlySpan<float> x)
     {
         int i = 0;
@@ -111,6 +113,7 @@ public static unsafe class ReductionKernels
     }
 
     /// <summary>acc[j] += x[j] in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AccumulateWidened(ReadOnlySpan<float> x, Span<double> acc)
     {
         int j = 0;
