@@ -22,7 +22,10 @@ public static class KernelChecks
         Matrix(c.Length, m, n, ldc, 1, 0, nameof(c), nameof(ldc), null);
     }
 
-    /// <summary>As <see cref="Gemm"/>, plus: strides ≥ 0, and strideC = 0 only for a single product.</summary>
+    /// <summary>
+    /// As <see cref="Gemm"/>, plus strides ≥ 0. Products whose C matrices overlap (strideC = 0 included) are
+    /// allowed: backends apply them one after another, so with beta = 1 and strideC = 0, C accumulates the batch.
+    /// </summary>
     public static void GemmStridedBatched(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
         Span<float> c, int ldc, long strideC, int batch)
@@ -31,8 +34,6 @@ public static class KernelChecks
         NonNegative(n, nameof(n));
         NonNegative(k, nameof(k));
         NonNegative(batch, nameof(batch));
-        if (strideC == 0 && batch > 1 && m > 0 && n > 0)
-            throw new ArgumentException($"strideC is 0 with batch = {batch}: the {batch} products would all write the same C.", nameof(strideC));
         Matrix(a.Length, transA ? k : m, transA ? m : k, lda, batch, strideA, nameof(a), nameof(lda), nameof(strideA));
         Matrix(b.Length, transB ? n : k, transB ? k : n, ldb, batch, strideB, nameof(b), nameof(ldb), nameof(strideB));
         Matrix(c.Length, m, n, ldc, batch, strideC, nameof(c), nameof(ldc), nameof(strideC));

@@ -1,3 +1,5 @@
+using LlmForge.Backends.Managed.Gemm;
+
 namespace LlmForge.Backends.Managed;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
 
-namespace LlmForge.Backends.Managed;
+namespace LlmForge.Backends.Managed.Gemm;
 
 /// <summary>
 /// The reference GEMM, kept as llm.c keeps <c>matmul_forward_naive</c>: single-threaded, obviously correct,
@@ -18,7 +18,10 @@ public static class NaiveGemm
         Product(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
-    /// <summary><paramref name="batch"/> products, matrix i at i · stride (see <see cref="ITensorBackend.GemmStridedBatched"/>).</summary>
+    /// <summary>
+    /// <paramref name="batch"/> products, matrix i at i · stride (see <see cref="ITensorBackend.GemmStridedBatched"/>),
+    /// in order: products sharing C (strideC = 0) apply one after another.
+    /// </summary>
     public static void GemmStridedBatched(bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, long strideA,
         ReadOnlySpan<float> b, int ldb, long strideB,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -7,6 +8,7 @@ internal readonly struct TanhFunction : IDoubleFunction
 {
     public static double Invoke(double x) => Math.Tanh(x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Invoke(Vector512<double> x)
     {
         var one = Vector512<double>.One;
@@ -35,6 +37,7 @@ internal readonly struct GeluTanhFunction : IDoubleFunction
         return x / (1 + Math.Exp(-2 * u));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Invoke(Vector512<double> x)
     {
         var u = Vector512.Create(SqrtTwoOverPi) * (x + Vector512.Create(Kappa) * x * x * x);
@@ -55,6 +58,7 @@ internal readonly struct GeluTanhDerivative : IDoubleFunction
         return s + 2 * x * s * (1 - s) * GeluTanhFunction.SqrtTwoOverPi * (1 + 3 * GeluTanhFunction.Kappa * x * x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Invoke(Vector512<double> x)
     {
         var one = Vector512<double>.One;
@@ -72,6 +76,7 @@ internal readonly struct GeluErfFunction : IDoubleFunction
 {
     public static double Invoke(double x) => x * ErrorFunction.NormalCdf(x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Invoke(Vector512<double> x) => x * ErrorFunction.NormalCdf(x);
 }
 
@@ -82,6 +87,7 @@ internal readonly struct GeluErfDerivative : IDoubleFunction
 
     public static double Invoke(double x) => ErrorFunction.NormalCdf(x) + x * InvSqrtTwoPi * Math.Exp(-0.5 * x * x);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Invoke(Vector512<double> x) =>
         ErrorFunction.NormalCdf(x) + x * Vector512.Create(InvSqrtTwoPi) * Vector512.Exp(x * x * -0.5);
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -14,17 +16,21 @@ public static unsafe class AdamWKernel
     /// p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
     /// </code>
     /// The scalar factors are computed in double and rounded to float once, as torch does with Python floats.
+    /// The hyperparameters arrive as float, so each is first widened through its shortest decimal form
+    /// (0.999f → 0.999, not 0.99900001287): 1 − β2 is then torch's 0.001 rather than 0.00099998713, a
+    /// 1.3e-5 relative difference in v that a float-to-double cast alone would leave.
     /// </summary>
     public static void AdamW(Span<float> param, ReadOnlySpan<float> grad, Span<float> m, Span<float> v,
         float lr, float beta1, float beta2, float eps, float weightDecay, int step, int threads)
     {
         KernelChecks.AdamW(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step);
+        double lrD = AsTyped(lr), beta1D = AsTyped(beta1), beta2D = AsTyped(beta2), weightDecayD = AsTyped(weightDecay);
         var f = new Factors(
-            Decay: (float)(1 - (double)lr * weightDecay),
-            Beta1: beta1, OneMinusBeta1: (float)(1 - (double)beta1),
-            Beta2: beta2, OneMinusBeta2: (float)(1 - (double)beta2),
-            StepSize: (float)(lr / (1 - Math.Pow(beta1, step))),
-            BiasCorrection2Sqrt: (float)Math.Sqrt(1 - Math.Pow(beta2, step)),
+            Decay: (float)(1 - lrD * weightDecayD),
+            Beta1: beta1, OneMinusBeta1: (float)(1 - beta1D),
+            Beta2: beta2, OneMinusBeta2: (float)(1 - beta2D),
+            StepSize: (float)(lrD / (1 - Math.Pow(beta1D, step))),
+            BiasCorrection2Sqrt: (float)Math.Sqrt(1 - Math.Pow(beta2D, step)),
             Eps: eps);
         fixed (float* pp = param, pg = grad, pm = m, pv = v)
         {
@@ -36,9 +42,14 @@ public static unsafe class AdamWKernel
         }
     }
 
+    /// <summary>The double a user typed for <paramref name="value"/>: its shortest round-trip decimal, parsed as double.</summary>
+    private static double AsTyped(float value) =>
+        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
     private readonly record struct Factors(float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
         float StepSize, float BiasCorrection2Sqrt, float Eps);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Factors f)
     {
         int i = 0;

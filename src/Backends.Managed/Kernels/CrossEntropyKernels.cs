@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -66,6 +67,7 @@ public static unsafe class CrossEntropyKernels
     }
 
     /// <summary>Σ exp(x − max) in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumExpShifted(ReadOnlySpan<float> x, float max)
     {
         int i = 0;
@@ -86,6 +88,7 @@ public static unsafe class CrossEntropyKernels
     }
 
     /// <summary>d += scale · exp(x − lse).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaledSoftmax(ReadOnlySpan<float> x, float lse, float scale, Span<float> d)
     {
         int i = 0;

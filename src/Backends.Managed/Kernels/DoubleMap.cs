@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -43,6 +44,7 @@ internal static unsafe class DoubleMap
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyRange<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IDoubleFunction
     {
         int i = 0;
@@ -57,6 +59,7 @@ internal static unsafe class DoubleMap
         for (; i < x.Length; i++) y[i] = (float)TF.Invoke(x[i]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MultiplyAccumulateRange<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
         where TF : IDoubleFunction
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -49,6 +50,7 @@ public static unsafe class DropoutKernel
         return z ^ (z >>> 31);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, long start, ulong key, ulong threshold, float scale)
     {
         int i = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -74,6 +75,7 @@ public static class ErrorFunction
     }
 
     /// <summary>Lane-wise <see cref="ErfcNonNegative(double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ErfcNonNegative(Vector512<double> z)
     {
         var one = Vector512<double>.One;
@@ -87,6 +89,7 @@ public static class ErrorFunction
     }
 
     /// <summary>Lane-wise <see cref="NormalCdf(double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> NormalCdf(Vector512<double> x)
     {
         var half = Vector512.Create(0.5);
@@ -95,6 +98,7 @@ public static class ErrorFunction
             Vector512<double>.One - half * e, half * e);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Fma(Vector512<double> a, Vector512<double> b, double c) =>
         Vector512.FusedMultiplyAdd(a, b, Vector512.Create(c));
 }

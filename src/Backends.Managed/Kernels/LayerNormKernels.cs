@@ -8,7 +8,8 @@ public static unsafe class LayerNormKernels
 {
     /// <summary>
     /// y = (x − mean) · rstd · gamma + beta per row of x [rows, cols], rstd = 1/√(var + eps); saves mean [rows]
-    /// and rstd [rows]. The variance is two-pass, Σ(x − mean)²/cols, exact for rows far from zero mean. beta may be empty.
+    /// and rstd [rows]. The mean is summed in double and the variance is two-pass, Σ(x − mean)²/cols, so rows
+    /// far from zero mean keep their precision. beta may be empty.
     /// </summary>
     public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> mean, Span<float> rstd, int rows, int cols, float eps, int threads)
@@ -26,7 +27,7 @@ public static unsafe class LayerNormKernels
                 {
                     var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
                     var yr = new Span<float>(yp + (long)r * cols, cols);
-                    float mu = TensorPrimitives.Sum(xr) / cols;
+                    float mu = (float)(WideSums.Sum(xr) / cols);
                     TensorPrimitives.Subtract(xr, mu, yr);                      // y = x − mean (y may be x)
                     float variance = TensorPrimitives.SumOfSquares(yr) / cols;
                     float s = 1f / MathF.Sqrt(variance + eps);

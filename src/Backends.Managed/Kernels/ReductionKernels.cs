@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
 
@@ -12,7 +11,7 @@ public static unsafe class ReductionKernels
     /// <summary>Columns AddColumnSums accumulates at once, in a double buffer on the stack.</summary>
     private const int ColumnBlock = 256;
 
-    /// <summary>y[r] = Σ_c x[r, c].</summary>
+    /// <summary>y[r] = Σ_c x[r, c], summed in double.</summary>
     public static void SumLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, int threads)
     {
         KernelChecks.LastAxis(x, y, rows, cols, needsColumn: false);
@@ -21,7 +20,7 @@ public static unsafe class ReductionKernels
             float* xp = px, yp = py;
             KernelParallel.For(rows, (long)rows * cols, threads, (r0, r1) =>
             {
-                for (int r = r0; r < r1; r++) yp[r] = TensorPrimitives.Sum(new ReadOnlySpan<float>(xp + (long)r * cols, cols));
+                for (int r = r0; r < r1; r++) yp[r] = (float)WideSums.Sum(new ReadOnlySpan<float>(xp + (long)r * cols, cols));
             });
         }
     }
@@ -59,7 +58,7 @@ public static unsafe class ReductionKernels
                     int c0 = block * ColumnBlock, width = Math.Min(ColumnBlock, cols - c0);
                     var acc = sums[..width];
                     acc.Clear();
-                    for (int r = 0; r < rows; r++) AccumulateWidened(new ReadOnlySpan<float>(xp + (long)r * cols + c0, width), acc);
+                    for (int r = 0; r < rows; r++) WideSums.Accumulate(new ReadOnlySpan<float>(xp + (long)r * cols + c0, width), acc);
                     for (int j = 0; j < width; j++) yp[c0 + j] = (float)(yp[c0 + j] + acc[j]);
                 }
             });
@@ -81,48 +80,12 @@ public static unsafe class ReductionKernels
                 for (int b = b0; b < b1; b++)
                 {
                     int start = b * SumOfSquaresBlock;
-                    partial[b] = SumOfSquaresRange(new ReadOnlySpan<float>(xp + start, Math.Min(SumOfSquaresBlock, n - start)));
+                    partial[b] = WideSums.SumOfSquares(new ReadOnlySpan<float>(xp + start, Math.Min(SumOfSquaresBlock, n - start)));
                 }
             });
         }
         double total = 0;
         foreach (double p in partial) total += p;
         return total;
-    }
-
-    private static double SumOfSquaresRange(ReadOnlySpan<float> x)
-    {
-        int i = 0;
-        double sum = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var acc0 = Vector512<double>.Zero;
-            var acc1 = Vector512<double>.Zero;
-            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(i)));
-                acc0 = Vector512.FusedMultiplyAdd(lo, lo, acc0);
-                acc1 = Vector512.FusedMultiplyAdd(hi, hi, acc1);
-            }
-            sum = Vector512.Sum(acc0 + acc1);
-        }
-        for (; i < x.Length; i++) sum += (double)x[i] * x[i];
-        return sum;
-    }
-
-    /// <summary>acc[j] += x[j] in double.</summary>
-    private static void AccumulateWidened(ReadOnlySpan<float> x, Span<double> acc)
-    {
-        int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j <= x.Length - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(j)));
-                (Vector512.Create((ReadOnlySpan<double>)acc.Slice(j)) + lo).CopyTo(acc.Slice(j));
-                (Vector512.Create((ReadOnlySpan<double>)acc.Slice(j + Vector512<double>.Count)) + hi).CopyTo(acc.Slice(j + Vector512<double>.Count));
-            }
-        }
-        for (; j < x.Length; j++) acc[j] += x[j];
     }
 }

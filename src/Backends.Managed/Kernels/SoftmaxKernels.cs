@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed;
@@ -57,6 +58,7 @@ public static unsafe class SoftmaxKernels
 
     private readonly record struct MaskShape(bool Causal, int Window, int QueryLength, int QueryOffset, int RowsPerBatch, bool HasPadding);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y, int row, in MaskShape mask, ReadOnlySpan<byte> keyValid)
     {
         int cols = x.Length, lo = 0, hi = cols;
@@ -95,6 +97,7 @@ public static unsafe class SoftmaxKernels
         y[hi..].Clear();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float MaskedMax(ReadOnlySpan<float> x, ReadOnlySpan<byte> valid)
     {
         float max = float.NegativeInfinity;
@@ -105,6 +108,7 @@ public static unsafe class SoftmaxKernels
         return max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardRow(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         float dot = TensorPrimitives.Dot(dy, y);

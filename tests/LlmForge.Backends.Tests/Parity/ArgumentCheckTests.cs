@@ -20,7 +20,7 @@ public class ArgumentCheckTests
         ["Batched short c"] = ("c", be => be.GemmStridedBatched(false, false, 2, 2, 2, 1, F(8), 2, 4, F(8), 2, 4, 0, F(7), 2, 4, 2)),
         ["Batched short b (stride)"] = ("b", be => be.GemmStridedBatched(false, false, 2, 2, 2, 1, F(8), 2, 4, F(8), 2, 5, 0, F(8), 2, 4, 2)),
         ["Batched negative stride"] = ("strideA", be => be.GemmStridedBatched(false, false, 2, 2, 2, 1, F(8), 2, -4, F(8), 2, 4, 0, F(8), 2, 4, 2)),
-        ["Batched strideC 0"] = ("strideC", be => be.GemmStridedBatched(false, false, 2, 2, 2, 1, F(8), 2, 4, F(8), 2, 4, 0, F(8), 2, 0, 2)),
+        ["Batched negative strideC"] = ("strideC", be => be.GemmStridedBatched(false, false, 2, 2, 2, 1, F(8), 2, 4, F(8), 2, 4, 0, F(8), 2, -1, 2)),
         ["Add b length"] = ("b", be => be.Add(F(5), F(4), F(5))),
         ["Mul y length"] = ("y", be => be.Mul(F(5), F(5), F(4))),
         ["Scale y length"] = ("y", be => be.Scale(F(5), 2, F(6))),

@@ -3,6 +3,11 @@ using Xunit;
 
 namespace LlmForge.Tests.Backends.Parity;
 
+/// <summary>A strided batched GEMM entry point (see <see cref="GemmCall"/>).</summary>
+public delegate void GemmBatchedCall(bool transA, bool transB, int m, int n, int k, float alpha,
+    ReadOnlySpan<float> a, int lda, long strideA, ReadOnlySpan<float> b, int ldb, long strideB,
+    float beta, Span<float> c, int ldc, long strideC, int batch);
+
 public class GemmBatchedParityTests
 {
     public sealed record Case(string Name, int M, int N, int K, int Batch, bool BroadcastA, bool BroadcastB, bool InterleavedC)
@@ -20,15 +25,44 @@ public class GemmBatchedParityTests
 
     [Theory]
     [MemberData(nameof(Layouts))]
-    public void GemmStridedBatched_matches_per_matrix_reference(string backend, Case c)
+    public void GemmStridedBatched_matches_per_matrix_reference(string backend, Case c) =>
+        CheckAllTransposes(TestBackends.Create(backend).GemmStridedBatched, c);
+
+    internal static void CheckAllTransposes(GemmBatchedCall gemm, Case c)
     {
-        var be = TestBackends.Create(backend);
         foreach (bool transA in new[] { false, true })
             foreach (bool transB in new[] { false, true })
-                Check(be, c, transA, transB, 1.25f, 0.5f);
+                Check(gemm, c, transA, transB, 1.25f, 0.5f);
     }
 
-    private static void Check(LlmForge.Backends.ITensorBackend be, Case c, bool transA, bool transB, float alpha, float beta)
+    [Theory]
+    [MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public void Shared_C_accumulates_the_products_in_order(string backend) =>
+        CheckSharedC(TestBackends.Create(backend).GemmStridedBatched);
+
+    /// <summary>
+    /// strideC = 0: the products apply one after another, C ← alpha·AᵢBᵢ + beta·C, so
+    /// C = betaᵇ·C₀ + Σᵢ alpha·beta^(b−1−i)·AᵢBᵢ (with beta = 1, dW = Σ over the batch).
+    /// </summary>
+    internal static void CheckSharedC(GemmBatchedCall gemm)
+    {
+        foreach (float beta in new[] { 1f, 0.5f })
+        {
+            int m = 6, n = 9, k = 13, batch = 4;
+            var a = TestData.Uniform(batch * m * k, 14);
+            var b = TestData.Uniform(batch * k * n, 15);
+            var c = TestData.Uniform(m * n, 16);
+            var expected = TestData.ToDouble(c);
+            for (int i = 0; i < batch; i++)
+                expected = ReferenceGemm.Gemm(false, false, m, n, k, 0.75, a, k, i * m * k, b, n, i * k * n, beta,
+                    expected.Select(v => (float)v).ToArray(), n, 0);
+            gemm(false, false, m, n, k, 0.75f, a, k, m * k, b, n, k * n, beta, c, n, 0, batch);
+            var bound = Enumerable.Repeat(batch * Tolerances.GemmScale * Math.Sqrt(k) + 1e-5, m * n).ToArray();
+            Approx.Within(expected, c, bound, $"shared C, beta {beta}");
+        }
+    }
+
+    private static void Check(GemmBatchedCall gemm, Case c, bool transA, bool transB, float alpha, float beta)
     {
         int m = c.M, n = c.N, k = c.K, batch = c.Batch;
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
@@ -45,7 +79,7 @@ public class GemmBatchedParityTests
         var cBuf = TestData.Uniform((int)((Math.Max(1, batch) - 1) * strideC + m * ldc), 13);
         var c0 = (float[])cBuf.Clone();
 
-        be.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, cBuf, ldc, strideC, batch);
+        gemm(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, cBuf, ldc, strideC, batch);
 
         var written = new bool[cBuf.Length];
         for (int i = 0; i < batch; i++)

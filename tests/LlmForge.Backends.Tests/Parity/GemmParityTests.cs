@@ -4,6 +4,10 @@ using Xunit;
 
 namespace LlmForge.Tests.Backends.Parity;
 
+/// <summary>A GEMM entry point: a backend's <see cref="ITensorBackend.Gemm"/> or a GEMM class's static one.</summary>
+public delegate void GemmCall(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
+    ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc);
+
 public class GemmParityTests
 {
     public sealed record Case(string Name, int M, int N, int K, float Alpha, float Beta, int Pad)
@@ -24,12 +28,14 @@ public class GemmParityTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Gemm_matches_double_reference_for_every_transpose(string backend, Case c)
+    public void Gemm_matches_double_reference_for_every_transpose(string backend, Case c) =>
+        CheckAllTransposes(TestBackends.Create(backend).Gemm, c);
+
+    internal static void CheckAllTransposes(GemmCall gemm, Case c)
     {
-        var be = TestBackends.Create(backend);
         foreach (bool transA in new[] { false, true })
             foreach (bool transB in new[] { false, true })
-                Check(be, transA, transB, c.M, c.N, c.K, c.Alpha, c.Beta, c.Pad, seed: c.M * 1000 + c.N, $"{c.Name} transA={transA} transB={transB}");
+                Check(gemm, transA, transB, c.M, c.N, c.K, c.Alpha, c.Beta, c.Pad, seed: c.M * 1000 + c.N, $"{c.Name} transA={transA} transB={transB}");
     }
 
     [Theory]
@@ -51,7 +57,7 @@ public class GemmParityTests
     public void Gemm_GPT2_MLP_sized_product(string backend)
     {
         // x (256 tokens, 768) · W_fc (768, 3072), GPT-2 small's c_fc.
-        Check(TestBackends.Create(backend), false, false, 256, 3072, 768, 1f, 0f, 0, seed: 7, "256x3072x768");
+        Check(TestBackends.Create(backend).Gemm, false, false, 256, 3072, 768, 1f, 0f, 0, seed: 7, "256x3072x768");
     }
 
     [Theory]
@@ -59,10 +65,10 @@ public class GemmParityTests
     public void Gemm_GPT2_tied_LM_head_sized_product(string backend)
     {
         // logits (128 tokens, 50257) = x (128, 768) · wteᵀ with wte (50257, 768).
-        Check(TestBackends.Create(backend), false, true, 128, 50257, 768, 1f, 0f, 0, seed: 8, "128x50257x768");
+        Check(TestBackends.Create(backend).Gemm, false, true, 128, 50257, 768, 1f, 0f, 0, seed: 8, "128x50257x768");
     }
 
-    internal static void Check(ITensorBackend be, bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int seed, string what)
+    internal static void Check(GemmCall gemm, bool transA, bool transB, int m, int n, int k, float alpha, float beta, int pad, int seed, string what)
     {
         int aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
         int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
@@ -70,7 +76,7 @@ public class GemmParityTests
         var b = TestData.Uniform(Math.Max(0, bRows * ldb), seed + 1);
         var c = TestData.Uniform(m * ldc, seed + 2);
         var c0 = (float[])c.Clone();
-        be.Gemm(transA, transB, m, n, k, alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, ldc);
+        gemm(transA, transB, m, n, k, alpha, a, Math.Max(1, lda), b, Math.Max(1, ldb), beta, c, ldc);
 
         var expected = ReferenceGemm.Gemm(transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c0, ldc, 0);
         var actual = new float[m * n];
