@@ -1,0 +1,111 @@
+using Xunit;
+using LlmForge.Backends;
+using MathNet.Numerics;
+using static LlmForge.Tests.Mkl.MklTestData;
+
+namespace LlmForge.Tests.Mkl;
+
+/// <summary>The VML kernels (exp, erf GELU) against double references, over sizes that hit one block, many blocks and two threads.</summary>
+public class MklBackendVectorMathTests
+{
+    public static TheoryData<int> Sizes => new() { 1, 17, 4096 * 3 + 5, 100_003 };
+
+    private static double GeluErf(double x) => 0.5 * x * (1 + SpecialFunctions.Erf(x / Math.Sqrt(2)));
+
+    private static double GeluErfDerivative(double x) =>
+        0.5 * (1 + SpecialFunctions.Erf(x / Math.Sqrt(2))) + x * Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Exp_MatchesDouble(int n)
+    {
+        var x = Uniform(n, seed: 20, lo: -87f, hi: 88f);
+        var y = new float[n];
+        Backend(new RecordingBackend { Threads = 2 }).Exp(x, y);
+        for (int i = 0; i < n; i++)
+        {
+            double want = Math.Exp(x[i]);
+            Assert.True(Math.Abs(y[i] - want) <= 2.5e-7 * want, $"exp({x[i]}) = {y[i]}, expected {want}");
+        }
+    }
+
+    [Fact]
+    public void Exp_Extremes_FollowIeee()
+    {
+        float[] x = [float.NegativeInfinity, -200f, 0f, 100f, float.PositiveInfinity, float.NaN];
+        var y = new float[x.Length];
+        Backend().Exp(x, y);
+        Assert.Equal(new[] { 0f, 0f, 1f, float.PositiveInfinity, float.PositiveInfinity, float.NaN }, y);
+    }
+
+    [Fact]
+    public void Exp_InPlace()
+    {
+        var x = Uniform(70_001, seed: 21, lo: -5f, hi: 5f);
+        var expected = x.Select(v => Math.Exp(v)).ToArray();
+        Backend(new RecordingBackend { Threads = 2 }).Exp(x, x);
+        for (int i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - expected[i]) <= 2.5e-7 * expected[i]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void GeluErf_MatchesDouble(int n)
+    {
+        var x = Uniform(n, seed: 22, lo: -8f, hi: 8f);
+        var y = new float[n];
+        Backend(new RecordingBackend { Threads = 2 }).Gelu(x, y, GeluApproximation.Erf);
+        for (int i = 0; i < n; i++)
+        {
+            double want = GeluErf(x[i]);
+            // ½x(1 + erf) in float: 1 + erf cancels for negative x, leaving an absolute error of a few ulp of |x|.
+            Assert.True(Math.Abs(y[i] - want) <= 3e-7 * Math.Max(1, Math.Abs(x[i])), $"gelu({x[i]}) = {y[i]}, expected {want}");
+        }
+    }
+
+    [Fact]
+    public void GeluErf_InPlace_MatchesOutOfPlace()
+    {
+        var x = Uniform(70_001, seed: 23, lo: -4f, hi: 4f);
+        var y = new float[x.Length];
+        var backend = Backend(new RecordingBackend { Threads = 2 });
+        backend.Gelu(x, y, GeluApproximation.Erf);
+        backend.Gelu(x, x, GeluApproximation.Erf);
+        Assert.Equal(y, x);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void GeluErfBackward_AccumulatesDoubleDerivative(int n)
+    {
+        var x = Uniform(n, seed: 24, lo: -8f, hi: 8f);
+        var dy = Uniform(n, seed: 25);
+        var dx = Uniform(n, seed: 26); // backward kernels add into dx
+        var before = (float[])dx.Clone();
+        Backend(new RecordingBackend { Threads = 2 }).GeluBackward(x, dy, dx, GeluApproximation.Erf);
+        for (int i = 0; i < n; i++)
+        {
+            double want = before[i] + dy[i] * GeluErfDerivative(x[i]);
+            Assert.True(Math.Abs(dx[i] - want) <= 1e-6 * (1 + Math.Abs(x[i])), $"dx[{i}] = {dx[i]}, expected {want} at x = {x[i]}");
+        }
+    }
+
+    [Fact]
+    public void Gelu_ShortOutput_NamesY()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => Backend().Gelu(new float[8], new float[7], GeluApproximation.Erf));
+        Assert.Equal("y", e.ParamName);
+        e = Assert.ThrowsAny<ArgumentException>(() => Backend().Exp(new float[8], new float[7]));
+        Assert.Equal("y", e.ParamName);
+    }
+
+    [Fact]
+    public void GeluBackward_MismatchedGradient_NamesIt()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() =>
+            Backend().GeluBackward(new float[8], new float[7], new float[8], GeluApproximation.Erf));
+        Assert.Equal("dy", e.ParamName);
+        e = Assert.ThrowsAny<ArgumentException>(() =>
+            Backend().GeluBackward(new float[8], new float[8], new float[6], GeluApproximation.Erf));
+        Assert.Equal("dx", e.ParamName);
+    }
+}
