@@ -4,29 +4,13 @@ using LlmForge.Backends.Mkl.Native;
 
 namespace LlmForge.Backends.Mkl;
 
-// Transcendental element-wise kernels through VML: exp (vmsExp) and the erf GELU (vmsErf), forward and
-// backward. VML runs in high-accuracy mode (≤ 1 ulp). Where VML lost to the managed kernels on the
-// project's machine (MKL 2020.4 on AMD EPYC: vmsTanh took 2× TensorPrimitives.Tanh), the fallback runs:
-// tanh, its backward, and the tanh-approximation GELU.
+// The erf GELU (BERT's), forward and backward, with erf from VML (vmsErf, high accuracy, ≤ 1 ulp): .NET has
+// no vectorized erf to beat it. The tanh GELU goes to the fallback (see MklBackend.Fallback.cs for why).
 public sealed partial class MklBackend
 {
     private const long VmlMode = MklNative.VmlHighAccuracy | MklNative.VmlErrModeIgnore;
     private const float InvSqrt2 = 0.707106781186547524401f;   // 1/√2
     private const float InvSqrt2Pi = 0.398942280401432677940f; // 1/√(2π) = φ(0)
-
-    public unsafe void Exp(ReadOnlySpan<float> x, Span<float> y)
-    {
-        SizeChecks.AtLeast(x.Length, y.Length, nameof(y));
-        if (x.IsEmpty) return;
-        fixed (float* px = x, py = y)
-        {
-            nint xs = (nint)px, ys = (nint)py;
-            BlockParallel.For(x.Length, threads, (start, length) =>
-                MklNative.VmsExp(length, (float*)xs + start, (float*)ys + start, VmlMode));
-        }
-    }
-
-    public void Tanh(ReadOnlySpan<float> x, Span<float> y) => fallback.Tanh(x, y);
 
     public unsafe void Gelu(ReadOnlySpan<float> x, Span<float> y, GeluApproximation approximation)
     {
@@ -43,14 +27,13 @@ public sealed partial class MklBackend
             BlockParallel.For(x.Length, threads, (start, length) =>
             {
                 var xb = new ReadOnlySpan<float>((float*)xs + start, length);
-                var yb = new Span<float>((float*)ys + start, length);
                 Span<float> t = stackalloc float[length];
                 // GELU(x) = ½x(1 + erf(x/√2)); y may be x, so t holds everything until the last write.
                 TensorPrimitives.Multiply(xb, InvSqrt2, t);
                 fixed (float* pt = t) MklNative.VmsErf(length, pt, pt, VmlMode);
                 TensorPrimitives.Add(t, 1f, t);
                 TensorPrimitives.Multiply(t, xb, t);
-                TensorPrimitives.Multiply(t, 0.5f, yb);
+                TensorPrimitives.Multiply(t, 0.5f, new Span<float>((float*)ys + start, length));
             });
         }
     }
@@ -75,13 +58,10 @@ public sealed partial class MklBackend
                 Span<float> erf = stackalloc float[length];
                 Span<float> gauss = stackalloc float[length];
                 TensorPrimitives.Multiply(xb, InvSqrt2, erf);
+                fixed (float* pe = erf) MklNative.VmsErf(length, pe, pe, VmlMode); // erf(x/√2)
                 TensorPrimitives.Multiply(xb, xb, gauss);
                 TensorPrimitives.Multiply(gauss, -0.5f, gauss);
-                fixed (float* pe = erf, pg = gauss)
-                {
-                    MklNative.VmsErf(length, pe, pe, VmlMode);   // erf(x/√2)
-                    MklNative.VmsExp(length, pg, pg, VmlMode);   // exp(−x²/2)
-                }
+                TensorPrimitives.Exp(gauss, gauss);                                // exp(−x²/2)
                 AccumulateGeluErfGradient(xb, erf, gauss,
                     new ReadOnlySpan<float>((float*)dys + start, length), new Span<float>((float*)dxs + start, length));
             });

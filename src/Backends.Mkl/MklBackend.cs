@@ -3,10 +3,11 @@ using LlmForge.Backends.Mkl.Native;
 namespace LlmForge.Backends.Mkl;
 
 /// <summary>
-/// The Intel MKL backend: matrix products through <c>cblas_sgemm</c> / <c>cblas_sgemm_batch_strided</c>
-/// and the transcendental element-wise kernels (exp, tanh, GELU) through MKL's vector math library (VML).
-/// Every kernel MKL has no routine for (normalization, softmax, cross-entropy, embeddings, AdamW, …)
-/// runs on the <c>fallback</c> backend given to the constructor, normally the managed backend.
+/// The Intel MKL backend: matrix products through <c>cblas_sgemm</c> and MKL's batched GEMM, and the erf
+/// GELU through MKL's vector math library (VML). Every other kernel runs on the <c>fallback</c> backend given
+/// to the constructor, normally the managed backend: those MKL has no routine for (normalization, softmax,
+/// cross-entropy, embeddings, AdamW, …) and those whose MKL routine measured slower than the managed one
+/// (exp, tanh, add, axpy; see MklBackend.Fallback.cs).
 /// </summary>
 /// <remarks>
 /// MKL's thread count is process-wide: setting <see cref="Threads"/> on one instance sets it for all.

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace LlmForge.Backends.Mkl.Native;
 
@@ -17,19 +16,15 @@ internal static unsafe class MklLibrary
     /// <summary>Exports every kernel needs; a library missing one is not a usable MKL.</summary>
     private static readonly string[] RequiredExports =
     [
-        "cblas_sgemm", "cblas_sgemm_batch", "cblas_saxpy", "cblas_sscal", "vsAdd", "vsMul", "vmsExp", "vmsErf",
+        "cblas_sgemm", "cblas_sgemm_batch", "vmsErf",
         "MKL_Set_Interface_Layer", "MKL_Set_Threading_Layer", "MKL_Set_Num_Threads", "MKL_Set_Num_Threads_Local",
-        "MKL_Get_Max_Threads",
-        "MKL_Get_Version_String",
+        "MKL_Get_Max_Threads", "MKL_Get_Version_String",
     ];
 
     private static readonly Lock Gate = new();
     private static nint handle;
 
-    /// <summary>Where the loaded library came from (a name or path as given to the loader).</summary>
-    internal static string? LoadedFrom { get; private set; }
-
-    /// <summary>Whether this MKL has <c>cblas_sgemm_batch_strided</c> (MKL 2020 Update 1 and later).</summary>
+    /// <summary>Whether this MKL has <c>cblas_sgemm_batch_strided</c> (older releases lack it).</summary>
     internal static bool HasSgemmBatchStrided { get; private set; }
 
     /// <summary>The MKL threading layer chosen at load ("intel", "gnu", "sequential", or "env" when MKL_THREADING_LAYER decides).</summary>
@@ -46,6 +41,11 @@ internal static unsafe class MklLibrary
     {
         lock (Gate)
         {
+            if (path is null && handle != 0)
+            {
+                reason = null;
+                return true;
+            }
             var tried = path is null ? Candidates : [path];
             var errors = new List<string>();
             nint loaded = 0;
@@ -82,7 +82,6 @@ internal static unsafe class MklLibrary
                 return true;
             }
             handle = loaded;
-            LoadedFrom = from;
             HasSgemmBatchStrided = NativeLibrary.TryGetExport(loaded, "cblas_sgemm_batch_strided", out _);
             NativeLibrary.SetDllImportResolver(typeof(MklLibrary).Assembly, Resolve);
             Configure();
@@ -101,8 +100,10 @@ internal static unsafe class MklLibrary
         MklNative.SetInterfaceLayer(MklNative.InterfaceLp64);
         ThreadingLayer = ChooseThreadingLayer();
         var buffer = stackalloc byte[256];
-        MklNative.GetVersionString(buffer, 256);
-        Version = Encoding.ASCII.GetString(buffer, 256).TrimEnd('\0', ' ');
+        buffer[0] = 0;
+        MklNative.GetVersionString(buffer, 255);
+        buffer[255] = 0;
+        Version = (Marshal.PtrToStringUTF8((nint)buffer) ?? "").Trim();
     }
 
     /// <summary>

@@ -27,8 +27,8 @@ internal static unsafe partial class MklNative
     internal const int ThreadingSequential = 1;
     internal const int ThreadingGnu = 3;
 
-    // mkl_vml_defines.h: accuracy (bits 0-3) and error handling (bits 8-15). Errors are ignored
-    // because exp overflowing to +inf is an expected, IEEE-correct result here, not a fault.
+    // mkl_vml_defines.h: accuracy (bits 0-3) and error handling (bits 8-15). VML's error reporting
+    // (errno, callbacks) is off: the IEEE result (NaN in, NaN out) is what the kernels want.
     internal const long VmlHighAccuracy = 0x2;
     internal const long VmlErrModeIgnore = 0x100;
 
@@ -60,8 +60,9 @@ internal static unsafe partial class MklNative
         float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc);
 
     /// <summary>
-    /// Present from MKL 2020 Update 1 (<see cref="MklLibrary.HasSgemmBatchStrided"/> says whether it is). MKL 2020.4
-    /// rejects a stride smaller than its matrix ("Parameter 10 was incorrect"), so no broadcasting through it.
+    /// Missing from older MKL releases (<see cref="MklLibrary.HasSgemmBatchStrided"/> says whether it is here; Debian 12's
+    /// 2020.4 has it). MKL 2020.4 rejects a stride smaller than its matrix ("Parameter 10 was incorrect on entry"),
+    /// so no broadcasting through it.
     /// </summary>
     [LibraryImport(Library, EntryPoint = "cblas_sgemm_batch_strided")]
     internal static partial void SgemmBatchStrided(int layout, int transA, int transB, int m, int n, int k,
@@ -74,24 +75,8 @@ internal static unsafe partial class MklNative
         float* alpha, float** a, int* lda, float** b, int* ldb, float* beta, float** c, int* ldc,
         int groupCount, int* groupSize);
 
-    [LibraryImport(Library, EntryPoint = "cblas_saxpy")]
-    internal static partial void Saxpy(int n, float alpha, float* x, int incX, float* y, int incY);
-
-    [LibraryImport(Library, EntryPoint = "cblas_sscal")]
-    internal static partial void Sscal(int n, float alpha, float* x, int incX);
-
     // ------------------------------------------------------------------ VML (vector math)
-
-    [LibraryImport(Library, EntryPoint = "vsAdd")]
-    internal static partial void VsAdd(int n, float* a, float* b, float* y);
-
-    [LibraryImport(Library, EntryPoint = "vsMul")]
-    internal static partial void VsMul(int n, float* a, float* b, float* y);
-
-    [LibraryImport(Library, EntryPoint = "vmsExp")]
-    internal static partial void VmsExp(int n, float* a, float* y, long mode);
 
     [LibraryImport(Library, EntryPoint = "vmsErf")]
     internal static partial void VmsErf(int n, float* a, float* y, long mode);
-
 }
