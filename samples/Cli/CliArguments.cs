@@ -61,6 +61,17 @@ public sealed class CliArguments
     public string Required(string name) =>
         String(name) ?? throw new CliException($"{Command}: --{name} is required");
 
+    /// <summary>The value of --name (lower-cased), which must be one of <paramref name="allowed"/>; null when absent.</summary>
+    public string? Choice(string name, params string[] allowed)
+    {
+        string? s = String(name);
+        if (s is null) return null;
+        string value = s.ToLowerInvariant();
+        if (!allowed.Contains(value))
+            throw new CliException($"{Command}: --{name} '{s}' is not valid; valid values: {string.Join(", ", allowed)}");
+        return value;
+    }
+
     public int? Int(string name, int min = int.MinValue, int max = int.MaxValue)
     {
         string? s = String(name);

@@ -1,3 +1,5 @@
+using LlmForge.Cli.Commands;
+
 namespace LlmForge.Cli;
 
 /// <summary>The <c>llmforge</c> command line: one <see cref="ICommand"/> per verb, listed here.</summary>
@@ -6,6 +8,7 @@ public static class CommandLine
     /// <summary>Every command, in the order <c>llmforge --help</c> lists them.</summary>
     private static readonly ICommand[] Commands =
     [
+        new BenchCommand(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -1,5 +1,6 @@
 using LlmForge.Backends;
 using LlmForge.Backends.Managed;
+using LlmForge.Backends.Mkl;
 using Xunit;
 
 namespace LlmForge.Tests.Backends;
@@ -17,6 +18,7 @@ public static class TestBackends
     private static readonly Dictionary<string, Func<ITensorBackend>> Factories = new()
     {
         ["Managed"] = () => new ManagedBackend(),
+        ["Mkl"] = () => new MklBackend(new ManagedBackend()),
     };
 
     public static TheoryData<string> All => new(Factories.Keys);

@@ -1,5 +1,6 @@
 using LlmForge.Backends;
 using LlmForge.Backends.Managed;
+using LlmForge.Backends.Mkl;
 using Xunit;
 
 namespace LlmForge.Tests;
@@ -10,11 +11,12 @@ namespace LlmForge.Tests;
 /// </summary>
 public static class TestBackends
 {
-    public static TheoryData<string> Names => new() { "Managed" };
+    public static TheoryData<string> Names => new() { "Managed", "Mkl" };
 
     public static ITensorBackend Create(string name) => name switch
     {
         "Managed" => new ManagedBackend(),
+        "Mkl" => new MklBackend(new ManagedBackend()),
         _ => throw new ArgumentException($"TestBackends: unknown backend '{name}'.", nameof(name)),
     };
 }

@@ -38,7 +38,8 @@ public interface ITensorBackend
 
     /// <summary>
     /// <paramref name="batch"/> independent products; matrix i of A starts at <c>i * strideA</c>, and
-    /// likewise for B and C. A stride of 0 broadcasts one matrix to every product.
+    /// likewise for B and C. A stride of 0 for A or B broadcasts one matrix to every product; strideC = 0 applies
+    /// the products one after another to the same C (C ← alpha·AᵢBᵢ + beta·C), summing them when beta = 1.
     /// Attention uses it for Q·Kᵀ and P·V over (batch · heads).
     /// </summary>
     void GemmStridedBatched(bool transA, bool transB, int m, int n, int k,

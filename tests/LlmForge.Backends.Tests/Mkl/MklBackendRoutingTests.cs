@@ -1,0 +1,96 @@
+using Xunit;
+using LlmForge.Backends;
+using LlmForge.Backends.Mkl;
+using static LlmForge.Tests.Mkl.MklTestData;
+
+namespace LlmForge.Tests.Mkl;
+
+/// <summary>Which kernels MKL runs and which go to the fallback, and how Threads reaches both.</summary>
+public class MklBackendRoutingTests
+{
+    [Fact]
+    public void MklKernels_DoNotTouchTheFallback()
+    {
+        var fallback = new RecordingBackend();
+        var backend = Backend(fallback);
+        var v = new float[8];
+        backend.Gemm(false, false, 2, 2, 2, 1f, v, 2, v, 2, 0f, v, 2);
+        backend.GemmStridedBatched(false, false, 2, 2, 2, 1f, v, 2, 0, v, 2, 0, 0f, new float[8], 2, 4, 2);
+        backend.Gelu(v, v, GeluApproximation.Erf);
+        backend.GeluBackward(v, v, new float[8], GeluApproximation.Erf);
+        Assert.Empty(fallback.Calls);
+    }
+
+    [Fact]
+    public void OtherKernels_GoToTheFallback()
+    {
+        var fallback = new RecordingBackend();
+        var backend = Backend(fallback);
+        var v = new float[8];
+        var ids = new int[2];
+        backend.Add(v, v, v);
+        backend.Mul(v, v, v);
+        backend.Scale(v, 2f, v);
+        backend.Axpy(1f, v, v);
+        backend.Exp(v, v);
+        backend.AddRowBroadcast(v, v, v, 2, 4);
+        backend.MulRowBroadcast(v, v, v, 2, 4);
+        backend.AddColumnSums(v, v, 2, 4);
+        backend.Tanh(v, v);
+        backend.TanhBackward(v, v, v);
+        backend.Gelu(v, v, GeluApproximation.Tanh);
+        backend.GeluBackward(v, v, v, GeluApproximation.Tanh);
+        backend.SumOfSquares(v);
+        backend.SumLastAxis(v, v, 2, 4);
+        backend.MaxLastAxis(v, v, 2, 4);
+        backend.Softmax(v, v, 2, 4, SoftmaxMask.None);
+        backend.SoftmaxBackward(v, v, v, 2, 4);
+        backend.LayerNorm(v, v, v, v, v, v, 2, 4, 1e-5f);
+        backend.LayerNormBackward(v, v, v, v, v, v, v, v, 2, 4);
+        backend.RmsNorm(v, v, v, v, 2, 4, 1e-5f);
+        backend.RmsNormBackward(v, v, v, v, v, v, 2, 4);
+        backend.EmbeddingGather(ids, v, v, 2, 4);
+        backend.EmbeddingScatterAdd(ids, v, v, 2, 4);
+        backend.CrossEntropy(v, ids, v, v, 2, 4, -100);
+        backend.CrossEntropyBackward(v, ids, v, v, 1f, 2, 4, -100);
+        backend.AdamW(v, v, v, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1);
+        backend.Dropout(v, v, v, 0.1f, 42);
+        backend.Permute(v, [2, 4], [1, 0], v);
+        Assert.Equal(
+        [
+            "Add", "Mul", "Scale", "Axpy", "Exp", "AddRowBroadcast", "MulRowBroadcast", "AddColumnSums", "Tanh", "TanhBackward", "Gelu", "GeluBackward",
+            "SumOfSquares", "SumLastAxis", "MaxLastAxis", "Softmax", "SoftmaxBackward", "LayerNorm", "LayerNormBackward",
+            "RmsNorm", "RmsNormBackward", "EmbeddingGather", "EmbeddingScatterAdd", "CrossEntropy", "CrossEntropyBackward",
+            "AdamW", "Dropout", "Permute",
+        ], fallback.Calls);
+    }
+
+    [Fact]
+    public void Threads_SetsMklAndFallback_AndRejectsZero()
+    {
+        var fallback = new RecordingBackend();
+        var backend = Backend(fallback);
+        int original = backend.Threads;
+        try
+        {
+            backend.Threads = 1;
+            Assert.Equal(1, backend.Threads);
+            Assert.Equal(1, fallback.Threads);
+            Assert.Throws<ArgumentOutOfRangeException>(() => backend.Threads = 0);
+        }
+        finally
+        {
+            backend.Threads = original; // MKL's count is process-wide
+        }
+    }
+
+    [Fact]
+    public void NameAndVersion()
+    {
+        var backend = Backend();
+        Assert.Equal("Mkl", backend.Name);
+        Assert.True(backend.Threads >= 1);
+        Assert.Contains("Math Kernel Library", MklBackend.MklVersion);
+        Assert.Contains(MklBackend.MklThreadingLayer, new[] { "gnu", "intel", "sequential", "env" });
+    }
+}
