@@ -1,0 +1,43 @@
+using LlmForge.Backends;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LlmForge.Cli.Hosting;
+
+/// <summary>
+/// The one place the command line builds a compute backend: every command's <c>--backend managed|mkl</c>
+/// goes through the same DI registrations an application makes (AddXxxBackend + AddTensorBackendSelection),
+/// so an unknown name fails with the list of valid ones.
+/// </summary>
+public static class BackendFactory
+{
+    public const string DefaultBackend = "Managed";
+
+    /// <summary>Registers every backend the command line can select.</summary>
+    public static IServiceCollection AddCliBackends(this IServiceCollection services)
+    {
+        services.AddManagedBackend();
+        // MKL: the lead adds `services.AddMklBackend(() => new ManagedBackend());` here when branch mkl is merged.
+        return services;
+    }
+
+    /// <summary>The backend named by <c>--backend</c> (default Managed), read from <paramref name="args"/>.</summary>
+    public static ITensorBackend FromArguments(CliArguments args) => Create(args.String("backend") ?? DefaultBackend);
+
+    /// <summary>The backend registered under <paramref name="name"/> (case-insensitive); <paramref name="threads"/> 0 = every core.</summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Unknown name (the message lists the valid ones).</exception>
+    public static ITensorBackend Create(string name, int threads = 0)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [nameof(BackendOptions.Backend)] = name,
+                [nameof(BackendOptions.Threads)] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })
+            .Build();
+        var services = new ServiceCollection().AddCliBackends().AddTensorBackendSelection(configuration);
+        // Not disposed: the backend outlives this short-lived container and owns nothing the container must release.
+        var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<ITensorBackend>();
+    }
+}
