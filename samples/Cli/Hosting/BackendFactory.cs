@@ -25,7 +25,7 @@ public static class BackendFactory
     public static ITensorBackend FromArguments(CliArguments args) => Create(args.String("backend") ?? DefaultBackend);
 
     /// <summary>The backend registered under <paramref name="name"/> (case-insensitive); <paramref name="threads"/> 0 = every core.</summary>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Unknown name (the message lists the valid ones).</exception>
+    /// <exception cref="CliException">Unknown name (the message lists the valid ones).</exception>
     public static ITensorBackend Create(string name, int threads = 0)
     {
         var configuration = new ConfigurationBuilder()
@@ -38,6 +38,9 @@ public static class BackendFactory
         var services = new ServiceCollection().AddCliBackends().AddTensorBackendSelection(configuration);
         // Not disposed: the backend outlives this short-lived container and owns nothing the container must release.
         var provider = services.BuildServiceProvider();
+        var names = provider.GetServices<TensorBackendRegistration>().Select(r => r.Name.ToLowerInvariant()).ToList();
+        if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new CliException($"--backend '{name}' is not a backend here; valid values: {string.Join(", ", names)}");
         return provider.GetRequiredService<ITensorBackend>();
     }
 }
