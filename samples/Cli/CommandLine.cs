@@ -8,6 +8,10 @@ public static class CommandLine
     /// <summary>Every command, in the order <c>llmforge --help</c> lists them.</summary>
     private static readonly ICommand[] Commands =
     [
+        new GenerateCommand(),
+        new ForwardCommand(),
+        new InfoCommand(),
+        new TokenizeCommand(),
         new BenchCommand(),
     ];
 
@@ -31,12 +35,14 @@ public static class CommandLine
         {
             return command.Run(args[1..], stdout, stderr);
         }
-        catch (Exception e) when (e is CliException or FileNotFoundException or DirectoryNotFoundException
-                                      or InvalidDataException or ArgumentException or InvalidOperationException
+        catch (Exception e) when (e is CliException or IOException // FileNotFound, DirectoryNotFound, CheckpointFormatException
+                                      or InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException
                                       or Microsoft.Extensions.Options.OptionsValidationException)
         {
             // User errors are one clear line; anything else is a bug and keeps its stack trace.
-            stderr.WriteLine($"llmforge {command.Name}: {e.Message}");
+            // CliArguments' messages already start with the command's name; print it once.
+            string message = e.Message.StartsWith(command.Name + ": ", StringComparison.Ordinal) ? e.Message[(command.Name.Length + 2)..] : e.Message;
+            stderr.WriteLine($"llmforge {command.Name}: {message}");
             return e is CliException ? 2 : 1;
         }
     }

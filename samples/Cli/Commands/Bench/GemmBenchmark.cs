@@ -1,3 +1,4 @@
+using LlmForge.Cli.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using LlmForge.Backends;
@@ -67,10 +68,10 @@ internal static class GemmBenchmark
         var list = new List<Implementation>();
         try
         {
-            if (backend is "managed" or "both") list.Add(FromBackend("llmforge-managed", BackendCatalog.Create("Managed"), threads));
+            if (backend is "managed" or "both") list.Add(FromBackend("llmforge-managed", BackendFactory.Create("Managed"), threads));
             if (backend is "mkl" or "both")
             {
-                var mkl = BackendCatalog.Create("Mkl"); // loads and configures libmkl_rt.so before the raw calls
+                var mkl = BackendFactory.Create("Mkl"); // loads and configures libmkl_rt.so before the raw calls
                 list.Add(FromBackend("llmforge-mkl", mkl, threads));
                 list.Add(RawCblasImplementation(threads));
                 progress.WriteLine($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}");

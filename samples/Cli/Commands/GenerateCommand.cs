@@ -1,0 +1,103 @@
+using LlmForge.Checkpoints;
+using LlmForge.Cli.Hosting;
+using LlmForge.Generation;
+using LlmForge.Tokenization;
+
+namespace LlmForge.Cli.Commands;
+
+/// <summary>
+/// <c>llmforge generate</c>: loads a Hugging Face-layout GPT-2 directory and continues a prompt.
+/// Text mode prints the prompt, then each new piece of text as soon as its characters are complete, then a
+/// newline; the end-of-text token ends generation and is not printed. <c>--output-ids</c> prints only the
+/// NEW token ids (the stop token included when the model produced it) as one compact JSON array line.
+/// </summary>
+public sealed class GenerateCommand : ICommand
+{
+    public string Name => "generate";
+
+    public string Summary => "continue a prompt with a GPT-2 model directory (streams text, or --output-ids)";
+
+    public const string Usage = """
+        usage: llmforge generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [flags]
+
+          --model DIR           config.json + model.safetensors (+ tokenizer files: vocab.json + merges.txt,
+                                encoder.json + vocab.bpe, or tokenizer.json)
+          --prompt TEXT         encoded with the directory's tokenizer ("" starts from <|endoftext|>)
+          --prompt-ids 1,2,3    token ids; needs no tokenizer with --output-ids
+          --max-new-tokens N    at most N new tokens (default 50); <|endoftext|> stops earlier
+          --temperature T       0 = greedy (argmax), default 1.0
+          --top-k K             sample among the K most likely tokens (0 = all, the default)
+          --top-p P             nucleus sampling in (0, 1] (default 1 = off)
+          --seed S              sampling seed (default 1337): the same seed gives the same text
+          --backend NAME        managed (default) or mkl
+          --output-ids          print only the new token ids as one JSON array line, e.g. [318,257,1332]
+
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
+        var a = CliArguments.Parse(Name, args, "output-ids");
+        string? model = a.String("model");
+        string? prompt = a.String("prompt");
+        string? promptIds = a.String("prompt-ids");
+        int maxNewTokens = a.Int("max-new-tokens", min: 0) ?? 50;
+        var sampling = new SamplingOptions
+        {
+            Temperature = a.Float("temperature", min: 0) ?? 1f,
+            TopK = a.Int("top-k", min: 0) ?? 0,
+            TopP = a.Float("top-p", min: 0, max: 1) ?? 1f,
+            Seed = a.ULong("seed") ?? new SamplingOptions().Seed,
+        };
+        bool outputIds = a.Switch("output-ids");
+        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        a.RejectUnknown();
+        string directory = ModelDirectory.Require(Name, "model", model);
+        if ((prompt is null) == (promptIds is null))
+            throw new CliException($"{Name}: give exactly one of --prompt TEXT or --prompt-ids 1,2,3");
+        if (sampling.TopP == 0)
+            throw new CliException($"{Name}: --top-p must be in (0, 1], got 0");
+
+        ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);
+        if (tokenizer is null && (prompt is not null || !outputIds))
+            throw new CliException(
+                $"{Name}: '{directory}' has no tokenizer (vocab.json + merges.txt, encoder.json + vocab.bpe or tokenizer.json): " +
+                (prompt is not null ? "give --prompt-ids instead of --prompt" : "add --output-ids to print token ids instead of text"));
+        var config = ModelDirectory.LoadConfig(directory);
+        if (tokenizer is not null && tokenizer.VocabSize > config.VocabSize)
+            throw new CliException(
+                $"{Name}: the tokenizer in '{directory}' has {tokenizer.VocabSize} ids but {ModelDirectory.ConfigPath(directory)} has vocab_size {config.VocabSize}");
+
+        IReadOnlyList<int> ids = promptIds is not null
+            ? TokenIds.ParseList(Name, "prompt-ids", promptIds)
+            : tokenizer!.Encode(prompt!);
+        if (ids.Count == 0)
+            ids = tokenizer?.EndOfTextId is int eot
+                ? [eot]
+                : throw new CliException($"{Name}: the prompt is empty and the tokenizer has no <|endoftext|> to start from");
+        TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
+
+        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId);
+
+        if (outputIds)
+        {
+            stdout.WriteLine(TokenIds.ToJson(generator.Generate(ids, maxNewTokens)));
+            return 0;
+        }
+
+        var text = new TokenStreamDecoder(tokenizer!);
+        void Print(int id)
+        {
+            if (id == tokenizer!.EndOfTextId) return;
+            string piece = text.Append(id);
+            if (piece.Length == 0) return; // a multi-byte character is still incomplete
+            stdout.Write(piece);
+            stdout.Flush();
+        }
+        foreach (int id in ids) Print(id);
+        foreach (int id in generator.Generate(ids, maxNewTokens)) Print(id);
+        stdout.WriteLine(text.Flush());
+        return 0;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.Json;
+using LlmForge.Backends;
+using LlmForge.Checkpoints;
+using LlmForge.Cli.Hosting;
+using LlmForge.Tokenization;
+
+namespace LlmForge.Cli.Commands;
+
+/// <summary>
+/// <c>llmforge info</c>: the architecture a model directory's config.json describes, its parameter count, and
+/// whether model.safetensors (optional) matches it — read from headers only, so it is instant even for GPT-2 XL.
+/// Exit code 1 when the weights do not match the config.
+/// </summary>
+public sealed class InfoCommand : ICommand
+{
+    public string Name => "info";
+
+    public string Summary => "architecture, parameter count and weight check of a model directory";
+
+    public const string Usage = """
+        usage: llmforge info --model DIR [--json]
+
+          --model DIR   config.json (required), model.safetensors and tokenizer files (optional)
+          --json        one JSON object instead of the human-readable lines
+
+        Exit code 1 if model.safetensors does not match config.json.
+
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
+        var a = CliArguments.Parse(Name, args, "json");
+        string? model = a.String("model");
+        bool json = a.Switch("json");
+        a.RejectUnknown();
+        string directory = ModelDirectory.Require(Name, "model", model);
+
+        var config = ModelDirectory.LoadConfig(directory);
+        string modelType = ReadModelType(ModelDirectory.ConfigPath(directory));
+        long parameters = Gpt2TensorNames.ParameterCount(config);
+        string weightsPath = ModelDirectory.WeightsPath(directory);
+        WeightsReport? weights = File.Exists(weightsPath) ? WeightsCheck.Check(weightsPath, config) : null;
+        ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);
+
+        if (json) WriteJson(stdout, modelType, config, parameters, weights, tokenizer);
+        else WriteText(stdout, directory, modelType, config, parameters, weights, tokenizer);
+        return weights is { Matches: false } ? 1 : 0;
+    }
+
+    private static void WriteText(TextWriter o, string directory, string modelType, GptConfig c, long parameters,
+        WeightsReport? weights, ITokenizer? tokenizer)
+    {
+        o.WriteLine($"model          {directory}");
+        o.WriteLine($"model_type     {modelType}");
+        o.WriteLine($"layers         {c.Layers} (n_layer)");
+        o.WriteLine($"heads          {c.Heads} (n_head), head dim {c.HeadDim}");
+        o.WriteLine($"emb_dim        {c.EmbeddingDim} (n_embd)");
+        o.WriteLine($"mlp_dim        {c.FeedForwardDim} (n_inner{(c.InnerDim is null ? " = 4·n_embd" : "")})");
+        o.WriteLine($"context        {c.ContextLength} (n_positions)");
+        o.WriteLine($"vocab          {c.VocabSize} (vocab_size)");
+        o.WriteLine($"tied           {Lower(c.TieWeights)} (tie_word_embeddings)");
+        o.WriteLine($"qkv_bias       {Lower(c.QkvBias)}");
+        o.WriteLine($"activation     {ActivationName(c.Activation)}");
+        o.WriteLine($"parameters     {Count(parameters)} ({Short(parameters)}, from config.json)");
+        if (weights is null)
+            o.WriteLine($"weights        none ({Gpt2Checkpoint.WeightsFileName} not found)");
+        else if (weights.Matches)
+            o.WriteLine($"weights        {Gpt2Checkpoint.WeightsFileName} matches config.json: {weights.Tensors} tensors, " +
+                        $"{Count(weights.Parameters)} parameters, {string.Join("/", weights.DTypes)}");
+        else
+            o.WriteLine($"weights        {Gpt2Checkpoint.WeightsFileName} does NOT match config.json: {string.Join("; ", weights.Problems)}");
+        o.WriteLine(tokenizer is null
+            ? "tokenizer      none"
+            : $"tokenizer      {TokenizerKind(tokenizer)}, {tokenizer.VocabSize} ids" +
+              (tokenizer.EndOfTextId is int eot ? $", <|endoftext|> = {eot}" : ""));
+    }
+
+    private static void WriteJson(TextWriter o, string modelType, GptConfig c, long parameters, WeightsReport? weights, ITokenizer? tokenizer)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("model_type", modelType);
+            w.WriteNumber("n_layer", c.Layers);
+            w.WriteNumber("n_head", c.Heads);
+            w.WriteNumber("n_embd", c.EmbeddingDim);
+            w.WriteNumber("n_inner", c.FeedForwardDim);
+            w.WriteNumber("n_positions", c.ContextLength);
+            w.WriteNumber("vocab_size", c.VocabSize);
+            w.WriteBoolean("tie_word_embeddings", c.TieWeights);
+            w.WriteBoolean("qkv_bias", c.QkvBias);
+            w.WriteString("activation_function", ActivationName(c.Activation));
+            w.WriteNumber("parameters", parameters);
+            if (weights is null) w.WriteNull("weights");
+            else
+            {
+                w.WriteStartObject("weights");
+                w.WriteString("file", weights.Path);
+                w.WriteBoolean("matches", weights.Matches);
+                w.WriteNumber("tensors", weights.Tensors);
+                w.WriteNumber("parameters", weights.Parameters);
+                w.WriteStartArray("dtypes");
+                foreach (var d in weights.DTypes) w.WriteStringValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("problems");
+                foreach (var p in weights.Problems) w.WriteStringValue(p);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            if (tokenizer is null) w.WriteNull("tokenizer");
+            else
+            {
+                w.WriteStartObject("tokenizer");
+                w.WriteString("type", TokenizerKind(tokenizer));
+                w.WriteNumber("vocab_size", tokenizer.VocabSize);
+                if (tokenizer.EndOfTextId is int eot) w.WriteNumber("eot_id", eot);
+                else w.WriteNull("eot_id");
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static string ReadModelType(string configPath)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+        return doc.RootElement.TryGetProperty("model_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "gpt2";
+    }
+
+    private static string TokenizerKind(ITokenizer tokenizer) => tokenizer switch
+    {
+        Gpt2Tokenizer => "gpt2-bpe",
+        CharTokenizer => "char",
+        _ => tokenizer.GetType().Name,
+    };
+
+    private static string ActivationName(GeluApproximation activation) => activation == GeluApproximation.Tanh ? "gelu_new" : "gelu";
+
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>124,439,808 → "124.44M", as model names count parameters.</summary>
+    private static string Short(long n) => n switch
+    {
+        >= 1_000_000_000 => (n / 1e9).ToString("0.##", CultureInfo.InvariantCulture) + "B",
+        >= 1_000_000 => (n / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        _ => (n / 1e3).ToString("0.##", CultureInfo.InvariantCulture) + "K",
+    };
+
+    private static string Lower(bool value) => value ? "true" : "false";
+}

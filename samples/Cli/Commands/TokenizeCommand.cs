@@ -1,0 +1,63 @@
+using System.Text;
+using LlmForge.Checkpoints;
+using LlmForge.Cli.Hosting;
+using LlmForge.Tokenization;
+
+namespace LlmForge.Cli.Commands;
+
+/// <summary>
+/// <c>llmforge tokenize</c>: token ids of a text as ONE compact JSON array, <c>[15496,11,314,716]</c>.
+/// <c>&lt;|endoftext|&gt;</c> written in the text becomes its special id (as in a training corpus).
+/// </summary>
+public sealed class TokenizeCommand : ICommand
+{
+    public string Name => "tokenize";
+
+    public string Summary => "token ids of a text as one JSON array (stdout or --out)";
+
+    public const string Usage = """
+        usage: llmforge tokenize (--model DIR | --tokenizer-dir DIR) (--text TEXT | --file FILE) [--out ids.json]
+
+          --model DIR           a model directory with tokenizer files
+          --tokenizer-dir DIR   vocab.json + merges.txt, encoder.json + vocab.bpe, or tokenizer.json (char)
+          --text TEXT           the text to encode
+          --file FILE           a UTF-8 text file to encode
+          --out FILE            write the JSON array there (atomically) instead of stdout
+
+        Output: one line, e.g. [15496,11,314,716]. <|endoftext|> in the text is the special id.
+
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
+        var a = CliArguments.Parse(Name, args);
+        string? model = a.String("model"), tokenizerDir = a.String("tokenizer-dir");
+        string? text = a.String("text"), file = a.String("file"), output = a.String("out");
+        a.RejectUnknown();
+        if ((model is null) == (tokenizerDir is null))
+            throw new CliException($"{Name}: give exactly one of --model DIR or --tokenizer-dir DIR");
+        string directory = model is not null
+            ? ModelDirectory.Require(Name, "model", model)
+            : ModelDirectory.Require(Name, "tokenizer-dir", tokenizerDir);
+        if ((text is null) == (file is null))
+            throw new CliException($"{Name}: give exactly one of --text TEXT or --file FILE");
+        if (file is not null && !File.Exists(file))
+            throw new FileNotFoundException($"{file}: no such text file.", file);
+
+        var tokenizer = ModelDirectory.LoadTokenizer(directory)
+            ?? throw new CliException(
+                $"{Name}: no tokenizer in '{directory}': expected vocab.json + merges.txt, encoder.json + vocab.bpe or tokenizer.json");
+        string json = TokenIds.ToJson(tokenizer.Encode(text ?? File.ReadAllText(file!, Encoding.UTF8)));
+        if (output is null)
+        {
+            stdout.WriteLine(json);
+            return 0;
+        }
+        string? outDirectory = Path.GetDirectoryName(Path.GetFullPath(output));
+        if (outDirectory is not null && !Directory.Exists(outDirectory))
+            throw new CliException($"{Name}: --out '{output}': directory '{outDirectory}' does not exist");
+        AtomicFile.WriteAllText(output, json + "\n");
+        return 0;
+    }
+}
