@@ -12,12 +12,16 @@ internal static unsafe class GemmBuffers
 {
     [ThreadStatic] static float[]? t_packedA;
     [ThreadStatic] static float[]? t_packedB;
+    [ThreadStatic] static float[]? t_gathered;
 
     /// <summary>Room for <paramref name="floats"/> floats of packed A on the calling thread.</summary>
     public static float* PackedA(int floats) => Aligned(ref t_packedA, floats);
 
     /// <summary>Room for <paramref name="floats"/> floats of packed B on the calling thread.</summary>
     public static float* PackedB(int floats) => Aligned(ref t_packedB, floats);
+
+    /// <summary>Room for the short side's vectors of a skinny product (see <see cref="SkinnyGemm"/>).</summary>
+    public static float* Gathered(int floats) => Aligned(ref t_gathered, floats);
 
     static float* Aligned(ref float[]? buffer, int floats)
     {

@@ -15,16 +15,18 @@ internal sealed unsafe class GemmParallel
 
     GemmProblem _problem;
     GemmIsa _isa;
+    float* _gathered;
     int _workers;
     bool _splitN;
     long _strideA, _strideB, _strideC;
     readonly ParallelOptions _options = new();
-    readonly Action<int> _slab, _product;
+    readonly Action<int> _slab, _product, _skinny;
 
     GemmParallel()
     {
         _slab = RunSlab;
         _product = RunProduct;
+        _skinny = RunSkinny;
     }
 
     static GemmParallel Job => t_job ??= new GemmParallel();
@@ -32,6 +34,11 @@ internal sealed unsafe class GemmParallel
     /// <summary>One product on up to <paramref name="threads"/> threads.</summary>
     public static void Product(in GemmProblem g, int threads, GemmIsa isa)
     {
+        if (SkinnyGemm.Applies(g, isa))
+        {
+            Skinny(g, threads);
+            return;
+        }
         bool splitN = g.N >= g.M;
         int tile = splitN ? isa.NR() : isa.MR();
         int units = ((splitN ? g.N : g.M) + tile - 1) / tile;
@@ -62,6 +69,36 @@ internal sealed unsafe class GemmParallel
         job._strideC = strideC;
         job._options.MaxDegreeOfParallelism = threads;
         Parallel.For(0, batch, job._options, job._product);
+    }
+
+    /// <summary>A product with a side of at most 4: threads split the long side (see <see cref="SkinnyGemm"/>).</summary>
+    static void Skinny(in GemmProblem g, int threads)
+    {
+        float* x = GemmBuffers.Gathered(Math.Min(g.M, g.N) * g.K);
+        SkinnyGemm.Gather(g, x);
+        var (length, unit) = SkinnyGemm.LongSide(g);
+        long work = (long)g.M * g.N * g.K;
+        int workers = (int)Math.Min(Math.Min(threads, (length + unit - 1) / unit), Math.Max(1, work / MinWorkPerThread));
+        if (workers <= 1)
+        {
+            SkinnyGemm.Run(g, x, 0, length);
+            return;
+        }
+        var job = Job;
+        job._problem = g;
+        job._gathered = x;
+        job._workers = workers;
+        job._options.MaxDegreeOfParallelism = workers;
+        Parallel.For(0, workers, job._options, job._skinny);
+    }
+
+    void RunSkinny(int worker)
+    {
+        var (length, unit) = SkinnyGemm.LongSide(_problem);
+        int units = (length + unit - 1) / unit;
+        int r0 = (int)((long)units * worker / _workers) * unit;
+        int r1 = Math.Min(length, (int)((long)units * (worker + 1) / _workers) * unit);
+        SkinnyGemm.Run(_problem, _gathered, r0, r1);
     }
 
     void RunSlab(int worker)

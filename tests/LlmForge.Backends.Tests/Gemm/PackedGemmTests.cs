@@ -11,12 +11,15 @@ namespace LlmForge.Tests.Gemm;
 public class PackedGemmTests
 {
     // Sizes straddle every blocking edge: the AVX-512 tile 8 × 48, the AVX2 tile 6 × 16, the
-    // scalar 4 × 4, KC = 256, MC = 768 (512 scalar) and NB = 480 (512 AVX2/scalar).
+    // scalar 4 × 4, KC = 256, MC = 768 (512 scalar) and NB = 480 (512 AVX2/scalar). With AVX-512,
+    // products with a side ≤ 4 take the skinny path: both its forms, 128-column chunks, k tails,
+    // and (last two) splits between threads.
     static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (7, 13, 29), (1, 97, 37), (97, 1, 37), (1, 1, 300), (8, 48, 16), (9, 49, 17),
         (15, 47, 8), (16, 96, 1), (5, 130, 6), (10, 50, 255), (10, 50, 256), (9, 17, 600),
-        (769, 20, 9), (12, 481, 9), (3, 1000, 7), (33, 65, 40),
+        (769, 20, 9), (12, 481, 9), (33, 65, 40),
+        (4, 200, 33), (3, 1000, 7), (3, 300, 20), (201, 2, 45), (2, 3000, 200), (3001, 3, 200),
     ];
 
     public static TheoryData<string, bool, bool, int, int, int> Cases()
