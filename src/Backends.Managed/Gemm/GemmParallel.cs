@@ -3,7 +3,8 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// <summary>
 /// Splits a product over threads. A single product is cut into one slab of C per thread along its
 /// longer side (n when n ≥ m), so each thread packs only its own part of the longer operand and
-/// re-packs just the shorter one; a batch of products hands whole products to threads.
+/// re-packs just the shorter one; a skinny product splits its long side; a batch of products
+/// hands whole products to threads.
 /// One reusable job per calling thread keeps the hot path free of allocation beyond Parallel.For's own.
 /// </summary>
 internal sealed unsafe class GemmParallel
@@ -121,9 +122,5 @@ internal sealed unsafe class GemmParallel
         }
     }
 
-    void RunProduct(int index)
-    {
-        var g = _problem.At(index, _strideA, _strideB, _strideC);
-        GemmKernels.Run(g, 0, g.M, 0, g.N, _isa);
-    }
+    void RunProduct(int index) => Product(_problem.At(index, _strideA, _strideB, _strideC), 1, _isa);
 }

@@ -8,7 +8,8 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// Fast float32 GEMM in the GotoBLAS/BLIS style: op(A) and op(B) are packed (transposes resolved
 /// while packing) into cache-sized panels that a register-tiled SIMD micro-kernel streams through
 /// (8 × 48 with AVX-512, 6 × 16 with AVX2 + FMA, 4 × 4 scalar otherwise), on up to
-/// <c>threads</c> threads. Semantics are those of <see cref="ITensorBackend.Gemm"/>: row-major,
+/// <c>threads</c> threads. Products with at most 4 rows or columns (GEMV-like) skip packing
+/// (<see cref="SkinnyGemm"/>). Semantics are those of <see cref="ITensorBackend.Gemm"/>: row-major,
 /// op(A) is [m, k], op(B) is [k, n], C = alpha · op(A) · op(B) + beta · C, and beta = 0
 /// overwrites C without reading it (old NaNs do not leak through).
 /// </summary>

@@ -97,8 +97,9 @@ public class PackedGemmTests
     public void StridedBatchedMatchesReferencePerProduct(int batch, int threads)
     {
         var rng = new Random(batch * 10 + threads);
-        // Attention shapes in miniature: Q·Kᵀ (NT) and P·V (NN), with gaps between the matrices.
-        foreach (var (m, n, k, transB) in new[] { (20, 20, 16, true), (20, 16, 20, false) })
+        // Attention shapes in miniature: Q·Kᵀ (NT) and P·V (NN), with gaps between the matrices;
+        // then one query row at a time, as in generation (the skinny path).
+        foreach (var (m, n, k, transB) in new[] { (20, 20, 16, true), (20, 16, 20, false), (1, 37, 16, true), (1, 16, 37, false) })
         {
             int lda = k, ldb = transB ? k : n, ldc = n + 2;
             long strideA = (long)m * lda + 11, strideB = (long)k * n + 5, strideC = (long)m * ldc + 3;
