@@ -161,6 +161,25 @@ public class PackedGemmTests
     }
 
     [Fact]
+    public void SingleThreadedCallsAllocateNothingOnceWarm()
+    {
+        var rng = new Random(3);
+        var a = Random(rng, 300 * 200);
+        var b = Random(rng, 200 * 100);
+        var c = new float[300 * 100];
+        void Run()
+        {
+            PackedGemm.Gemm(false, true, 300, 100, 200, 1f, a, 200, b, 200, 0f, c, 100, 1); // packed
+            PackedGemm.Gemm(false, false, 1, 100, 200, 1f, a, 200, b, 100, 0f, c, 100, 1);  // skinny
+            PackedGemm.GemmStridedBatched(true, false, 20, 10, 30, 1f, a, 20, 600, b, 10, 300, 0.5f, c, 10, 200, 4, 1);
+        }
+        Run(); // packing buffers grow on first use
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void AlphaZeroOrKZeroScalesCByBeta()
     {
         var a = new[] { float.NaN, 1f };
