@@ -6,7 +6,8 @@ namespace LlmForge.Tokenization;
 /// <summary>
 /// Loads whichever tokenizer a directory holds (a saved model's, or GPT-2's files):
 /// <c>tokenizer.json</c> with <c>"type": "char"</c> → <see cref="CharTokenizer"/>;
-/// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/>.
+/// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/>;
+/// <c>vocab.txt</c> (+ <c>tokenizer_config.json</c>) → <see cref="WordPieceTokenizer"/> (BERT).
 /// </summary>
 public static class TokenizerFiles
 {
@@ -21,9 +22,10 @@ public static class TokenizerFiles
         string charFile = Path.Combine(directory, CharTokenizerFile);
         if (File.Exists(charFile)) return LoadChar(charFile);
         if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
+        if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
         throw new FileNotFoundException(
             $"No tokenizer in '{directory}': expected {CharTokenizerFile} (char tokenizer), " +
-            $"vocab.json + merges.txt or encoder.json + vocab.bpe (GPT-2 BPE).");
+            $"vocab.json + merges.txt or encoder.json + vocab.bpe (GPT-2 BPE), or vocab.txt (BERT WordPiece).");
     }
 
     /// <summary>Reads a <c>tokenizer.json</c> of the form <c>{"type": "char", "chars": "…"}</c>.</summary>
