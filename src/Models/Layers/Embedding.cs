@@ -8,13 +8,23 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class Embedding : Module
 {
-    public Embedding(ModuleInit init, int count, int dim, float? std = null)
+    /// <param name="paddingIndex">
+    /// torch's padding_idx (BERT's [PAD]): that row starts at zero and lookups of it send it no gradient.
+    /// </param>
+    public Embedding(ModuleInit init, int count, int dim, float? std = null, int? paddingIndex = null)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dim);
+        if (paddingIndex is int p && (uint)p >= (uint)count)
+            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, $"Embedding: padding index {p} is outside [0, {count}).");
         Weight = RegisterParameter("weight", init.Normal(std, count, dim));
+        PaddingIndex = paddingIndex;
+        if (paddingIndex is int pad) Weight.Data.AsSpan(pad * dim, dim).Clear();
     }
+
+    /// <summary>The row lookups send no gradient to (torch's padding_idx), or null.</summary>
+    public int? PaddingIndex { get; }
 
     /// <summary>[count, dim].</summary>
     public Tensor Weight { get; }
@@ -37,6 +47,6 @@ public sealed class Embedding : Module
                 throw new ArgumentOutOfRangeException(nameof(ids), ids[i],
                     $"Embedding {Weight.Name ?? ""}: id {ids[i]} at index {i} is outside [0, {count}).");
         }
-        return Weight.Embedding(ids, idsShape);
+        return Weight.Embedding(ids, idsShape is { Length: > 0 } ? idsShape : [ids.Length], PaddingIndex);
     }
 }

@@ -53,9 +53,16 @@ public sealed class MultiHeadAttention : Module, ITensorModule
 
     public Dropout AttentionDropout { get; }
 
-    /// <summary>(B, T, C) → (B, T, C).</summary>
-    public Tensor Forward(Tensor x)
+    /// <summary>(B, T, C) → (B, T, C), with the causal (or sliding-window) mask given at construction.</summary>
+    public Tensor Forward(Tensor x) => Forward(x, mask);
+
+    /// <summary>
+    /// (B, T, C) → (B, T, C) with the keys hidden by <paramref name="attentionMask"/> instead: a BERT encoder passes a
+    /// bidirectional mask with padding (<see cref="AttentionMaskSpec.Padding"/>, KeyValid [B, T]).
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionMaskSpec attentionMask)
     {
+        ArgumentNullException.ThrowIfNull(attentionMask);
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 3 || x.Shape[2] != Heads * HeadDim)
             throw new ArgumentException(
@@ -68,7 +75,7 @@ public sealed class MultiHeadAttention : Module, ITensorModule
 
         // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, T, hs)ᵀ → (B, nh, T, T)
         var scores = q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
-        var weights = AttentionDropout.Forward(scores.Softmax(mask)); // (B, nh, T, T), future keys get 0
+        var weights = AttentionDropout.Forward(scores.Softmax(attentionMask)); // (B, nh, T, T), hidden keys get 0
 
         var context = weights.MatMul(v);                                // (B, nh, T, hs)
         var merged = context.Permute(0, 2, 1, 3).Reshape(b, t, c);      // (B, T, nh, hs) → (B, T, C)

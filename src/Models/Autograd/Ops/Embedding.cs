@@ -7,7 +7,14 @@ public static partial class F
     /// (wte(idx) in nanoGPT). <paramref name="idsShape"/> defaults to [ids.Length]. The backward pass
     /// scatter-adds into the table, so repeated ids sum their gradients.
     /// </summary>
-    public static Tensor Embedding(this Tensor table, int[] ids, params int[] idsShape)
+    public static Tensor Embedding(this Tensor table, int[] ids, params int[] idsShape) => Embedding(table, ids, idsShape, paddingIndex: null);
+
+    /// <summary>
+    /// <see cref="Embedding(Tensor, int[], int[])"/> with torch's <c>padding_idx</c>: lookups of
+    /// <paramref name="paddingIndex"/> return its row but send no gradient to it (BERT's [PAD] embedding is
+    /// trained only where something else uses the row, such as a tied decoder).
+    /// </summary>
+    public static Tensor Embedding(this Tensor table, int[] ids, int[] idsShape, int? paddingIndex)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ids);
@@ -21,10 +28,21 @@ public static partial class F
 
         var backend = table.Backend;
         int vocab = table.Shape[0], dim = table.Shape[1];
+        if (paddingIndex is int p && (uint)p >= (uint)vocab)
+            throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, $"Embedding: padding index {p} is outside the table's [0, {vocab}) rows.");
         var tokens = (int[])ids.Clone(); // the caller may reuse its buffer before Backward()
         var y = NewLike(table, [.. shape, dim]);
         backend.EmbeddingGather(tokens, table.Data, y.Data, vocab, dim);
-        return Graph.Record(y, "Embedding", [table],
-            dy => backend.EmbeddingScatterAdd(tokens, dy, table.GradBuffer(), vocab, dim));
+        if (paddingIndex is not int pad || Array.IndexOf(tokens, pad) < 0)
+            return Graph.Record(y, "Embedding", [table],
+                dy => backend.EmbeddingScatterAdd(tokens, dy, table.GradBuffer(), vocab, dim));
+        return Graph.Record(y, "Embedding", [table], dy =>
+        {
+            using var kept = new Scratch(dy.Length); // dy with the padding positions' rows zeroed
+            dy.CopyTo(kept.Span);
+            for (int i = 0; i < tokens.Length; i++)
+                if (tokens[i] == pad) kept.Span.Slice(i * dim, dim).Clear();
+            backend.EmbeddingScatterAdd(tokens, kept.Span, table.GradBuffer(), vocab, dim);
+        });
     }
 }

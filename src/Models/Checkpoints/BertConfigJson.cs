@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using LlmForge.Backends;
+
+namespace LlmForge.Checkpoints;
+
+/// <summary>
+/// <see cref="BertConfig"/> ↔ Hugging Face BERT <c>config.json</c> (model_type "bert", BertConfig's key names,
+/// id2label / label2id for a classifier), plus LlmForge's layer_norm_position. The six size keys are required;
+/// the others take BertConfig's defaults. Keys that would change the math in ways LlmForge does not implement
+/// (a decoder, cross-attention, relative position embeddings) are rejected, naming the key.
+/// </summary>
+public static class BertConfigJson
+{
+    public const string FileName = "config.json";
+
+    /// <summary>Reads and validates a config.json.</summary>
+    /// <exception cref="CheckpointFormatException">Invalid JSON, a missing or mistyped key or an invalid value; the message names the file and key.</exception>
+    public static BertConfig Load(string path) => Parse(File.ReadAllText(path, Encoding.UTF8), path);
+
+    /// <summary>The model_type of a config.json ("gpt2", "bert", …), or null when it has none.</summary>
+    public static string? ReadModelType(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model_type", out var t)
+                   && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(path, $"not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
+    public static BertConfig Parse(string json, string source = FileName)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(source, $"not valid JSON ({e.Message}).", e);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new CheckpointFormatException(source, $"a config must be a JSON object, not {document.RootElement.ValueKind}.");
+            var keys = new ConfigJsonKeys(document.RootElement, source);
+
+            string modelType = keys.RequiredString("model_type");
+            if (modelType != "bert")
+                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"bert\" configs only.");
+            keys.Unsupported("is_decoder", expected: false, why: "BERT here is an encoder with bidirectional attention");
+            keys.Unsupported("add_cross_attention", expected: false, why: "BERT blocks here have no cross-attention");
+            keys.OptionalEnum("position_embedding_type", "absolute", [("absolute", "absolute")]);
+
+            var config = new BertConfig
+            {
+                VocabSize = keys.RequiredInt("vocab_size"),
+                HiddenSize = keys.RequiredInt("hidden_size"),
+                Layers = keys.RequiredInt("num_hidden_layers"),
+                Heads = keys.RequiredInt("num_attention_heads"),
+                IntermediateSize = keys.RequiredInt("intermediate_size"),
+                MaxPositions = keys.RequiredInt("max_position_embeddings"),
+                TypeVocabSize = keys.OptionalInt("type_vocab_size", 2),
+                LayerNormEpsilon = keys.OptionalFloat("layer_norm_eps", 1e-12f),
+                Activation = keys.OptionalEnum("hidden_act", GeluApproximation.Erf, ActivationNames),
+                HiddenDropRate = keys.OptionalFloat("hidden_dropout_prob", 0.1f),
+                AttentionDropRate = keys.OptionalFloat("attention_probs_dropout_prob", 0.1f),
+                ClassifierDropRate = keys.OptionalNullableFloat("classifier_dropout"),
+                InitializerRange = keys.OptionalFloat("initializer_range", 0.02f),
+                PadTokenId = keys.OptionalInt("pad_token_id", 0),
+                NormPosition = keys.OptionalEnum("layer_norm_position", LayerNormPosition.Post, PositionNames),
+                Labels = ReadLabels(keys),
+            };
+            if (config.FindError() is { } error) throw new CheckpointFormatException(source, error);
+            return config;
+        }
+    }
+
+    /// <summary>Validates <paramref name="config"/> and writes it as config.json, atomically.</summary>
+    public static void Save(BertConfig config, string path, string architecture = "BertForMaskedLM") =>
+        AtomicFile.WriteAllText(path, ToJson(config, architecture));
+
+    /// <summary>The config.json text: HF BERT keys first, then LlmForge's.</summary>
+    public static string ToJson(BertConfig config, string architecture = "BertForMaskedLM")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("architectures");
+            json.WriteStringValue(architecture);
+            json.WriteEndArray();
+            json.WriteString("model_type", "bert");
+            json.WriteNumber("vocab_size", config.VocabSize);
+            json.WriteNumber("hidden_size", config.HiddenSize);
+            json.WriteNumber("num_hidden_layers", config.Layers);
+            json.WriteNumber("num_attention_heads", config.Heads);
+            json.WriteNumber("intermediate_size", config.IntermediateSize);
+            json.WriteNumber("max_position_embeddings", config.MaxPositions);
+            json.WriteNumber("type_vocab_size", config.TypeVocabSize);
+            json.WriteNumber("layer_norm_eps", config.LayerNormEpsilon);
+            json.WriteString("hidden_act", ActivationNames.First(n => n.Value == config.Activation).Name);
+            json.WriteNumber("hidden_dropout_prob", config.HiddenDropRate);
+            json.WriteNumber("attention_probs_dropout_prob", config.AttentionDropRate);
+            if (config.ClassifierDropRate is float c) json.WriteNumber("classifier_dropout", c);
+            else json.WriteNull("classifier_dropout");
+            json.WriteNumber("initializer_range", config.InitializerRange);
+            json.WriteNumber("pad_token_id", config.PadTokenId);
+            json.WriteString("position_embedding_type", "absolute");
+            if (config.Labels.Count > 0)
+            {
+                json.WriteStartObject("id2label");
+                for (int i = 0; i < config.Labels.Count; i++) json.WriteString(i.ToString(CultureInfo.InvariantCulture), config.Labels[i]);
+                json.WriteEndObject();
+                json.WriteStartObject("label2id");
+                for (int i = 0; i < config.Labels.Count; i++) json.WriteNumber(config.Labels[i], i);
+                json.WriteEndObject();
+            }
+            json.WriteString("layer_norm_position", PositionNames.First(n => n.Value == config.NormPosition).Name);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    // The first name of each value is the one written; the others are accepted on read.
+    private static readonly (string Name, GeluApproximation Value)[] ActivationNames =
+        [("gelu", GeluApproximation.Erf), ("gelu_new", GeluApproximation.Tanh), ("gelu_pytorch_tanh", GeluApproximation.Tanh)];
+
+    private static readonly (string Name, LayerNormPosition Value)[] PositionNames =
+        [("post", LayerNormPosition.Post), ("pre", LayerNormPosition.Pre)];
+
+    // id2label {"0": "neg", "1": "pos"}: keys must be exactly 0 … n−1.
+    private static IReadOnlyList<string> ReadLabels(ConfigJsonKeys keys)
+    {
+        if (keys.Get("id2label") is not { } value || value.ValueKind == JsonValueKind.Null) return [];
+        if (value.ValueKind != JsonValueKind.Object) throw keys.WrongType("id2label", value, "an object {\"0\": \"label\", …}");
+        var byId = new SortedDictionary<int, string>();
+        foreach (var p in value.EnumerateObject())
+        {
+            if (!int.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || p.Value.ValueKind != JsonValueKind.String)
+                throw keys.Error("id2label", $"entry \"{p.Name}\": {p.Value.GetRawText()} must map a class id to a label string.");
+            byId[id] = p.Value.GetString()!;
+        }
+        if (byId.Count > 0 && (byId.Keys.First() != 0 || byId.Keys.Last() != byId.Count - 1))
+            throw keys.Error("id2label", $"must number its classes 0 … {byId.Count - 1}, got {string.Join(", ", byId.Keys)}.");
+        return [.. byId.Values];
+    }
+}
