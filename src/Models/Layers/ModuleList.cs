@@ -1,0 +1,23 @@
+namespace LlmForge.Layers;
+
+/// <summary>
+/// Modules held in a list, like <c>torch.nn.ModuleList</c> (nanoGPT's <c>transformer.h</c>): child i is named "i",
+/// so parameters read "trf_blocks.3.att.W_query.weight". It only names and holds; the owner calls them in order.
+/// </summary>
+public sealed class ModuleList<T> : Module where T : Module
+{
+    private readonly List<T> items = [];
+
+    public ModuleList(params IEnumerable<T> modules)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        foreach (var module in modules)
+            items.Add(RegisterModule(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module));
+    }
+
+    public int Count => items.Count;
+
+    public T this[int index] => items[index];
+
+    public IReadOnlyList<T> Items => items;
+}
