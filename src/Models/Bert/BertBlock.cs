@@ -1,57 +1,70 @@
 using LlmForge.Autograd;
 using LlmForge.Checkpoints;
+using LlmForge.Components;
 using LlmForge.Layers;
 
 namespace LlmForge.Bert;
 
 /// <summary>
-/// One BERT encoder layer (HF bert.encoder.layer.{i}): bidirectional multi-head self-attention over the
-/// unpadded keys, then the feed-forward (exact-erf GELU), each with dropout and a residual add.
+/// One BERT encoder layer (HF bert.encoder.layer.{i}): self-attention over every unpadded key (bidirectional), then
+/// the feed-forward (exact-erf GELU), each with dropout and a residual add. The attention and the norms are the kinds
+/// <see cref="BertComponents"/> names.
 /// Post-LN (original BERT): x = norm1(x + drop(att(x))); x = norm2(x + drop(ff(x))).
 /// Pre-LN: x = x + drop(att(norm1(x))); x = x + drop(ff(norm2(x))).
 /// Children: "att", "norm1", "ff", "norm2", "drop".
 /// </summary>
 public sealed class BertBlock : Module
 {
-    public BertBlock(ModuleInit init, BertConfig config)
+    public BertBlock(ModuleInit init, BertConfig config, BertComponents components, int layer)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(components);
         int c = config.HiddenSize;
+        var norm = new NormalizationContext(init, c) { Epsilon = config.LayerNormEpsilon };
         NormPosition = config.NormPosition;
-        Attention = RegisterModule("att", new MultiHeadAttention(init, c, config.Heads, qkvBias: true, config.AttentionDropRate));
-        Norm1 = RegisterModule("norm1", new LayerNorm(init, c, config.LayerNormEpsilon));
+        // BERT's init is plain N(0, initializer_range²) everywhere: no GPT-2 scaling of the residual projections.
+        Attention = RegisterComponent("att", components.Attention.Create(new AttentionContext(init, c, config.Heads)
+        {
+            QkvBias = true,
+            DropRate = config.AttentionDropRate,
+            Layer = layer,
+        }));
+        Norm1 = RegisterComponent("norm1", components.Normalization.Create(norm));
         FeedForward = RegisterModule("ff", new FeedForward(init, c, config.IntermediateSize, config.Activation));
-        Norm2 = RegisterModule("norm2", new LayerNorm(init, c, config.LayerNormEpsilon));
+        Norm2 = RegisterComponent("norm2", components.Normalization.Create(norm));
         Dropout = RegisterModule("drop", new Dropout(init, config.HiddenDropRate));
     }
 
     public LayerNormPosition NormPosition { get; }
 
     /// <summary>attention.self (W_query, W_key, W_value) and attention.output.dense (out_proj).</summary>
-    public MultiHeadAttention Attention { get; }
+    public IAttention Attention { get; }
 
     /// <summary>attention.output.LayerNorm.</summary>
-    public LayerNorm Norm1 { get; }
+    public INormalization Norm1 { get; }
 
     /// <summary>intermediate.dense (layers.0) and output.dense (layers.2).</summary>
     public FeedForward FeedForward { get; }
 
     /// <summary>output.LayerNorm.</summary>
-    public LayerNorm Norm2 { get; }
+    public INormalization Norm2 { get; }
 
     /// <summary>hidden_dropout_prob, on each sub-layer's output before the residual add.</summary>
     public Dropout Dropout { get; }
 
-    /// <summary>(B, T, C) → (B, T, C); <paramref name="mask"/> hides the padding keys.</summary>
-    public Tensor Forward(Tensor x, AttentionMaskSpec mask)
+    /// <summary>
+    /// (B, T, C) → (B, T, C). <paramref name="mask"/> is bidirectional with the padding keys hidden;
+    /// <paramref name="positions"/> is the model's encoding, which turns q and k when it is rotary.
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions)
     {
         if (NormPosition == LayerNormPosition.Post)
         {
-            x = Norm1.Forward(x + Dropout.Forward(Attention.Forward(x, mask)));
+            x = Norm1.Forward(x + Dropout.Forward(Attention.Forward(new AttentionInput(x, mask, positions))));
             return Norm2.Forward(x + Dropout.Forward(FeedForward.Forward(x)));
         }
-        x = x + Dropout.Forward(Attention.Forward(Norm1.Forward(x), mask));
+        x = x + Dropout.Forward(Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions)));
         return x + Dropout.Forward(FeedForward.Forward(Norm2.Forward(x)));
     }
 }

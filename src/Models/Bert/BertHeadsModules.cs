@@ -1,6 +1,7 @@
 using LlmForge.Autograd;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
+using LlmForge.Components;
 using LlmForge.Layers;
 
 namespace LlmForge.Bert;
@@ -29,21 +30,24 @@ public sealed class BertPooler : Module
 /// </summary>
 public sealed class BertMlmHead : Module
 {
-    public BertMlmHead(ModuleInit init, BertConfig config, Tensor wordEmbeddings)
+    public BertMlmHead(ModuleInit init, BertConfig config, BertComponents components, Tensor wordEmbeddings)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(components);
         ArgumentNullException.ThrowIfNull(wordEmbeddings);
         Activation = config.Activation;
         Transform = RegisterModule("transform", new Linear(init, config.HiddenSize, config.HiddenSize));
-        Norm = RegisterModule("norm", new LayerNorm(init, config.HiddenSize, config.LayerNormEpsilon));
+        Norm = RegisterComponent("norm", components.Normalization.Create(
+            new NormalizationContext(init, config.HiddenSize) { Epsilon = config.LayerNormEpsilon }));
         Bias = RegisterParameter("bias", init.Zeros(config.VocabSize));
         DecoderWeight = wordEmbeddings;
     }
 
     public Linear Transform { get; }
 
-    public LayerNorm Norm { get; }
+    /// <summary>cls.predictions.transform.LayerNorm (or the configured norm).</summary>
+    public INormalization Norm { get; }
 
     /// <summary>cls.predictions.bias [vocab].</summary>
     public Tensor Bias { get; }

@@ -1,6 +1,7 @@
 using LlmForge.Autograd;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
+using LlmForge.Components;
 using LlmForge.Layers;
 
 namespace LlmForge.Bert;
@@ -8,7 +9,8 @@ namespace LlmForge.Bert;
 /// <summary>
 /// A BERT encoder with its optional heads (<see cref="BertHeads"/>): <see cref="BertEmbeddings"/>, N
 /// <see cref="BertBlock"/>s with bidirectional attention and a padding mask (post-LN as the original, or pre-LN
-/// with a final norm), then the pooler (tanh(dense) on [CLS]), the masked-LM head (decoder tied to the word
+/// with a final norm) — attention, positional encoding and norms are the kinds of <see cref="BertComponents"/>,
+/// by default those the config names — then the pooler (tanh(dense) on [CLS]), the masked-LM head (decoder tied to the word
 /// embeddings) and a sequence classifier (dropout + linear on the pooled state). Parameter names — the public
 /// contract, mapped to Hugging Face's by <see cref="BertParameterMap"/>: embeddings.*, blocks.{i}.*, final_norm.*,
 /// pooler.dense.*, mlm_head.*, classifier.*.
@@ -21,7 +23,7 @@ public sealed class BertModel : Module
     /// <paramref name="seed"/>, which also fixes every dropout mask of a run.
     /// </summary>
     /// <exception cref="ArgumentException">An invalid config (naming the property and its config.json key), or a classifier without labels.</exception>
-    public BertModel(BertConfig config, ITensorBackend backend, BertHeads heads, int seed = 0)
+    public BertModel(BertConfig config, ITensorBackend backend, BertHeads heads, int seed = 0, BertComponents? components = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(backend);
@@ -31,16 +33,18 @@ public sealed class BertModel : Module
         Config = config;
         Backend = backend;
         Heads = heads with { Pooler = heads.Pooler || heads.Classifier };
+        Components = components ?? BertComponents.For(config);
 
         var init = new ModuleInit(backend, seed, config.InitializerRange);
-        Embeddings = RegisterModule("embeddings", new BertEmbeddings(init, config));
+        Embeddings = RegisterModule("embeddings", new BertEmbeddings(init, config, Components));
         var blocks = new BertBlock[config.Layers];
-        for (int i = 0; i < blocks.Length; i++) blocks[i] = new BertBlock(init, config);
+        for (int i = 0; i < blocks.Length; i++) blocks[i] = new BertBlock(init, config, Components, i);
         Blocks = RegisterModule("blocks", new ModuleList<BertBlock>(blocks)).Items;
         if (config.NormPosition == LayerNormPosition.Pre)
-            FinalNorm = RegisterModule("final_norm", new LayerNorm(init, config.HiddenSize, config.LayerNormEpsilon));
+            FinalNorm = RegisterComponent("final_norm", Components.Normalization.Create(
+                new NormalizationContext(init, config.HiddenSize) { Epsilon = config.LayerNormEpsilon }));
         if (Heads.Pooler) Pooler = RegisterModule("pooler", new BertPooler(init, config.HiddenSize));
-        if (Heads.MaskedLM) MlmHead = RegisterModule("mlm_head", new BertMlmHead(init, config, Embeddings.TokenEmbedding.Weight));
+        if (Heads.MaskedLM) MlmHead = RegisterModule("mlm_head", new BertMlmHead(init, config, Components, Embeddings.TokenEmbedding.Weight));
         if (Heads.Classifier)
         {
             ClassifierDropout = RegisterModule("classifier_dropout", new Dropout(init, config.EffectiveClassifierDropRate));
@@ -55,6 +59,9 @@ public sealed class BertModel : Module
 
     public ITensorBackend Backend { get; }
 
+    /// <summary>The kinds the attention, positional encoding and norms were built from.</summary>
+    public BertComponents Components { get; }
+
     /// <summary>The parts present (a classifier implies the pooler).</summary>
     public BertHeads Heads { get; }
 
@@ -63,7 +70,7 @@ public sealed class BertModel : Module
     public IReadOnlyList<BertBlock> Blocks { get; }
 
     /// <summary>Pre-LN only: the norm after the last block.</summary>
-    public LayerNorm? FinalNorm { get; }
+    public INormalization? FinalNorm { get; }
 
     public BertPooler? Pooler { get; }
 
@@ -84,7 +91,7 @@ public sealed class BertModel : Module
 
         var x = Embeddings.Forward(input.InputIds, types, b, t); // (B, T, C)
         foreach (var block in Blocks)
-            x = block.Forward(x, mask);                          // (B, T, C)
+            x = block.Forward(x, mask, Embeddings.Positions);    // (B, T, C)
         return FinalNorm?.Forward(x) ?? x;
     }
 

@@ -63,6 +63,18 @@ public sealed record BertConfig
     /// <summary>layer_norm_position (LlmForge): "post" (original BERT, the only layout transformers reads) or "pre".</summary>
     public LayerNormPosition NormPosition { get; init; } = LayerNormPosition.Post;
 
+    /// <summary>
+    /// position_embedding_type: "absolute" (BERT's learned position_embeddings), or LlmForge's "sinusoidal" and
+    /// "rotary" (no position_embeddings tensor).
+    /// </summary>
+    public PositionEmbeddingType PositionEmbedding { get; init; } = PositionEmbeddingType.Absolute;
+
+    /// <summary>rope_theta (LlmForge): base of the rotary frequencies, used when <see cref="PositionEmbedding"/> is Rotary.</summary>
+    public double RopeTheta { get; init; } = 10000;
+
+    /// <summary>normalization (LlmForge): "layernorm" (BERT) or "rmsnorm" (no LayerNorm.bias tensors).</summary>
+    public NormalizationType Normalization { get; init; } = NormalizationType.LayerNorm;
+
     /// <summary>id2label: class names of the sequence-classification head, by class id (empty: no classifier).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
@@ -113,6 +125,12 @@ public sealed record BertConfig
                 ? null
                 : $"{nameof(PadTokenId)} (pad_token_id) {PadTokenId} must be in [0, vocab_size {VocabSize}).")
             ?? (Enum.IsDefined(NormPosition) ? null : $"{nameof(NormPosition)} (layer_norm_position) {NormPosition} is unknown.")
+            ?? (Enum.IsDefined(PositionEmbedding) ? null : $"{nameof(PositionEmbedding)} (position_embedding_type) {PositionEmbedding} is unknown.")
+            ?? (double.IsFinite(RopeTheta) && RopeTheta > 0 ? null : $"{nameof(RopeTheta)} (rope_theta) must be positive, got {RopeTheta}.")
+            ?? (PositionEmbedding == PositionEmbeddingType.Rotary && HeadDim % 2 != 0
+                ? $"rotary position embeddings need an even head dim; hidden_size / num_attention_heads = {HeadDim}."
+                : null)
+            ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
             ?? (Labels.Any(string.IsNullOrEmpty) ? $"{nameof(Labels)} (id2label) has an empty class name." : null)
             ?? (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count ? $"{nameof(Labels)} (id2label) repeats a class name." : null);
     }

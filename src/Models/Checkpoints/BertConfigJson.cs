@@ -7,7 +7,8 @@ namespace LlmForge.Checkpoints;
 
 /// <summary>
 /// <see cref="BertConfig"/> ↔ Hugging Face BERT <c>config.json</c> (model_type "bert", BertConfig's key names,
-/// id2label / label2id for a classifier), plus LlmForge's layer_norm_position. The six size keys are required;
+/// id2label / label2id for a classifier), plus LlmForge's layer_norm_position, rope_theta and normalization and
+/// position_embedding_type's LlmForge values "sinusoidal" and "rotary". The six size keys are required;
 /// the others take BertConfig's defaults. Keys that would change the math in ways LlmForge does not implement
 /// (a decoder, cross-attention, relative position embeddings) are rejected, naming the key.
 /// </summary>
@@ -57,7 +58,6 @@ public static class BertConfigJson
                 throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"bert\" configs only.");
             keys.Unsupported("is_decoder", expected: false, why: "BERT here is an encoder with bidirectional attention");
             keys.Unsupported("add_cross_attention", expected: false, why: "BERT blocks here have no cross-attention");
-            keys.OptionalEnum("position_embedding_type", "absolute", [("absolute", "absolute")]);
 
             var config = new BertConfig
             {
@@ -76,6 +76,9 @@ public static class BertConfigJson
                 InitializerRange = keys.OptionalFloat("initializer_range", 0.02f),
                 PadTokenId = keys.OptionalInt("pad_token_id", 0),
                 NormPosition = keys.OptionalEnum("layer_norm_position", LayerNormPosition.Post, PositionNames),
+                PositionEmbedding = keys.OptionalEnum("position_embedding_type", PositionEmbeddingType.Absolute, PositionEmbeddingNames),
+                RopeTheta = keys.OptionalDouble("rope_theta", 10000),
+                Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
                 Labels = ReadLabels(keys),
             };
             if (config.FindError() is { } error) throw new CheckpointFormatException(source, error);
@@ -115,7 +118,7 @@ public static class BertConfigJson
             else json.WriteNull("classifier_dropout");
             json.WriteNumber("initializer_range", config.InitializerRange);
             json.WriteNumber("pad_token_id", config.PadTokenId);
-            json.WriteString("position_embedding_type", "absolute");
+            json.WriteString("position_embedding_type", PositionEmbeddingNames.First(n => n.Value == config.PositionEmbedding).Name);
             if (config.Labels.Count > 0)
             {
                 json.WriteStartObject("id2label");
@@ -126,6 +129,8 @@ public static class BertConfigJson
                 json.WriteEndObject();
             }
             json.WriteString("layer_norm_position", PositionNames.First(n => n.Value == config.NormPosition).Name);
+            json.WriteNumber("rope_theta", config.RopeTheta);
+            json.WriteString("normalization", NormalizationNames.First(n => n.Value == config.Normalization).Name);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -137,6 +142,13 @@ public static class BertConfigJson
 
     private static readonly (string Name, LayerNormPosition Value)[] PositionNames =
         [("post", LayerNormPosition.Post), ("pre", LayerNormPosition.Pre)];
+
+    // HF BERT's other values, "relative_key" and "relative_key_query", are not implemented: they fail naming the key.
+    private static readonly (string Name, PositionEmbeddingType Value)[] PositionEmbeddingNames =
+        [("absolute", PositionEmbeddingType.Absolute), ("sinusoidal", PositionEmbeddingType.Sinusoidal), ("rotary", PositionEmbeddingType.Rotary)];
+
+    private static readonly (string Name, NormalizationType Value)[] NormalizationNames =
+        [("layernorm", NormalizationType.LayerNorm), ("rmsnorm", NormalizationType.RmsNorm)];
 
     // id2label {"0": "neg", "1": "pos"}: keys must be exactly 0 … n−1.
     private static IReadOnlyList<string> ReadLabels(ConfigJsonKeys keys)

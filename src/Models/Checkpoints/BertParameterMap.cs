@@ -13,9 +13,9 @@ public sealed record BertTensorMapping(string HfName, int[] Shape, string Parame
 /// V = vocab_size, P = max_position_embeddings, S = type_vocab_size, L = number of labels.
 /// <code>
 /// bert.embeddings.word_embeddings.weight        [V, C]  embeddings.tok_emb.weight
-/// bert.embeddings.position_embeddings.weight    [P, C]  embeddings.pos_emb.weight
+/// bert.embeddings.position_embeddings.weight    [P, C]  embeddings.pos_emb.weight  (learned positions only)
 /// bert.embeddings.token_type_embeddings.weight  [S, C]  embeddings.type_emb.weight
-/// bert.embeddings.LayerNorm.weight / bias       [C]     embeddings.norm.scale / shift
+/// bert.embeddings.LayerNorm.weight / bias       [C]     embeddings.norm.scale / shift (RMSNorm: no bias)
 /// bert.encoder.layer.{i}.attention.self.query.weight / bias  [C, C] / [C]  blocks.{i}.att.W_query.weight / bias
 ///   … .attention.self.key.*, .value.*                                        blocks.{i}.att.W_key.*, W_value.*
 ///   … .attention.output.dense.weight / bias     [C, C]  blocks.{i}.att.out_proj.weight / bias
@@ -40,7 +40,13 @@ public static class BertParameterMap
         config.Validate();
         int c = config.HiddenSize, f = config.IntermediateSize;
         var rows = new List<BertTensorMapping>();
-        void Add(string hf, string parameter, params int[] shape) => rows.Add(new(hf, shape, parameter));
+        void Add(string hf, string parameter, params int[] shape)
+        {
+            // Position tables other than the learned one have no parameters; RMSNorm has no shift.
+            if (hf == BertTensorNames.PositionEmbeddings && config.PositionEmbedding != PositionEmbeddingType.Absolute) return;
+            if (parameter.EndsWith(".shift", StringComparison.Ordinal) && config.Normalization != NormalizationType.LayerNorm) return;
+            rows.Add(new(hf, shape, parameter));
+        }
 
         Add(BertTensorNames.WordEmbeddings, "embeddings.tok_emb.weight", config.VocabSize, c);
         Add(BertTensorNames.PositionEmbeddings, "embeddings.pos_emb.weight", config.MaxPositions, c);

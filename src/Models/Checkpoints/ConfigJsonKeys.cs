@@ -38,6 +38,12 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source)
     public float OptionalFloat(string key, float fallback) =>
         Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsFloat(key, value) : fallback;
 
+    public double OptionalDouble(string key, double fallback)
+    {
+        if (Get(key) is not { } value || value.ValueKind == JsonValueKind.Null) return fallback;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw WrongType(key, value, "a number");
+    }
+
     public float? OptionalNullableFloat(string key) =>
         Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsFloat(key, value) : null;
 

@@ -48,10 +48,18 @@ public static class Gpt2Checkpoint
     /// Writes config.json and model.safetensors (F32, metadata format=pt) into <paramref name="directory"/>
     /// (created if needed), each file atomically. Tied models write no lm_head.weight, as HF does.
     /// </summary>
+    /// <exception cref="NotSupportedException">
+    /// The model was built with a kind config.json cannot name (a user's own attention, say): loading the directory
+    /// would silently build the built-in one instead.
+    /// </exception>
     public static void Save(GptModel model, string directory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
+        var described = GptComponents.For(model.Config);
+        if (model.Components != described)
+            throw new NotSupportedException(
+                $"Gpt2Checkpoint.Save: the model has {model.Components}, but its config.json can only describe {described}.");
         Directory.CreateDirectory(directory);
         var map = Gpt2ParameterMap.For(model.Config);
         var tensors = new List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)>(map.Count);
@@ -125,7 +133,8 @@ public static class Gpt2Checkpoint
     {
         var text = new StringBuilder()
             .Append($"does not match the GPT-2 model (n_layer {config.Layers}, n_embd {config.EmbeddingDim}, ")
-            .Append($"vocab_size {config.VocabSize}, qkv_bias {Lower(config.QkvBias)}, tie_word_embeddings {Lower(config.TieWeights)}): ");
+            .Append($"vocab_size {config.VocabSize}, qkv_bias {Lower(config.QkvBias)}, tie_word_embeddings {Lower(config.TieWeights)}, ")
+            .Append($"position_embedding_type {config.PositionEmbedding.ToString().ToLowerInvariant()}, normalization {config.Normalization.ToString().ToLowerInvariant()}): ");
         const int Shown = 8;
         text.AppendJoin("; ", problems.Take(Shown));
         if (problems.Count > Shown) text.Append($"; and {problems.Count - Shown} more");
@@ -151,6 +160,7 @@ public static class Gpt2Checkpoint
         Same("tie_word_embeddings", file.TieWeights, model.TieWeights);
         Same("qkv_bias", file.QkvBias, model.QkvBias);
         Same("position_embedding_type", file.PositionEmbedding, model.PositionEmbedding);
+        Same("rope_theta", file.RopeTheta, model.RopeTheta);
         Same("sliding_window", file.SlidingWindow, model.SlidingWindow);
         Same("normalization", file.Normalization, model.Normalization);
     }

@@ -39,7 +39,7 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
 /// Conv1D weights to transpose. Rows come in HF's state_dict order.
 /// <code>
 /// transformer.wte.weight            [V, C]   Same    tok_emb.weight
-/// transformer.wpe.weight            [T, C]   Same    pos_emb.weight
+/// transformer.wpe.weight            [T, C]   Same    pos_emb.weight (learned positions only)
 /// transformer.h.{i}.ln_1.weight/bias          Same    trf_blocks.{i}.norm1.scale / shift
 /// transformer.h.{i}.attn.c_attn.weight [C, 3C] Conv1D att.W_query.weight | att.W_key.weight | att.W_value.weight
 /// transformer.h.{i}.attn.c_attn.bias   [3C]    Same   att.W_query.bias | att.W_key.bias | att.W_value.bias
@@ -53,8 +53,7 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
 /// </summary>
 public static class Gpt2ParameterMap
 {
-    /// <summary>The rows for <paramref name="config"/>.</summary>
-    /// <exception cref="NotSupportedException">RoPE or RMSNorm configs, which GPT-2 checkpoints cannot hold.</exception>
+    /// <summary>The rows for <paramref name="config"/> (no wpe row without learned positions, no norm biases with RMSNorm).</summary>
     public static IReadOnlyList<Gpt2TensorMapping> For(GptConfig config)
     {
         var shapes = Gpt2TensorNames.Expected(config).ToDictionary(t => t.Name, t => t.Shape); // validates the config

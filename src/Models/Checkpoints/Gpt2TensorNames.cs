@@ -20,7 +20,7 @@ public static partial class Gpt2TensorNames
     /// <summary>wte [V, C].</summary>
     public const string TokenEmbedding = "transformer.wte.weight";
 
-    /// <summary>wpe [T, C].</summary>
+    /// <summary>wpe [T, C] (position_embedding_type "absolute" only).</summary>
     public const string PositionEmbedding = "transformer.wpe.weight";
 
     /// <summary>ln_f gain [C].</summary>
@@ -41,31 +41,33 @@ public static partial class Gpt2TensorNames
 
     /// <summary>
     /// Every tensor a GPT-2 checkpoint of <paramref name="config"/> holds, in HF's state_dict order,
-    /// with its shape.
+    /// with its shape. LlmForge's variants keep the layout and drop what they do not have: no wpe unless
+    /// position_embedding_type is "absolute" (sinusoids and rotary learn nothing), and no ln_*.bias with RMSNorm.
     /// </summary>
-    /// <exception cref="NotSupportedException">The config asks for RoPE or RMSNorm, which GPT-2 checkpoints do not have.</exception>
     public static IEnumerable<(string Name, int[] Shape)> Expected(GptConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        if (config.PositionEmbedding != PositionEmbeddingType.Absolute || config.Normalization != NormalizationType.LayerNorm)
-        {
-            throw new NotSupportedException(
-                $"GPT-2 checkpoints have absolute position embeddings and LayerNorm; this config has {config.PositionEmbedding} and {config.Normalization}.");
-        }
         return Enumerate(config);
     }
 
     private static IEnumerable<(string Name, int[] Shape)> Enumerate(GptConfig config)
     {
         int c = config.EmbeddingDim, f = config.FeedForwardDim;
+        bool normBias = config.Normalization == NormalizationType.LayerNorm;
         yield return (TokenEmbedding, [config.VocabSize, c]);
-        yield return (PositionEmbedding, [config.ContextLength, c]);
+        if (config.PositionEmbedding == PositionEmbeddingType.Absolute)
+        {
+            yield return (PositionEmbedding, [config.ContextLength, c]);
+        }
         for (int i = 0; i < config.Layers; i++)
         {
             Gpt2BlockTensorNames b = Block(i);
             yield return (b.Norm1Weight, [c]);
-            yield return (b.Norm1Bias, [c]);
+            if (normBias)
+            {
+                yield return (b.Norm1Bias, [c]);
+            }
             yield return (b.AttentionQkvWeight, [c, 3 * c]);
             if (config.QkvBias)
             {
@@ -74,14 +76,20 @@ public static partial class Gpt2TensorNames
             yield return (b.AttentionProjectionWeight, [c, c]);
             yield return (b.AttentionProjectionBias, [c]);
             yield return (b.Norm2Weight, [c]);
-            yield return (b.Norm2Bias, [c]);
+            if (normBias)
+            {
+                yield return (b.Norm2Bias, [c]);
+            }
             yield return (b.MlpFcWeight, [c, f]);
             yield return (b.MlpFcBias, [f]);
             yield return (b.MlpProjectionWeight, [f, c]);
             yield return (b.MlpProjectionBias, [c]);
         }
         yield return (FinalNormWeight, [c]);
-        yield return (FinalNormBias, [c]);
+        if (normBias)
+        {
+            yield return (FinalNormBias, [c]);
+        }
         if (!config.TieWeights)
         {
             yield return (LmHead, [config.VocabSize, c]);

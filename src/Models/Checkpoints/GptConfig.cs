@@ -57,13 +57,13 @@ public sealed record GptConfig
     /// <summary>eos_token_id ("&lt;|endoftext|&gt;" in GPT-2's vocabulary).</summary>
     public int EosTokenId { get; init; } = 50256;
 
-    /// <summary>position_embedding_type (LlmForge): "absolute" (GPT-2) or "rope".</summary>
+    /// <summary>position_embedding_type (LlmForge): "absolute" (GPT-2's learned wpe), "sinusoidal" or "rotary".</summary>
     public PositionEmbeddingType PositionEmbedding { get; init; } = PositionEmbeddingType.Absolute;
 
-    /// <summary>rope_theta (LlmForge): base of the rotary frequencies, used when <see cref="PositionEmbedding"/> is Rope.</summary>
+    /// <summary>rope_theta (LlmForge): base of the rotary frequencies, used when <see cref="PositionEmbedding"/> is Rotary.</summary>
     public double RopeTheta { get; init; } = 10000;
 
-    /// <summary>sliding_window (LlmForge): attend to at most this many previous positions; null = full causal.</summary>
+    /// <summary>sliding_window (LlmForge): each query sees at most this many positions, itself included (Mistral); null = full causal.</summary>
     public int? SlidingWindow { get; init; }
 
     /// <summary>normalization (LlmForge): "layernorm" (GPT-2) or "rmsnorm".</summary>
@@ -127,8 +127,8 @@ public sealed record GptConfig
             ?? (EosTokenId >= 0 ? null : $"{nameof(EosTokenId)} (eos_token_id) must be ≥ 0, got {EosTokenId}.")
             ?? (Enum.IsDefined(PositionEmbedding) ? null : $"{nameof(PositionEmbedding)} (position_embedding_type) {PositionEmbedding} is unknown.")
             ?? (double.IsFinite(RopeTheta) && RopeTheta > 0 ? null : $"{nameof(RopeTheta)} (rope_theta) must be positive, got {RopeTheta}.")
-            ?? (PositionEmbedding == PositionEmbeddingType.Rope && HeadDim % 2 != 0
-                ? $"rotary position embeddings need an even head dim; n_embd / n_head = {HeadDim}."
+            ?? (PositionEmbedding == PositionEmbeddingType.Rotary && HeadDim % 2 != 0
+                ? $"{nameof(PositionEmbedding)} (position_embedding_type) rotary needs an even head dim; n_embd / n_head = {EmbeddingDim} / {Heads} = {HeadDim}."
                 : null)
             ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
             ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.");

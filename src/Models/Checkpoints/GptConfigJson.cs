@@ -128,7 +128,10 @@ public static class GptConfigJson
     ];
 
     private static readonly (string Name, PositionEmbeddingType Value)[] PositionNames =
-        [("absolute", PositionEmbeddingType.Absolute), ("rope", PositionEmbeddingType.Rope)];
+    [
+        ("absolute", PositionEmbeddingType.Absolute), ("sinusoidal", PositionEmbeddingType.Sinusoidal),
+        ("rotary", PositionEmbeddingType.Rotary), ("rope", PositionEmbeddingType.Rotary),
+    ];
 
     private static readonly (string Name, NormalizationType Value)[] NormalizationNames =
         [("layernorm", NormalizationType.LayerNorm), ("rmsnorm", NormalizationType.RmsNorm)];

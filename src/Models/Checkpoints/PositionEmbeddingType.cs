@@ -6,6 +6,9 @@ public enum PositionEmbeddingType
     /// <summary>"absolute": a learned table wpe [n_positions, C] added to the token embeddings (GPT-2).</summary>
     Absolute,
 
-    /// <summary>"rope": rotary embeddings applied to q and k in every attention layer, no wpe table.</summary>
-    Rope,
+    /// <summary>"sinusoidal": the original transformer's fixed sin/cos table added to the token embeddings; no wpe.</summary>
+    Sinusoidal,
+
+    /// <summary>"rotary" (also read as "rope"): q and k of every head rotated by position (rope_theta); no wpe.</summary>
+    Rotary,
 }

@@ -1,15 +1,18 @@
 using LlmForge.Autograd;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
+using LlmForge.Components;
 using LlmForge.Layers;
 
 namespace LlmForge.Gpt;
 
 /// <summary>
-/// A GPT-2-style decoder: token + learned position embeddings, dropout, N pre-LN
-/// <see cref="TransformerBlock"/>s, a final norm and the LM head (a Linear without bias, optionally
-/// tied to the token embedding). Parameter names (the public contract, see <see cref="GptParameterShapes"/>):
-/// tok_emb.weight, pos_emb.weight, trf_blocks.{i}.…, final_norm.scale/shift, out_head.weight.
+/// A GPT-2-style decoder: token embeddings plus the positional encoding (GPT-2's learned wpe, sinusoids, or
+/// rotary inside attention), dropout, N pre-LN <see cref="TransformerBlock"/>s, a final norm and the LM head (a
+/// Linear without bias, optionally tied to the token embedding). The attention, positional encoding and norm
+/// are kinds (<see cref="GptComponents"/>), by default those the config names. Parameter names (the public
+/// contract, see <see cref="GptParameterShapes"/>): tok_emb.weight, pos_emb.weight (learned only),
+/// trf_blocks.{i}.…, final_norm.scale/shift, out_head.weight.
 /// </summary>
 public sealed class GptModel : Module
 {
@@ -17,34 +20,34 @@ public sealed class GptModel : Module
     /// Builds the model of <paramref name="config"/> on <paramref name="backend"/> with GPT-2's init
     /// (N(0, initializer_range²), residual projections scaled by 1/√(2·n_layer)), drawn from
     /// <paramref name="seed"/>; the same seed also fixes every dropout mask of a run.
+    /// <paramref name="components"/> picks the implementations (default: <see cref="GptComponents.For"/>).
     /// </summary>
     /// <exception cref="ArgumentException">The config is invalid (the message names the property and its config.json key).</exception>
-    /// <exception cref="NotSupportedException">The config asks for rotary position embeddings, which this model does not have.</exception>
-    public GptModel(GptConfig config, ITensorBackend backend, int seed = 0)
+    public GptModel(GptConfig config, ITensorBackend backend, int seed = 0, GptComponents? components = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(backend);
         config.Validate();
-        if (config.PositionEmbedding != PositionEmbeddingType.Absolute)
-            throw new NotSupportedException(
-                $"GptModel: position_embedding_type {config.PositionEmbedding} is not supported; it has learned absolute positions (\"absolute\").");
         Config = config;
         Backend = backend;
+        Components = components ?? GptComponents.For(config);
 
         var init = new ModuleInit(backend, seed, config.InitializerRange);
-        TokenEmbedding = RegisterModule("tok_emb", new Embedding(init, config.VocabSize, config.EmbeddingDim));
-        PositionEmbedding = RegisterModule("pos_emb", new Embedding(init, config.ContextLength, config.EmbeddingDim));
+        int c = config.EmbeddingDim;
+        TokenEmbedding = RegisterModule("tok_emb", new Embedding(init, config.VocabSize, c));
+        Positions = RegisterComponent("pos_emb", Components.PositionalEncoding.Create(
+            new PositionalEncodingContext(init, c, config.Heads, config.ContextLength) { Theta = config.RopeTheta }));
         EmbeddingDropout = RegisterModule("drop_emb", new Dropout(init, config.EmbeddingDropRate));
         var blocks = new TransformerBlock[config.Layers];
         for (int i = 0; i < blocks.Length; i++)
-            blocks[i] = new TransformerBlock(init, config);
-        Blocks = blocks;
-        RegisterModule("trf_blocks", new Sequential(blocks));
-        FinalNorm = (ITensorModule)RegisterModule("final_norm", (Module)TransformerBlock.CreateNorm(init, config));
+            blocks[i] = new TransformerBlock(init, config, Components, i);
+        Blocks = RegisterModule("trf_blocks", new ModuleList<TransformerBlock>(blocks)).Items;
+        FinalNorm = RegisterComponent("final_norm", Components.Normalization.Create(
+            new NormalizationContext(init, c) { Epsilon = config.LayerNormEpsilon }));
         // Tied: the very same tensor object as tok_emb.weight, so both uses accumulate into one gradient.
         OutHead = RegisterModule("out_head", config.TieWeights
             ? new Linear(TokenEmbedding.Weight)
-            : new Linear(init, config.EmbeddingDim, config.VocabSize, bias: false));
+            : new Linear(init, c, config.VocabSize, bias: false));
 
         foreach (var (name, parameter) in NamedParameters())
             parameter.Name = name; // errors and ToString() then show "trf_blocks.0.att.W_query.weight"
@@ -54,18 +57,21 @@ public sealed class GptModel : Module
 
     public ITensorBackend Backend { get; }
 
+    /// <summary>The kinds the attention, positional encoding and norms were built from.</summary>
+    public GptComponents Components { get; }
+
     /// <summary>wte: [vocab, C].</summary>
     public Embedding TokenEmbedding { get; }
 
-    /// <summary>wpe: [context_length, C].</summary>
-    public Embedding PositionEmbedding { get; }
+    /// <summary>wpe (learned), sinusoids, or rotary: acts on the embeddings or on q and k in every block.</summary>
+    public IPositionalEncoding Positions { get; }
 
     public Dropout EmbeddingDropout { get; }
 
     public IReadOnlyList<TransformerBlock> Blocks { get; }
 
     /// <summary>ln_f.</summary>
-    public ITensorModule FinalNorm { get; }
+    public INormalization FinalNorm { get; }
 
     /// <summary>lm_head: [vocab, C], no bias; its weight is tok_emb's when tied.</summary>
     public Linear OutHead { get; }
@@ -87,16 +93,12 @@ public sealed class GptModel : Module
             throw new ArgumentException(
                 $"GptModel: {ids.Length} token ids do not fill batch {batch} × seq {seq} = {(long)batch * seq}.", nameof(ids));
 
-        var positions = new int[seq];
-        for (int t = 0; t < seq; t++) positions[t] = t;
-
-        var tokens = TokenEmbedding.Forward(ids, batch, seq);  // (B, T, C)
-        var pos = PositionEmbedding.Forward(positions);        // (T, C), broadcast over B
-        var x = EmbeddingDropout.Forward(tokens + pos);        // (B, T, C)
+        var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
+        var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
         foreach (var block in Blocks)
-            x = block.Forward(x);                              // (B, T, C)
-        x = FinalNorm.Forward(x);                              // (B, T, C)
-        return OutHead.Forward(x);                             // (B, T, vocab)
+            x = block.Forward(x, Positions);                                           // (B, T, C)
+        x = FinalNorm.Forward(x);                                                      // (B, T, C)
+        return OutHead.Forward(x);                                                     // (B, T, vocab)
     }
 
     /// <summary>Logits and the mean cross-entropy against next-token <paramref name="targets"/> [batch · seq].</summary>

@@ -26,7 +26,7 @@ public static class GptParameterShapes
         int c = config.EmbeddingDim, f = config.FeedForwardDim, v = config.VocabSize;
         bool layerNorm = config.Normalization == NormalizationType.LayerNorm;
         yield return ("tok_emb.weight", [v, c]);
-        yield return ("pos_emb.weight", [config.ContextLength, c]);
+        if (config.PositionEmbedding == PositionEmbeddingType.Absolute) yield return ("pos_emb.weight", [config.ContextLength, c]);
         for (int i = 0; i < config.Layers; i++)
         {
             string b = $"trf_blocks.{i}.";

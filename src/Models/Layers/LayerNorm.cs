@@ -1,4 +1,5 @@
 using LlmForge.Autograd;
+using LlmForge.Components;
 
 namespace LlmForge.Layers;
 
@@ -6,7 +7,7 @@ namespace LlmForge.Layers;
 /// LayerNorm over the last axis: (x − mean) / √(var + eps) · scale + shift, biased variance, as
 /// <c>torch.nn.LayerNorm</c> (GPT-2's ln_1, ln_2, ln_f). Parameters: "scale" [C] (ones), "shift" [C] (zeros).
 /// </summary>
-public sealed class LayerNorm : Module, ITensorModule
+public sealed class LayerNorm : Module, INormalization, ITensorModule
 {
     public LayerNorm(ModuleInit init, int dim, float eps = 1e-5f)
     {

@@ -31,6 +31,22 @@ public abstract class Module
     }
 
     /// <summary>
+    /// Registers a component built by a kind (an attention, a positional encoding, a norm) as the child
+    /// <paramref name="name"/> and returns it. The contracts live in LlmForge.Abstractions and know nothing of
+    /// modules, so this checks what a factory returned is one: its parameters must join the tree.
+    /// </summary>
+    protected T RegisterComponent<T>(string name, T component) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        if (component is not Module module)
+            throw new ArgumentException(
+                $"{GetType().Name}: component '{name}' is a {component.GetType().Name}, which must derive from LlmForge.Layers.Module so its parameters are registered.",
+                nameof(component));
+        RegisterModule(name, module);
+        return component;
+    }
+
+    /// <summary>
     /// Registers the leaf <paramref name="parameter"/> under <paramref name="name"/>, marks it trainable and
     /// names it (if it has no name yet), and returns the same tensor. Registering one tensor in two places
     /// (weight tying) is allowed; <see cref="NamedParameters"/> then lists it once, under its first name.

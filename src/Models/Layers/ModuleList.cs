@@ -1,27 +1,23 @@
 namespace LlmForge.Layers;
 
 /// <summary>
-/// Modules held in order under the names "0", "1", …, like <c>torch.nn.ModuleList</c>: for layers whose
-/// Forward takes more than one tensor (a BERT block also takes the attention mask), which a
-/// <see cref="Sequential"/> cannot chain.
+/// Modules held in a list, like <c>torch.nn.ModuleList</c> (nanoGPT's <c>transformer.h</c>): child i is named "i",
+/// so parameters read "trf_blocks.3.att.W_query.weight". It only names and holds; the owner calls them in order.
 /// </summary>
 public sealed class ModuleList<T> : Module where T : Module
 {
-    private readonly List<T> modules = [];
+    private readonly List<T> items = [];
 
     public ModuleList(params IEnumerable<T> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
         foreach (var module in modules)
-        {
-            RegisterModule(this.modules.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
-            this.modules.Add(module);
-        }
+            items.Add(RegisterModule(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module));
     }
 
-    public int Count => modules.Count;
+    public int Count => items.Count;
 
-    public T this[int index] => modules[index];
+    public T this[int index] => items[index];
 
-    public IReadOnlyList<T> Items => modules;
+    public IReadOnlyList<T> Items => items;
 }

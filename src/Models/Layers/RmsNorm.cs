@@ -1,11 +1,12 @@
 using LlmForge.Autograd;
+using LlmForge.Components;
 
 namespace LlmForge.Layers;
 
 /// <summary>
 /// RMSNorm over the last axis: x / √(mean(x²) + eps) · scale (Llama, Mistral). Parameter: "scale" [C] (ones).
 /// </summary>
-public sealed class RmsNorm : Module, ITensorModule
+public sealed class RmsNorm : Module, INormalization, ITensorModule
 {
     public RmsNorm(ModuleInit init, int dim, float eps = 1e-5f)
     {

@@ -1,6 +1,8 @@
 using LlmForge.Autograd;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
+using LlmForge.Components;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Bert;
@@ -47,6 +49,33 @@ public class BertModelTests
         {
             var q = b.GetParameter(name).Grad!;
             for (int i = 0; i < q.Length; i++) Assert.Equal(q[i], p.Grad![i], 5e-6f);
+        }
+    }
+
+    /// <summary>A user's own attention kind is built for every block and handed the encoder's bidirectional padding mask.</summary>
+    [Fact]
+    public void Components_are_pluggable_and_attention_sees_the_padding_mask()
+    {
+        var seen = new List<AttentionMaskSpec>();
+        var recording = new AttentionKind("recording", c => new RecordingAttention(c, seen));
+        var components = BertComponents.For(BertTestModels.Small) with { Attention = recording };
+        var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, components: components);
+        Assert.Equal("attention recording, positions learned, normalization layernorm", model.Components.ToString());
+        model.MaskedLMLogits(BertTestModels.Input());
+        Assert.Equal(2, seen.Count); // one per block
+        Assert.All(seen, m =>
+        {
+            Assert.False(m.Causal);
+            Assert.Equal(new byte[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0 }, m.KeyValid);
+        });
+    }
+
+    private sealed class RecordingAttention(AttentionContext c, List<AttentionMaskSpec> seen) : MultiHeadAttention(c.Init, c.EmbeddingDim, c.Heads, c.QkvBias)
+    {
+        protected override AttentionMaskSpec MaskFor(AttentionInput input)
+        {
+            seen.Add(input.Mask);
+            return input.Mask;
         }
     }
 

@@ -40,6 +40,20 @@ public class BertCheckpointTests
         Assert.Contains($"\"{original.Heads.Architecture}\"", File.ReadAllText(dir.File("config.json")));
     }
 
+    [Theory]
+    [InlineData(PositionEmbeddingType.Sinusoidal, NormalizationType.LayerNorm)]
+    [InlineData(PositionEmbeddingType.Rotary, NormalizationType.RmsNorm)]
+    public void Variants_round_trip_with_their_config_keys(PositionEmbeddingType positions, NormalizationType normalization)
+    {
+        var config = BertTestModels.Small with { PositionEmbedding = positions, Normalization = normalization, RopeTheta = 500 };
+        var original = BertTestModels.Randomized(config, BertHeads.MaskedLanguageModel);
+        using var dir = new TempDirectory();
+        BertCheckpoint.Save(original, dir.Path);
+        var loaded = BertCheckpoint.Load(dir.Path, BertTestModels.Backend);
+        Assert.Equal(config with { Labels = [] }, loaded.Config with { Labels = [] });
+        Assert.Equal(MlmLogits(original), MlmLogits(loaded));
+    }
+
     /// <summary>
     /// A checkpoint as older transformers or TensorFlow conversions write it: LayerNorm.gamma/beta, BertModel names
     /// without "bert.", the position_ids buffer, the next-sentence head, and the tied decoder weight and bias stored.

@@ -34,6 +34,24 @@ public class BertParameterMapTests
         Assert.Equal(model.ParameterCount(), BertParameterMap.ParameterCount(config, model.Heads));
     }
 
+    public static TheoryData<PositionEmbeddingType, NormalizationType> Kinds => new()
+    {
+        { PositionEmbeddingType.Sinusoidal, NormalizationType.LayerNorm }, { PositionEmbeddingType.Rotary, NormalizationType.RmsNorm },
+        { PositionEmbeddingType.Absolute, NormalizationType.RmsNorm },
+    };
+
+    /// <summary>Other positional encodings and norms: the map drops position_embeddings and the LayerNorm biases.</summary>
+    [Theory, MemberData(nameof(Kinds))]
+    public void Map_follows_the_component_kinds(PositionEmbeddingType positions, NormalizationType normalization)
+    {
+        var config = BertTestModels.Small with { PositionEmbedding = positions, Normalization = normalization, NormPosition = LayerNormPosition.Pre };
+        var model = new BertModel(config, BertTestModels.Backend, BertHeads.PreTraining with { Classifier = true });
+        var map = BertParameterMap.For(config, model.Heads);
+        Assert.Equal(model.NamedParameters().Select(p => p.Name).Order(), map.Select(r => r.Parameter).Order());
+        Assert.Equal(positions == PositionEmbeddingType.Absolute, map.Any(r => r.HfName == BertTensorNames.PositionEmbeddings));
+        Assert.Equal(normalization == NormalizationType.LayerNorm, map.Any(r => r.HfName.EndsWith("LayerNorm.bias")));
+    }
+
     /// <summary>bert-base-uncased: BertModel (with pooler) 109,482,240 parameters; BertForMaskedLM 109,514,298.</summary>
     [Fact]
     public void Bert_base_parameter_counts_match_transformers()

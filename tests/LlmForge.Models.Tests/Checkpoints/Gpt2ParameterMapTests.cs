@@ -101,8 +101,12 @@ public class Gpt2ParameterMapTests
     }
 
     [Fact]
-    public void RmsNorm_configs_have_no_GPT2_layout()
+    public void RmsNorm_and_rotary_map_every_parameter_of_their_model()
     {
-        Assert.Throws<NotSupportedException>(() => Gpt2ParameterMap.For(OneLayer with { Normalization = NormalizationType.RmsNorm }));
+        var config = OneLayer with { Normalization = NormalizationType.RmsNorm, PositionEmbedding = PositionEmbeddingType.Rotary };
+        var mapped = Gpt2ParameterMap.For(config).SelectMany(r => r.Parameters).Order().ToList();
+        var model = new GptModel(config, new ManagedBackend());
+        Assert.Equal(model.NamedParameters().Select(p => p.Name).Order().ToList(), mapped);
+        Assert.DoesNotContain(mapped, p => p.EndsWith(".shift", StringComparison.Ordinal) || p.StartsWith("pos_emb", StringComparison.Ordinal));
     }
 }

@@ -128,11 +128,24 @@ public class Gpt2TensorNamesTests
         Assert.Equal(expected, Gpt2TensorNames.Canonicalize(name));
     }
 
-    [Fact]
-    public void NonGpt2Variants_AreRefused()
+    [Theory]
+    [InlineData(PositionEmbeddingType.Sinusoidal)]
+    [InlineData(PositionEmbeddingType.Rotary)]
+    public void VariantsWithoutLearnedPositions_HaveNoWpe(PositionEmbeddingType type)
     {
-        var error = Assert.Throws<NotSupportedException>(() =>
-            Gpt2TensorNames.Expected(GptConfig.Gpt2Small with { PositionEmbedding = PositionEmbeddingType.Rope }).ToList());
-        Assert.Contains("Rope", error.Message);
+        var config = GptConfig.Gpt2Small with { Layers = 1, PositionEmbedding = type };
+        var names = Gpt2TensorNames.Expected(config).Select(t => t.Name).ToList();
+        Assert.DoesNotContain(Gpt2TensorNames.PositionEmbedding, names);
+        Assert.Equal(Gpt2TensorNames.Expected(config with { PositionEmbedding = PositionEmbeddingType.Absolute }).Count() - 1, names.Count);
+    }
+
+    [Fact]
+    public void RmsNormVariant_HasNormWeightsWithoutBiases()
+    {
+        var names = Gpt2TensorNames.Expected(GptConfig.Gpt2Small with { Layers = 1, Normalization = NormalizationType.RmsNorm })
+            .Select(t => t.Name).ToList();
+        Assert.Contains("transformer.h.0.ln_1.weight", names);
+        Assert.Contains(Gpt2TensorNames.FinalNormWeight, names);
+        Assert.DoesNotContain(names, n => n.Contains(".ln_") && n.EndsWith(".bias", StringComparison.Ordinal));
     }
 }

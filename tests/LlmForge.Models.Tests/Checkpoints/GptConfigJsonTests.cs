@@ -87,7 +87,7 @@ public class GptConfigJsonTests
             VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3, InnerDim = 40,
             Activation = GeluApproximation.Erf, LayerNormEpsilon = 1.2345678e-6f, EmbeddingDropRate = 0.05f,
             AttentionDropRate = 0.3f, ResidualDropRate = 1f / 3f, InitializerRange = 0.125f, TieWeights = false,
-            QkvBias = false, BosTokenId = 1, EosTokenId = 2, PositionEmbedding = PositionEmbeddingType.Rope,
+            QkvBias = false, BosTokenId = 1, EosTokenId = 2, PositionEmbedding = PositionEmbeddingType.Rotary,
             RopeTheta = 500000.5, SlidingWindow = 8, Normalization = NormalizationType.RmsNorm,
         },
     };
@@ -188,6 +188,29 @@ public class GptConfigJsonTests
 
         Assert.StartsWith("cfg.json: ", error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("absolute", PositionEmbeddingType.Absolute, "absolute")]
+    [InlineData("sinusoidal", PositionEmbeddingType.Sinusoidal, "sinusoidal")]
+    [InlineData("rotary", PositionEmbeddingType.Rotary, "rotary")]
+    [InlineData("rope", PositionEmbeddingType.Rotary, "rotary")] // LlmForge's earlier spelling, still read
+    public void PositionEmbeddingType_ReadsEachNameAndWritesTheIssueSpelling(string name, PositionEmbeddingType expected, string written)
+    {
+        JsonObject json = JsonNode.Parse(Minimal)!.AsObject();
+        json["position_embedding_type"] = name;
+        json["rope_theta"] = 500.0;
+        json["sliding_window"] = 3;
+        json["normalization"] = "rmsnorm";
+
+        var config = GptConfigJson.Parse(json.ToJsonString());
+
+        Assert.Equal(expected, config.PositionEmbedding);
+        Assert.Equal((500.0, 3, NormalizationType.RmsNorm), (config.RopeTheta, config.SlidingWindow, config.Normalization));
+        JsonObject back = JsonNode.Parse(GptConfigJson.ToJson(config))!.AsObject();
+        Assert.Equal(written, (string?)back["position_embedding_type"]);
+        Assert.Equal("rmsnorm", (string?)back["normalization"]);
+        Assert.Equal(config, GptConfigJson.Parse(back.ToJsonString()));
     }
 
     [Fact]

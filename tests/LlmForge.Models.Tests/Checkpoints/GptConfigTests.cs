@@ -28,7 +28,7 @@ public class GptConfigTests
     [InlineData("ContextLength (n_positions)")]
     [InlineData("AttentionDropRate (attn_pdrop)")]
     [InlineData("EosTokenId (eos_token_id)")]
-    [InlineData("rotary position embeddings need an even head dim")]
+    [InlineData("PositionEmbedding (position_embedding_type) rotary needs an even head dim")]
     public void Validate_NamesThePropertyAndItsConfigKey(string expected)
     {
         GptConfig bad = expected switch
@@ -37,7 +37,7 @@ public class GptConfigTests
             "ContextLength (n_positions)" => new GptConfig { ContextLength = -5 },
             "AttentionDropRate (attn_pdrop)" => new GptConfig { AttentionDropRate = float.NaN },
             "EosTokenId (eos_token_id)" => new GptConfig { EosTokenId = -1 },
-            _ => new GptConfig { EmbeddingDim = 12, Heads = 4, PositionEmbedding = PositionEmbeddingType.Rope }, // head dim 3
+            _ => new GptConfig { EmbeddingDim = 12, Heads = 4, PositionEmbedding = PositionEmbeddingType.Rotary }, // head dim 3
         };
 
         var error = Assert.Throws<ArgumentException>(bad.Validate);
@@ -48,6 +48,6 @@ public class GptConfigTests
     [Fact]
     public void ValidConfig_HasNoError()
     {
-        Assert.Null(new GptConfig { EmbeddingDim = 24, Heads = 3, PositionEmbedding = PositionEmbeddingType.Rope, SlidingWindow = 4 }.FindError());
+        Assert.Null(new GptConfig { EmbeddingDim = 24, Heads = 3, PositionEmbedding = PositionEmbeddingType.Rotary, SlidingWindow = 4 }.FindError());
     }
 }

@@ -2,6 +2,7 @@ using LlmForge.Autograd;
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Gpt;
@@ -74,7 +75,7 @@ public class GptModelTests
     public void Parameters_are_named_by_their_path()
     {
         var model = new GptModel(Small, Backend);
-        Assert.Equal("trf_blocks.1.att.W_key.weight", model.Blocks[1].Attention.Key.Weight.Name);
+        Assert.Equal("trf_blocks.1.att.W_key.weight", ((MultiHeadAttention)model.Blocks[1].Attention).Key.Weight.Name);
         Assert.Equal("out_head.weight", model.OutHead.Weight.Name);
     }
 
@@ -92,17 +93,45 @@ public class GptModelTests
         var config = Small with { EmbeddingDim = 64, Heads = 4, Layers = 8 };
         var model = new GptModel(config, Backend);
         static double Std(Tensor t) => Math.Sqrt(t.Data.Average(v => (double)v * v));
-        Assert.InRange(Std(model.Blocks[0].Attention.Query.Weight), 0.018, 0.022);
+        var attention = (MultiHeadAttention)model.Blocks[0].Attention;
+        Assert.InRange(Std(attention.Query.Weight), 0.018, 0.022);
         double scaled = 0.02 / Math.Sqrt(2 * 8); // GPT-2: initializer_range / √(2·n_layer)
-        Assert.InRange(Std(model.Blocks[0].Attention.OutProjection.Weight), scaled * 0.9, scaled * 1.1);
+        Assert.InRange(Std(attention.OutProjection.Weight), scaled * 0.9, scaled * 1.1);
         Assert.InRange(Std(model.Blocks[0].FeedForward.Projection.Weight), scaled * 0.9, scaled * 1.1);
     }
 
-    [Fact]
-    public void Rotary_config_is_rejected_clearly()
+    [Theory]
+    [InlineData(PositionEmbeddingType.Absolute, typeof(LearnedPositionalEncoding))]
+    [InlineData(PositionEmbeddingType.Sinusoidal, typeof(SinusoidalPositionalEncoding))]
+    [InlineData(PositionEmbeddingType.Rotary, typeof(RotaryPositionalEncoding))]
+    public void The_config_picks_the_positional_encoding_and_only_learned_positions_are_parameters(PositionEmbeddingType type, Type expected)
     {
-        var error = Assert.Throws<NotSupportedException>(() => new GptModel(Small with { PositionEmbedding = PositionEmbeddingType.Rope }, Backend));
-        Assert.Contains("position_embedding_type", error.Message);
+        var model = new GptModel(Small with { PositionEmbedding = type }, Backend);
+        Assert.IsType(expected, model.Positions);
+        Assert.Equal(type == PositionEmbeddingType.Absolute, model.NamedParameters().Any(p => p.Name == "pos_emb.weight"));
+        Assert.Equal([1, 3, Small.VocabSize], model.Forward([1, 2, 3], 1, 3).Shape);
+    }
+
+    [Fact]
+    public void The_config_picks_sliding_window_attention_and_rms_norms()
+    {
+        var model = new GptModel(Small with { SlidingWindow = 2, Normalization = NormalizationType.RmsNorm }, Backend);
+        Assert.All(model.Blocks, b => Assert.Equal(2, Assert.IsType<SlidingWindowAttention>(b.Attention).Window));
+        Assert.IsType<RmsNorm>(model.FinalNorm);
+        Assert.Equal("attention sliding-window, positions learned, normalization rmsnorm", model.Components.ToString());
+    }
+
+    private sealed class NotAModule : Components.IAttention
+    {
+        public Tensor Forward(Components.AttentionInput input) => input.Hidden;
+    }
+
+    [Fact]
+    public void A_component_that_is_not_a_module_is_refused_by_name()
+    {
+        var components = GptComponents.For(Small) with { Attention = new("identity", _ => new NotAModule()) };
+        var error = Assert.Throws<ArgumentException>(() => new GptModel(Small, Backend, components: components));
+        Assert.Contains("component 'att' is a NotAModule, which must derive from LlmForge.Layers.Module", error.Message);
     }
 
     [Fact]

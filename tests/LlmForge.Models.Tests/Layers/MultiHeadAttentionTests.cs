@@ -1,5 +1,6 @@
 using LlmForge.Autograd;
 using LlmForge.Backends.Managed;
+using LlmForge.Components;
 using LlmForge.Layers;
 using Xunit;
 
@@ -26,7 +27,7 @@ public class MultiHeadAttentionTests
     [Fact]
     public void Sliding_window_hides_positions_beyond_it()
     {
-        var att = new MultiHeadAttention(new ModuleInit(Backend, 2, std: 0.3f), embeddingDim: 8, heads: 2, window: 2);
+        var att = new SlidingWindowAttention(new ModuleInit(Backend, 2, std: 0.3f), embeddingDim: 8, heads: 2, window: 2);
         var x = Tensor.Randn(Backend, 5, 1f, 1, 6, 8);
         var changed = x.ToArray();
         for (int c = 0; c < 8; c++) changed[c] += 1f; // perturb position 0
@@ -35,6 +36,51 @@ public class MultiHeadAttentionTests
         var z = att.Forward(Tensor.FromArray(Backend, changed, 1, 6, 8)).Data;
         Assert.NotEqual(y[1 * 8], z[1 * 8]);                             // position 1 sees 0 and 1
         for (int i = 2 * 8; i < 6 * 8; i++) Assert.Equal(y[i], z[i]); // positions ≥ 2 see only the last two
+    }
+
+    [Fact]
+    public void Sliding_window_needs_a_causal_input()
+    {
+        var att = new SlidingWindowAttention(new ModuleInit(Backend), embeddingDim: 4, heads: 2, window: 2);
+        Assert.Contains("bidirectional", Assert.Throws<ArgumentException>(() =>
+            att.Forward(AttentionInput.Bidirectional(Tensor.Zeros(Backend, 1, 3, 4)))).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SlidingWindowAttention(new ModuleInit(Backend), 4, 2, window: 0));
+    }
+
+    [Fact]
+    public void Bidirectional_input_sees_later_positions_but_never_padding()
+    {
+        var att = new MultiHeadAttention(new ModuleInit(Backend, 2, std: 0.3f), embeddingDim: 8, heads: 2, qkvBias: true);
+        var x = Tensor.Randn(Backend, 5, 1f, 2, 4, 8);
+        byte[] keyValid = [1, 1, 1, 1, /* item 1: */ 1, 1, 0, 0];
+        var changed = x.ToArray();
+        for (int c = 0; c < 8; c++)
+        {
+            changed[3 * 8 + c] += 1f;           // item 0, position 3 (real)
+            changed[(4 + 2) * 8 + c] += 1f;     // item 1, position 2 (padding)
+        }
+
+        var y = att.Forward(AttentionInput.Bidirectional(x, keyValid)).Data;
+        var z = att.Forward(AttentionInput.Bidirectional(Tensor.FromArray(Backend, changed, 2, 4, 8), keyValid)).Data;
+        Assert.NotEqual(y[0], z[0]);                                     // position 0 of item 0 sees position 3
+        for (int i = 4 * 8; i < 6 * 8; i++) Assert.Equal(y[i], z[i]);   // item 1's real tokens never see the padding
+    }
+
+    [Fact]
+    public void Rotary_positions_make_the_output_depend_on_relative_positions_only()
+    {
+        // The same tokens placed at positions 0..3 or 5..8 give the same output (bidirectional, so the mask does not
+        // move with the offset); without rotary the output differs from both.
+        var init = new ModuleInit(Backend, 2, std: 0.3f);
+        var att = new MultiHeadAttention(init, embeddingDim: 8, heads: 2);
+        var rope = new RotaryPositionalEncoding(init, contextLength: 16, headDim: 4);
+        var x = Tensor.Randn(Backend, 5, 1f, 1, 4, 8);
+
+        var atZero = att.Forward(new AttentionInput(x, new AttentionMaskSpec(), rope)).Data;
+        var atFive = att.Forward(new AttentionInput(x, new AttentionMaskSpec { QueryOffset = 5 }, rope)).Data;
+        var without = att.Forward(AttentionInput.Bidirectional(x)).Data;
+        for (int i = 0; i < atZero.Length; i++) Assert.Equal(atZero[i], atFive[i], 4);
+        Assert.NotEqual(without[8], atZero[8], 3);
     }
 
     [Fact]

@@ -1,0 +1,34 @@
+using LlmForge.Autograd;
+
+namespace LlmForge.Components;
+
+/// <summary>
+/// What one attention layer is given (typed, so every implementation reads the same things):
+/// </summary>
+/// <param name="Hidden">The normalized hidden states, (B, T, C).</param>
+/// <param name="Mask">
+/// Which keys each query sees: <see cref="AttentionMaskSpec.CausalMask"/> for a decoder, bidirectional with
+/// <see cref="AttentionMaskSpec.KeyValid"/> padding for an encoder. Its QueryOffset is the absolute position of the
+/// first query (non-zero when earlier keys come from a KV cache); a sliding-window attention adds its own window.
+/// </param>
+/// <param name="Positions">
+/// The model's positional encoding, applied to q and k of every head through
+/// <see cref="IPositionalEncoding.EncodeQueryKey"/> (rotary); an encoding that acts on the embeddings leaves them
+/// unchanged, and null means none.
+/// </param>
+public sealed record AttentionInput(Tensor Hidden, AttentionMaskSpec Mask, IPositionalEncoding? Positions = null)
+{
+    /// <summary>Absolute position of the first query (and of the first new key).</summary>
+    public int StartPosition => Mask.QueryOffset;
+
+    /// <summary>A decoder's input: every query sees itself and earlier keys only.</summary>
+    public static AttentionInput Causal(Tensor hidden, IPositionalEncoding? positions = null, int startPosition = 0) =>
+        new(hidden, AttentionMaskSpec.CausalMask(startPosition), positions);
+
+    /// <summary>
+    /// An encoder's input: every query sees every key, except padding when <paramref name="keyValid"/> [B, T]
+    /// (BERT's attention_mask, nonzero for real tokens) is given.
+    /// </summary>
+    public static AttentionInput Bidirectional(Tensor hidden, byte[]? keyValid = null, IPositionalEncoding? positions = null) =>
+        new(hidden, keyValid is null ? new AttentionMaskSpec() : AttentionMaskSpec.Padding(keyValid), positions);
+}

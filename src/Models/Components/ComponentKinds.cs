@@ -1,0 +1,14 @@
+namespace LlmForge.Components;
+
+// A kind is a named factory: the key a configuration selects ("Attention": { "Kind": "sliding-window" }) and how
+// to build the component from its context. What a factory returns must be a LlmForge.Layers.Module (so its
+// parameters join the model's tree); AddAttention<T> and its siblings enforce it at compile time.
+
+/// <summary>An attention implementation selectable by <see cref="Name"/>.</summary>
+public sealed record AttentionKind(string Name, Func<AttentionContext, IAttention> Create);
+
+/// <summary>A positional encoding selectable by <see cref="Name"/>.</summary>
+public sealed record PositionalEncodingKind(string Name, Func<PositionalEncodingContext, IPositionalEncoding> Create);
+
+/// <summary>A normalization layer selectable by <see cref="Name"/>.</summary>
+public sealed record NormalizationKind(string Name, Func<NormalizationContext, INormalization> Create);

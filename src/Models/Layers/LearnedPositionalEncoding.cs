@@ -1,0 +1,42 @@
+using LlmForge.Autograd;
+using LlmForge.Components;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// GPT-2's learned absolute positions (wpe): a trained table [context_length, C] whose row t is added to the
+/// token embedding at position t. Parameter: "weight" (so a GPT's is "pos_emb.weight"). Kind name "learned";
+/// config.json position_embedding_type "absolute".
+/// </summary>
+public sealed class LearnedPositionalEncoding : Module, IPositionalEncoding
+{
+    public LearnedPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim, float? std = null)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
+        Weight = RegisterParameter("weight", init.Normal(std, contextLength, embeddingDim));
+    }
+
+    /// <summary>wpe: [context_length, C].</summary>
+    public Tensor Weight { get; }
+
+    public int ContextLength => Weight.Shape[0];
+
+    /// <summary>(B, T, C) + wpe[start .. start+T) broadcast over B.</summary>
+    public Tensor EncodeEmbeddings(Tensor embeddings, int startPosition)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        int t = embeddings.Shape[^2];
+        if (startPosition < 0 || (long)startPosition + t > ContextLength)
+            throw new ArgumentException(
+                $"LearnedPositionalEncoding: positions [{startPosition}, {(long)startPosition + t}) run past the {ContextLength} learned positions (n_positions).",
+                nameof(embeddings));
+        var positions = new int[t];
+        for (int i = 0; i < t; i++) positions[i] = startPosition + i;
+        return embeddings + Weight.Embedding(positions, t); // (B, T, C) + (T, C)
+    }
+
+    /// <summary>Learned positions act on the embeddings only.</summary>
+    public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
+}

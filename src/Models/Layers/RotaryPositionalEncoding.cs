@@ -1,0 +1,57 @@
+using LlmForge.Autograd;
+using LlmForge.Components;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// Rotary position embeddings (RoFormer; the GPT-NeoX / Llama "rotate half" layout), applied to q and k of every
+/// head inside attention (<see cref="F.Rotary"/>): dims i and i + hs/2 of a head form a pair turned by the angle
+/// <code>θ_i(t) = t · rope_theta^(−2i/hs),   i = 0 … hs/2 − 1</code>
+/// so q·k depends on the distance between positions. The embeddings are left as they are; nothing is learned.
+/// Kind name "rotary"; config.json position_embedding_type "rotary", rope_theta (default 10000).
+/// </summary>
+public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
+{
+    public const double DefaultTheta = 10000;
+
+    private readonly PositionTable cos;
+    private readonly PositionTable sin;
+
+    public RotaryPositionalEncoding(ModuleInit init, int contextLength, int headDim, double theta = DefaultTheta)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
+        if (headDim <= 0 || headDim % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(headDim), headDim, "RotaryPositionalEncoding: the head dim must be even (dims pair up).");
+        if (!(double.IsFinite(theta) && theta > 0))
+            throw new ArgumentOutOfRangeException(nameof(theta), theta, "RotaryPositionalEncoding: rope_theta must be positive.");
+        HeadDim = headDim;
+        Theta = theta;
+        int half = headDim / 2;
+        // [T, hs] with the angle of pair i in columns i and i + hs/2, as F.Rotary reads it
+        double Angle(int t, int d) => t * Math.Pow(theta, -2.0 * (d % half) / headDim);
+        cos = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Cos(Angle(t, d)));
+        sin = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Sin(Angle(t, d)));
+    }
+
+    public int HeadDim { get; }
+
+    public double Theta { get; }
+
+    public int ContextLength => cos.Positions;
+
+    /// <summary>Rotary acts inside attention only.</summary>
+    public Tensor EncodeEmbeddings(Tensor embeddings, int startPosition) => embeddings;
+
+    /// <summary>(B, nh, T, hs) → (B, nh, T, hs), each head's pairs turned by their position's angles.</summary>
+    public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition)
+    {
+        ArgumentNullException.ThrowIfNull(queryOrKey);
+        if (queryOrKey.Rank < 2 || queryOrKey.Shape[^1] != HeadDim)
+            throw new ArgumentException(
+                $"RotaryPositionalEncoding: q or k [{string.Join(",", queryOrKey.Shape)}] must be (B, nh, T, {HeadDim}).", nameof(queryOrKey));
+        int t = queryOrKey.Shape[^2];
+        const string owner = nameof(RotaryPositionalEncoding);
+        return queryOrKey.Rotary(cos.Rows(startPosition, t, owner), sin.Rows(startPosition, t, owner));
+    }
+}

@@ -1,0 +1,45 @@
+using LlmForge.Autograd;
+using LlmForge.Components;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// The original transformer's fixed positions ("Attention Is All You Need", §3.5), added to the token embeddings:
+/// <code>PE[t, 2i] = sin(t / 10000^(2i/C)),   PE[t, 2i+1] = cos(t / 10000^(2i/C))</code>
+/// Nothing is learned (no parameters). Kind name "sinusoidal"; config.json position_embedding_type "sinusoidal".
+/// </summary>
+public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
+{
+    /// <summary>The base of the wavelengths, 10000 in the paper.</summary>
+    public const double Base = 10000;
+
+    private readonly PositionTable table;
+
+    public SinusoidalPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim)
+    {
+        ArgumentNullException.ThrowIfNull(init);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
+        // dims 2i and 2i+1 share the frequency ω_i = 10000^(−2i/C): sin on the even one, cos on the odd one
+        table = new PositionTable(init.Backend, contextLength, embeddingDim, (t, d) =>
+        {
+            double angle = t * Math.Pow(Base, -(d - d % 2) / (double)embeddingDim);
+            return d % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
+        });
+    }
+
+    public int ContextLength => table.Positions;
+
+    /// <summary>The constant PE rows [start, start + T), [T, C].</summary>
+    public Tensor Table(int startPosition, int count) => table.Rows(startPosition, count, nameof(SinusoidalPositionalEncoding));
+
+    /// <summary>(B, T, C) + PE[start .. start+T) broadcast over B.</summary>
+    public Tensor EncodeEmbeddings(Tensor embeddings, int startPosition)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        return embeddings + Table(startPosition, embeddings.Shape[^2]); // (B, T, C) + (T, C)
+    }
+
+    /// <summary>Sinusoids act on the embeddings only.</summary>
+    public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
+}

@@ -1,0 +1,34 @@
+using LlmForge.Autograd;
+using LlmForge.Components;
+
+namespace LlmForge.Layers;
+
+/// <summary>
+/// Mistral's sliding-window attention: <see cref="MultiHeadAttention"/> in which the query at position i sees the
+/// keys j with i − window &lt; j ≤ i, so each layer looks back at most <see cref="Window"/> tokens (stacked layers
+/// still reach further). The only change is the mask; rotary positions compose as with any attention.
+/// Same parameters as <see cref="MultiHeadAttention"/>. Kind name "sliding-window".
+/// </summary>
+public sealed class SlidingWindowAttention : MultiHeadAttention
+{
+    public SlidingWindowAttention(ModuleInit init, int embeddingDim, int heads, int window, bool qkvBias = false,
+        float dropRate = 0f, float? projectionStd = null)
+        : base(init, embeddingDim, heads, qkvBias, dropRate, projectionStd)
+    {
+        if (window < 1)
+            throw new ArgumentOutOfRangeException(nameof(window), window, "SlidingWindowAttention: the window must be at least 1 token.");
+        Window = window;
+    }
+
+    /// <summary>How many positions (itself included) each query sees.</summary>
+    public int Window { get; }
+
+    protected override AttentionMaskSpec MaskFor(AttentionInput input)
+    {
+        if (!input.Mask.Causal)
+            throw new ArgumentException(
+                "SlidingWindowAttention: the window is Mistral's causal one (i − window < j ≤ i); a bidirectional (encoder) input has no such window.",
+                nameof(input));
+        return input.Mask with { Window = Window }; // NEW: keys more than Window − 1 positions back are hidden
+    }
+}

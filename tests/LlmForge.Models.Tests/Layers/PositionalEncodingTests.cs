@@ -1,0 +1,87 @@
+using LlmForge.Autograd;
+using LlmForge.Backends.Managed;
+using LlmForge.Layers;
+using Xunit;
+
+namespace LlmForge.Tests.Layers;
+
+public class PositionalEncodingTests
+{
+    private static readonly ManagedBackend Backend = new();
+
+    [Fact]
+    public void Learned_adds_its_rows_from_the_start_position_and_learns_them()
+    {
+        var pe = new LearnedPositionalEncoding(new ModuleInit(Backend, 3), contextLength: 6, embeddingDim: 4);
+        Assert.Equal(["weight"], pe.NamedParameters().Select(p => p.Name));
+        var x = Tensor.Parameter(Tensor.Randn(Backend, 1, 1f, 2, 3, 4)); // (B, T, C)
+
+        var y = pe.EncodeEmbeddings(x, startPosition: 2);
+
+        for (int b = 0; b < 2; b++)
+            for (int t = 0; t < 3; t++)
+                for (int c = 0; c < 4; c++)
+                    Assert.Equal(x.Data[(b * 3 + t) * 4 + c] + pe.Weight.Data[(2 + t) * 4 + c], y.Data[(b * 3 + t) * 4 + c]);
+        y.Sum().Backward();
+        Assert.Equal(2f, pe.Weight.Grad![(2 + 1) * 4]); // used once per batch item
+        Assert.Equal(0f, pe.Weight.Grad![0]);            // position 0 was not used
+        Assert.Same(x, pe.EncodeQueryKey(x, 0));
+        Assert.Contains("run past the 6 learned positions", Assert.Throws<ArgumentException>(() => pe.EncodeEmbeddings(x, 4)).Message);
+    }
+
+    [Fact]
+    public void Sinusoidal_is_sin_on_even_and_cos_on_odd_dimensions_and_learns_nothing()
+    {
+        const int C = 6;
+        var pe = new SinusoidalPositionalEncoding(new ModuleInit(Backend), contextLength: 50, embeddingDim: C);
+        Assert.Empty(pe.NamedParameters());
+        var table = pe.Table(0, 50);
+        foreach (int t in (int[])[0, 1, 7, 49])
+            for (int i = 0; i < C / 2; i++)
+            {
+                double angle = t / Math.Pow(10000, 2.0 * i / C); // "Attention Is All You Need", §3.5
+                Assert.Equal(Math.Sin(angle), table.Data[t * C + 2 * i], 6);
+                Assert.Equal(Math.Cos(angle), table.Data[t * C + 2 * i + 1], 6);
+            }
+
+        var x = Tensor.Randn(Backend, 2, 1f, 1, 3, C);
+        var y = pe.EncodeEmbeddings(x, startPosition: 5);
+        for (int i = 0; i < 3 * C; i++) Assert.Equal(x.Data[i] + table.Data[5 * C + i], y.Data[i]);
+        Assert.Same(x, pe.EncodeQueryKey(x, 0));
+    }
+
+    [Fact]
+    public void Sinusoidal_handles_an_odd_width()
+    {
+        var table = new SinusoidalPositionalEncoding(new ModuleInit(Backend), 4, 5).Table(0, 4);
+        Assert.Equal(Math.Sin(3 / Math.Pow(10000, 4.0 / 5)), table.Data[3 * 5 + 4], 6); // last dim 4 = 2·2 is a sine
+    }
+
+    [Fact]
+    public void Rotary_turns_each_pair_by_position_times_theta_to_the_minus_2i_over_hs()
+    {
+        const int Hs = 8;
+        const double Theta = 500;
+        var rope = new RotaryPositionalEncoding(new ModuleInit(Backend), contextLength: 16, headDim: Hs, theta: Theta);
+        Assert.Empty(rope.NamedParameters());
+        var q = Tensor.Randn(Backend, 4, 1f, 1, 2, 3, Hs); // (B, nh, T, hs)
+
+        var rotated = rope.EncodeQueryKey(q, startPosition: 10);
+
+        for (int row = 0; row < 2 * 3; row++)
+        {
+            int position = 10 + row % 3;
+            for (int i = 0; i < Hs / 2; i++)
+            {
+                double angle = position * Math.Pow(Theta, -2.0 * i / Hs);
+                double x1 = q.Data[row * Hs + i], x2 = q.Data[row * Hs + i + Hs / 2];
+                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * Hs + i], 5);
+                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * Hs + i + Hs / 2], 5);
+            }
+        }
+        var embeddings = Tensor.Zeros(Backend, 1, 3, 16);
+        Assert.Same(embeddings, rope.EncodeEmbeddings(embeddings, 0));
+        Assert.Contains("run past the 16 positions", Assert.Throws<ArgumentException>(() => rope.EncodeQueryKey(q, 14)).Message);
+        Assert.Contains("must be even", Assert.Throws<ArgumentOutOfRangeException>(() => new RotaryPositionalEncoding(new ModuleInit(Backend), 4, 7)).Message);
+    }
+}
