@@ -1,0 +1,143 @@
+using LlmForge.Autograd;
+using LlmForge.Bert;
+using LlmForge.Data;
+using LlmForge.Training.Optimizers;
+
+namespace LlmForge.Training;
+
+/// <summary>What a <see cref="BertPretrainer"/> run measured: masked-token losses before the first and after the last step.</summary>
+/// <param name="InitialValidationLoss">Mean masked-token cross-entropy on the validation batches before training.</param>
+/// <param name="FinalTrainLoss">The same on training batches after the last step.</param>
+/// <param name="FinalValidationLoss">The same on the validation batches after the last step.</param>
+public sealed record BertPretrainingResult(int Steps, double InitialValidationLoss, double FinalTrainLoss, double FinalValidationLoss, TimeSpan Elapsed);
+
+/// <summary>
+/// Masked-LM pretraining of a <see cref="BertModel"/> (with its MLM head) from the shared training pieces: AdamW with
+/// the decay / no-decay split (biases and norms undecayed), linear warm-up then cosine decay, gradient accumulation,
+/// clipping by global norm, periodic evaluation and <see cref="TrainingProgress"/> lines. The loss is the mean
+/// cross-entropy over the masked positions of each batch (<see cref="BertModel.MaskedLMLoss"/>).
+/// </summary>
+/// <remarks>
+/// Evaluation draws <see cref="TrainingOptions.EvalBatches"/> batches from a fresh source each time (the factories are
+/// called per evaluation), so seeded sources score the same masked tokens at every evaluation, the losses are
+/// comparable, and the training stream is not disturbed. Evaluation runs in eval mode (no dropout) without recording a graph.
+/// </remarks>
+public sealed class BertPretrainer
+{
+    private readonly LearningRateSchedule _schedule;
+
+    public BertPretrainer(BertModel model, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        if (model.MlmHead is null) throw new ArgumentException($"BertPretrainer: the model ({model.Heads}) has no masked-LM head.", nameof(model));
+        var invalid = new TrainingOptionsValidator("Training").Validate(null, options);
+        if (invalid.Failed) throw new ArgumentException(invalid.FailureMessage, nameof(options));
+        Model = model;
+        Options = options;
+        var named = model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter));
+        var groups = ParameterGroup.ForWeightDecay(named, options.WeightDecay, options.DecayEmbeddings,
+            p => p.Name.StartsWith("embeddings.", StringComparison.Ordinal));
+        Optimizer = options.Optimizer == "sgd"
+            ? new Sgd(groups, options.Momentum)
+            : new AdamW(groups, options.Beta1, options.Beta2, options.Epsilon);
+        _schedule = LearningRateSchedule.WarmupCosine(options.LearningRate, options.MinLearningRate, options.WarmupSteps,
+            options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps);
+    }
+
+    public BertModel Model { get; }
+
+    public TrainingOptions Options { get; }
+
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public int Step => Optimizer.StepCount;
+
+    /// <summary>
+    /// Trains until <see cref="TrainingOptions.MaxSteps"/>, evaluating every <see cref="TrainingOptions.EvalInterval"/>
+    /// steps and at the end; <paramref name="checkpoint"/> (if given) is called every
+    /// <see cref="TrainingOptions.CheckpointInterval"/> steps and after the last.
+    /// </summary>
+    /// <param name="train">The training batches.</param>
+    /// <param name="trainEvaluation">Fresh batches of the training text, for the train_loss of each evaluation.</param>
+    /// <param name="validation">Fresh batches of the held-out text.</param>
+    public BertPretrainingResult Run(IMlmBatchSource train, Func<IMlmBatchSource> trainEvaluation, Func<IMlmBatchSource> validation,
+        TextWriter log, Action<int>? checkpoint = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trainEvaluation);
+        ArgumentNullException.ThrowIfNull(validation);
+        ArgumentNullException.ThrowIfNull(log);
+        var progress = new TrainingProgress(log, Options.MaxSteps, Options.LogInterval, startStep: Step);
+        double initial = Evaluate(validation());
+        log.WriteLine(FormattableString.Invariant($"eval step {Step}: val_loss {initial:F4} (masked tokens, before training)"));
+        double trainLoss = double.NaN, validationLoss = initial;
+        while (Step < Options.MaxSteps)
+        {
+            var (loss, tokens) = TrainStep(train);
+            progress.ReportStep(Step, loss, _schedule.GetLearningRate(Step - 1), tokens);
+            bool last = Step == Options.MaxSteps;
+            if (Step % Options.EvalInterval == 0 || last)
+            {
+                trainLoss = Evaluate(trainEvaluation());
+                validationLoss = Evaluate(validation());
+                progress.ReportEval(Step, trainLoss, validationLoss);
+            }
+            if (checkpoint is not null && (last || (Options.CheckpointInterval > 0 && Step % Options.CheckpointInterval == 0)))
+                checkpoint(Step);
+        }
+        progress.ReportDone(Step);
+        return new BertPretrainingResult(Step, initial, trainLoss, validationLoss, progress.Elapsed);
+    }
+
+    /// <summary>
+    /// One optimizer step over <see cref="TrainingOptions.GradientAccumulationSteps"/> batches; returns the mean of
+    /// their losses and the tokens processed.
+    /// </summary>
+    public (double Loss, long Tokens) TrainStep(IMlmBatchSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Model.Train();
+        Optimizer.ZeroGrad();
+        int micro = Options.GradientAccumulationSteps;
+        double total = 0;
+        long tokens = 0;
+        for (int m = 0; m < micro; m++)
+        {
+            var batch = source.NextBatch();
+            var loss = Model.MaskedLMLoss(BertInput.From(batch), batch.Labels);
+            total += loss.Item();
+            tokens += batch.InputIds.Length;
+            (micro == 1 ? loss : loss.Scale(1f / micro)).Backward(); // accumulated gradients average the micro-batches
+        }
+        if (Options.GradientClip > 0) GradientClipping.ClipGlobalNorm(Optimizer.Parameters, Options.GradientClip);
+        Optimizer.Step((float)_schedule.GetLearningRate(Step));
+        return (total / micro, tokens);
+    }
+
+    /// <summary>
+    /// Mean masked-token cross-entropy over <see cref="TrainingOptions.EvalBatches"/> batches of
+    /// <paramref name="source"/>, each masked token weighted equally; eval mode, no graph.
+    /// </summary>
+    public double Evaluate(IMlmBatchSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        double sum = 0;
+        long count = 0;
+        using (GradMode.NoGrad())
+        {
+            for (int i = 0; i < Options.EvalBatches; i++)
+            {
+                var batch = source.NextBatch();
+                int predictions = batch.PredictionCount;
+                sum += Model.MaskedLMLoss(BertInput.From(batch), batch.Labels).Item() * predictions;
+                count += predictions;
+            }
+        }
+        Model.Train(wasTraining);
+        return sum / count;
+    }
+}
