@@ -1,4 +1,5 @@
 using LlmForge.Cli.Commands;
+using LlmForge.Cli.Commands.Bert;
 
 namespace LlmForge.Cli;
 
@@ -13,6 +14,8 @@ public static class CommandLine
         new InfoCommand(),
         new TokenizeCommand(),
         new BenchCommand(),
+        new PretrainBertCommand(),
+        new FillMaskCommand(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -1,0 +1,87 @@
+using System.Globalization;
+using LlmForge.Backends;
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
+using LlmForge.Data;
+using LlmForge.Tokenization;
+using LlmForge.Training;
+
+namespace LlmForge.Cli.Commands.Bert;
+
+/// <summary>What one BERT masked-LM pretraining run needs (the flags of <c>llmforge pretrain-bert</c>).</summary>
+public sealed record BertPretrainingSettings
+{
+    public required string Corpus { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>A directory with a vocab.txt to use; null trains a WordPiece vocabulary of <see cref="VocabSize"/> on the corpus.</summary>
+    public string? TokenizerDirectory { get; init; }
+    public int VocabSize { get; init; } = 4000;
+    public bool LowerCase { get; init; } = true;
+
+    /// <summary>The encoder's shape; VocabSize and MaxPositions are filled in from the tokenizer and <see cref="SequenceLength"/>.</summary>
+    public BertConfig Model { get; init; } = new()
+    {
+        HiddenSize = 128, Layers = 4, Heads = 4, IntermediateSize = 512, HiddenDropRate = 0.1f, AttentionDropRate = 0.1f,
+    };
+
+    /// <summary>Tokens per row: [CLS] + T − 2 corpus tokens + [SEP].</summary>
+    public int SequenceLength { get; init; } = 64;
+    public TrainingOptions Training { get; init; } = new();
+}
+
+/// <summary>
+/// BERT masked-LM pretraining end to end: read the corpus, train (or load) a WordPiece tokenizer, tokenize, split
+/// train / validation at the tail, build a BERT with its MLM head, train with <see cref="BertPretrainer"/> on
+/// [CLS] window [SEP] rows masked 15% (80/10/10), and save a Hugging Face BERT directory (config.json,
+/// model.safetensors, vocab.txt, tokenizer_config.json) at every checkpoint. Shared by the command line verbs.
+/// </summary>
+public static class BertPretraining
+{
+    public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        string text = TextFile.Read(settings.Corpus);
+        int seed = unchecked((int)settings.Training.Seed);
+
+        WordPieceTokenizer tokenizer;
+        if (settings.TokenizerDirectory is { } dir)
+        {
+            tokenizer = WordPieceTokenizer.FromDirectory(dir);
+            log.WriteLine($"tokenizer: {tokenizer.VocabSize} WordPiece tokens from {Path.Combine(dir, WordPieceTokenizerFiles.VocabFile)}");
+        }
+        else
+        {
+            tokenizer = WordPieceTrainer.Train(text, new WordPieceTrainerOptions { VocabSize = settings.VocabSize, LowerCase = settings.LowerCase });
+            log.WriteLine($"tokenizer: trained a {tokenizer.VocabSize}-token WordPiece vocabulary on {settings.Corpus}");
+        }
+
+        int[] ids = [.. tokenizer.Encode(text, allowSpecialTokens: false)];
+        var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 1 - settings.Training.ValidationFraction);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"corpus: {ids.Length} tokens ({trainIds.Length} train, {validationIds.Length} validation), {ids.Count(i => i == tokenizer.UnknownId)} [UNK]"));
+
+        var config = settings.Model with
+        {
+            VocabSize = tokenizer.VocabSize, MaxPositions = settings.SequenceLength, PadTokenId = tokenizer.PaddingId, Labels = [],
+        };
+        var model = new BertModel(config, backend, BertHeads.MaskedLanguageModel, seed);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"model: BERT {config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, intermediate {config.IntermediateSize}, " +
+            $"{config.NormPosition.ToString().ToLowerInvariant()}-LN, {model.ParameterCount():N0} parameters, backend {backend.Name}"));
+
+        var masker = new MlmMasker(tokenizer.VocabSize, tokenizer.MaskId, tokenizer.SpecialTokens.Values);
+        MlmBatchSource Source(ReadOnlyMemory<int> tokens, bool shuffle, int s) => MlmBatchSource.FromTokenIds(
+            tokens, settings.SequenceLength, settings.Training.BatchSize, masker, tokenizer.ClassificationId, tokenizer.SeparatorId, shuffle, s);
+        var train = Source(trainIds, shuffle: true, seed);
+
+        var trainer = new BertPretrainer(model, settings.Training);
+        void Save(int step)
+        {
+            BertCheckpoint.Save(model, settings.OutputDirectory);
+            tokenizer.Save(settings.OutputDirectory);
+            log.WriteLine($"saved step {step} to {settings.OutputDirectory}");
+        }
+        return trainer.Run(train, () => Source(trainIds, shuffle: true, seed + 1), () => Source(validationIds, shuffle: false, seed + 2), log, Save);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using LlmForge.Checkpoints;
+using LlmForge.Cli.Hosting;
+using LlmForge.Training;
+
+namespace LlmForge.Cli.Commands.Bert;
+
+/// <summary>
+/// <c>llmforge pretrain-bert</c>: masked-LM pretraining of a BERT encoder on a text file (<see cref="BertPretraining"/>).
+/// The last line is <c>val_loss=&lt;number&gt;</c>, the masked-token cross-entropy on the held-out tail.
+/// </summary>
+public sealed class PretrainBertCommand : ICommand
+{
+    public string Name => "pretrain-bert";
+
+    public string Summary => "masked-LM pretraining of a BERT encoder on a text file (WordPiece vocabulary trained on it)";
+
+    public const string Usage = """
+        usage: llmforge pretrain-bert --corpus FILE --out DIR [flags]
+
+          --corpus FILE         UTF-8 text to pretrain on; its tail (--validation-fraction) is held out
+          --out DIR             where config.json, model.safetensors, vocab.txt, tokenizer_config.json go
+          --tokenizer-dir DIR   use this vocab.txt instead of training a WordPiece vocabulary
+          --vocab-size N        WordPiece vocabulary to train (default 4000)
+          --cased               keep case and accents (default: lowercase, strip accents)
+          --layers N --hidden N --heads N --intermediate N   encoder shape (default 4, 128, 4, 512)
+          --seq-len T           tokens per row, [CLS] and [SEP] included (default 64) = max_position_embeddings
+          --pre-ln              pre-LayerNorm blocks (default: post-LN, the original BERT)
+          --dropout P           hidden and attention dropout (default 0.1)
+          --steps N             optimizer steps (default 2000)
+          --batch-size B        rows per step (default 16)
+          --lr LR               peak learning rate (default 5e-4), warm-up --warmup N steps (default 100), cosine to --min-lr (default 5e-5)
+          --weight-decay W      AdamW decoupled weight decay on matrices (default 0.01)
+          --eval-interval N     evaluate every N steps (default 200) on --eval-batches B batches (default 20)
+          --validation-fraction F   held-out tail of the corpus (default 0.1)
+          --checkpoint-interval N   also save every N steps (default 0: at the end only)
+          --log-interval N      progress line every N steps (default 10)
+          --seed S              initialization, data order, masks and dropout (default 1337)
+          --backend NAME        managed (default) or mkl
+          --threads N           compute threads (default: every core)
+
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
+        var a = CliArguments.Parse(Name, args, "cased", "pre-ln");
+        string corpus = a.Required("corpus");
+        string output = a.Required("out");
+        string? tokenizerDir = a.String("tokenizer-dir");
+        int vocabSize = a.Int("vocab-size", min: 16) ?? 4000;
+        bool cased = a.Switch("cased");
+        float dropout = a.Float("dropout", min: 0, max: 0.99f) ?? 0.1f;
+        var model = new BertConfig
+        {
+            Layers = a.Int("layers", min: 1) ?? 4,
+            HiddenSize = a.Int("hidden", min: 1) ?? 128,
+            Heads = a.Int("heads", min: 1) ?? 4,
+            IntermediateSize = a.Int("intermediate", min: 1) ?? 512,
+            NormPosition = a.Switch("pre-ln") ? LayerNormPosition.Pre : LayerNormPosition.Post,
+            HiddenDropRate = dropout,
+            AttentionDropRate = dropout,
+        };
+        int seqLen = a.Int("seq-len", min: 3) ?? 64;
+        int steps = a.Int("steps", min: 1) ?? 2000;
+        var training = new TrainingOptions
+        {
+            MaxSteps = steps,
+            BatchSize = a.Int("batch-size", min: 1) ?? 16,
+            LearningRate = a.Float("lr", min: 0) ?? 5e-4f,
+            MinLearningRate = a.Float("min-lr", min: 0) ?? 5e-5f,
+            WarmupSteps = Math.Min(a.Int("warmup", min: 0) ?? 100, steps - 1),
+            WeightDecay = a.Float("weight-decay", min: 0) ?? 0.01f,
+            Beta2 = 0.999f,
+            EvalInterval = a.Int("eval-interval", min: 1) ?? 200,
+            EvalBatches = a.Int("eval-batches", min: 1) ?? 20,
+            ValidationFraction = a.Float("validation-fraction", min: 0.001f, max: 0.999f) ?? 0.1f,
+            CheckpointInterval = a.Int("checkpoint-interval", min: 0) ?? 0,
+            LogInterval = a.Int("log-interval", min: 1) ?? 10,
+            Seed = a.ULong("seed") ?? 1337,
+        };
+        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        int threads = a.Int("threads", min: 0) ?? 0;
+        a.RejectUnknown();
+        if (!File.Exists(corpus)) throw new CliException($"{Name}: --corpus '{corpus}': no such file");
+        if (tokenizerDir is not null) ModelDirectory.Require(Name, "tokenizer-dir", tokenizerDir);
+        if (model.FindError() is { } error) throw new CliException($"{Name}: {error}");
+
+        var settings = new BertPretrainingSettings
+        {
+            Corpus = corpus, OutputDirectory = output, TokenizerDirectory = tokenizerDir, VocabSize = vocabSize, LowerCase = !cased,
+            Model = model, SequenceLength = seqLen, Training = training,
+        };
+        var result = BertPretraining.Run(settings, BackendFactory.Create(backendName, threads), stdout);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"masked-token loss: {result.InitialValidationLoss:F4} before training, {result.FinalValidationLoss:F4} after {result.Steps} steps (train {result.FinalTrainLoss:F4})"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"val_loss={result.FinalValidationLoss:F4}"));
+        return 0;
+    }
+}
