@@ -16,6 +16,7 @@ public static class CommandLine
         new BenchCommand(),
         new PretrainBertCommand(),
         new FillMaskCommand(),
+        new ClassifyCommand(),
     ];
 
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)

@@ -124,3 +124,55 @@ public class BertCommandTests
         Assert.Equal(5, fill.Out.TrimEnd('\n').Split('\n').Length);
     }
 }
+
+public class ClassifyCommandTests
+{
+    private static void WriteTask(string path, int count, int seed)
+    {
+        var rng = new Random(seed);
+        string[] filler = ["the", "day", "was", "a", "night", "and", "it", "is"];
+        File.WriteAllLines(path, ["text\tlabel", .. Enumerable.Range(0, count).Select(_ =>
+        {
+            bool good = rng.Next(2) == 0;
+            var words = Enumerable.Range(0, 3 + rng.Next(3)).Select(_ => filler[rng.Next(filler.Length)]).ToList();
+            words.Insert(rng.Next(words.Count + 1), good ? "good" : "bad");
+            return $"{string.Join(' ', words)}\t{(good ? "positive" : "negative")}";
+        })]);
+    }
+
+    [Fact]
+    public void Fine_tunes_reports_accuracy_saves_and_predicts()
+    {
+        using var temp = new TempDirectory();
+        WriteTask(temp.File("train.tsv"), 120, 1);
+        WriteTask(temp.File("eval.tsv"), 40, 2);
+        File.WriteAllLines(temp.File("predict.txt"), ["it was a good day", "a bad night"]);
+        string output = System.IO.Path.Combine(temp.Path, "tuned");
+
+        var (code, stdout, stderr) = Cli.Run("classify", "--model", BertFixture.Tiny.Directory, "--train", temp.File("train.tsv"),
+            "--eval", temp.File("eval.tsv"), "--epochs", "6", "--batch-size", "8", "--lr", "2e-3", "--out", output, "--threads", "1");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("classes: negative, positive (120 training examples, 40 evaluation examples)", stdout);
+        Assert.Contains("initialized: classifier.weight, classifier.bias", stdout); // bert-tiny has a pooler already
+        double accuracy = double.Parse(stdout.TrimEnd('\n').Split('\n')[^1]["accuracy=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy >= 0.9, stdout);
+        Assert.Contains("\"BertForSequenceClassification\"", File.ReadAllText(System.IO.Path.Combine(output, "config.json")));
+
+        var predict = Cli.Run("classify", "--model", output, "--predict", temp.File("predict.txt"));
+        Assert.True(predict.Code == 0, predict.Err);
+        var lines = predict.Out.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("positive\t", lines[0]);
+        Assert.EndsWith("\tit was a good day", lines[0]);
+        Assert.StartsWith("negative\t", lines[1]);
+    }
+
+    [Fact]
+    public void Predicting_with_a_model_without_classifier_says_to_fine_tune()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllLines(temp.File("p.txt"), ["the day"]);
+        var (code, _, stderr) = Cli.Run("classify", "--model", BertFixture.Tiny.Directory, "--predict", temp.File("p.txt"));
+        Assert.Equal(2, code);
+        Assert.Contains("without a classifier; fine-tune it with --train first", stderr);
+    }
+}
