@@ -36,6 +36,7 @@ public sealed class InfoCommand : ICommand
         bool json = a.Switch("json");
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
+        if (Bert.BertDirectory.IsBert(directory)) return Bert.BertInfo.Write(stdout, directory, json);
 
         var config = ModelDirectory.LoadConfig(directory);
         string modelType = ReadModelType(ModelDirectory.ConfigPath(directory));

@@ -24,10 +24,7 @@ public static class BertCheckpoint
         string path = RequireFile(directory, WeightsFileName);
         using var file = SafeTensorsFile.Open(path);
         var stored = Canonical(file, path);
-        var heads = new BertHeads(
-            Pooler: stored.ContainsKey(BertTensorNames.PoolerWeight),
-            MaskedLM: stored.ContainsKey(BertTensorNames.MlmBias) || stored.ContainsKey(BertTensorNames.MlmTransformWeight),
-            Classifier: stored.ContainsKey(BertTensorNames.ClassifierWeight));
+        var heads = HeadsOf(stored, config);
         if (heads.Classifier && config.Labels.Count == 0)
             throw new CheckpointFormatException(Path.Combine(directory, BertConfigJson.FileName),
                 $"{path} holds a classifier but key \"id2label\" is missing: the class names are needed to build it.");
@@ -79,11 +76,47 @@ public static class BertCheckpoint
         BertConfigJson.Save(model.Config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
     }
 
-    // canonical HF name → entry; ignored tensors dropped; the tied decoder checked and dropped.
+    /// <summary>
+    /// Checks model.safetensors against <paramref name="config"/> from its header alone (no weights read, so the tied
+    /// decoder's values are not compared): which heads it holds and every missing, unexpected or mis-shaped tensor.
+    /// </summary>
+    public static BertWeightsReport Inspect(string path, BertConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var file = SafeTensorsFile.Open(path);
+        var problems = new List<string>();
+        var stored = Canonical(file, path, compareTied: false, problems);
+        var heads = HeadsOf(stored, config);
+        var parameters = stored.Values.Sum(e => e.ElementCount);
+        var map = BertParameterMap.For(config with { Labels = heads.Classifier && config.Labels.Count == 0 ? ["?"] : config.Labels }, heads);
+        foreach (var row in map)
+        {
+            if (!stored.Remove(row.HfName, out var entry)) problems.Add($"missing tensor '{row.HfName}' {Format(row.Shape)}");
+            else if (!entry.Shape.AsSpan().SequenceEqual(row.Shape))
+                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but config.json asks for {Format(row.Shape)}");
+        }
+        foreach (var (_, entry) in stored) problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
+        var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new BertWeightsReport(path, heads, file.Entries.Count, parameters, dtypes, problems);
+    }
+
+    private static BertHeads HeadsOf(Dictionary<string, SafeTensorsEntry> stored, BertConfig config) => new(
+        Pooler: stored.ContainsKey(BertTensorNames.PoolerWeight),
+        MaskedLM: stored.ContainsKey(BertTensorNames.MlmBias) || stored.ContainsKey(BertTensorNames.MlmTransformWeight),
+        Classifier: stored.ContainsKey(BertTensorNames.ClassifierWeight));
+
     private static Dictionary<string, SafeTensorsEntry> Canonical(SafeTensorsFile file, string path)
     {
-        var stored = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
+        var stored = Canonical(file, path, compareTied: true, problems);
+        if (problems.Count > 0) throw new CheckpointFormatException(path, string.Join("; ", problems) + ".");
+        return stored;
+    }
+
+    // canonical HF name → entry; ignored tensors dropped; the tied decoder checked and dropped.
+    private static Dictionary<string, SafeTensorsEntry> Canonical(SafeTensorsFile file, string path, bool compareTied, List<string> problems)
+    {
+        var stored = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
         foreach (var entry in file.Entries)
         {
             string name = BertTensorNames.Canonicalize(entry.Name);
@@ -94,18 +127,18 @@ public static class BertCheckpoint
         // An old checkpoint may hold the MLM bias only as decoder.bias.
         if (!stored.ContainsKey(BertTensorNames.MlmBias) && stored.Remove(BertTensorNames.MlmDecoderBias, out var decoderBias))
             stored[BertTensorNames.MlmBias] = decoderBias;
-        CheckTied(file, stored, BertTensorNames.MlmDecoderWeight, BertTensorNames.WordEmbeddings, problems);
-        CheckTied(file, stored, BertTensorNames.MlmDecoderBias, BertTensorNames.MlmBias, problems);
-        if (problems.Count > 0) throw new CheckpointFormatException(path, string.Join("; ", problems) + ".");
+        CheckTied(file, stored, BertTensorNames.MlmDecoderWeight, BertTensorNames.WordEmbeddings, compareTied, problems);
+        CheckTied(file, stored, BertTensorNames.MlmDecoderBias, BertTensorNames.MlmBias, compareTied, problems);
         return stored;
     }
 
     // A tied copy must equal what it is tied to; it is then dropped (the model has one tensor for both).
-    private static void CheckTied(SafeTensorsFile file, Dictionary<string, SafeTensorsEntry> stored, string copy, string original, List<string> problems)
+    private static void CheckTied(SafeTensorsFile file, Dictionary<string, SafeTensorsEntry> stored, string copy, string original,
+        bool compareValues, List<string> problems)
     {
         if (!stored.Remove(copy, out var copyEntry) || !stored.TryGetValue(original, out var originalEntry)) return;
         if (!copyEntry.Shape.AsSpan().SequenceEqual(originalEntry.Shape)
-            || !file.ReadFloat32(copyEntry.Name).AsSpan().SequenceEqual(file.ReadFloat32(originalEntry.Name)))
+            || (compareValues && !file.ReadFloat32(copyEntry.Name).AsSpan().SequenceEqual(file.ReadFloat32(originalEntry.Name))))
             problems.Add($"tensor '{copyEntry.Name}' differs from '{originalEntry.Name}', to which BERT ties it");
     }
 
@@ -158,4 +191,10 @@ public static class BertCheckpoint
     }
 
     private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
+}
+
+/// <summary>What <see cref="BertCheckpoint.Inspect"/> found in a model.safetensors header.</summary>
+public sealed record BertWeightsReport(string Path, BertHeads Heads, int Tensors, long Parameters, IReadOnlyList<string> DTypes, IReadOnlyList<string> Problems)
+{
+    public bool Matches => Problems.Count == 0;
 }

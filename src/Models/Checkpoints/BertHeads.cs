@@ -19,12 +19,14 @@ public readonly record struct BertHeads(bool Pooler, bool MaskedLM, bool Classif
     /// <summary>BertForSequenceClassification.</summary>
     public static BertHeads SequenceClassification => new(Pooler: true, MaskedLM: false, Classifier: true);
 
-    /// <summary>The transformers class this combination corresponds to (written to config.json's "architectures").</summary>
-    public string Architecture => (Classifier, MaskedLM, Pooler) switch
+    /// <summary>
+    /// The transformers class to load this combination with (written to config.json's "architectures"): with the
+    /// MLM head BertForMaskedLM, as bert-base-uncased's own config.json says although its weights hold a pooler too.
+    /// </summary>
+    public string Architecture => (Classifier, MaskedLM) switch
     {
-        (true, _, _) => "BertForSequenceClassification",
-        (false, true, true) => "BertForPreTraining",
-        (false, true, false) => "BertForMaskedLM",
+        (true, _) => "BertForSequenceClassification",
+        (false, true) => "BertForMaskedLM",
         _ => "BertModel",
     };
 

@@ -176,3 +176,41 @@ public class ClassifyCommandTests
         Assert.Contains("without a classifier; fine-tune it with --train first", stderr);
     }
 }
+
+public class BertInfoAndTokenizeTests
+{
+    [Fact]
+    public void Info_describes_a_BERT_directory_from_headers()
+    {
+        var (code, stdout, stderr) = Cli.Run("info", "--model", BertFixture.Tiny.Directory);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("model_type     bert (BertForMaskedLM)", stdout);
+        Assert.Contains("parameters     11,938", stdout);
+        Assert.Contains("weights        model.safetensors matches config.json", stdout);
+        Assert.Contains("tokenizer      wordpiece, 50 ids, uncased", stdout);
+
+        var json = Cli.Run("info", "--model", BertFixture.Tiny.Directory, "--json");
+        using var doc = JsonDocument.Parse(json.Out);
+        Assert.Equal(11938, doc.RootElement.GetProperty("parameters").GetInt64());
+        Assert.True(doc.RootElement.GetProperty("weights").GetProperty("matches").GetBoolean());
+    }
+
+    [Fact]
+    public void Info_flags_weights_that_do_not_match()
+    {
+        using var temp = new TempDirectory();
+        File.Copy(BertFixture.Tiny.File("model.safetensors"), temp.File("model.safetensors"));
+        File.WriteAllText(temp.File("config.json"), File.ReadAllText(BertFixture.Tiny.File("config.json")).Replace("\"intermediate_size\": 40", "\"intermediate_size\": 41"));
+        var (code, stdout, _) = Cli.Run("info", "--model", temp.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("does NOT match config.json: tensor 'bert.encoder.layer.0.intermediate.dense.weight' has shape [40, 24] but config.json asks for [41, 24]", stdout);
+    }
+
+    [Fact]
+    public void Tokenize_reads_the_vocab_txt_of_a_BERT_directory()
+    {
+        var (code, stdout, stderr) = Cli.Run("tokenize", "--model", BertFixture.Tiny.Directory, "--text", "The cat sat on the [MASK].");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("[5,7,9,10,5,4,43]\n", stdout);
+    }
+}
