@@ -42,6 +42,48 @@ public class Gpt2CheckpointTests
         Assert.Equal(original.Forward(Ids, 2, 3).Data, loaded.Forward(Ids, 2, 3).Data);
     }
 
+    public static TheoryData<string> ComponentVariants => new() { "sinusoidal", "rotary", "rotary+window", "rmsnorm", "window" };
+
+    private static GptConfig VariantConfig(string variant) => variant switch
+    {
+        "sinusoidal" => Small with { PositionEmbedding = PositionEmbeddingType.Sinusoidal },
+        "rotary" => Small with { PositionEmbedding = PositionEmbeddingType.Rotary, RopeTheta = 321 },
+        "rotary+window" => Small with { PositionEmbedding = PositionEmbeddingType.Rotary, SlidingWindow = 2, TieWeights = true },
+        "rmsnorm" => Small with { Normalization = NormalizationType.RmsNorm, LayerNormEpsilon = 1e-6f },
+        _ => Small with { SlidingWindow = 3 },
+    };
+
+    [Theory, MemberData(nameof(ComponentVariants))]
+    public void Variants_round_trip_and_store_only_the_tensors_they_have(string variant)
+    {
+        var config = VariantConfig(variant);
+        var original = new GptModel(config, Backend, seed: 5);
+        RandomizeNorms(original);
+        using var dir = new TempDirectory();
+
+        Gpt2Checkpoint.Save(original, dir.Path);
+        var loaded = Gpt2Checkpoint.Load(dir.Path, Backend, seed: 99);
+
+        Assert.Equal(config, loaded.Config);
+        Assert.Equal(original.Components, loaded.Components);
+        Assert.Equal(original.Forward(Ids, 2, 3).Data, loaded.Forward(Ids, 2, 3).Data);
+        using var file = SafeTensorsFile.Open(dir.File("model.safetensors"));
+        var names = file.Entries.Select(e => e.Name).ToList();
+        Assert.Equal(config.PositionEmbedding == PositionEmbeddingType.Absolute, names.Contains(Gpt2TensorNames.PositionEmbedding));
+        Assert.Equal(config.Normalization == NormalizationType.LayerNorm, names.Contains(Gpt2TensorNames.FinalNormBias));
+    }
+
+    [Fact]
+    public void A_model_with_a_kind_config_json_cannot_name_is_not_saved()
+    {
+        var components = GptComponents.For(Small) with { Attention = Components.BuiltInComponents.ScaledDot with { Name = "my-attention" } };
+        var model = new GptModel(Small, Backend, components: components);
+        using var dir = new TempDirectory();
+        var error = Assert.Throws<NotSupportedException>(() => Gpt2Checkpoint.Save(model, dir.Path));
+        Assert.Contains("attention my-attention", error.Message);
+        Assert.Empty(dir.FileNames());
+    }
+
     [Fact]
     public void Saved_file_has_HF_names_shapes_and_pt_format()
     {

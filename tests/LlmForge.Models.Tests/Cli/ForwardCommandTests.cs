@@ -7,17 +7,7 @@ namespace LlmForge.Tests.Cli;
 
 public class ForwardCommandTests
 {
-    public static TheoryData<string, string> Cases
-    {
-        get
-        {
-            var cases = new TheoryData<string, string>();
-            foreach (var backend in TestBackends.Names)
-                foreach (var fixture in GptFixture.Names)
-                    cases.Add(backend, fixture);
-            return cases;
-        }
-    }
+    public static TheoryData<string, string> Cases => GptFixture.EveryBackendAndFixture;
 
     [Theory, MemberData(nameof(Cases))]
     public void Writes_the_PyTorch_logits_of_the_fixture(string backend, string fixtureName)

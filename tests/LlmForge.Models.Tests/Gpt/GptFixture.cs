@@ -4,7 +4,10 @@ using Xunit;
 
 namespace LlmForge.Tests.Gpt;
 
-/// <summary>One PyTorch golden fixture (Fixtures/gpt2-tiny*, written by tools/reference/gpt2_reference.py).</summary>
+/// <summary>
+/// One PyTorch golden fixture: Fixtures/gpt2-tiny* (tools/reference/gpt2_reference.py) or a variant's
+/// Fixtures/gpt-* (tools/reference/gpt_variants_reference.py).
+/// </summary>
 internal sealed class GptFixture
 {
     private GptFixture(string name)
@@ -20,7 +23,27 @@ internal sealed class GptFixture
         Loss = loss.RootElement.GetProperty("loss").GetDouble();
     }
 
-    public static TheoryData<string> Names => new() { "gpt2-tiny", "gpt2-tiny-tied" };
+    /// <summary>GPT-2 proper (learned positions, LayerNorm, full causal attention).</summary>
+    public static TheoryData<string> Names => new(Gpt2);
+
+    /// <summary>One per pluggable variant: sinusoidal, rotary, rotary + sliding window, RMSNorm.</summary>
+    public static TheoryData<string> VariantNames => new(Variants);
+
+    /// <summary>Backend × every fixture, GPT-2's and the variants'.</summary>
+    public static TheoryData<string, string> EveryBackendAndFixture
+    {
+        get
+        {
+            var cases = new TheoryData<string, string>();
+            foreach (var backend in TestBackends.Names)
+                foreach (var fixture in Gpt2.Concat(Variants))
+                    cases.Add(backend, fixture);
+            return cases;
+        }
+    }
+
+    private static readonly string[] Gpt2 = ["gpt2-tiny", "gpt2-tiny-tied"];
+    private static readonly string[] Variants = ["gpt-sinusoidal", "gpt-rope", "gpt-rope-sliding-window", "gpt-rmsnorm"];
 
     public static GptFixture Load(string name) => new(name);
 

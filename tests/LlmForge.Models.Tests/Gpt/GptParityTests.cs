@@ -7,23 +7,14 @@ using Xunit.Abstractions;
 namespace LlmForge.Tests.Gpt;
 
 /// <summary>
-/// GptModel against PyTorch (Hugging Face GPT-2 semantics) on the golden fixtures, on every test backend:
+/// GptModel against PyTorch (Hugging Face GPT-2 semantics, and the variants: sinusoidal, rotary, rotary with a
+/// sliding window, RMSNorm) on the golden fixtures, on every test backend:
 /// logits, the mean cross-entropy and gradients after Backward. The fixture's own float32-vs-float64
 /// differences (loss.json) are ~1e-6 for logits and ~1e-7 for gradients, far inside the tolerances.
 /// </summary>
 public class GptParityTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, string> Cases
-    {
-        get
-        {
-            var cases = new TheoryData<string, string>();
-            foreach (var backend in TestBackends.Names)
-                foreach (var fixture in GptFixture.Names)
-                    cases.Add(backend, fixture);
-            return cases;
-        }
-    }
+    public static TheoryData<string, string> Cases => GptFixture.EveryBackendAndFixture;
 
     [Theory, MemberData(nameof(Cases))]
     public void Logits_match_PyTorch(string backend, string fixtureName)
