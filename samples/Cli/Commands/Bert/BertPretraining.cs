@@ -16,13 +16,13 @@ public sealed record BertPretrainingSettings
 
     /// <summary>A directory with a vocab.txt to use; null trains a WordPiece vocabulary of <see cref="VocabSize"/> on the corpus.</summary>
     public string? TokenizerDirectory { get; init; }
-    public int VocabSize { get; init; } = 4000;
+    public int VocabSize { get; init; } = 2000;
     public bool LowerCase { get; init; } = true;
 
     /// <summary>The encoder's shape; VocabSize and MaxPositions are filled in from the tokenizer and <see cref="SequenceLength"/>.</summary>
     public BertConfig Model { get; init; } = new()
     {
-        HiddenSize = 128, Layers = 4, Heads = 4, IntermediateSize = 512, HiddenDropRate = 0.1f, AttentionDropRate = 0.1f,
+        HiddenSize = 128, Layers = 4, Heads = 4, IntermediateSize = 512, HiddenDropRate = 0f, AttentionDropRate = 0f,
     };
 
     /// <summary>Tokens per row: [CLS] + T − 2 corpus tokens + [SEP].</summary>

@@ -21,23 +21,27 @@ public sealed class PretrainBertCommand : ICommand
           --corpus FILE         UTF-8 text to pretrain on; its tail (--validation-fraction) is held out
           --out DIR             where config.json, model.safetensors, vocab.txt, tokenizer_config.json go
           --tokenizer-dir DIR   use this vocab.txt instead of training a WordPiece vocabulary
-          --vocab-size N        WordPiece vocabulary to train (default 4000)
+          --vocab-size N        WordPiece vocabulary to train (default 2000)
           --cased               keep case and accents (default: lowercase, strip accents)
           --layers N --hidden N --heads N --intermediate N   encoder shape (default 4, 128, 4, 512)
           --seq-len T           tokens per row, [CLS] and [SEP] included (default 64) = max_position_embeddings
           --pre-ln              pre-LayerNorm blocks (default: post-LN, the original BERT)
-          --dropout P           hidden and attention dropout (default 0.1)
-          --steps N             optimizer steps (default 2000)
-          --batch-size B        rows per step (default 16)
-          --lr LR               peak learning rate (default 5e-4), warm-up --warmup N steps (default 100), cosine to --min-lr (default 5e-5)
+          --dropout P           hidden and attention dropout (default 0: on a small corpus it delays learning)
+          --steps N             optimizer steps (default 8000)
+          --batch-size B        rows per step (default 32)
+          --lr LR               peak learning rate (default 1e-3), warm-up --warmup N steps (default 300), cosine to --min-lr (default 1e-4)
           --weight-decay W      AdamW decoupled weight decay on matrices (default 0.01)
-          --eval-interval N     evaluate every N steps (default 200) on --eval-batches B batches (default 20)
+          --eval-interval N     evaluate every N steps (default 1000) on --eval-batches B batches (default 20)
           --validation-fraction F   held-out tail of the corpus (default 0.1)
           --checkpoint-interval N   also save every N steps (default 0: at the end only)
           --log-interval N      progress line every N steps (default 10)
           --seed S              initialization, data order, masks and dropout (default 1337)
           --backend NAME        managed (default) or mkl
           --threads N           compute threads (default: every core)
+
+        On tinyshakespeare.txt the masked-token loss sits near the unigram plateau (~5.7) for the first ~4000
+        steps, then falls: 7.60 at the start, 3.98 after 7000 steps, 3.69 after 16000 (1.1M parameters, 12k tok/s
+        on one MKL thread); fill-mask then completes "wherefore art [MASK] romeo ?" with "thou" (0.81).
 
         """;
 
@@ -48,9 +52,9 @@ public sealed class PretrainBertCommand : ICommand
         string corpus = a.Required("corpus");
         string output = a.Required("out");
         string? tokenizerDir = a.String("tokenizer-dir");
-        int vocabSize = a.Int("vocab-size", min: 16) ?? 4000;
+        int vocabSize = a.Int("vocab-size", min: 16) ?? 2000;
         bool cased = a.Switch("cased");
-        float dropout = a.Float("dropout", min: 0, max: 0.99f) ?? 0.1f;
+        float dropout = a.Float("dropout", min: 0, max: 0.99f) ?? 0f;
         var model = new BertConfig
         {
             Layers = a.Int("layers", min: 1) ?? 4,
@@ -62,17 +66,17 @@ public sealed class PretrainBertCommand : ICommand
             AttentionDropRate = dropout,
         };
         int seqLen = a.Int("seq-len", min: 3) ?? 64;
-        int steps = a.Int("steps", min: 1) ?? 2000;
+        int steps = a.Int("steps", min: 1) ?? 8000;
         var training = new TrainingOptions
         {
             MaxSteps = steps,
-            BatchSize = a.Int("batch-size", min: 1) ?? 16,
-            LearningRate = a.Float("lr", min: 0) ?? 5e-4f,
-            MinLearningRate = a.Float("min-lr", min: 0) ?? 5e-5f,
-            WarmupSteps = Math.Min(a.Int("warmup", min: 0) ?? 100, steps - 1),
+            BatchSize = a.Int("batch-size", min: 1) ?? 32,
+            LearningRate = a.Float("lr", min: 0) ?? 1e-3f,
+            MinLearningRate = a.Float("min-lr", min: 0) ?? 1e-4f,
+            WarmupSteps = Math.Min(a.Int("warmup", min: 0) ?? 300, steps - 1),
             WeightDecay = a.Float("weight-decay", min: 0) ?? 0.01f,
             Beta2 = 0.999f,
-            EvalInterval = a.Int("eval-interval", min: 1) ?? 200,
+            EvalInterval = a.Int("eval-interval", min: 1) ?? 1000,
             EvalBatches = a.Int("eval-batches", min: 1) ?? 20,
             ValidationFraction = a.Float("validation-fraction", min: 0.001f, max: 0.999f) ?? 0.1f,
             CheckpointInterval = a.Int("checkpoint-interval", min: 0) ?? 0,
