@@ -1,0 +1,126 @@
+namespace LlmForge.Backends.Managed.Gemm;
+
+/// <summary>
+/// Splits a product over threads. A single product is cut into one slab of C per thread along its
+/// longer side (n when n ≥ m), so each thread packs only its own part of the longer operand and
+/// re-packs just the shorter one; a skinny product splits its long side; a batch of products
+/// hands whole products to threads.
+/// One reusable job per calling thread keeps the hot path free of allocation beyond Parallel.For's own.
+/// </summary>
+internal sealed unsafe class GemmParallel
+{
+    /// <summary>Multiply-adds (m·n·k) below which a second thread costs more than it saves.</summary>
+    public const long MinWorkPerThread = 1L << 19;
+
+    [ThreadStatic] static GemmParallel? t_job;
+
+    GemmProblem _problem;
+    GemmIsa _isa;
+    float* _gathered;
+    int _workers;
+    bool _splitN;
+    long _strideA, _strideB, _strideC;
+    readonly ParallelOptions _options = new();
+    readonly Action<int> _slab, _product, _skinny;
+
+    GemmParallel()
+    {
+        _slab = RunSlab;
+        _product = RunProduct;
+        _skinny = RunSkinny;
+    }
+
+    static GemmParallel Job => t_job ??= new GemmParallel();
+
+    /// <summary>One product on up to <paramref name="threads"/> threads.</summary>
+    public static void Product(in GemmProblem g, int threads, GemmIsa isa)
+    {
+        if (SkinnyGemm.Applies(g, isa))
+        {
+            Skinny(g, threads);
+            return;
+        }
+        bool splitN = g.N >= g.M;
+        int tile = splitN ? isa.NR() : isa.MR();
+        int units = ((splitN ? g.N : g.M) + tile - 1) / tile;
+        long work = (long)g.M * g.N * g.K;
+        int workers = (int)Math.Min(Math.Min(threads, units), Math.Max(1, work / MinWorkPerThread));
+        if (workers <= 1)
+        {
+            GemmKernels.Run(g, 0, g.M, 0, g.N, isa);
+            return;
+        }
+        var job = Job;
+        job._problem = g;
+        job._isa = isa;
+        job._workers = workers;
+        job._splitN = splitN;
+        job._options.MaxDegreeOfParallelism = workers;
+        Parallel.For(0, workers, job._options, job._slab);
+    }
+
+    /// <summary>batch products, each on one thread, spread over up to <paramref name="threads"/> threads.</summary>
+    public static void Batch(in GemmProblem g, long strideA, long strideB, long strideC, int batch, int threads, GemmIsa isa)
+    {
+        var job = Job;
+        job._problem = g;
+        job._isa = isa;
+        job._strideA = strideA;
+        job._strideB = strideB;
+        job._strideC = strideC;
+        job._options.MaxDegreeOfParallelism = threads;
+        Parallel.For(0, batch, job._options, job._product);
+    }
+
+    /// <summary>A product with a side of at most 4: threads split the long side (see <see cref="SkinnyGemm"/>).</summary>
+    static void Skinny(in GemmProblem g, int threads)
+    {
+        float* x = GemmBuffers.Gathered(Math.Min(g.M, g.N) * g.K);
+        SkinnyGemm.Gather(g, x);
+        var (length, unit) = SkinnyGemm.LongSide(g);
+        long work = (long)g.M * g.N * g.K;
+        int workers = (int)Math.Min(Math.Min(threads, (length + unit - 1) / unit), Math.Max(1, work / MinWorkPerThread));
+        if (workers <= 1)
+        {
+            SkinnyGemm.Run(g, x, 0, length);
+            return;
+        }
+        var job = Job;
+        job._problem = g;
+        job._gathered = x;
+        job._workers = workers;
+        job._options.MaxDegreeOfParallelism = workers;
+        Parallel.For(0, workers, job._options, job._skinny);
+    }
+
+    void RunSkinny(int worker)
+    {
+        var (length, unit) = SkinnyGemm.LongSide(_problem);
+        int units = (length + unit - 1) / unit;
+        int r0 = (int)((long)units * worker / _workers) * unit;
+        int r1 = Math.Min(length, (int)((long)units * (worker + 1) / _workers) * unit);
+        SkinnyGemm.Run(_problem, _gathered, r0, r1);
+    }
+
+    void RunSlab(int worker)
+    {
+        ref readonly var g = ref _problem;
+        // Slab boundaries fall on whole micro-tiles, so every thread count computes the same tiles.
+        if (_splitN)
+        {
+            int nr = _isa.NR(), units = (g.N + nr - 1) / nr;
+            int j0 = (int)((long)units * worker / _workers) * nr;
+            int j1 = Math.Min(g.N, (int)((long)units * (worker + 1) / _workers) * nr);
+            GemmKernels.Run(g, 0, g.M, j0, j1, _isa);
+        }
+        else
+        {
+            int mr = _isa.MR(), units = (g.M + mr - 1) / mr;
+            int i0 = (int)((long)units * worker / _workers) * mr;
+            int i1 = Math.Min(g.M, (int)((long)units * (worker + 1) / _workers) * mr);
+            GemmKernels.Run(g, i0, i1, 0, g.N, _isa);
+        }
+    }
+
+    void RunProduct(int index) => Product(_problem.At(index, _strideA, _strideB, _strideC), 1, _isa);
+}
