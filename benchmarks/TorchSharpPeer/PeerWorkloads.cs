@@ -15,21 +15,24 @@ internal static class PeerWorkloads
 {
     private const int Seed = 1234;
 
-    public static Action Prepare(Workload workload) => workload.Kind switch
+    private static long Parameters(nn.Module model) => model.parameters().Sum(p => p.numel());
+
+    public static Action Prepare(Workload workload, Action<string> progress) => workload.Kind switch
     {
-        WorkloadKind.Train => Train(workload),
-        WorkloadKind.Generate => Generate(workload),
-        WorkloadKind.Encode => Encode(workload),
+        WorkloadKind.Train => Train(workload, progress),
+        WorkloadKind.Generate => Generate(workload, progress),
+        WorkloadKind.Encode => Encode(workload, progress),
         _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
     };
 
     /// <summary>forward + cross-entropy + backward + AdamW step + zero-grad; matrices and embeddings decayed (nanoGPT's groups).</summary>
-    private static Action Train(Workload workload)
+    private static Action Train(Workload workload, Action<string> progress)
     {
         var spec = workload.Optimizer ?? throw new ArgumentException($"workload '{workload.Name}' has no optimizer");
         manual_seed(Seed);
         var model = new Gpt(workload.Model);
         model.train();
+        progress($"gpt with {Parameters(model):N0} parameters");
         var parameters = model.parameters().ToList();
         var groups = new[]
         {
@@ -52,11 +55,12 @@ internal static class PeerWorkloads
     }
 
     /// <summary>Greedy decoding with a KV cache: the prompt in one pass, then one token per pass.</summary>
-    private static Action Generate(Workload workload)
+    private static Action Generate(Workload workload, Action<string> progress)
     {
         manual_seed(Seed);
         var model = new Gpt(workload.Model);
         model.eval();
+        progress($"gpt with {Parameters(model):N0} parameters; method: KV cache (greedy, head on the last position only)");
         var prompt = randint(model.Vocab, [1, workload.PromptTokens], dtype: ScalarType.Int64); // (1, T)
         int newTokens = workload.NewTokens;
         return () =>
@@ -77,11 +81,12 @@ internal static class PeerWorkloads
     }
 
     /// <summary>One encoder forward pass in inference mode, token types all 0.</summary>
-    private static Action Encode(Workload workload)
+    private static Action Encode(Workload workload, Action<string> progress)
     {
         manual_seed(Seed);
         var model = new Bert(workload.Model);
         model.eval();
+        progress($"bert with {Parameters(model):N0} parameters");
         long batch = workload.BatchSize, seq = workload.SeqLen;
         var ids = randint(workload.Model.VocabSize, [batch, seq], dtype: ScalarType.Int64); // (B, T)
         var types = zeros([batch, seq], dtype: ScalarType.Int64);

@@ -39,7 +39,7 @@ try
     void Progress(string message) => Console.Error.WriteLine($"bench {workload.Name} torchsharp: {message}");
     set_num_threads(Environment.ProcessorCount);
     Progress($"libtorch {__version__}, {get_num_threads()} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
-    var step = TorchSharpPeer.PeerWorkloads.Prepare(workload);
+    var step = TorchSharpPeer.PeerWorkloads.Prepare(workload, Progress);
     var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress);
     Console.WriteLine(BenchResult.From("torchsharp", workload, timings, get_num_threads()).ToJsonLine());
     return 0;

@@ -7,9 +7,10 @@ namespace LlmForge.Cli.Commands.Bench;
 internal static class EncodeWorkload
 {
     /// <exception cref="NotSupportedException">Always, in this build: LlmForge has no BERT model yet.</exception>
-    public static Action Prepare(Workload workload, ITensorBackend backend)
+    public static Action Prepare(Workload workload, ITensorBackend backend, Action<string> progress)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(progress);
         throw new NotSupportedException(
             $"workload '{workload.Name}' is not available in this build: LlmForge has no BERT encoder yet");
     }

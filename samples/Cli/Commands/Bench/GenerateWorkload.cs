@@ -16,10 +16,11 @@ internal static class GenerateWorkload
     /// </summary>
     public const string Method = "TextGenerator (full recompute per token, no KV cache)";
 
-    public static Action Prepare(Workload workload, ITensorBackend backend)
+    public static Action Prepare(Workload workload, ITensorBackend backend, Action<string> progress)
     {
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
+        progress($"gpt with {model.ParameterCount():N0} parameters; method: {Method}");
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null);
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);
         int newTokens = workload.NewTokens;

@@ -11,12 +11,13 @@ namespace LlmForge.Cli.Commands.Bench;
 /// </summary>
 internal static class TrainWorkload
 {
-    public static Action Prepare(Workload workload, ITensorBackend backend)
+    public static Action Prepare(Workload workload, ITensorBackend backend, Action<string> progress)
     {
         var optimizerSpec = workload.Optimizer
             ?? throw new ArgumentException($"workload '{workload.Name}' has no optimizer");
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Train(true);
+        progress($"gpt with {model.ParameterCount():N0} parameters");
         var parameters = model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter));
         var optimizer = new AdamW(ParameterGroup.ForWeightDecay(parameters, optimizerSpec.WeightDecay),
             optimizerSpec.Beta1, optimizerSpec.Beta2);

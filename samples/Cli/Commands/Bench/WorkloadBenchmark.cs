@@ -38,12 +38,11 @@ public static class WorkloadBenchmark
 
         Action step = workload.Kind switch
         {
-            WorkloadKind.Train => TrainWorkload.Prepare(workload, backend),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend),
-            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend),
+            WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, Progress),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
-        if (workload.Kind == WorkloadKind.Generate) Progress($"method: {GenerateWorkload.Method}");
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
 
         var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress);
