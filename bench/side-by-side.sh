@@ -42,7 +42,7 @@ run() {
 }
 
 : > "$results"
-echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), started $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results"
+echo "# machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), started $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results" >&2
 for round in $(seq "${ROUNDS:-1}"); do
   for workload in "$@"; do
     run llmforge-managed "$workload" "$llmforge" bench --workload "$workload" --backend managed
