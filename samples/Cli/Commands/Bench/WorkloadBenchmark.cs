@@ -1,0 +1,53 @@
+using LlmForge.Backends;
+using LlmForge.Backends.Mkl;
+using LlmForge.Cli.Commands.Bench.Workloads;
+using LlmForge.Cli.Hosting;
+
+namespace LlmForge.Cli.Commands.Bench;
+
+/// <summary>
+/// Runs the model workloads of a workloads file (train-char, train-gpt2, generate-gpt2, bert-base-encode) on
+/// LlmForge's backends: one child process per workload × backend (interleaved: every backend of a workload, then
+/// the next workload), each printing one JSON <see cref="BenchResult"/> line.
+/// </summary>
+public static class WorkloadBenchmark
+{
+    /// <summary>The repository's copy of the standard workloads file, copied next to the tool at build time.</summary>
+    public static string DefaultWorkloadsPath => Path.Combine(AppContext.BaseDirectory, "bench", "workloads.json");
+
+    /// <summary>Runs every (workload, backend) in a child process of its own; returns 0 when all succeeded.</summary>
+    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, TextWriter stdout)
+    {
+        var runs = from workload in workloads
+                   from backend in backends
+                   select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend, "--in-process"];
+        return ChildProcesses.RunEach(runs, stdout) == 0 ? 0 : 1;
+    }
+
+    /// <summary>Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line.</summary>
+    /// <exception cref="NotSupportedException">This build cannot run the workload (the message says why).</exception>
+    public static int RunInProcess(Workload workload, string backendName, TextWriter stdout, TextWriter stderr)
+    {
+        string impl = $"llmforge-{backendName}";
+        void Progress(string message) => stderr.WriteLine($"bench {workload.Name} {impl}: {message}");
+
+        int threads = Environment.ProcessorCount;
+        ITensorBackend backend = BackendFactory.Create(backendName == "mkl" ? "Mkl" : "Managed");
+        backend.Threads = threads;
+        if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}");
+
+        Action step = workload.Kind switch
+        {
+            WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, Progress),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, Progress),
+            _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
+        };
+        Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
+
+        var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress);
+        stdout.WriteLine(BenchResult.From(impl, workload, timings, backend.Threads).ToJsonLine());
+        stdout.Flush();
+        return 0;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using LlmForge.Tests.Checkpoints;
+using LlmForge.Tests.Cli.Bench;
+using Xunit;
+
+namespace LlmForge.Tests.Cli;
+
+/// <summary>The plumbing of <c>llmforge bench</c> on tiny workloads, run in-process (never timed).</summary>
+public class BenchCommandTests
+{
+    private static readonly string[] Keys = ["impl", "workload", "tokens_per_s", "step_ms_median", "peak_rss_mb", "alloc_bytes_per_step", "threads"];
+
+    [Fact]
+    public void An_unknown_workload_is_named_with_the_valid_ones()
+    {
+        var (code, _, stderr) = Cli.Run("bench", "--workload", "train-chars");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--workload 'train-chars' is not in ", stderr);
+        Assert.Contains("valid values: gemm, train-char, train-gpt2, generate-gpt2, bert-base-encode", stderr);
+    }
+
+    [Theory]
+    [InlineData(new[] { "bench" }, "--workload NAME (repeatable) or --all is required; valid values: gemm, train-char")]
+    [InlineData(new[] { "bench", "--all", "--workload", "train-char" }, "give either --workload NAME or --all, not both")]
+    [InlineData(new[] { "bench", "--workload", "gemm", "--workload", "train-char" }, "--workload gemm is a kernel benchmark and runs alone")]
+    [InlineData(new[] { "bench", "--all", "--repeat", "3" }, "unknown flag --repeat")]
+    [InlineData(new[] { "bench", "--all", "--backend", "torch" }, "--backend 'torch' is not valid; valid values: managed, mkl, both")]
+    [InlineData(new[] { "bench", "--all", "--in-process" }, "--in-process runs exactly one --workload on one --backend (managed or mkl)")]
+    public void Bad_flags_are_one_line_errors(string[] args, string message)
+    {
+        var (code, stdout, stderr) = Cli.Run(args);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.StartsWith($"llmforge bench: {message}", stderr);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void A_missing_workloads_file_is_named()
+    {
+        var (code, _, stderr) = Cli.Run("bench", "--workloads", "/nonexistent/w.json", "--all");
+
+        Assert.Equal(1, code);
+        Assert.Contains("'/nonexistent/w.json' does not exist", stderr);
+    }
+
+    [Theory]
+    [InlineData("tiny-train", "managed", 8)]
+    [InlineData("tiny-generate", "managed", 4)]
+    [InlineData("tiny-train", "mkl", 8)]
+    [InlineData("tiny-generate", "mkl", 4)]
+    public void A_workload_run_in_process_prints_one_json_line(string workload, string backend, int tokensPerStep)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("w.json"), TinyWorkloads.Json);
+
+        var (code, stdout, stderr) = Cli.Run("bench", "--workloads", dir.File("w.json"), "--workload", workload, "--backend", backend, "--in-process");
+
+        Assert.True(code == 0, stderr);
+        string line = Assert.Single(stdout.TrimEnd('\n').Split('\n'));
+        using var json = JsonDocument.Parse(line);
+        var root = json.RootElement;
+        Assert.Equal(Keys, root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal($"llmforge-{backend}", root.GetProperty("impl").GetString());
+        Assert.Equal(workload, root.GetProperty("workload").GetString());
+        Assert.Equal(Environment.ProcessorCount, root.GetProperty("threads").GetInt32());
+        double stepMs = root.GetProperty("step_ms_median").GetDouble();
+        Assert.True(stepMs > 0);
+        // tokens_per_s = tokens per step / median step seconds; step_ms_median is printed rounded to 0.1 ms
+        double tokens = root.GetProperty("tokens_per_s").GetDouble() * stepMs / 1000;
+        Assert.InRange(tokens, tokensPerStep * (1 - 0.06 / stepMs) - 0.01, tokensPerStep * (1 + 0.06 / stepMs) + 0.01);
+        Assert.True(root.GetProperty("peak_rss_mb").GetDouble() > 0);
+        Assert.True(root.GetProperty("alloc_bytes_per_step").GetInt64() >= 0);
+        Assert.Contains($"bench {workload} llmforge-{backend}: step 1/", stderr); // progress goes to stderr
+    }
+
+    [Fact]
+    public void An_encode_workload_fails_clearly_while_there_is_no_bert_model()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("w.json"), TinyWorkloads.Json);
+
+        var (code, stdout, stderr) = Cli.Run("bench", "--workloads", dir.File("w.json"), "--workload", "tiny-encode", "--backend", "managed", "--in-process");
+
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("llmforge bench: workload 'tiny-encode' is not available in this build", stderr);
+    }
+}
