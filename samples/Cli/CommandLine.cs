@@ -9,6 +9,7 @@ public static class CommandLine
     /// <summary>Every command, in the order <c>llmforge --help</c> lists them.</summary>
     private static readonly ICommand[] Commands =
     [
+        new TrainCommand(),
         new GenerateCommand(),
         new ForwardCommand(),
         new InfoCommand(),
