@@ -64,8 +64,10 @@ public sealed class TrainCommand : ICommand
         var model = new GptModel(config, backend, seed);
         var named = model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter));
         var optimizer = new AdamW(ParameterGroup.ForWeightDecay(named, options.WeightDecay), options.Beta1, options.Beta2, options.Epsilon);
-        var schedule = new WarmupCosineSchedule(options.LearningRate, options.MinLearningRate, options.WarmupSteps,
-            options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps);
+        int decaySteps = options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps;
+        // A short run keeps its warm-up under a tenth of the decay, so the schedule stays a warm-up then a decay.
+        var schedule = new WarmupCosineSchedule(options.LearningRate, options.MinLearningRate,
+            Math.Min(options.WarmupSteps, decaySteps / 10), decaySteps);
         var trainBatches = new RandomWindowSampler(train, options.BatchSize, context, seed);
         var validationBatches = new RandomWindowSampler(validation, options.BatchSize, context, seed + 1);
         var progress = new TrainingProgress(stdout, options.MaxSteps, options.LogInterval);
