@@ -24,7 +24,11 @@ internal static class Backprop
         {
             var t = order[i];
             var node = t.GradFn!;
-            if (t.Grad is not null) node.Run(t.Grad);
+            if (t.Grad is not null)
+            {
+                node.Run(t.Grad);
+                TensorArena.Release(t.Grad);
+            }
             node.Release();
             t.Grad = null;
         }

@@ -86,7 +86,8 @@ public sealed partial class Tensor
     }
 
     /// <summary>The gradient buffer, allocated zeroed on first use; what op closures accumulate into.</summary>
-    internal float[] GradBuffer() => Grad ??= new float[Length];
+    // A parameter's (leaf's) gradient lives across steps; an intermediate's only within one backward pass.
+    internal float[] GradBuffer() => Grad ??= IsLeaf ? new float[Length] : TensorArena.Allocate(Length);
 
     /// <summary>Zeroes the gradient in place (keeps the buffer), as an optimizer does between steps.</summary>
     public void ZeroGrad()

@@ -1,5 +1,6 @@
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Training.Optimizers;
+using LlmForge.Autograd;
 using LlmForge.Backends;
 
 namespace LlmForge.Cli.Commands.Bench;
@@ -26,8 +27,11 @@ internal static class TrainWorkload
         var rng = new Random(GptWorkloadModel.Seed);
         int[] ids = GptWorkloadModel.RandomIds(rng, batch * seq, workload.Model.VocabSize);     // (B, T)
         int[] targets = GptWorkloadModel.RandomIds(rng, batch * seq, workload.Model.VocabSize); // (B, T)
+        // Activations and gradients reuse the previous step's buffers: after warm-up a step allocates ~nothing.
+        var memory = new TensorArena();
         return () =>
         {
+            using var step = memory.Step();
             var (_, loss) = model.Forward(ids, targets, batch, seq);
             loss.Backward();
             optimizer.Step(optimizerSpec.LearningRate);

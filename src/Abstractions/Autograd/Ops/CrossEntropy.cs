@@ -20,7 +20,7 @@ public static partial class F
 
         var backend = logits.Backend;
         var labels = (int[])targets.Clone(); // the caller may reuse its buffer before Backward()
-        float[] losses = new float[rows], logSumExp = new float[rows];
+        float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows);
         backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
 
         int counted = 0;

@@ -16,7 +16,7 @@ public static partial class F
 
         var backend = x.Backend;
         var y = NewLike(x, (int[])x.Shape.Clone());
-        var mask = new float[x.Length];
+        var mask = TensorArena.Allocate(x.Length);
         backend.Dropout(x.Data, y.Data, mask, p, seed);
         return Graph.Record(y, "Dropout", [x], dy =>
         {

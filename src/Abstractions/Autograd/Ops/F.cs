@@ -8,7 +8,7 @@ namespace LlmForge.Autograd;
 /// </summary>
 public static partial class F
 {
-    /// <summary>A tensor on <paramref name="like"/>'s backend over a new buffer of <paramref name="shape"/>.</summary>
+    /// <summary>A tensor on <paramref name="like"/>'s backend over a new zeroed buffer of <paramref name="shape"/> (from the open <see cref="TensorArena"/> step, if any).</summary>
     private static Tensor NewLike(Tensor like, int[] shape) =>
-        new(like.Backend, new float[Shapes.Count(shape, nameof(shape))], shape);
+        new(like.Backend, TensorArena.Allocate(Shapes.Count(shape, nameof(shape))), shape);
 }

@@ -16,16 +16,16 @@ public static partial class F
 
         var backend = x.Backend;
         var y = NewLike(x, (int[])x.Shape.Clone());
-        float[] mean = new float[rows], rstd = new float[rows];
+        float[] mean = TensorArena.Allocate(rows), rstd = TensorArena.Allocate(rows);
         backend.LayerNorm(x.Data, gamma.Data, beta is null ? default : beta.Data, y.Data, mean, rstd, rows, cols, eps);
 
         Tensor[] inputs = beta is null ? [x, gamma] : [x, gamma, beta];
         return Graph.Record(y, "LayerNorm", inputs, dy =>
         {
             // The kernel writes all gradients at once; inputs that need none get a throwaway buffer.
-            var dx = x.RequiresGrad ? x.GradBuffer() : new float[x.Length];
-            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : new float[cols];
-            var dbeta = beta is null ? Span<float>.Empty : beta.RequiresGrad ? beta.GradBuffer() : new float[cols];
+            var dx = x.RequiresGrad ? x.GradBuffer() : TensorArena.Allocate(x.Length);
+            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : TensorArena.Allocate(cols);
+            var dbeta = beta is null ? Span<float>.Empty : beta.RequiresGrad ? beta.GradBuffer() : TensorArena.Allocate(cols);
             backend.LayerNormBackward(dy, x.Data, gamma.Data, mean, rstd, dx, dgamma, dbeta, rows, cols);
         });
     }

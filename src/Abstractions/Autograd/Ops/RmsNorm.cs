@@ -15,12 +15,12 @@ public static partial class F
 
         var backend = x.Backend;
         var y = NewLike(x, (int[])x.Shape.Clone());
-        var rstd = new float[rows];
+        var rstd = TensorArena.Allocate(rows);
         backend.RmsNorm(x.Data, gamma.Data, y.Data, rstd, rows, cols, eps);
         return Graph.Record(y, "RmsNorm", [x, gamma], dy =>
         {
-            var dx = x.RequiresGrad ? x.GradBuffer() : new float[x.Length];
-            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : new float[cols];
+            var dx = x.RequiresGrad ? x.GradBuffer() : TensorArena.Allocate(x.Length);
+            var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : TensorArena.Allocate(cols);
             backend.RmsNormBackward(dy, x.Data, gamma.Data, rstd, dx, dgamma, rows, cols);
         });
     }

@@ -1,0 +1,106 @@
+namespace LlmForge.Autograd;
+
+/// <summary>
+/// Reuses the buffers of a training step's activations and gradients in the next step, so that after the first
+/// step a step allocates (almost) nothing on the managed heap and memory stays flat:
+/// <code>
+/// var memory = new TensorArena();
+/// for (int step = 0; step &lt; steps; step++)
+///     using (memory.Step())
+///     {
+///         var (_, loss) = model.Forward(ids, targets, B, T);
+///         loss.Backward();
+///         optimizer.Step(lr);
+///         optimizer.ZeroGrad();
+///         lossValue = loss.Item(); // read what you need inside the scope
+///     }
+/// </code>
+/// Inside a step scope (on the thread that opened it) every op output, op-internal saved buffer and
+/// intermediate gradient is taken from the arena; when the scope ends they all go back, to be handed out again.
+/// The contract: a tensor computed inside the scope must not be read after it ends (its buffer will hold the
+/// next step's values). Parameters, their gradients, optimizer state, and tensors made by the factories
+/// (<see cref="Tensor.Zeros"/>, <see cref="Tensor.FromArray"/>, scalars such as a loss) never come from the
+/// arena. Each step of the same shapes asks for the same buffer lengths, so buffers are pooled by exact length.
+/// </summary>
+public sealed class TensorArena
+{
+    [ThreadStatic] private static TensorArena? current;
+
+    private readonly Dictionary<int, Stack<float[]>> free = [];
+    // Buffers handed out in the open step, returned when it ends (or earlier, see ReturnGrad).
+    private readonly HashSet<float[]> rented = new(ReferenceEqualityComparer.Instance);
+    private bool stepOpen;
+
+    /// <summary>Bytes of float buffers this arena owns (handed out or free): the step's working set.</summary>
+    public long PooledBytes { get; private set; }
+
+    /// <summary>Opens a step: until the returned scope is disposed, this thread's tensor buffers come from the arena.</summary>
+    /// <exception cref="InvalidOperationException">A step of this arena is already open, or another arena's step is open on this thread.</exception>
+    public IDisposable Step()
+    {
+        if (stepOpen) throw new InvalidOperationException("TensorArena.Step: a step of this arena is already open; dispose it first.");
+        if (current is not null)
+            throw new InvalidOperationException("TensorArena.Step: another arena's step is open on this thread; steps do not nest.");
+        stepOpen = true;
+        current = this;
+        return new Scope(this);
+    }
+
+    /// <summary>A zeroed buffer: from the open step's arena on this thread, else a new array.</summary>
+    internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length) : new float[length];
+
+    /// <summary>
+    /// Gives an intermediate gradient back as soon as back-propagation is done with it, so the backward pass reuses
+    /// its own buffers; a buffer the arena did not hand out is left to the GC.
+    /// </summary>
+    internal static void Release(float[] buffer)
+    {
+        if (current is { } arena && arena.rented.Remove(buffer)) arena.Free(buffer);
+    }
+
+    private float[] Rent(long length)
+    {
+        int n = checked((int)length);
+        float[] buffer;
+        if (free.TryGetValue(n, out var stack) && stack.Count > 0)
+        {
+            buffer = stack.Pop();
+            Array.Clear(buffer); // callers rely on zeroed buffers, as with new float[n]
+        }
+        else
+        {
+            buffer = new float[n];
+            PooledBytes += (long)n * sizeof(float);
+        }
+        rented.Add(buffer);
+        return buffer;
+    }
+
+    private void Free(float[] buffer)
+    {
+        if (!free.TryGetValue(buffer.Length, out var stack)) free[buffer.Length] = stack = new Stack<float[]>();
+        stack.Push(buffer);
+    }
+
+    private void EndStep()
+    {
+        foreach (var buffer in rented) Free(buffer);
+        rented.Clear();
+        stepOpen = false;
+        current = null;
+    }
+
+    private sealed class Scope(TensorArena arena) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed) return;
+            disposed = true;
+            if (current != arena)
+                throw new InvalidOperationException("TensorArena: a step must end on the thread that opened it.");
+            arena.EndStep();
+        }
+    }
+}

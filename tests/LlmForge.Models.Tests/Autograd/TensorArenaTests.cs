@@ -1,0 +1,157 @@
+using LlmForge.Autograd;
+using LlmForge.Checkpoints;
+using LlmForge.Gpt;
+using LlmForge.Training.Optimizers;
+using Xunit;
+
+namespace LlmForge.Tests.Autograd;
+
+public class TensorArenaTests
+{
+    // Big enough that a step's float buffers (about 2 MB) dwarf the graph's bookkeeping objects.
+    private static readonly GptConfig Config = new()
+    {
+        VocabSize = 67, ContextLength = 32, EmbeddingDim = 48, Layers = 2, Heads = 4,
+        EmbeddingDropRate = 0.1f, AttentionDropRate = 0.1f, ResidualDropRate = 0.1f, TieWeights = false, QkvBias = true,
+    };
+
+    private const int Batch = 4, Seq = 32;
+
+    private sealed class Run
+    {
+        private readonly GptModel model;
+        private readonly AdamW optimizer;
+        private readonly int[] ids, targets;
+
+        public Run(string backend)
+        {
+            model = new GptModel(Config, TestBackends.Create(backend), seed: 7);
+            optimizer = new AdamW(ParameterGroup.ForWeightDecay(
+                model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter)), 0.1f), 0.9f, 0.95f);
+            var rng = new Random(3);
+            ids = Enumerable.Range(0, Batch * Seq).Select(_ => rng.Next(Config.VocabSize)).ToArray();
+            targets = Enumerable.Range(0, Batch * Seq).Select(_ => rng.Next(Config.VocabSize)).ToArray();
+        }
+
+        public GptModel Model => model;
+
+        /// <summary>One training step; returns the loss.</summary>
+        public float Step()
+        {
+            var (_, loss) = model.Forward(ids, targets, Batch, Seq);
+            loss.Backward();
+            optimizer.Step(1e-3f);
+            optimizer.ZeroGrad();
+            return loss.Item();
+        }
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Training_in_arena_steps_gives_bit_identical_weights_and_losses(string backend)
+    {
+        var plain = new Run(backend);
+        var pooled = new Run(backend);
+        var memory = new TensorArena();
+        for (int step = 0; step < 4; step++)
+        {
+            float expected = plain.Step();
+            float actual;
+            using (memory.Step()) actual = pooled.Step();
+            Assert.Equal(expected, actual);
+        }
+        var want = plain.Model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
+        foreach (var (name, parameter) in pooled.Model.NamedParameters())
+            Assert.True(want[name].AsSpan().SequenceEqual(parameter.Data), $"{name} differs after arena steps");
+    }
+
+    [Fact]
+    public void After_warm_up_a_step_allocates_a_small_fraction_and_the_pool_stays_flat()
+    {
+        var plain = new Run("Managed");
+        plain.Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        plain.Step();
+        long unpooled = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var pooled = new Run("Managed");
+        var memory = new TensorArena();
+        using (memory.Step()) pooled.Step();
+        long working = memory.PooledBytes;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        using (memory.Step()) pooled.Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(working > 1_000_000, $"the step's buffers ({working} bytes) come from the arena");
+        Assert.True(allocated * 10 < unpooled, $"a pooled step allocated {allocated} bytes, an unpooled one {unpooled}");
+        Assert.Equal(working, memory.PooledBytes); // the second step reused the first step's buffers
+    }
+
+    [Fact]
+    public void Intermediate_gradients_are_reused_within_the_backward_pass()
+    {
+        // x → 8 chained scales: without reuse the backward pass would hold 8 gradient buffers of x's size.
+        var backend = TestBackends.Create("Managed");
+        var x = Tensor.Parameter(Tensor.Ones(backend, 1000));
+        var memory = new TensorArena();
+        using (memory.Step())
+        {
+            var y = x;
+            for (int i = 0; i < 8; i++) y = y * 1.5f;
+            y.Sum().Backward();
+        }
+        long forward = 8 * 1000 * sizeof(float);
+        Assert.InRange(memory.PooledBytes, forward, forward + 3 * 1000 * sizeof(float));
+        Assert.Equal(MathF.Pow(1.5f, 8), x.Grad![0], 3);
+    }
+
+    [Fact]
+    public void Buffers_come_back_zeroed_and_outside_a_step_are_plain_arrays()
+    {
+        var memory = new TensorArena();
+        float[] first;
+        using (memory.Step())
+        {
+            first = TensorArena.Allocate(15);
+            Array.Fill(first, 9f);
+        }
+        using (memory.Step())
+        {
+            var again = TensorArena.Allocate(15);
+            Assert.Same(first, again); // reused, and ops that accumulate into their output rely on the clear
+            Assert.All(again, v => Assert.Equal(0f, v));
+        }
+        Assert.NotSame(TensorArena.Allocate(15), TensorArena.Allocate(15));
+        Assert.Equal(15 * sizeof(float), memory.PooledBytes);
+    }
+
+    [Fact]
+    public void Parameters_gradients_and_factory_tensors_outlive_the_step()
+    {
+        var backend = TestBackends.Create("Managed");
+        var w = Tensor.Parameter(Tensor.Full(backend, 1f, 4));
+        var memory = new TensorArena();
+        Tensor loss;
+        using (memory.Step())
+        {
+            loss = (w * 2f).Sum();
+            loss.Backward();
+        }
+        using (memory.Step()) _ = (w * 5f).Sum(); // would overwrite any buffer the first step handed out
+        Assert.Equal(8f, loss.Item());
+        Assert.All(w.Grad!, g => Assert.Equal(2f, g));
+    }
+
+    [Fact]
+    public void Steps_do_not_nest_and_must_end_on_their_thread()
+    {
+        var memory = new TensorArena();
+        using (memory.Step())
+        {
+            var again = Assert.Throws<InvalidOperationException>(() => memory.Step());
+            Assert.Contains("already open", again.Message);
+            var other = Assert.Throws<InvalidOperationException>(() => new TensorArena().Step());
+            Assert.Contains("another arena", other.Message);
+        }
+        using (memory.Step()) { } // reopened after the first ended
+    }
+}
