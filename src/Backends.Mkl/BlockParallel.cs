@@ -1,3 +1,4 @@
+using LlmForge.Backends.Managed;
 using LlmForge.Backends.Mkl.Native;
 
 namespace LlmForge.Backends.Mkl;
@@ -27,11 +28,7 @@ internal static class BlockParallel
             Blocks(0, n, block);
             return;
         }
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            int start = (int)((long)n * w / workers), end = (int)((long)n * (w + 1) / workers);
-            Blocks(start, end - start, block);
-        });
+        KernelWorkers.RunRanges(n, workers, workers, (start, end) => Blocks(start, end - start, block));
     }
 
     private static void Blocks(int start, int length, Action<int, int> block)

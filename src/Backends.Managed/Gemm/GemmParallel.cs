@@ -5,7 +5,7 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// longer side (n when n ≥ m), so each thread packs only its own part of the longer operand and
 /// re-packs just the shorter one; a skinny product splits its long side; a batch of products
 /// hands whole products to threads.
-/// One reusable job per calling thread keeps the hot path free of allocation beyond Parallel.For's own.
+/// One reusable job per calling thread (and cached delegates) keeps the hot path free of allocation.
 /// </summary>
 internal sealed unsafe class GemmParallel
 {
@@ -20,7 +20,6 @@ internal sealed unsafe class GemmParallel
     int _workers;
     bool _splitN;
     long _strideA, _strideB, _strideC;
-    readonly ParallelOptions _options = new();
     readonly Action<int> _slab, _product, _skinny;
 
     GemmParallel()
@@ -55,8 +54,7 @@ internal sealed unsafe class GemmParallel
         job._isa = isa;
         job._workers = workers;
         job._splitN = splitN;
-        job._options.MaxDegreeOfParallelism = workers;
-        Parallel.For(0, workers, job._options, job._slab);
+        KernelWorkers.Run(workers, workers, job._slab);
     }
 
     /// <summary>batch products, each on one thread, spread over up to <paramref name="threads"/> threads.</summary>
@@ -68,8 +66,7 @@ internal sealed unsafe class GemmParallel
         job._strideA = strideA;
         job._strideB = strideB;
         job._strideC = strideC;
-        job._options.MaxDegreeOfParallelism = threads;
-        Parallel.For(0, batch, job._options, job._product);
+        KernelWorkers.Run(batch, threads, job._product);
     }
 
     /// <summary>A product with a side of at most 4: threads split the long side (see <see cref="SkinnyGemm"/>).</summary>
@@ -89,8 +86,7 @@ internal sealed unsafe class GemmParallel
         job._problem = g;
         job._gathered = x;
         job._workers = workers;
-        job._options.MaxDegreeOfParallelism = workers;
-        Parallel.For(0, workers, job._options, job._skinny);
+        KernelWorkers.Run(workers, workers, job._skinny);
     }
 
     void RunSkinny(int worker)

@@ -1,9 +1,9 @@
 namespace LlmForge.Backends.Managed;
 
 /// <summary>
-/// Splits a kernel's items (rows, elements, column blocks) into contiguous chunks run by
-/// <see cref="Parallel.For(int, int, ParallelOptions, Action{int})"/>, but only when there is enough work:
-/// a parallel loop costs a few microseconds, so small ops stay on the calling thread.
+/// Splits a kernel's items (rows, elements, column blocks) into contiguous chunks run on
+/// <see cref="KernelWorkers"/>, but only when there is enough work: waking a worker costs a few microseconds,
+/// so small ops stay on the calling thread.
 /// </summary>
 /// <remarks>
 /// Spans cannot be captured by the chunk lambdas; kernels pin their buffers with <c>fixed</c>, capture the
@@ -22,7 +22,7 @@ internal static class KernelParallel
     }
 
     /// <summary>First item of chunk <paramref name="chunk"/> of <paramref name="chunks"/> (chunk = chunks gives the end).</summary>
-    public static int ChunkStart(int items, int chunks, int chunk) => (int)((long)items * chunk / chunks);
+    public static int ChunkStart(int items, int chunks, int chunk) => KernelWorkers.ChunkStart(items, chunks, chunk);
 
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, items), in parallel when the work is large.</summary>
     public static void For(int items, long work, int threads, Action<int, int> body)
@@ -33,7 +33,7 @@ internal static class KernelParallel
             body(0, items);
             return;
         }
-        Parallel.For(0, chunks, Options(threads), c => body(ChunkStart(items, chunks, c), ChunkStart(items, chunks, c + 1)));
+        KernelWorkers.RunRanges(items, chunks, threads, body);
     }
 
     /// <summary>Runs <paramref name="body"/>(chunk, start, end) for a chunk count chosen by the caller (for per-chunk partial sums).</summary>
@@ -44,8 +44,6 @@ internal static class KernelParallel
             body(0, 0, items);
             return;
         }
-        Parallel.For(0, chunks, Options(threads), c => body(c, ChunkStart(items, chunks, c), ChunkStart(items, chunks, c + 1)));
+        KernelWorkers.RunChunks(items, chunks, threads, body);
     }
-
-    private static ParallelOptions Options(int threads) => new() { MaxDegreeOfParallelism = threads };
 }

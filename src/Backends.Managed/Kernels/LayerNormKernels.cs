@@ -56,7 +56,7 @@ public static unsafe class LayerNormKernels
         fixed (float* pdy = dy, px = x, pg = gamma, pm = mean, pr = rstd, pdx = dx, pdg = dgamma, pdb = dbeta)
         {
             float* dyp = pdy, xp = px, gp = pg, mp = pm, rp = pr, dxp = pdx, dgp = pdg, dbp = pdb;
-            var partials = new PartialSums(chunks, hasBeta ? 2 : 1, cols);
+            using var partials = new PartialSums(chunks, hasBeta ? 2 : 1, cols);
             KernelParallel.ForChunks(rows, chunks, threads, (chunk, r0, r1) =>
             {
                 var dgammaAcc = partials.Target(chunk, 0, dgp);

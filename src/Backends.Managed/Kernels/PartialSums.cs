@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace LlmForge.Backends.Managed;
@@ -7,7 +8,7 @@ namespace LlmForge.Backends.Managed;
 /// chunk adds into its own [cols] buffer, and <see cref="AddInto"/> adds them to the gradient in chunk order,
 /// so the result is the same on every run. With a single chunk the gradient itself is the target.
 /// </summary>
-internal sealed unsafe class PartialSums
+internal sealed unsafe class PartialSums : IDisposable
 {
     private readonly float[]? _buffer;   // [chunks, vectors, cols]
     private readonly int _chunks, _vectors, _cols;
@@ -15,7 +16,17 @@ internal sealed unsafe class PartialSums
     public PartialSums(int chunks, int vectors, int cols)
     {
         (_chunks, _vectors, _cols) = (chunks, vectors, cols);
-        if (chunks > 1) _buffer = new float[(long)chunks * vectors * cols];
+        if (chunks > 1)
+        {
+            int length = checked(chunks * vectors * cols);
+            _buffer = ArrayPool<float>.Shared.Rent(length); // rented: reused by every backward pass
+            _buffer.AsSpan(0, length).Clear();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer is not null) ArrayPool<float>.Shared.Return(_buffer);
     }
 
     /// <summary>Where chunk <paramref name="chunk"/> accumulates vector <paramref name="vector"/> (the gradient at <paramref name="gradient"/> itself when single-chunk).</summary>

@@ -41,7 +41,7 @@ public static unsafe class RmsNormKernels
         fixed (float* pdy = dy, px = x, pg = gamma, pr = rstd, pdx = dx, pdg = dgamma)
         {
             float* dyp = pdy, xp = px, gp = pg, rp = pr, dxp = pdx, dgp = pdg;
-            var partials = new PartialSums(chunks, 1, cols);
+            using var partials = new PartialSums(chunks, 1, cols);
             KernelParallel.ForChunks(rows, chunks, threads, (chunk, r0, r1) =>
             {
                 var dgammaAcc = partials.Target(chunk, 0, dgp);
