@@ -23,6 +23,10 @@ public sealed record ModelVariant(
 
     public BertComponents BertComponents => new(Attention, PositionalEncoding, Normalization);
 
+    /// <summary>"gpt-rope: gpt, attention scaled-dot, positions rotary, normalization layernorm".</summary>
+    public string Describe() =>
+        $"{Name}: {Options.Architecture}, attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+
     /// <summary>
     /// The decoder's config; <paramref name="vocabSize"/> (the tokenizer's) wins over the variant's VocabSize.
     /// A user's own kind is recorded in config.json as the built-in default of its family (config.json names
