@@ -1,15 +1,15 @@
-using LlmForge.Backends;
 using System.Globalization;
 using LlmForge.Autograd;
+using LlmForge.Backends;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Data;
 using LlmForge.Generation;
 using LlmForge.Gpt;
+using LlmForge.Hosting;
 using LlmForge.Tokenization;
 using LlmForge.Training;
 using LlmForge.Training.Optimizers;
-using LlmForge.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
