@@ -26,6 +26,9 @@ public static class LlmForgeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(section);
+        // A second call would register every built-in kind twice and bind a second section over the first.
+        if (services.Any(d => d.ServiceType == typeof(LlmForgeSection)))
+            throw new InvalidOperationException("AddLlmForge is called once per container; it is already registered.");
         string path = section is IConfigurationSection s ? s.Path : "";
 
         foreach (var kind in BuiltInComponents.Attention) services.AddAttention(kind);
@@ -33,7 +36,7 @@ public static class LlmForgeServiceCollectionExtensions
         foreach (var kind in BuiltInComponents.Normalizations) services.AddNormalization(kind);
         services.TryAddSingleton<ComponentCatalog>();
 
-        services.TryAddSingleton(new LlmForgeSection(path));
+        services.AddSingleton(new LlmForgeSection(path));
         services.AddOptions<LlmForgeOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LlmForgeOptions>>(sp =>
             new LlmForgeOptionsValidator(path, sp.GetRequiredService<ComponentCatalog>()));

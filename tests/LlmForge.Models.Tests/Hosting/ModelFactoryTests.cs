@@ -128,6 +128,13 @@ public class ModelFactoryTests
         Assert.Contains("normalization kind 'layernorm' is registered twice", e.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void AddLlmForge_twice_is_refused()
+    {
+        var services = new ServiceCollection().AddLlmForge(LlmForgeServices.Configuration(LlmForgeServices.SmallVariant()).GetSection("LlmForge"));
+        Assert.Throws<InvalidOperationException>(() => services.AddLlmForge(LlmForgeServices.Configuration(LlmForgeServices.SmallVariant()).GetSection("LlmForge")));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("a:b")]
