@@ -1,21 +1,25 @@
 using System.Globalization;
 using LlmForge.Autograd;
+using LlmForge.Backends;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Data;
 using LlmForge.Generation;
 using LlmForge.Gpt;
+using LlmForge.Hosting;
 using LlmForge.Tokenization;
 using LlmForge.Training;
 using LlmForge.Training.Optimizers;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace LlmForge.Cli.Commands;
 
 /// <summary>
-/// <c>llmforge train [--config appsettings.json] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]</c>:
-/// the main job. Trains a character-level GPT (nanoGPT's CPU "baby" shape: context 64, 4 layers, 4 heads, 128 dims)
-/// on a text, saves it in the Hugging Face layout, prints a sample; the last line is <c>val_loss=…</c>.
+/// <c>llmforge train [--variant NAME] [--config FILE] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]</c>:
+/// the main job. Trains a character-level GPT of a named variant of appsettings.json (default gpt-char, nanoGPT's CPU
+/// "baby" shape: context 64, 4 layers, 4 heads, 128 dims) on a text, saves it in the Hugging Face layout, prints a
+/// sample; the last line is <c>val_loss=…</c>. A bert variant runs masked-LM pretraining instead (<see cref="TrainBertVariant"/>).
 /// </summary>
 public sealed class TrainCommand : ICommand
 {
@@ -26,21 +30,29 @@ public sealed class TrainCommand : ICommand
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var flags = CliArguments.Parse(Name, args);
-        var options = new TrainingOptions();
-        if (flags.String("config") is { } configPath)
-        {
-            if (!File.Exists(configPath)) throw new FileNotFoundException($"{configPath}: configuration file not found", configPath);
-            new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(configPath)).Build()
-                .GetSection("LlmForge:Training").Bind(options);
-        }
-        options.MaxSteps = flags.Int("steps", min: 1) ?? options.MaxSteps;
-        options.Seed = flags.ULong("seed") ?? options.Seed;
-        var check = new TrainingOptionsValidator().Validate(null, options);
-        if (check.Failed) throw new CliException($"{Name}: {check.FailureMessage}");
-        string outDir = flags.String("out") ?? Path.Combine("out", "gpt-char");
-        var backend = BackendFactory.FromArguments(flags);
+        // Flags are the last configuration source: they override --config, appsettings.json and LlmForge__* variables.
+        var overrides = new Dictionary<string, string?>();
+        if (flags.String("variant") is { } variantFlag) overrides["LlmForge:Variant"] = variantFlag;
+        if (flags.String("backend") is { } backendFlag) overrides["LlmForge:Backend"] = backendFlag;
+        if (flags.Int("steps", min: 1) is { } stepsFlag) overrides["LlmForge:Training:MaxSteps"] = stepsFlag.ToString(CultureInfo.InvariantCulture);
+        if (flags.ULong("seed") is { } seedFlag) overrides["LlmForge:Training:Seed"] = seedFlag.ToString(CultureInfo.InvariantCulture);
+        string? configPath = flags.String("config");
+        string? outFlag = flags.String("out");
         string? corpusPath = flags.String("corpus");
         flags.RejectUnknown();
+
+        using var services = CliServices.Build(CliConfiguration.Build(configPath, overrides));
+        IModelFactory factory;
+        TrainingOptions options;
+        try
+        {
+            factory = services.GetRequiredService<IModelFactory>();
+            options = services.GetRequiredService<IOptions<LlmForgeOptions>>().Value.Training;
+        }
+        catch (OptionsValidationException e) { throw new CliException($"{Name}: {e.Message}"); } // a configuration mistake is a user error
+        var variant = factory.GetVariant();
+        string outDir = outFlag ?? Path.Combine("out", variant.Name);
+        stderr.WriteLine($"variant {variant.Describe()}");
 
         string text;
         if (corpusPath is not null) text = TextFile.Read(corpusPath);
@@ -50,18 +62,16 @@ public sealed class TrainCommand : ICommand
             text = corpus.Text;
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
+        if (variant.IsBert) return TrainBertVariant.Run(variant, services.GetRequiredService<ITensorBackend>(), options, corpusPath, text, outDir, stdout);
         var tokenizer = CharTokenizer.FromCorpus(text);
         int[] ids = tokenizer.Encode(text).ToArray();
         var (train, validation) = TrainValidationSplit.Split(ids, 1 - options.ValidationFraction);
 
-        const int context = 64;
-        var config = new GptConfig
-        {
-            VocabSize = tokenizer.VocabSize, ContextLength = context, EmbeddingDim = 128, Layers = 4, Heads = 4,
-            EmbeddingDropRate = 0, AttentionDropRate = 0, ResidualDropRate = 0, TieWeights = false, QkvBias = false,
-        };
         int seed = (int)(options.Seed & int.MaxValue);
-        var model = new GptModel(config, backend, seed);
+        // The variant's shape and kinds (gpt-char by default: nanoGPT's baby GPT), with the character vocabulary.
+        var model = factory.CreateGpt(variant.Name, tokenizer.VocabSize, seed);
+        var backend = model.Backend;
+        int context = model.Config.ContextLength;
         var named = model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter));
         var optimizer = new AdamW(ParameterGroup.ForWeightDecay(named, options.WeightDecay), options.Beta1, options.Beta2, options.Epsilon);
         int decaySteps = options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps;

@@ -21,7 +21,11 @@ public static class BackendServiceCollectionExtensions
     public static IServiceCollection AddTensorBackendSelection(this IServiceCollection services, IConfiguration section)
     {
         services.AddOptions<BackendOptions>().Bind(section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackendOptions>, BackendOptionsValidator>());
+        // Messages name the full key ("LlmForge:Backend"), so the user knows which file or variable to fix.
+        string prefix = section is IConfigurationSection s && s.Path.Length > 0 ? s.Path + ":" : "";
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<BackendOptions>)))
+            services.AddSingleton<IValidateOptions<BackendOptions>>(sp =>
+                new BackendOptionsValidator(prefix, sp.GetServices<TensorBackendRegistration>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<BackendOptions>>().Value;
@@ -33,16 +37,16 @@ public static class BackendServiceCollectionExtensions
     }
 }
 
-internal sealed class BackendOptionsValidator(IEnumerable<TensorBackendRegistration> registrations) : IValidateOptions<BackendOptions>
+internal sealed class BackendOptionsValidator(string prefix, IEnumerable<TensorBackendRegistration> registrations) : IValidateOptions<BackendOptions>
 {
     public ValidateOptionsResult Validate(string? name, BackendOptions options)
     {
         var names = registrations.Select(r => r.Name).ToArray();
         if (!names.Contains(options.Backend, StringComparer.OrdinalIgnoreCase))
             return ValidateOptionsResult.Fail(
-                $"Backend: unknown backend '{options.Backend}'; valid values: {string.Join(", ", names)}.");
+                $"{prefix}Backend: unknown backend '{options.Backend}'; valid values: {string.Join(", ", names)}.");
         if (options.Threads < 0)
-            return ValidateOptionsResult.Fail($"Backend:Threads must be 0 (every core) or positive, got {options.Threads}.");
+            return ValidateOptionsResult.Fail($"{prefix}Threads must be 0 (every core) or positive, got {options.Threads}.");
         return ValidateOptionsResult.Success;
     }
 }

@@ -11,7 +11,10 @@ public static class BuiltInComponents
 
     /// <summary>"sliding-window": <see cref="SlidingWindowAttention"/> with the variant's Window.</summary>
     public static AttentionKind SlidingWindow { get; } = new("sliding-window", c =>
-        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd));
+        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd))
+    {
+        DecoderOnly = true, // Mistral's window is causal: i − window < j ≤ i
+    };
 
     /// <summary>"learned": GPT-2's wpe, <see cref="LearnedPositionalEncoding"/>.</summary>
     public static PositionalEncodingKind Learned { get; } = new("learned", c =>

@@ -12,6 +12,9 @@ namespace LlmForge.Cli.Commands.Bert;
 public sealed record BertPretrainingSettings
 {
     public required string Corpus { get; init; }
+
+    /// <summary>The corpus itself when it is not read from <see cref="Corpus"/> (train's default corpus); Corpus then only names it.</summary>
+    public string? CorpusText { get; init; }
     public required string OutputDirectory { get; init; }
 
     /// <summary>A directory with a vocab.txt to use; null trains a WordPiece vocabulary of <see cref="VocabSize"/> on the corpus.</summary>
@@ -28,6 +31,9 @@ public sealed record BertPretrainingSettings
     /// <summary>Tokens per row: [CLS] + T − 2 corpus tokens + [SEP].</summary>
     public int SequenceLength { get; init; } = 64;
     public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>The kinds of the attention, positional encoding and norms (a configured variant's); null = those the config names.</summary>
+    public BertComponents? Components { get; init; }
 }
 
 /// <summary>
@@ -41,7 +47,7 @@ public static class BertPretraining
     public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        string text = TextFile.Read(settings.Corpus);
+        string text = settings.CorpusText ?? TextFile.Read(settings.Corpus);
         int seed = unchecked((int)settings.Training.Seed);
 
         WordPieceTokenizer tokenizer;
@@ -65,7 +71,7 @@ public static class BertPretraining
         {
             VocabSize = tokenizer.VocabSize, MaxPositions = settings.SequenceLength, PadTokenId = tokenizer.PaddingId, Labels = [],
         };
-        var model = new BertModel(config, backend, BertHeads.MaskedLanguageModel, seed);
+        var model = new BertModel(config, backend, BertHeads.MaskedLanguageModel, seed, settings.Components);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: BERT {config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, intermediate {config.IntermediateSize}, " +
             $"{config.NormPosition.ToString().ToLowerInvariant()}-LN, {model.ParameterCount():N0} parameters, backend {backend.Name}"));

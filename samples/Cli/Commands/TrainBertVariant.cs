@@ -1,0 +1,43 @@
+using System.Globalization;
+using LlmForge.Backends;
+using LlmForge.Cli.Commands.Bert;
+using LlmForge.Hosting;
+using LlmForge.Training;
+
+namespace LlmForge.Cli.Commands;
+
+/// <summary>
+/// <c>llmforge train --variant bert-mini</c>: a bert variant has no next-token objective, so train runs the masked-LM
+/// pretraining of <c>pretrain-bert</c> (<see cref="BertPretraining"/>) with the variant's shape and kinds and the
+/// configured Training section, and ends the same way: <c>val_loss=</c> the masked-token loss on the held-out tail.
+/// </summary>
+internal static class TrainBertVariant
+{
+    /// <summary>WordPiece vocabulary trained when the variant leaves VocabSize at 0 (pretrain-bert's default).</summary>
+    private const int DefaultVocabSize = 2000;
+
+    public static int Run(ModelVariant variant, ITensorBackend backend, TrainingOptions training, string? corpusPath, string text,
+        string outDir, TextWriter stdout)
+    {
+        // The GPT path's short-run rule: the warm-up stays under a tenth of the decay, so the schedule is valid for any --steps.
+        int decaySteps = training.DecaySteps > 0 ? training.DecaySteps : training.MaxSteps;
+        training.WarmupSteps = Math.Min(training.WarmupSteps, decaySteps / 10);
+        var settings = new BertPretrainingSettings
+        {
+            Corpus = corpusPath ?? "the default corpus",
+            CorpusText = text,
+            OutputDirectory = outDir,
+            VocabSize = variant.Options.VocabSize > 0 ? variant.Options.VocabSize : DefaultVocabSize,
+            // The vocabulary size and [PAD] id are the trained tokenizer's; BertPretraining fills them in.
+            Model = variant.ToBertConfig(vocabSize: 1),
+            SequenceLength = variant.Options.ContextLength,
+            Training = training,
+            Components = variant.BertComponents,
+        };
+        var result = BertPretraining.Run(settings, backend, stdout);
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"masked-token loss: {result.InitialValidationLoss:F4} before training, {result.FinalValidationLoss:F4} after {result.Steps} steps (train {result.FinalTrainLoss:F4})"));
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"val_loss={result.FinalValidationLoss:F4}"));
+        return 0;
+    }
+}

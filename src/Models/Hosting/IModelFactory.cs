@@ -1,0 +1,28 @@
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
+using LlmForge.Gpt;
+
+namespace LlmForge.Hosting;
+
+/// <summary>
+/// Builds models from the named variants of the <c>LlmForge</c> section, on the configured backend, with the
+/// registered component kinds the variant names. Resolve it from the container <c>AddLlmForge</c> filled.
+/// </summary>
+public interface IModelFactory
+{
+    /// <summary>The variant built when none is named (<c>LlmForge:Variant</c>).</summary>
+    string DefaultVariant { get; }
+
+    /// <summary>Every configured variant name.</summary>
+    IReadOnlyCollection<string> VariantNames { get; }
+
+    /// <summary>The variant <paramref name="name"/> (null: the default) resolved against the registered kinds.</summary>
+    /// <exception cref="ArgumentException">No such variant (the message lists the configured ones).</exception>
+    ModelVariant GetVariant(string? name = null);
+
+    /// <summary>A decoder of a gpt variant; <paramref name="vocabSize"/> (the tokenizer's) overrides the variant's VocabSize.</summary>
+    GptModel CreateGpt(string? variant = null, int? vocabSize = null, int seed = 0);
+
+    /// <summary>An encoder of a bert variant with <paramref name="heads"/> (default: the masked-LM head).</summary>
+    BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0);
+}

@@ -1,0 +1,13 @@
+namespace LlmForge.Hosting;
+
+/// <summary>The values of a variant's <c>Architecture</c> key.</summary>
+public static class ModelArchitectures
+{
+    /// <summary>A GPT-2-style decoder (<see cref="Gpt.GptModel"/>), causal attention.</summary>
+    public const string Gpt = "gpt";
+
+    /// <summary>A BERT encoder (<see cref="Bert.BertModel"/>), bidirectional attention, trained by masked-LM.</summary>
+    public const string Bert = "bert";
+
+    public static IReadOnlyList<string> All { get; } = [Gpt, Bert];
+}

@@ -1,0 +1,62 @@
+using LlmForge.Backends;
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
+using LlmForge.Gpt;
+using Microsoft.Extensions.Options;
+
+namespace LlmForge.Hosting;
+
+/// <summary>
+/// The <see cref="IModelFactory"/> <c>AddLlmForge</c> registers. Reading the options here runs their validation,
+/// so without a host (no <c>ValidateOnStart</c>) a bad configuration still fails when the factory is first resolved,
+/// before any model is built.
+/// </summary>
+public sealed class ModelFactory : IModelFactory
+{
+    private readonly LlmForgeOptions options;
+    private readonly string section;
+
+    public ModelFactory(IOptions<LlmForgeOptions> options, ITensorBackend backend, ComponentCatalog catalog, LlmForgeSection section)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.options = options.Value; // throws OptionsValidationException listing every problem
+        Backend = backend ?? throw new ArgumentNullException(nameof(backend));
+        Catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        this.section = section?.Path ?? throw new ArgumentNullException(nameof(section));
+    }
+
+    /// <summary>The backend every model is built on (the one <c>LlmForge:Backend</c> names).</summary>
+    public ITensorBackend Backend { get; }
+
+    public ComponentCatalog Catalog { get; }
+
+    public string DefaultVariant => options.Variant;
+
+    public IReadOnlyCollection<string> VariantNames => options.Variants.Keys;
+
+    public ModelVariant GetVariant(string? name = null)
+    {
+        name ??= options.Variant;
+        var entry = options.Variants.FirstOrDefault(v => string.Equals(v.Key, name, StringComparison.OrdinalIgnoreCase));
+        if (entry.Value is null)
+            throw new ArgumentException(
+                $"Unknown model variant '{name}'; valid values: {string.Join(", ", options.Variants.Keys)}.", nameof(name));
+        var o = entry.Value;
+        // The validator has checked every name, so the lookups cannot miss here.
+        return new ModelVariant(entry.Key, $"{(section.Length == 0 ? "" : section + ":")}Variants:{entry.Key}", o,
+            Catalog.FindAttention(o.Attention.Kind)!, Catalog.FindPositionalEncoding(o.PositionalEncoding.Kind)!,
+            Catalog.FindNormalization(o.Normalization.Kind)!);
+    }
+
+    public GptModel CreateGpt(string? variant = null, int? vocabSize = null, int seed = 0)
+    {
+        var v = GetVariant(variant);
+        return new GptModel(v.ToGptConfig(vocabSize), Backend, seed, v.GptComponents);
+    }
+
+    public BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0)
+    {
+        var v = GetVariant(variant);
+        return new BertModel(v.ToBertConfig(vocabSize, padTokenId), Backend, heads ?? BertHeads.MaskedLanguageModel, seed, v.BertComponents);
+    }
+}

@@ -1,0 +1,111 @@
+using LlmForge.Backends;
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
+using LlmForge.Components;
+using LlmForge.Gpt;
+
+namespace LlmForge.Hosting;
+
+/// <summary>
+/// A configured variant resolved against the registered kinds: its options, the kinds its names select, and the
+/// <see cref="GptConfig"/> or <see cref="BertConfig"/> it describes (what config.json records).
+/// </summary>
+/// <param name="Key">Its configuration key, "LlmForge:Variants:gpt-rope", for messages.</param>
+public sealed record ModelVariant(
+    string Name, string Key, ModelVariantOptions Options,
+    AttentionKind Attention, PositionalEncodingKind PositionalEncoding, NormalizationKind Normalization)
+{
+    public bool IsBert => string.Equals(Options.Architecture, ModelArchitectures.Bert, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsGpt => string.Equals(Options.Architecture, ModelArchitectures.Gpt, StringComparison.OrdinalIgnoreCase);
+
+    public GptComponents GptComponents => new(Attention, PositionalEncoding, Normalization);
+
+    public BertComponents BertComponents => new(Attention, PositionalEncoding, Normalization);
+
+    /// <summary>"gpt-rope: gpt, attention scaled-dot, positions rotary, normalization layernorm".</summary>
+    public string Describe() =>
+        $"{Name}: {Options.Architecture}, attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+
+    /// <summary>
+    /// The decoder's config; <paramref name="vocabSize"/> (the tokenizer's) wins over the variant's VocabSize.
+    /// A user's own kind is recorded in config.json as the built-in default of its family (config.json names
+    /// built-ins only), so such a checkpoint reloads only through the same registration.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not a GPT variant, or no vocabulary size anywhere.</exception>
+    public GptConfig ToGptConfig(int? vocabSize = null)
+    {
+        if (!IsGpt) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Gpt}'.");
+        var o = Options;
+        return new GptConfig
+        {
+            VocabSize = VocabSize(vocabSize),
+            ContextLength = o.ContextLength,
+            EmbeddingDim = o.EmbeddingDim,
+            Layers = o.Layers,
+            Heads = o.Heads,
+            InnerDim = o.InnerDim,
+            Activation = Activation(o.Activation) ?? GeluApproximation.Tanh,
+            LayerNormEpsilon = o.Normalization.Epsilon ?? 1e-5f,
+            EmbeddingDropRate = o.Dropout,
+            AttentionDropRate = o.Dropout,
+            ResidualDropRate = o.Dropout,
+            InitializerRange = o.InitializerRange,
+            TieWeights = o.TieWeights,
+            QkvBias = o.QkvBias,
+            PositionEmbedding = PositionEmbeddingOf(PositionalEncoding),
+            RopeTheta = o.PositionalEncoding.Theta,
+            SlidingWindow = o.Attention.Window > 0 ? o.Attention.Window : null,
+            Normalization = NormalizationOf(Normalization),
+        };
+    }
+
+    /// <summary>The encoder's config (no classifier labels); <paramref name="vocabSize"/> wins over the variant's VocabSize.</summary>
+    /// <exception cref="InvalidOperationException">Not a BERT variant, or no vocabulary size anywhere.</exception>
+    public BertConfig ToBertConfig(int? vocabSize = null, int padTokenId = 0)
+    {
+        if (!IsBert) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Bert}'.");
+        var o = Options;
+        return new BertConfig
+        {
+            VocabSize = VocabSize(vocabSize),
+            HiddenSize = o.EmbeddingDim,
+            Layers = o.Layers,
+            Heads = o.Heads,
+            IntermediateSize = o.InnerDim ?? 4 * o.EmbeddingDim,
+            MaxPositions = o.ContextLength,
+            TypeVocabSize = o.TypeVocabSize,
+            LayerNormEpsilon = o.Normalization.Epsilon ?? 1e-12f,
+            Activation = Activation(o.Activation) ?? GeluApproximation.Erf,
+            HiddenDropRate = o.Dropout,
+            AttentionDropRate = o.Dropout,
+            InitializerRange = o.InitializerRange,
+            PadTokenId = padTokenId,
+            NormPosition = string.Equals(o.NormPosition, "pre", StringComparison.OrdinalIgnoreCase) ? LayerNormPosition.Pre : LayerNormPosition.Post,
+            PositionEmbedding = PositionEmbeddingOf(PositionalEncoding),
+            RopeTheta = o.PositionalEncoding.Theta,
+            Normalization = NormalizationOf(Normalization),
+        };
+    }
+
+    /// <summary>The GELU an Activation value names; null for null, throws for anything else unknown.</summary>
+    internal static GeluApproximation? Activation(string? name) => name?.ToLowerInvariant() switch
+    {
+        null => null,
+        "gelu_new" => GeluApproximation.Tanh,
+        "gelu" => GeluApproximation.Erf,
+        _ => throw new ArgumentException($"Unknown activation '{name}'; valid values: gelu_new, gelu.", nameof(name)),
+    };
+
+    private int VocabSize(int? fromTokenizer) =>
+        fromTokenizer ?? (Options.VocabSize > 0 ? Options.VocabSize
+            : throw new InvalidOperationException($"{Key}:VocabSize is 0 (the tokenizer's) and no tokenizer vocabulary size was given."));
+
+    private static PositionEmbeddingType PositionEmbeddingOf(PositionalEncodingKind kind) =>
+        kind == BuiltInComponents.Sinusoidal ? PositionEmbeddingType.Sinusoidal
+        : kind == BuiltInComponents.Rotary ? PositionEmbeddingType.Rotary
+        : PositionEmbeddingType.Absolute;
+
+    private static NormalizationType NormalizationOf(NormalizationKind kind) =>
+        kind == BuiltInComponents.RmsNorm ? NormalizationType.RmsNorm : NormalizationType.LayerNorm;
+}

@@ -1,0 +1,87 @@
+namespace LlmForge.Hosting;
+
+/// <summary>
+/// One named model variant (<c>LlmForge:Variants:{name}</c>): the architecture, its sizes, and which component kind
+/// fills each pluggable part. The names are .NET's; the remarks give the config.json key each one becomes.
+/// Defaults are the nanoGPT CPU "baby" GPT (context 64, 4 layers, 4 heads, 128 wide, no dropout).
+/// </summary>
+public sealed class ModelVariantOptions
+{
+    /// <summary>"gpt" (a decoder, <see cref="Gpt.GptModel"/>) or "bert" (an encoder, <see cref="Bert.BertModel"/>).</summary>
+    public string Architecture { get; set; } = ModelArchitectures.Gpt;
+
+    /// <summary>vocab_size; 0 (the default) means the tokenizer's, filled in when the model is built.</summary>
+    public int VocabSize { get; set; }
+
+    /// <summary>n_positions / max_position_embeddings: the longest sequence.</summary>
+    public int ContextLength { get; set; } = 64;
+
+    /// <summary>n_embd / hidden_size: the model width C.</summary>
+    public int EmbeddingDim { get; set; } = 128;
+
+    /// <summary>n_layer / num_hidden_layers.</summary>
+    public int Layers { get; set; } = 4;
+
+    /// <summary>n_head / num_attention_heads; must divide <see cref="EmbeddingDim"/>.</summary>
+    public int Heads { get; set; } = 4;
+
+    /// <summary>n_inner / intermediate_size: the MLP width; null means 4 · <see cref="EmbeddingDim"/>.</summary>
+    public int? InnerDim { get; set; }
+
+    /// <summary>Every dropout of the model (embeddings, attention, residual), in [0, 1).</summary>
+    public float Dropout { get; set; }
+
+    /// <summary>initializer_range: std of the normal weight init.</summary>
+    public float InitializerRange { get; set; } = 0.02f;
+
+    /// <summary>"gelu_new" (tanh, GPT-2) or "gelu" (erf, BERT); null means the architecture's own.</summary>
+    public string? Activation { get; set; }
+
+    /// <summary>GPT only: tie_word_embeddings (lm_head shares wte). BERT's MLM decoder is always tied.</summary>
+    public bool TieWeights { get; set; }
+
+    /// <summary>qkv_bias: whether q, k and v have a bias (GPT; BERT always has one).</summary>
+    public bool QkvBias { get; set; }
+
+    /// <summary>BERT only: "post" (original BERT, the default) or "pre" LayerNorm. GPT blocks are always pre-LN.</summary>
+    public string? NormPosition { get; set; }
+
+    /// <summary>BERT only: type_vocab_size (segments).</summary>
+    public int TypeVocabSize { get; set; } = 2;
+
+    public AttentionOptions Attention { get; set; } = new();
+
+    public PositionalEncodingOptions PositionalEncoding { get; set; } = new();
+
+    public NormalizationOptions Normalization { get; set; } = new();
+}
+
+/// <summary>
+/// <c>…:Attention</c>: the attention kind of every block ("scaled-dot", "sliding-window" or a name given to
+/// <c>services.AddAttention</c>) and its window.
+/// </summary>
+public sealed class AttentionOptions
+{
+    public string Kind { get; set; } = "scaled-dot";
+
+    /// <summary>sliding_window: positions each query sees, itself included; required (≥ 1) by "sliding-window", 0 = none.</summary>
+    public int Window { get; set; }
+}
+
+/// <summary><c>…:PositionalEncoding</c>: "learned" (GPT-2's wpe), "sinusoidal", "rotary" or a registered name.</summary>
+public sealed class PositionalEncodingOptions
+{
+    public string Kind { get; set; } = "learned";
+
+    /// <summary>rope_theta: base of the rotary frequencies.</summary>
+    public double Theta { get; set; } = 10000;
+}
+
+/// <summary><c>…:Normalization</c>: "layernorm", "rmsnorm" or a registered name.</summary>
+public sealed class NormalizationOptions
+{
+    public string Kind { get; set; } = "layernorm";
+
+    /// <summary>layer_norm_epsilon / layer_norm_eps; null means the architecture's own (GPT 1e-5, BERT 1e-12).</summary>
+    public float? Epsilon { get; set; }
+}
