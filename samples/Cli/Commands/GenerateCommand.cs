@@ -31,13 +31,15 @@ public sealed class GenerateCommand : ICommand
           --seed S              sampling seed (default 1337): the same seed gives the same text
           --backend NAME        managed (default) or mkl
           --output-ids          print only the new token ids as one JSON array line, e.g. [318,257,1332]
+          --no-kv-cache         recompute the whole context for every token instead of decoding with a KV cache
+                                (the same tokens, slower; for checking and timing)
 
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args, "output-ids");
+        var a = CliArguments.Parse(Name, args, "output-ids", "no-kv-cache");
         string? model = a.String("model");
         string? prompt = a.String("prompt");
         string? promptIds = a.String("prompt-ids");
@@ -50,6 +52,7 @@ public sealed class GenerateCommand : ICommand
             Seed = a.ULong("seed") ?? new SamplingOptions().Seed,
         };
         bool outputIds = a.Switch("output-ids");
+        bool useKvCache = !a.Switch("no-kv-cache");
         string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
@@ -78,7 +81,7 @@ public sealed class GenerateCommand : ICommand
         TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
 
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
-        var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId);
+        var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
 
         if (outputIds)
         {

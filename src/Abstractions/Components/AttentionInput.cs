@@ -18,8 +18,24 @@ namespace LlmForge.Components;
 /// </param>
 public sealed record AttentionInput(Tensor Hidden, AttentionMaskSpec Mask, IPositionalEncoding? Positions = null)
 {
-    /// <summary>Absolute position of the first query (and of the first new key).</summary>
+    /// <summary>Absolute position of the first query (and of the first new key) when <see cref="Tokens"/> is null.</summary>
     public int StartPosition => Mask.QueryOffset;
+
+    /// <summary>
+    /// Per-token positions when the rows of the batch are not all at <see cref="StartPosition"/> (padded prompts, a
+    /// decoding step of such a batch); null: every row runs StartPosition … StartPosition + T − 1.
+    /// </summary>
+    public TokenPositions? Tokens { get; init; }
+
+    /// <summary>
+    /// This layer's KV cache for incremental decoding: the new keys and values are appended to it and the queries
+    /// attend over everything it holds (<see cref="IKvCache.Append"/>). Null: attend over the new tokens only.
+    /// </summary>
+    public IKvCache? Cache { get; init; }
+
+    /// <summary>The positions of the new tokens, (B, T) for hidden states (B, T, C).</summary>
+    public TokenPositions TokenPositions() =>
+        Tokens ?? Components.TokenPositions.Uniform(Hidden.Shape[0], Hidden.Shape[1], StartPosition);
 
     /// <summary>A decoder's input: every query sees itself and earlier keys only.</summary>
     public static AttentionInput Causal(Tensor hidden, IPositionalEncoding? positions = null, int startPosition = 0) =>

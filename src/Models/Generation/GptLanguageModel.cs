@@ -3,8 +3,8 @@ using LlmForge.Gpt;
 
 namespace LlmForge.Generation;
 
-/// <summary>A <see cref="GptModel"/> seen as an <see cref="ICausalLanguageModel"/>.</summary>
-public sealed class GptLanguageModel(GptModel model) : ICausalLanguageModel
+/// <summary>A <see cref="GptModel"/> seen as an <see cref="ICausalLanguageModel"/> that decodes incrementally (KV cache).</summary>
+public sealed class GptLanguageModel(GptModel model) : IIncrementalLanguageModel
 {
     public GptModel Model { get; } = model ?? throw new ArgumentNullException(nameof(model));
 
@@ -15,6 +15,8 @@ public sealed class GptLanguageModel(GptModel model) : ICausalLanguageModel
     public void Train(bool training) => Model.Train(training);
 
     public Tensor Forward(int[] ids, int batch, int seq) => Model.Forward(ids, batch, seq);
+
+    public IDecodingSession StartDecoding(int batch) => new GptDecodingSession(Model, batch);
 }
 
 public static class GptLanguageModelExtensions

@@ -13,7 +13,13 @@ namespace LlmForge.Generation;
 /// training leaves the training mode alone.
 /// </summary>
 /// <remarks>
-/// Every step recomputes the whole context (no KV cache): O(T²) work per token, simple and exact.
+/// With a model that decodes incrementally (<see cref="IIncrementalLanguageModel"/>) and <see cref="UseKvCache"/>
+/// on (the default), the prompt is run once (prefill) and each step runs only the new token against the KV cache:
+/// the same tokens as recomputing the context, O(T) work per token instead of O(T²). When the context length is
+/// reached, a model with absolute positions has no position for the next token: generation goes on as without
+/// a cache, recomputing the cropped context at every step. A model with rotary positions and sliding-window
+/// attention keeps decoding from its ring buffers instead, each token seeing the previous window as in a forward
+/// over the whole, uncropped sequence.
 /// Each <c>Generate</c> call starts a fresh sampler from <see cref="SamplingOptions.Seed"/>, so the same
 /// prompt and options give the same tokens.
 /// </remarks>
@@ -38,6 +44,9 @@ public sealed class TextGenerator
     public SamplingOptions Sampling { get; }
 
     public int? StopTokenId { get; }
+
+    /// <summary>Decode incrementally with a KV cache when the model can (default true); false recomputes the context every token.</summary>
+    public bool UseKvCache { get; init; } = true;
 
     /// <summary>
     /// Yields up to <paramref name="maxNewTokens"/> new ids after <paramref name="prompt"/> (the prompt itself is
@@ -95,12 +104,115 @@ public sealed class TextGenerator
     private IEnumerable<int> Steps(List<int> tokens, int maxNewTokens)
     {
         var sampler = new TokenSampler(Sampling);
+        var incremental = UseKvCache ? _model as IIncrementalLanguageModel : null;
+        IDecodingSession? session = null;
         for (int step = 0; step < maxNewTokens; step++)
         {
-            int next = sampler.Next(LastLogits(tokens));
+            float[] logits;
+            if (incremental is null)
+            {
+                logits = LastLogits(tokens);
+            }
+            else if (session is null) // prefill: the prompt, cropped as without a cache
+            {
+                int seq = Math.Min(tokens.Count, _model.ContextLength);
+                session = incremental.StartDecoding(1);
+                logits = InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data);
+            }
+            else if (session.Remaining >= 1)
+            {
+                logits = InEvaluation(() => session.Append([tokens[^1]], 1).Data);
+            }
+            else // absolute positions end here: from now on the cropped context is recomputed every step
+            {
+                incremental = null;
+                logits = LastLogits(tokens);
+            }
+            int next = sampler.Next(logits);
             tokens.Add(next);
             yield return next;
             if (next == StopTokenId) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Continues every prompt of a batch at once — the prompts left-padded to the longest, one decoding step per
+    /// new token for all rows — and returns each row's new ids, as <see cref="Generate(IReadOnlyList{int}, int)"/>
+    /// would for that prompt alone (each row has its own sampler from <see cref="SamplingOptions.Seed"/>). A row
+    /// ends at <see cref="StopTokenId"/>; the batch ends when every row has, or after <paramref name="maxNewTokens"/>.
+    /// Without a KV cache (or with <see cref="UseKvCache"/> off) the prompts are generated one after another.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An empty prompt, or with absolute positions a longest prompt + new tokens past the context length (a batch is
+    /// not cropped).
+    /// </exception>
+    public List<int>[] GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, int maxNewTokens)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        if (prompts.Count == 0) throw new ArgumentException("TextGenerator: the batch has no prompts.", nameof(prompts));
+        foreach (var prompt in prompts)
+            if (prompt is null || prompt.Count == 0)
+                throw new ArgumentException("TextGenerator: every prompt of a batch needs at least one token.", nameof(prompts));
+        if (!UseKvCache || _model is not IIncrementalLanguageModel incremental)
+            return [.. prompts.Select(p => Generate(p, maxNewTokens).ToList())];
+
+        int batch = prompts.Count, longest = Math.Min(prompts.Max(p => p.Count), _model.ContextLength);
+        var session = incremental.StartDecoding(batch);
+        if (maxNewTokens > 0 && session.Remaining != int.MaxValue && longest + maxNewTokens - 1 > _model.ContextLength)
+            throw new ArgumentException(
+                $"TextGenerator: the longest prompt ({longest} tokens) + {maxNewTokens} new tokens runs past the context length " +
+                $"{_model.ContextLength}; a batch is not cropped (generate those prompts one by one).", nameof(maxNewTokens));
+
+        // Left padding: row b's (cropped) prompt fills the last slots, so every row's last token is the last slot.
+        var ids = new int[batch * longest];
+        var mask = new int[batch * longest];
+        for (int b = 0; b < batch; b++)
+        {
+            var prompt = prompts[b];
+            int count = Math.Min(prompt.Count, longest), pad = longest - count;
+            for (int t = 0; t < count; t++)
+            {
+                ids[b * longest + pad + t] = prompt[prompt.Count - count + t];
+                mask[b * longest + pad + t] = 1;
+            }
+        }
+
+        var results = new List<int>[batch];
+        var samplers = new TokenSampler[batch];
+        var done = new bool[batch];
+        for (int b = 0; b < batch; b++) { results[b] = new List<int>(maxNewTokens); samplers[b] = new TokenSampler(Sampling); }
+        var next = new int[batch];
+        for (int step = 0; step < maxNewTokens; step++)
+        {
+            var logits = step == 0
+                ? InEvaluation(() => session.Append(ids, longest, mask))   // (B, vocab)
+                : InEvaluation(() => session.Append(next, 1));
+            int vocab = logits.Shape[1];
+            for (int b = 0; b < batch; b++)
+            {
+                if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
+                next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
+                results[b].Add(next[b]);
+                done[b] = next[b] == StopTokenId;
+            }
+            if (done.All(d => d)) break;
+        }
+        return results;
+    }
+
+    /// <summary>Runs <paramref name="step"/> without a graph and in evaluation mode, then restores the model's mode.</summary>
+    private T InEvaluation<T>(Func<T> step)
+    {
+        bool wasTraining = _model.IsTraining;
+        _model.Train(false);
+        try
+        {
+            using (GradMode.NoGrad()) return step();
+        }
+        finally
+        {
+            _model.Train(wasTraining);
         }
     }
 

@@ -14,7 +14,7 @@ namespace LlmForge.Gpt;
 /// contract, see <see cref="GptParameterShapes"/>): tok_emb.weight, pos_emb.weight (learned only),
 /// trf_blocks.{i}.…, final_norm.scale/shift, out_head.weight.
 /// </summary>
-public sealed class GptModel : Module
+public sealed partial class GptModel : Module
 {
     /// <summary>
     /// Builds the model of <paramref name="config"/> on <paramref name="backend"/> with GPT-2's init

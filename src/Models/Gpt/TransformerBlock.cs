@@ -54,11 +54,27 @@ public sealed class TransformerBlock : Module
     /// (B, T, C) → (B, T, C). Attention is causal; <paramref name="positions"/> is the model's encoding, which turns
     /// q and k when it is rotary.
     /// </summary>
-    public Tensor Forward(Tensor x, IPositionalEncoding positions)
+    public Tensor Forward(Tensor x, IPositionalEncoding positions) =>
+        Forward(x, h => AttentionInput.Causal(h, positions));
+
+    /// <summary>
+    /// One incremental step, (B, T, C) → (B, T, C): the new tokens at <paramref name="tokens"/>' positions attend
+    /// over <paramref name="cache"/> (earlier tokens) and themselves; the prompt's padding is hidden as a key.
+    /// </summary>
+    public Tensor Forward(Tensor x, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache)
     {
-        var attention = Attention.Forward(AttentionInput.Causal(Norm1.Forward(x), positions)); // (B, T, C)
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(cache);
+        var mask = AttentionMaskSpec.CausalMask(cache.Length) with { KeyValid = tokens.Valid };
+        return Forward(x, h => new AttentionInput(h, mask, positions) { Tokens = tokens, Cache = cache });
+    }
+
+    /// <summary>x = x + drop(att(norm1(x))); x = x + drop(ff(norm2(x))), the attention given what <paramref name="input"/> makes of norm1(x).</summary>
+    private Tensor Forward(Tensor x, Func<Tensor, AttentionInput> input)
+    {
+        var attention = Attention.Forward(input(Norm1.Forward(x)));                // (B, T, C)
         x = x + ResidualDropout.Forward(attention);
-        x = x + ResidualDropout.Forward(FeedForward.Forward(Norm2.Forward(x)));                // (B, T, C)
+        x = x + ResidualDropout.Forward(FeedForward.Forward(Norm2.Forward(x)));    // (B, T, C)
         return x;
     }
 }

@@ -37,6 +37,22 @@ public sealed class LearnedPositionalEncoding : Module, IPositionalEncoding
         return embeddings + Weight.Embedding(positions, t); // (B, T, C) + (T, C)
     }
 
+    /// <summary>(B, T, C) + wpe[positions[b, t]]: each row at its own positions (padding, batched decoding).</summary>
+    public Tensor EncodeEmbeddings(Tensor embeddings, TokenPositions positions)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(positions);
+        int b = embeddings.Shape[0], t = embeddings.Shape[^2];
+        positions.Check(b, t, nameof(LearnedPositionalEncoding));
+        foreach (int p in positions.Positions)
+            if (p >= ContextLength)
+                throw new ArgumentException(
+                    $"LearnedPositionalEncoding: position {p} runs past the {ContextLength} learned positions (n_positions).", nameof(positions));
+        return embeddings + Weight.Embedding(positions.Positions, b, t); // (B, T, C) + (B, T, C)
+    }
+
     /// <summary>Learned positions act on the embeddings only.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
+
+    public Tensor EncodeQueryKey(Tensor queryOrKey, TokenPositions positions) => queryOrKey;
 }

@@ -62,13 +62,21 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
         var v = SplitHeads(Value.Forward(x), b, t); // (B, nh, T, hs)
         if (input.Positions is { } positions)       // rotary turns q and k by their positions; other encodings return them
         {
-            q = positions.EncodeQueryKey(q, input.StartPosition);
-            k = positions.EncodeQueryKey(k, input.StartPosition);
+            var tokens = input.Tokens;              // per-row positions (padding, batched decoding), else one run
+            q = tokens is null ? positions.EncodeQueryKey(q, input.StartPosition) : positions.EncodeQueryKey(q, tokens);
+            k = tokens is null ? positions.EncodeQueryKey(k, input.StartPosition) : positions.EncodeQueryKey(k, tokens);
         }
 
-        // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, T, hs)ᵀ → (B, nh, T, T)
+        var mask = MaskFor(input);
+        if (input.Cache is { } cache) // incremental decoding: k and v join the cache, q attends over all it holds
+        {
+            var view = cache.Append(k, v, mask, input.TokenPositions());
+            (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, nh, Tk, hs), mask over the Tk keys
+        }
+
+        // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk); Tk = T without a cache
         var scores = q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
-        var weights = AttentionDropout.Forward(scores.Softmax(MaskFor(input))); // (B, nh, T, T), hidden keys get 0
+        var weights = AttentionDropout.Forward(scores.Softmax(mask)); // (B, nh, T, Tk), hidden keys get 0
 
         var context = weights.MatMul(v);                                // (B, nh, T, hs)
         var merged = context.Permute(0, 2, 1, 3).Reshape(b, t, c);      // (B, T, nh, hs) → (B, T, C)

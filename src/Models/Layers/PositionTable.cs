@@ -5,17 +5,23 @@ namespace LlmForge.Layers;
 
 /// <summary>
 /// A constant table with one row per position (sinusoids, rotary cos or sin), handed out as tensors of the rows
-/// [start, start + T). The last slice is kept, since a model asks for the same rows in every layer and step.
+/// [start, start + T), or as rows gathered at any positions. The last slice is kept, since a model asks for the
+/// same rows in every layer and step.
 /// </summary>
 internal sealed class PositionTable
 {
     private readonly float[] data;
+    private readonly Func<int, int, double> value;
     private (int Start, int Count, Tensor Rows)? last;
+    private (int[] Positions, Tensor Rows)? lastGather;
 
     /// <param name="value">The entry at (position, column).</param>
-    public PositionTable(ITensorBackend backend, int positions, int columns, Func<int, int, double> value)
+    /// <param name="extends">Whether <see cref="Gather"/> computes rows past the table (rotary, whose angles have no end).</param>
+    public PositionTable(ITensorBackend backend, int positions, int columns, Func<int, int, double> value, bool extends = false)
     {
         Backend = backend;
+        this.value = value;
+        Extends = extends;
         Positions = positions;
         Columns = columns;
         data = new float[(long)positions * columns];
@@ -30,6 +36,9 @@ internal sealed class PositionTable
 
     public int Columns { get; }
 
+    /// <summary>Whether positions past the table are computed on demand by <see cref="Gather"/>.</summary>
+    public bool Extends { get; }
+
     /// <summary>Rows [start, start + count) as a constant [count, Columns] tensor.</summary>
     /// <exception cref="ArgumentException">The rows run past the table; the message names <paramref name="owner"/> and the limit.</exception>
     public Tensor Rows(int start, int count, string owner)
@@ -41,5 +50,30 @@ internal sealed class PositionTable
         var rows = Tensor.FromArray(Backend, data.AsSpan(start * Columns, count * Columns).ToArray(), count, Columns);
         last = (start, count, rows);
         return rows;
+    }
+
+    /// <summary>
+    /// The rows at <paramref name="positions"/> as a constant [positions.Length, Columns] tensor; past the table
+    /// they are computed when <see cref="Extends"/>, else it throws. The last gather is kept (every layer of a
+    /// decoding step asks for the same positions).
+    /// </summary>
+    public Tensor Gather(int[] positions, string owner)
+    {
+        if (lastGather is { } cached && cached.Positions.AsSpan().SequenceEqual(positions)) return cached.Rows;
+        var rows = new float[(long)positions.Length * Columns];
+        for (int i = 0; i < positions.Length; i++)
+        {
+            int p = positions[i];
+            var row = rows.AsSpan(i * Columns, Columns);
+            if (p >= 0 && p < Positions)
+                data.AsSpan(p * Columns, Columns).CopyTo(row);
+            else if (p >= 0 && Extends)
+                for (int c = 0; c < Columns; c++) row[c] = (float)value(p, c);
+            else
+                throw new ArgumentException($"{owner}: position {p} is outside the {Positions} positions it was built for (the context length).");
+        }
+        var tensor = Tensor.FromArray(Backend, rows, positions.Length, Columns);
+        lastGather = ((int[])positions.Clone(), tensor);
+        return tensor;
     }
 }

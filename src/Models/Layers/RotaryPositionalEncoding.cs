@@ -30,8 +30,10 @@ public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
         int half = headDim / 2;
         // [T, hs] with the angle of pair i in columns i and i + hs/2, as F.Rotary reads it
         double Angle(int t, int d) => t * Math.Pow(theta, -2.0 * (d % half) / headDim);
-        cos = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Cos(Angle(t, d)));
-        sin = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Sin(Angle(t, d)));
+        // The angles are defined at every position: a KV cache bounded by a sliding window decodes past the
+        // context length, and its positions are computed when asked (Gather), not tabulated.
+        cos = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Cos(Angle(t, d)), extends: true);
+        sin = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Sin(Angle(t, d)), extends: true);
     }
 
     public int HeadDim { get; }
@@ -43,6 +45,8 @@ public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
     /// <summary>Rotary acts inside attention only.</summary>
     public Tensor EncodeEmbeddings(Tensor embeddings, int startPosition) => embeddings;
 
+    public Tensor EncodeEmbeddings(Tensor embeddings, TokenPositions positions) => embeddings;
+
     /// <summary>(B, nh, T, hs) → (B, nh, T, hs), each head's pairs turned by their position's angles.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition)
     {
@@ -53,5 +57,34 @@ public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
         int t = queryOrKey.Shape[^2];
         const string owner = nameof(RotaryPositionalEncoding);
         return queryOrKey.Rotary(cos.Rows(startPosition, t, owner), sin.Rows(startPosition, t, owner));
+    }
+
+    /// <summary>
+    /// (B, nh, T, hs) → (B, nh, T, hs), row b turned by the angles of its own positions (padding, batched decoding;
+    /// positions past the context length are fine: the angles are computed).
+    /// </summary>
+    public Tensor EncodeQueryKey(Tensor queryOrKey, TokenPositions positions)
+    {
+        ArgumentNullException.ThrowIfNull(queryOrKey);
+        ArgumentNullException.ThrowIfNull(positions);
+        if (queryOrKey.Rank != 4 || queryOrKey.Shape[^1] != HeadDim)
+            throw new ArgumentException(
+                $"RotaryPositionalEncoding: q or k [{string.Join(",", queryOrKey.Shape)}] must be (B, nh, T, {HeadDim}).", nameof(queryOrKey));
+        int b = queryOrKey.Shape[0], t = queryOrKey.Shape[2];
+        positions.Check(b, t, nameof(RotaryPositionalEncoding));
+        const string owner = nameof(RotaryPositionalEncoding);
+        if (positions.CommonStart is not null) // one [T, hs] table for every row, as the per-run overload
+        {
+            int[] run = positions.Positions[..t];
+            return queryOrKey.Rotary(cos.Gather(run, owner), sin.Gather(run, owner));
+        }
+        // F.Rotary shares one [T, hs] table over the leading axes, so each row is turned on its own.
+        var rows = new Tensor[b];
+        for (int i = 0; i < b; i++)
+        {
+            int[] row = positions.Positions[(i * t)..((i + 1) * t)];
+            rows[i] = queryOrKey.Narrow(0, i, 1).Rotary(cos.Gather(row, owner), sin.Gather(row, owner)); // (1, nh, T, hs)
+        }
+        return F.Concat(0, rows);
     }
 }

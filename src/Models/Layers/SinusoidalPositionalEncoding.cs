@@ -40,6 +40,19 @@ public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
         return embeddings + Table(startPosition, embeddings.Shape[^2]); // (B, T, C) + (T, C)
     }
 
+    /// <summary>(B, T, C) + PE[positions[b, t]]: each row at its own positions (padding, batched decoding).</summary>
+    public Tensor EncodeEmbeddings(Tensor embeddings, TokenPositions positions)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        ArgumentNullException.ThrowIfNull(positions);
+        int b = embeddings.Shape[0], t = embeddings.Shape[^2];
+        positions.Check(b, t, nameof(SinusoidalPositionalEncoding));
+        var rows = table.Gather(positions.Positions, nameof(SinusoidalPositionalEncoding)); // [B·T, C]
+        return embeddings + rows.Reshape(b, t, rows.Shape[1]);                              // (B, T, C) + (B, T, C)
+    }
+
     /// <summary>Sinusoids act on the embeddings only.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
+
+    public Tensor EncodeQueryKey(Tensor queryOrKey, TokenPositions positions) => queryOrKey;
 }

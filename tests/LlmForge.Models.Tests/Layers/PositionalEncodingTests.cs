@@ -84,4 +84,52 @@ public class PositionalEncodingTests
         Assert.Contains("run past the 16 positions", Assert.Throws<ArgumentException>(() => rope.EncodeQueryKey(q, 14)).Message);
         Assert.Contains("must be even", Assert.Throws<ArgumentOutOfRangeException>(() => new RotaryPositionalEncoding(new ModuleInit(Backend), 4, 7)).Message);
     }
+
+    public static TheoryData<string> Kinds => new() { "learned", "sinusoidal", "rotary" };
+
+    private static LlmForge.Components.IPositionalEncoding Create(string kind) => kind switch
+    {
+        "learned" => new LearnedPositionalEncoding(new ModuleInit(Backend, seed: 3), contextLength: 16, embeddingDim: 8),
+        "sinusoidal" => new SinusoidalPositionalEncoding(new ModuleInit(Backend), contextLength: 16, embeddingDim: 8),
+        _ => new RotaryPositionalEncoding(new ModuleInit(Backend), contextLength: 16, headDim: 8),
+    };
+
+    [Theory, MemberData(nameof(Kinds))]
+    public void Per_token_positions_give_each_row_what_its_own_run_gives(string kind)
+    {
+        var encoding = Create(kind);
+        bool rotary = kind == "rotary";
+        int[] shape = rotary ? [2, 3, 4, 8] : [2, 4, 8]; // (B, nh, T, hs) or (B, T, C)
+        var x = Tensor.Randn(Backend, 5, 1f, shape);
+        var positions = new LlmForge.Components.TokenPositions(2, 4, [3, 4, 5, 6, 9, 10, 11, 12]);
+
+        var both = rotary ? encoding.EncodeQueryKey(x, positions) : encoding.EncodeEmbeddings(x, positions);
+
+        for (int b = 0; b < 2; b++)
+        {
+            var row = x.Narrow(0, b, 1);
+            var alone = rotary ? encoding.EncodeQueryKey(row, 3 + 6 * b) : encoding.EncodeEmbeddings(row, 3 + 6 * b);
+            var part = both.Narrow(0, b, 1);
+            for (int i = 0; i < alone.Length; i++) Assert.Equal(alone.Data[i], part.Data[i], 5);
+        }
+    }
+
+    [Fact]
+    public void Rotary_computes_angles_past_its_table_and_absolute_encodings_refuse_them()
+    {
+        var rope = new RotaryPositionalEncoding(new ModuleInit(Backend), contextLength: 4, headDim: 8);
+        var wide = new RotaryPositionalEncoding(new ModuleInit(Backend), contextLength: 64, headDim: 8);
+        var q = Tensor.Randn(Backend, 6, 1f, 1, 2, 1, 8);
+        var past = new LlmForge.Components.TokenPositions(1, 1, [40]);
+
+        var turned = rope.EncodeQueryKey(q, past);
+        var expected = wide.EncodeQueryKey(q, startPosition: 40);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected.Data[i], turned.Data[i], 5);
+
+        var embeddings = Tensor.Zeros(Backend, 1, 1, 8);
+        var learned = new LearnedPositionalEncoding(new ModuleInit(Backend), contextLength: 4, embeddingDim: 8);
+        var sines = new SinusoidalPositionalEncoding(new ModuleInit(Backend), contextLength: 4, embeddingDim: 8);
+        Assert.Contains("position 40 runs past the 4 learned positions", Assert.Throws<ArgumentException>(() => learned.EncodeEmbeddings(embeddings, past)).Message);
+        Assert.Contains("position 40 is outside the 4 positions", Assert.Throws<ArgumentException>(() => sines.EncodeEmbeddings(embeddings, past)).Message);
+    }
 }

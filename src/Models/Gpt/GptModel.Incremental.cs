@@ -1,0 +1,125 @@
+using LlmForge.Autograd;
+using LlmForge.Components;
+using LlmForge.Layers;
+
+namespace LlmForge.Gpt;
+
+// Incremental decoding with a KV cache: the same computation as Forward, one new token at a time.
+public sealed partial class GptModel
+{
+    /// <summary>
+    /// An empty decoding state for <paramref name="batch"/> rows: ring buffers bounded by the window when the model
+    /// has rotary positions and sliding-window attention, growing caches bounded by the context length otherwise.
+    /// </summary>
+    public GptKvCache CreateKvCache(int batch = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        bool ring = Config.SlidingWindow is not null && Positions is RotaryPositionalEncoding;
+        var layers = new KvCache[Blocks.Count];
+        for (int i = 0; i < layers.Length; i++)
+            layers[i] = ring ? KvCache.Ring(Config.SlidingWindow!.Value) : KvCache.Growing(Config.ContextLength);
+        return new GptKvCache(batch, layers, Config.ContextLength);
+    }
+
+    /// <summary>
+    /// Runs the new tokens ids (B, T) through the model against <paramref name="cache"/> and appends them to it:
+    /// logits (B, T, vocab), equal to those of <see cref="Forward(int[], int, int)"/> over the whole sequence so far.
+    /// On an empty cache this is the prefill (the prompt, T ≤ context length); afterwards each call is one decoding
+    /// step of one token per row (T = 1), each row at its own next position. Runs under <see cref="GradMode.NoGrad"/>.
+    /// </summary>
+    /// <param name="attentionMask">
+    /// Prefill only: [B · T], nonzero for real tokens, 0 for padding — left or right padding, each row one run of
+    /// real tokens; they take positions 0, 1, … whatever their slots. Null: no padding.
+    /// </param>
+    /// <param name="lastTokenOnly">Return the logits of each row's last real token only, (B, 1, vocab): all a generator needs.</param>
+    /// <exception cref="ArgumentException">Wrong sizes, a malformed mask, or a step past the context length when the cache is bounded.</exception>
+    public Tensor ForwardIncremental(int[] ids, int batch, int seq, GptKvCache cache, int[]? attentionMask = null, bool lastTokenOnly = false)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(cache);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(seq);
+        if (batch != cache.Batch || cache.Layers.Count != Blocks.Count)
+            throw new ArgumentException(
+                $"GptModel: the cache is for batch {cache.Batch} and {cache.Layers.Count} layers, not batch {batch} and {Blocks.Count} layers.", nameof(cache));
+        if (ids.Length != (long)batch * seq)
+            throw new ArgumentException($"GptModel: {ids.Length} token ids do not fill batch {batch} × seq {seq} = {(long)batch * seq}.", nameof(ids));
+        bool prefill = cache.Length == 0;
+        if (prefill && seq > Config.ContextLength)
+            throw new ArgumentException(
+                $"GptModel: a prompt of {seq} tokens exceeds the context length {Config.ContextLength}; crop it to the last ContextLength tokens.", nameof(seq));
+        if (!prefill && seq != 1)
+            throw new ArgumentException($"GptModel: after the prefill each step takes one token per row, got {seq}.", nameof(seq));
+        if (!prefill && attentionMask is not null)
+            throw new ArgumentException("GptModel: padding (attentionMask) belongs to the prefill; a step's tokens are all real.", nameof(attentionMask));
+        if (!prefill && cache.Remaining < seq)
+            throw new ArgumentException(
+                $"GptModel: the cache holds {cache.Length} of {Config.ContextLength} positions (n_positions); " +
+                "crop the context and start a new cache.", nameof(cache));
+
+        var tokens = prefill ? PromptPositions(batch, seq, attentionMask) : StepPositions(cache);
+        using var noGrad = GradMode.NoGrad();
+        int before = cache.Length;
+        var x = TokenEmbedding.Forward(ids, batch, seq);                        // (B, T, C)
+        x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(x, tokens));   // + wpe or sinusoids at each token's position
+        for (int i = 0; i < Blocks.Count; i++)
+            x = Blocks[i].Forward(x, Positions, tokens, cache.Layers[i]);      // (B, T, C)
+        for (int i = 0; i < Blocks.Count; i++)
+            if (cache.Layers[i].Length != before + seq)
+                throw new InvalidOperationException(
+                    $"GptModel: block {i}'s attention ({Components.Attention.Name}) did not use the KV cache it was given; it cannot decode incrementally.");
+        if (lastTokenOnly) x = LastRealTokens(x, tokens);                      // (B, 1, C)
+        x = FinalNorm.Forward(x);
+        var logits = OutHead.Forward(x);                                       // (B, T or 1, vocab)
+        for (int b = 0; b < batch; b++)
+        {
+            int real = 0;
+            for (int t = 0; t < seq; t++) if (tokens.IsValid(b, t)) real++;
+            cache.Advance(b, real);
+        }
+        return logits;
+    }
+
+    /// <summary>The prompt's positions: each row's real tokens at 0, 1, …; padding at 0 (hidden as a key).</summary>
+    private static TokenPositions PromptPositions(int batch, int seq, int[]? attentionMask)
+    {
+        var positions = new int[batch * seq];
+        if (attentionMask is null)
+            return TokenPositions.Uniform(batch, seq, 0);
+        if (attentionMask.Length != positions.Length)
+            throw new ArgumentException($"GptModel: attentionMask has {attentionMask.Length} entries for ids ({batch}, {seq}).", nameof(attentionMask));
+        var valid = new byte[positions.Length];
+        for (int b = 0; b < batch; b++)
+        {
+            int real = 0, runs = 0;
+            for (int t = 0; t < seq; t++)
+            {
+                int i = b * seq + t;
+                if (attentionMask[i] == 0) continue;
+                if (t == 0 || attentionMask[i - 1] == 0) runs++;
+                valid[i] = 1;
+                positions[i] = real++;
+            }
+            if (runs != 1)
+                throw new ArgumentException(
+                    $"GptModel: row {b} of attentionMask has {runs} runs of real tokens; left or right padding leaves exactly one.", nameof(attentionMask));
+        }
+        return new TokenPositions(batch, seq, positions, valid);
+    }
+
+    private static TokenPositions StepPositions(GptKvCache cache) =>
+        new(cache.Batch, 1, [.. cache.NextPositions]);
+
+    /// <summary>(B, T, C) → (B, 1, C): the hidden state of each row's last real token.</summary>
+    private static Tensor LastRealTokens(Tensor x, TokenPositions tokens)
+    {
+        int b = x.Shape[0], t = x.Shape[1], c = x.Shape[2];
+        var rows = new int[b];
+        for (int i = 0; i < b; i++)
+        {
+            int last = t - 1;
+            while (!tokens.IsValid(i, last)) last--;
+            rows[i] = i * t + last;
+        }
+        return x.Reshape(b * t, c).Embedding(rows, b, 1); // a row gather: (B·T, C) → (B, 1, C)
+    }
+}
