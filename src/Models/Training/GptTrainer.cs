@@ -1,0 +1,111 @@
+using LlmForge.Autograd;
+using LlmForge.Data;
+using LlmForge.Gpt;
+using LlmForge.Training.Optimizers;
+
+namespace LlmForge.Training;
+
+/// <summary>
+/// The library training step of a <see cref="GptModel"/>: the optimizer of <see cref="TrainingOptions.Optimizer"/>
+/// (AdamW with nanoGPT's decay / no-decay groups, or SGD with momentum), the warm-up + cosine schedule, gradient
+/// accumulation over <see cref="TrainingOptions.GradientAccumulationSteps"/> micro-batches and clipping by global norm.
+/// </summary>
+/// <remarks>
+/// Each micro-batch loss is the mean over its B·T tokens; scaling it by 1/steps before backward makes the summed
+/// gradients the mean over all steps·B·T tokens, i.e. exactly the gradient of one batch of steps·B rows.
+/// </remarks>
+public sealed class GptTrainer
+{
+    public GptTrainer(GptModel model, TrainingOptions options, IReadOnlyList<ParameterGroup>? groups = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var invalid = new TrainingOptionsValidator("Training").Validate(null, options);
+        if (invalid.Failed) throw new ArgumentException(invalid.FailureMessage, nameof(options));
+        Model = model;
+        Options = options;
+        groups ??= ParameterGroup.ForWeightDecay(model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter)),
+            options.WeightDecay, options.DecayEmbeddings, p => p.Name.EndsWith("_emb.weight", StringComparison.Ordinal));
+        Optimizer = options.Optimizer == "sgd"
+            ? new Sgd(groups, options.Momentum)
+            : new AdamW(groups, options.Beta1, options.Beta2, options.Epsilon);
+        int decaySteps = options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps;
+        // A short run keeps its warm-up under a tenth of the decay, so the schedule stays a warm-up then a decay.
+        Schedule = LearningRateSchedule.WarmupCosine(options.LearningRate, options.MinLearningRate,
+            Math.Min(options.WarmupSteps, decaySteps / 10), decaySteps);
+    }
+
+    public GptModel Model { get; }
+
+    public TrainingOptions Options { get; }
+
+    public IOptimizer Optimizer { get; }
+
+    public LearningRateSchedule Schedule { get; }
+
+    /// <summary>Optimizer steps taken.</summary>
+    public int Step => Optimizer.StepCount;
+
+    /// <summary>
+    /// Zeroes the gradients, then backpropagates each micro-batch's loss scaled by 1/count; returns the mean loss
+    /// and the tokens seen. The gradients are left for <see cref="ApplyUpdate"/> (or inspection).
+    /// </summary>
+    public (double Loss, long Tokens) AccumulateGradients(IReadOnlyList<TokenBatch> microBatches)
+    {
+        ArgumentNullException.ThrowIfNull(microBatches);
+        if (microBatches.Count == 0) throw new ArgumentException("GptTrainer: no micro-batches.", nameof(microBatches));
+        Model.Train();
+        Optimizer.ZeroGrad();
+        int count = microBatches.Count;
+        double total = 0;
+        long tokens = 0;
+        foreach (var batch in microBatches)
+        {
+            var (_, loss) = Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength);
+            total += loss.Item();
+            tokens += batch.TokenCount;
+            (count == 1 ? loss : loss * (1f / count)).Backward();
+        }
+        return (total / count, tokens);
+    }
+
+    /// <summary>Clips the accumulated gradients (if configured) and takes one optimizer step at the schedule's rate.</summary>
+    public float ApplyUpdate()
+    {
+        if (Options.GradientClip > 0) GradientClipping.ClipGlobalNorm(Optimizer.Parameters, Options.GradientClip);
+        float lr = (float)Schedule.GetLearningRate(Step);
+        Optimizer.Step(lr);
+        return lr;
+    }
+
+    /// <summary>One optimizer step over <see cref="TrainingOptions.GradientAccumulationSteps"/> batches drawn from <paramref name="source"/>.</summary>
+    public (double Loss, long Tokens, float LearningRate) TrainStep(ITokenBatchSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        // sources reuse their batch instance, so each micro-batch is copied before the next is drawn
+        var batches = new TokenBatch[Options.GradientAccumulationSteps];
+        for (int i = 0; i < batches.Length; i++) batches[i] = source.NextBatch().Clone();
+        var (loss, tokens) = AccumulateGradients(batches);
+        return (loss, tokens, ApplyUpdate());
+    }
+
+    /// <summary>Mean loss over <paramref name="batches"/> batches of <paramref name="source"/>; eval mode, no graph.</summary>
+    public double Evaluate(ITokenBatchSource source, int batches)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        double sum = 0;
+        using (GradMode.NoGrad())
+        {
+            for (int i = 0; i < batches; i++)
+            {
+                var batch = source.NextBatch();
+                sum += Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength).Loss.Item();
+            }
+        }
+        Model.Train(wasTraining);
+        return sum / batches;
+    }
+}

@@ -1,0 +1,63 @@
+using LlmForge.Checkpoints;
+using LlmForge.Data;
+using LlmForge.Gpt;
+using LlmForge.Training;
+using Xunit;
+
+namespace LlmForge.Tests.Training;
+
+public class GptTrainerTests
+{
+    private static readonly GptConfig Tiny = new()
+    {
+        VocabSize = 11, ContextLength = 8, EmbeddingDim = 16, Layers = 2, Heads = 2,
+        EmbeddingDropRate = 0, AttentionDropRate = 0, ResidualDropRate = 0, TieWeights = false, QkvBias = false,
+    };
+
+    private static TrainingOptions Options(string optimizer, int accumulation) => new()
+    {
+        Optimizer = optimizer, Momentum = 0.9f, GradientAccumulationSteps = accumulation, MaxSteps = 10, WarmupSteps = 0,
+        LearningRate = 0.05f, GradientClip = 1f,
+    };
+
+    private static TokenBatch Batch(int rows, int seed)
+    {
+        var batch = new TokenBatch(rows, Tiny.ContextLength);
+        var rng = new SplitMix64((ulong)seed);
+        for (int i = 0; i < batch.Inputs.Length; i++) { batch.Inputs[i] = rng.NextInt(11); batch.Targets[i] = rng.NextInt(11); }
+        return batch;
+    }
+
+    private static TokenBatch Rows(TokenBatch source, int first, int count)
+    {
+        var part = new TokenBatch(count, source.SequenceLength);
+        source.Inputs.AsSpan(first * source.SequenceLength, part.Inputs.Length).CopyTo(part.Inputs);
+        source.Targets.AsSpan(first * source.SequenceLength, part.Targets.Length).CopyTo(part.Targets);
+        return part;
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Two_accumulated_micro_batches_equal_one_batch_of_twice_the_rows(string backendName)
+    {
+        var big = Batch(rows: 6, seed: 5);
+        var whole = new GptTrainer(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 1));
+        var split = new GptTrainer(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 2));
+
+        var (lossWhole, tokensWhole) = whole.AccumulateGradients([big]);
+        var (lossSplit, tokensSplit) = split.AccumulateGradients([Rows(big, 0, 3), Rows(big, 3, 3)]);
+
+        Assert.Equal(tokensWhole, tokensSplit);
+        Assert.Equal(lossWhole, lossSplit, 1e-5);
+        var a = whole.Model.NamedParameters().ToList();
+        var b = split.Model.NamedParameters().ToList();
+        for (int p = 0; p < a.Count; p++)
+            for (int i = 0; i < a[p].Parameter.Length; i++)
+                Assert.True(Math.Abs(a[p].Parameter.Grad![i] - b[p].Parameter.Grad![i]) < 1e-6, $"{a[p].Name}[{i}] gradient");
+
+        whole.ApplyUpdate();
+        split.ApplyUpdate();
+        for (int p = 0; p < a.Count; p++)
+            for (int i = 0; i < a[p].Parameter.Length; i++)
+                Assert.True(Math.Abs(a[p].Parameter.Data[i] - b[p].Parameter.Data[i]) < 1e-6, $"{a[p].Name}[{i}] weight");
+    }
+}
