@@ -4,6 +4,7 @@ using Xunit;
 
 namespace LlmForge.Tests.Cli.Bench;
 
+[Collection(AllocationSensitiveCollection.Name)]
 public class BenchResultTests
 {
     [Fact]
