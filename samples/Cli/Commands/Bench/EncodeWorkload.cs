@@ -41,8 +41,11 @@ internal static class EncodeWorkload
         int batch = workload.BatchSize, seq = workload.SeqLen;
         var ids = GptWorkloadModel.RandomIds(new Random(Seed), batch * seq, workload.Model.VocabSize);
         var input = new BertInput(ids, batch, seq);
+        // Activations reuse the previous run's buffers: after warm-up an encoding allocates ~nothing.
+        var memory = new TensorArena();
         return () =>
         {
+            using (memory.Step())
             using (GradMode.NoGrad())
             {
                 var hidden = model.Encode(input); // (B, T, C)
