@@ -9,6 +9,24 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 internal readonly struct ConfigJsonKeys(JsonElement root, string source, string prefix = "")
 {
+    /// <summary>Parses <paramref name="json"/>, which must be one JSON object (<paramref name="what"/>, "a config"); errors name <paramref name="source"/>.</summary>
+    public static JsonDocument ParseObject(string json, string source, string what)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(source, $"not valid JSON ({e.Message}).", e);
+        }
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        var kind = document.RootElement.ValueKind;
+        document.Dispose();
+        throw new CheckpointFormatException(source, $"{what} must be a JSON object, not {kind}.");
+    }
+
     public CheckpointFormatException Error(string key, string message) => new(source, $"key \"{prefix}{key}\" {message}");
 
     public JsonElement? Get(string key) => root.TryGetProperty(key, out JsonElement value) ? value : null;

@@ -90,19 +90,8 @@ public static class TrainerStateJson
 
     public static TrainerState Parse(string text, string source = FileName)
     {
-        JsonDocument document;
-        try
+        using (var document = ConfigJsonKeys.ParseObject(text, source, "a trainer state"))
         {
-            document = JsonDocument.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointFormatException(source, $"not valid JSON ({e.Message}).", e);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new CheckpointFormatException(source, $"trainer state must be a JSON object, not {document.RootElement.ValueKind}.");
             var keys = new ConfigJsonKeys(document.RootElement, source);
             int version = keys.RequiredInt("format_version");
             if (version != TrainerState.CurrentFormatVersion)

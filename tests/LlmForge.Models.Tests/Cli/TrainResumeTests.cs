@@ -10,11 +10,9 @@ namespace LlmForge.Tests.Cli;
 /// </summary>
 public sealed class TrainResumeTests : IDisposable
 {
-    private readonly string dir = Path.Combine(Path.GetTempPath(), "llmforge-resume-" + Guid.NewGuid().ToString("N"));
+    private readonly TrainScratch dir = new("resume");
 
-    public TrainResumeTests() => Directory.CreateDirectory(dir);
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => dir.Dispose();
 
     public static TheoryData<string, string> BackendsAndOptimizers => new()
     {
@@ -30,7 +28,7 @@ public sealed class TrainResumeTests : IDisposable
     public void Eight_steps_straight_equal_four_steps_then_resume_bit_for_bit(string backend, string optimizer)
     {
         string config = Config(optimizer);
-        string straight = Path.Combine(dir, "straight"), split = Path.Combine(dir, "split");
+        string straight = dir.File("straight"), split = dir.File("split");
         var whole = Train("--config", config, "--out", straight, "--steps", "8", "--backend", Cli.BackendFlag(backend));
         var first = Train("--config", config, "--out", split, "--steps", "4", "--backend", Cli.BackendFlag(backend));
         Assert.Equal(4, State(split).GetProperty("step").GetInt32());
@@ -50,7 +48,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Checkpoints_are_written_every_interval_and_at_the_end_with_the_training_state()
     {
-        string model = Path.Combine(dir, "m");
+        string model = dir.File("m");
         var (code, _, stderr) = Run("--config", Config("adamw", checkpointInterval: 3), "--out", model, "--steps", "8");
         Assert.True(code == 0, stderr);
         Assert.Contains($"checkpoint step 3 -> {model}\n", stderr);
@@ -65,7 +63,7 @@ public sealed class TrainResumeTests : IDisposable
         Assert.Equal(16, state.GetProperty("samplers").GetProperty("train").GetProperty("step").GetInt64()); // 8 steps × 2 micro-batches
         Assert.Equal(16, state.GetProperty("dropout").GetProperty("drop_emb").GetProperty("calls").GetInt64());
 
-        (code, _, stderr) = Run("--config", Config("adamw", checkpointInterval: 0), "--out", Path.Combine(dir, "end"), "--steps", "8");
+        (code, _, stderr) = Run("--config", Config("adamw", checkpointInterval: 0), "--out", dir.File("end"), "--steps", "8");
         Assert.True(code == 0, stderr);
         Assert.Single(stderr.Split('\n'), l => l.StartsWith("checkpoint step", StringComparison.Ordinal));
     }
@@ -73,7 +71,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void A_negative_checkpoint_interval_is_a_configuration_error_naming_the_key()
     {
-        var (code, _, stderr) = Run("--config", Config("adamw", checkpointInterval: -1), "--out", Path.Combine(dir, "m"), "--steps", "2");
+        var (code, _, stderr) = Run("--config", Config("adamw", checkpointInterval: -1), "--out", dir.File("m"), "--steps", "2");
         Assert.Equal(2, code);
         Assert.Contains("LlmForge:Training:CheckpointInterval must be zero or positive, got -1", stderr);
     }
@@ -81,7 +79,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Resume_writes_to_out_when_given_and_leaves_the_source_checkpoint_alone()
     {
-        string source = Path.Combine(dir, "source"), target = Path.Combine(dir, "target");
+        string source = dir.File("source"), target = dir.File("target");
         Train("--config", Config("adamw"), "--out", source, "--steps", "4");
         byte[] weights = File.ReadAllBytes(Path.Combine(source, "model.safetensors"));
         var (code, _, stderr) = Cli.Run("train", "--config", Config("adamw"), "--resume", source, "--out", target, "--steps", "6");
@@ -94,7 +92,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Resume_at_max_steps_says_to_raise_steps()
     {
-        string model = Path.Combine(dir, "m");
+        string model = dir.File("m");
         Train("--config", Config("adamw"), "--out", model, "--steps", "4");
         var (code, _, stderr) = Cli.Run("train", "--config", Config("adamw"), "--resume", model);
         Assert.Equal(2, code);
@@ -107,9 +105,9 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Resume_mismatches_are_one_line_naming_the_file_and_key()
     {
-        string model = Path.Combine(dir, "m");
+        string model = dir.File("m");
         Train("--config", Config("adamw"), "--out", model, "--steps", "2");
-        string tinyWider = Write("tiny-wider.json", File.ReadAllText(Config("adamw")).Replace("\"EmbeddingDim\": 32", "\"EmbeddingDim\": 64"));
+        string tinyWider = dir.Write("tiny-wider.json", File.ReadAllText(Config("adamw")).Replace("\"EmbeddingDim\": 32", "\"EmbeddingDim\": 64"));
 
         AssertFails(["--config", tinyWider, "--resume", model, "--steps", "4"], Path.Combine(model, "config.json"), "key \"n_embd\" is 32 but the model has 64");
         AssertFails(["--config", Config("adamw"), "--resume", model, "--steps", "4", "--variant", "gpt-rope"],
@@ -125,7 +123,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Resume_without_trainer_state_or_optimizer_state_names_the_missing_file()
     {
-        string model = Path.Combine(dir, "m");
+        string model = dir.File("m");
         Train("--config", Config("adamw"), "--out", model, "--steps", "2");
         string noOptimizer = Copy(model, "no-optimizer");
         File.Delete(Path.Combine(noOptimizer, "optimizer.safetensors"));
@@ -141,7 +139,7 @@ public sealed class TrainResumeTests : IDisposable
     [Fact]
     public void Resume_of_a_checkpoint_mixing_two_steps_is_detected()
     {
-        string early = Path.Combine(dir, "early"), late = Path.Combine(dir, "late");
+        string early = dir.File("early"), late = dir.File("late");
         Train("--config", Config("adamw"), "--out", early, "--steps", "2");
         Train("--config", Config("adamw"), "--out", late, "--steps", "4");
         // the step-4 weights with the step-2 optimizer state and trainer state: what an in-place save cut short would leave
@@ -168,7 +166,7 @@ public sealed class TrainResumeTests : IDisposable
     }
 
     /// <summary>A fresh run on the test corpus with seed 3.</summary>
-    private (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(["train", "--corpus", Corpus(), "--seed", "3", .. args]);
+    private (int Code, string Out, string Err) Run(params string[] args) => Cli.Run(["train", "--corpus", dir.Corpus(), "--seed", "3", .. args]);
 
     private static string ValLoss(string stdout) => stdout.TrimEnd().Split('\n')[^1];
 
@@ -179,22 +177,14 @@ public sealed class TrainResumeTests : IDisposable
 
     private string Copy(string model, string name)
     {
-        string copy = Path.Combine(dir, name);
+        string copy = dir.File(name);
         Directory.CreateDirectory(copy);
         foreach (string file in Directory.GetFiles(model)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         return copy;
     }
 
-    private string Corpus()
-    {
-        string path = Path.Combine(dir, "corpus.txt");
-        if (!File.Exists(path))
-            File.WriteAllText(path, string.Concat(Enumerable.Repeat("to be or not to be, that is the question.\n", 200)));
-        return path;
-    }
-
     /// <summary>A tiny gpt-char with dropout; evaluations every 4 steps, a schedule that does not depend on MaxSteps.</summary>
-    private string Config(string optimizer, int checkpointInterval = 4) => Write($"tiny-{optimizer}-{checkpointInterval}.json", $$"""
+    private string Config(string optimizer, int checkpointInterval = 4) => dir.Write($"tiny-{optimizer}-{checkpointInterval}.json", $$"""
         {
           "LlmForge": {
             "Training": {
@@ -206,11 +196,4 @@ public sealed class TrainResumeTests : IDisposable
           }
         }
         """);
-
-    private string Write(string name, string text)
-    {
-        string path = Path.Combine(dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
 }

@@ -12,11 +12,9 @@ namespace LlmForge.Tests.Cli;
 /// </summary>
 public sealed class TrainTokenizerTests : IDisposable
 {
-    private readonly string dir = Path.Combine(Path.GetTempPath(), "llmforge-tokenizer-" + Guid.NewGuid().ToString("N"));
+    private readonly TrainScratch dir = new("tokenizer");
 
-    public TrainTokenizerTests() => Directory.CreateDirectory(dir);
-
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => dir.Dispose();
 
     [Theory]
     [InlineData("char", "tokenizer.json")]
@@ -24,7 +22,7 @@ public sealed class TrainTokenizerTests : IDisposable
     [InlineData("gpt2", "vocab.json")]
     public void Each_tokenizer_kind_saves_a_model_dir_that_generate_tokenize_and_resume_read(string kind, string tokenizerFile)
     {
-        string model = Path.Combine(dir, kind);
+        string model = dir.File(kind);
         string[] tokenizerFlags = kind switch
         {
             "bpe" => ["--tokenizer", "bpe", "--vocab-size", "300"],
@@ -65,18 +63,18 @@ public sealed class TrainTokenizerTests : IDisposable
     [InlineData(new[] { "--tokenizer", "wordpiece" }, "--tokenizer 'wordpiece' is not valid; valid values: char, gpt2, bpe")]
     public void Tokenizer_flag_mistakes_are_one_line_naming_the_flag(string[] flags, string expected)
     {
-        var (code, _, stderr) = Train(["--out", Path.Combine(dir, "m"), "--steps", "1", .. flags]);
+        var (code, _, stderr) = Train(["--out", dir.File("m"), "--steps", "1", .. flags]);
         Assert.Equal(2, code);
         Assert.StartsWith($"llmforge train: {expected}", stderr.TrimEnd().Split('\n')[^1]);
     }
 
     private (int Code, string Out, string Err) Train(string[] args) =>
-        Cli.Run(["train", "--corpus", Corpus(), "--config", Tiny(), "--seed", "3", .. args]);
+        Cli.Run(["train", "--corpus", dir.Corpus(), "--config", Tiny(), "--seed", "3", .. args]);
 
     /// <summary>256 byte tokens, a few merges for the corpus's words and &lt;|endoftext|&gt;, under OpenAI's file names.</summary>
     private string HandMadeGpt2Directory()
     {
-        string path = Path.Combine(dir, "gpt2-vocab");
+        string path = dir.File("gpt2-vocab");
         Directory.CreateDirectory(path);
         var (vocab, merges) = TinyVocabulary.Build(("t", "o"), ("Ġ", "b"), ("Ġb", "e"), ("Ġ", "t"), ("Ġt", "o"), ("o", "r"), ("Ġ", "n"));
         new Gpt2Tokenizer(vocab, merges).Save(path);
@@ -85,26 +83,13 @@ public sealed class TrainTokenizerTests : IDisposable
         return path;
     }
 
-    private string Corpus()
-    {
-        string path = Path.Combine(dir, "corpus.txt");
-        if (!File.Exists(path))
-            File.WriteAllText(path, string.Concat(Enumerable.Repeat("to be or not to be, that is the question.\n", 200)));
-        return path;
-    }
-
     /// <summary>A tiny gpt-char: a vocabulary of ~300 ids costs next to nothing at this width.</summary>
-    private string Tiny()
-    {
-        string path = Path.Combine(dir, "tiny.json");
-        File.WriteAllText(path, """
-            {
-              "LlmForge": {
-                "Training": { "BatchSize": 2, "EvalBatches": 1, "EvalInterval": 2, "LogInterval": 1 },
-                "Variants": { "gpt-char": { "ContextLength": 16, "EmbeddingDim": 32, "Layers": 1, "Heads": 2, "Dropout": 0.1 } }
-              }
-            }
-            """);
-        return path;
-    }
+    private string Tiny() => dir.Write("tiny.json", """
+        {
+          "LlmForge": {
+            "Training": { "BatchSize": 2, "EvalBatches": 1, "EvalInterval": 2, "LogInterval": 1 },
+            "Variants": { "gpt-char": { "ContextLength": 16, "EmbeddingDim": 32, "Layers": 1, "Heads": 2, "Dropout": 0.1 } }
+          }
+        }
+        """);
 }
