@@ -42,6 +42,12 @@ public sealed partial class MklBackend : ITensorBackend
     /// <summary>The MKL threading layer in use: "gnu", "intel", "sequential", or "env" (MKL_THREADING_LAYER decided).</summary>
     public static string MklThreadingLayer => MklLibrary.ThreadingLayer;
 
+    /// <summary>
+    /// MKL's reproducibility (CNR) mode: "auto,strict" (the default: the same inputs give the same bits whatever the
+    /// buffers' alignment), "env" (MKL_CBWR decided) or "default" (an MKL without strict mode).
+    /// </summary>
+    public static string MklReproducibility => MklLibrary.ReproducibilityMode;
+
     public string Name => "Mkl";
 
     /// <summary>The backend running the kernels MKL has no routine for.</summary>

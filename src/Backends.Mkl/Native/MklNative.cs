@@ -50,6 +50,15 @@ internal static unsafe partial class MklNative
     [LibraryImport(Library, EntryPoint = "MKL_Get_Max_Threads")]
     internal static partial int GetMaxThreads();
 
+    // mkl_service.h: Conditional Numerical Reproducibility (CNR) modes.
+    internal const int CbwrAuto = 2;
+    internal const int CbwrStrict = 0x10000;
+    internal const int CbwrSuccess = 0;
+
+    /// <summary>Sets the CNR mode; only effective before MKL's first computation. Returns MKL_CBWR_SUCCESS (0) or an error code.</summary>
+    [LibraryImport(Library, EntryPoint = "MKL_CBWR_Set")]
+    internal static partial int CbwrSet(int settings);
+
     [LibraryImport(Library, EntryPoint = "MKL_Get_Version_String")]
     internal static partial void GetVersionString(byte* buffer, int length);
 

@@ -4,16 +4,60 @@ namespace LlmForge.Checkpoints;
 
 /// <summary>
 /// Typed reads of a config.json object's keys; every error is a <see cref="CheckpointFormatException"/> naming
-/// the file and the key ("config.json: key \"hidden_size\" must be an integer, got \"768\".").
+/// the file and the key ("config.json: key \"hidden_size\" must be an integer, got \"768\"."). The keys of a nested
+/// object (<see cref="RequiredObject"/>) are named by their dotted path ("samplers.train.step").
 /// </summary>
-internal readonly struct ConfigJsonKeys(JsonElement root, string source)
+internal readonly struct ConfigJsonKeys(JsonElement root, string source, string prefix = "")
 {
-    public CheckpointFormatException Error(string key, string message) => new(source, $"key \"{key}\" {message}");
+    /// <summary>Parses <paramref name="json"/>, which must be one JSON object (<paramref name="what"/>, "a config"); errors name <paramref name="source"/>.</summary>
+    public static JsonDocument ParseObject(string json, string source, string what)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(source, $"not valid JSON ({e.Message}).", e);
+        }
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+        var kind = document.RootElement.ValueKind;
+        document.Dispose();
+        throw new CheckpointFormatException(source, $"{what} must be a JSON object, not {kind}.");
+    }
+
+    public CheckpointFormatException Error(string key, string message) => new(source, $"key \"{prefix}{key}\" {message}");
 
     public JsonElement? Get(string key) => root.TryGetProperty(key, out JsonElement value) ? value : null;
 
     private JsonElement Required(string key) =>
-        Get(key) ?? throw new CheckpointFormatException(source, $"required key \"{key}\" is missing.");
+        Get(key) ?? throw new CheckpointFormatException(source, $"required key \"{prefix}{key}\" is missing.");
+
+    /// <summary>The keys of the object at <paramref name="key"/>, named "key.inner" in errors.</summary>
+    public ConfigJsonKeys RequiredObject(string key)
+    {
+        JsonElement value = Required(key);
+        return value.ValueKind == JsonValueKind.Object ? new(value, source, $"{prefix}{key}.") : throw WrongType(key, value, "an object");
+    }
+
+    /// <summary>The names of this object's keys, in file order.</summary>
+    public IEnumerable<string> Names() => root.EnumerateObject().Select(p => p.Name);
+
+    public long RequiredLong(string key)
+    {
+        JsonElement value = Required(key);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long v) ? v : throw WrongType(key, value, "an integer");
+    }
+
+    public ulong RequiredULong(string key)
+    {
+        JsonElement value = Required(key);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out ulong v) ? v : throw WrongType(key, value, "a non-negative integer");
+    }
+
+    public double? OptionalNullableDouble(string key) =>
+        Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? OptionalDouble(key, double.NaN) : null;
 
     public CheckpointFormatException WrongType(string key, JsonElement value, string expected)
     {

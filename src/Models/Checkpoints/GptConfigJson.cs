@@ -22,21 +22,8 @@ public static class GptConfigJson
     /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
     public static GptConfig Parse(string json, string source = FileName)
     {
-        JsonDocument document;
-        try
+        using (var document = ConfigJsonKeys.ParseObject(json, source, "a config"))
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointFormatException(source, $"not valid JSON ({e.Message}).", e);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new CheckpointFormatException(source, $"a config must be a JSON object, not {document.RootElement.ValueKind}.");
-            }
             var keys = new JsonKeys(document.RootElement, source);
 
             string modelType = keys.RequiredString("model_type");

@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmForge.Checkpoints;
 
 namespace LlmForge.Tokenization;
 
 /// <summary>
 /// Reads and writes GPT-2 BPE files. The two naming conventions hold the same content:
 /// OpenAI's <c>encoder.json</c> (token → id) + <c>vocab.bpe</c> (<c>#version: 0.2</c> then one
-/// "left right" merge per line) and Hugging Face's <c>vocab.json</c> + <c>merges.txt</c>.
+/// "left right" merge per line) and Hugging Face's <c>vocab.json</c> + <c>merges.txt</c>. Saves write each file atomically.
 /// </summary>
 internal static class Gpt2TokenizerFiles
 {
@@ -98,15 +99,15 @@ internal static class Gpt2TokenizerFiles
     public static void Save(Gpt2Tokenizer tokenizer, string directory)
     {
         Directory.CreateDirectory(directory);
-        using (var stream = File.Create(Path.Combine(directory, HfVocab)))
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        AtomicFile.Write(Path.Combine(directory, HfVocab), stream =>
         {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
             json.WriteStartObject();
             foreach (var (token, id) in tokenizer.Vocabulary.OrderBy(kv => kv.Value)) json.WriteNumber(token, id);
             json.WriteEndObject();
-        }
+        });
         var merges = new StringBuilder("#version: 0.2\n");
         foreach (var (left, right) in tokenizer.Merges) merges.Append(left).Append(' ').Append(right).Append('\n');
-        File.WriteAllText(Path.Combine(directory, HfMerges), merges.ToString(), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(Path.Combine(directory, HfMerges), merges.ToString());
     }
 }

@@ -1,12 +1,15 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmForge.Checkpoints;
 
 namespace LlmForge.Tokenization;
 
 /// <summary>
 /// Loads whichever tokenizer a directory holds (a saved model's, or GPT-2's files):
 /// <c>tokenizer.json</c> with <c>"type": "char"</c> → <see cref="CharTokenizer"/>;
-/// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/>;
+/// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/> (a GPT-2 BPE
+/// saved by LlmForge — GPT-2's own or one <see cref="BpeTrainer"/> learned — or a Hugging Face download, whose
+/// tokenizers-library tokenizer.json is then passed over);
 /// <c>vocab.txt</c> (+ <c>tokenizer_config.json</c>) → <see cref="WordPieceTokenizer"/> (BERT).
 /// </summary>
 public static class TokenizerFiles
@@ -20,8 +23,10 @@ public static class TokenizerFiles
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer directory '{directory}' does not exist.");
         string charFile = Path.Combine(directory, CharTokenizerFile);
-        if (File.Exists(charFile)) return LoadChar(charFile);
-        if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
+        bool gpt2 = Gpt2TokenizerFiles.Present(directory);
+        // A Hugging Face GPT-2 download has its tokenizers-library tokenizer.json beside vocab.json + merges.txt: read those.
+        if (File.Exists(charFile) && !(gpt2 && IsHuggingFaceTokenizersFile(charFile))) return LoadChar(charFile);
+        if (gpt2) return Gpt2TokenizerFiles.Load(directory);
         if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
         throw new FileNotFoundException(
             $"No tokenizer in '{directory}': expected {CharTokenizerFile} (char tokenizer), " +
@@ -57,14 +62,30 @@ public static class TokenizerFiles
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> is a JSON object with a "model" key (the tokenizers library's format), not a char tokenizer.</summary>
+    private static bool IsHuggingFaceTokenizersFile(string path)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model", out _);
+        }
+        catch (JsonException)
+        {
+            return false; // LoadChar reports it
+        }
+    }
+
     internal static void SaveChar(CharTokenizer tokenizer, string directory)
     {
         Directory.CreateDirectory(directory);
-        using var stream = File.Create(Path.Combine(directory, CharTokenizerFile));
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        json.WriteStartObject();
-        json.WriteString("type", "char");
-        json.WriteString("chars", tokenizer.Characters);
-        json.WriteEndObject();
+        AtomicFile.Write(Path.Combine(directory, CharTokenizerFile), stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            json.WriteStartObject();
+            json.WriteString("type", "char");
+            json.WriteString("chars", tokenizer.Characters);
+            json.WriteEndObject();
+        });
     }
 }

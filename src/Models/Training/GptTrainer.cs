@@ -13,9 +13,16 @@ namespace LlmForge.Training;
 /// <remarks>
 /// Each micro-batch loss is the mean over its B·T tokens; scaling it by 1/steps before backward makes the summed
 /// gradients the mean over all steps·B·T tokens, i.e. exactly the gradient of one batch of steps·B rows.
+/// <see cref="TrainStep"/> and <see cref="Evaluate"/> run each step inside a <see cref="TensorArena"/> step, so
+/// activations and intermediate gradients reuse the previous step's buffers. Nothing computed inside a step outlives
+/// it: the losses are read (<see cref="Tensor.Item"/>) inside; what persists — parameters, their gradients (leaf
+/// gradients are never arena buffers), the optimizer's moments — was allocated outside any step.
 /// </remarks>
 public sealed class GptTrainer
 {
+    private readonly TensorArena _memory = new();
+    private TokenBatch[] _microBatches = [];
+
     public GptTrainer(GptModel model, TrainingOptions options, IReadOnlyList<ParameterGroup>? groups = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -82,11 +89,22 @@ public sealed class GptTrainer
     public (double Loss, long Tokens, float LearningRate) TrainStep(ITokenBatchSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        // sources reuse their batch instance, so each micro-batch is copied before the next is drawn
-        var batches = new TokenBatch[Options.GradientAccumulationSteps];
-        for (int i = 0; i < batches.Length; i++) batches[i] = source.NextBatch().Clone();
-        var (loss, tokens) = AccumulateGradients(batches);
-        return (loss, tokens, ApplyUpdate());
+        // sources reuse their batch instance, so each micro-batch is copied (into buffers kept across steps) before the next is drawn
+        if (_microBatches.Length != Options.GradientAccumulationSteps) _microBatches = new TokenBatch[Options.GradientAccumulationSteps];
+        for (int i = 0; i < _microBatches.Length; i++) _microBatches[i] = CopyInto(_microBatches[i], source.NextBatch());
+        using (_memory.Step())
+        {
+            var (loss, tokens) = AccumulateGradients(_microBatches); // the losses are read inside the step
+            return (loss, tokens, ApplyUpdate());
+        }
+    }
+
+    private static TokenBatch CopyInto(TokenBatch? kept, TokenBatch batch)
+    {
+        if (kept is null || kept.BatchSize != batch.BatchSize || kept.SequenceLength != batch.SequenceLength) return batch.Clone();
+        batch.Inputs.CopyTo(kept.Inputs, 0);
+        batch.Targets.CopyTo(kept.Targets, 0);
+        return kept;
     }
 
     /// <summary>Mean loss over <paramref name="batches"/> batches of <paramref name="source"/>; eval mode, no graph.</summary>
@@ -102,6 +120,7 @@ public sealed class GptTrainer
             for (int i = 0; i < batches; i++)
             {
                 var batch = source.NextBatch();
+                using var step = _memory.Step();
                 sum += Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength).Loss.Item();
             }
         }

@@ -70,7 +70,9 @@ public class BenchCommandTests
         Assert.Equal(workload, root.GetProperty("workload").GetString());
         Assert.Equal(Environment.ProcessorCount, root.GetProperty("threads").GetInt32());
         double stepMs = root.GetProperty("step_ms_median").GetDouble();
-        Assert.True(stepMs > 0);
+        // printed to 0.1 ms: a warm tiny-train step (1 layer of 8, 2 × 4 tokens) can take under 0.05 ms and print 0.0
+        Assert.True(stepMs >= 0, line);
+        Assert.True(root.GetProperty("tokens_per_s").GetDouble() > 0, line);
         // tokens_per_s = tokens per step / median step seconds, printed to 0.1; step_ms_median is printed rounded to
         // 0.1 ms, so the true median lies within 0.05 ms of it and the tokens per step follow within those bounds
         double tokensPerS = root.GetProperty("tokens_per_s").GetDouble();

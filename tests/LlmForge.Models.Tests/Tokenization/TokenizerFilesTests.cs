@@ -18,6 +18,15 @@ public class TokenizerFilesTests
     }
 
     [Fact]
+    public void Load_HuggingFaceDownload_ReadsVocabAndMergesBesideItsTokenizersLibraryFile()
+    {
+        using var dir = new TempDirectory();
+        TinyVocabulary.Hello().Save(dir.Path);
+        File.WriteAllText(dir.File("tokenizer.json"), "{\"version\": \"1.0\", \"model\": {\"type\": \"BPE\"}}");
+        Assert.Equal(TinyVocabulary.Hello().Encode("hello"), TokenizerFiles.Load(dir.Path).Encode("hello"));
+    }
+
+    [Fact]
     public void Load_EmptyDirectory_NamesEveryExpectedFile()
     {
         using var dir = new TempDirectory();

@@ -60,4 +60,62 @@ public class GptTrainerTests
             for (int i = 0; i < a[p].Parameter.Length; i++)
                 Assert.True(Math.Abs(a[p].Parameter.Data[i] - b[p].Parameter.Data[i]) < 1e-6, $"{a[p].Name}[{i}] weight");
     }
+
+    /// <summary>(position embedding, normalization, sliding window) of the shapes the arena test trains.</summary>
+    public static TheoryData<string, PositionEmbeddingType, NormalizationType, int?> ArenaCases => new()
+    {
+        { "Managed", PositionEmbeddingType.Absolute, NormalizationType.LayerNorm, null },
+        { "Managed", PositionEmbeddingType.Rotary, NormalizationType.RmsNorm, 4 },
+        { "Managed", PositionEmbeddingType.Sinusoidal, NormalizationType.LayerNorm, null },
+        { "Mkl", PositionEmbeddingType.Absolute, NormalizationType.LayerNorm, null },
+        { "Mkl", PositionEmbeddingType.Rotary, NormalizationType.RmsNorm, 4 },
+    };
+
+    /// <summary>
+    /// TrainStep runs in a TensorArena step; plain AccumulateGradients + ApplyUpdate (no arena) over the same batches must
+    /// give the same weights bit for bit, with dropout on: nothing a step keeps may live in a pooled buffer.
+    /// </summary>
+    [Theory, MemberData(nameof(ArenaCases))]
+    public void TrainStep_in_the_arena_gives_the_weights_of_steps_without_it(string backendName, PositionEmbeddingType positions,
+        NormalizationType norm, int? window)
+    {
+        var config = Tiny with
+        {
+            EmbeddingDropRate = 0.1f, AttentionDropRate = 0.1f, ResidualDropRate = 0.1f,
+            PositionEmbedding = positions, Normalization = norm, SlidingWindow = window,
+        };
+        var options = Options("adamw", accumulation: 2);
+        var pooled = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 4), options);
+        var plain = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 4), options);
+        var source = new Batches(rows: 3);
+        var again = new Batches(rows: 3);
+        for (int step = 0; step < 3; step++)
+        {
+            var (pooledLoss, _, _) = pooled.TrainStep(source);
+            var (plainLoss, _) = plain.AccumulateGradients([again.NextBatch().Clone(), again.NextBatch().Clone()]);
+            plain.ApplyUpdate();
+            Assert.Equal(plainLoss, pooledLoss);
+        }
+        Assert.Equal(plain.Evaluate(new Batches(rows: 2), 2), pooled.Evaluate(new Batches(rows: 2), 2));
+        var a = plain.Model.NamedParameters().ToList();
+        var b = pooled.Model.NamedParameters().ToList();
+        for (int p = 0; p < a.Count; p++)
+            Assert.True(a[p].Parameter.Data.AsSpan().SequenceEqual(b[p].Parameter.Data), $"{a[p].Name} differs");
+    }
+
+    /// <summary>Random batches of <see cref="Tiny"/>'s vocabulary, the same sequence for every instance; reuses its batch as sources do.</summary>
+    private sealed class Batches(int rows) : ITokenBatchSource
+    {
+        private int _drawn;
+
+        public TokenBatch NextBatch()
+        {
+            var fresh = Batch(rows, seed: 100 + _drawn++);
+            fresh.Inputs.CopyTo(_batch.Inputs, 0);
+            fresh.Targets.CopyTo(_batch.Targets, 0);
+            return _batch;
+        }
+
+        private readonly TokenBatch _batch = new(rows, Tiny.ContextLength);
+    }
 }

@@ -34,7 +34,7 @@ public static class WorkloadBenchmark
         int threads = Environment.ProcessorCount;
         ITensorBackend backend = BackendFactory.Create(backendName == "mkl" ? "Mkl" : "Managed");
         backend.Threads = threads;
-        if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}");
+        if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}");
 
         Action step = workload.Kind switch
         {

@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LlmForge.Data;
+using LlmForge.Training;
+
+namespace LlmForge.Checkpoints;
+
+/// <summary>
+/// Reads and writes <c>trainer_state.json</c> (<see cref="TrainerState"/>), snake_case keys as Hugging Face's
+/// trainer_state.json:
+/// <code>
+/// { "format_version": 1, "step": 500, "max_steps": 2000, "seed": 1337, "variant": "gpt-char", "tokenizer": "char",
+///   "optimizer": "adamw", "val_loss": 1.82,
+///   "corpus": { "path": "input.txt", "tokens": 1003854, "sha256": "…" },
+///   "samplers": { "train": { "step": 500, "seed": 1337 }, "train_eval": { … }, "validation": { … } },
+///   "dropout": { "drop_emb": { "seed": 123…, "calls": 500 }, … },
+///   "files": { "model.safetensors": { "bytes": 3221928, "sha256": "…" }, … } }
+/// </code>
+/// Every read error names the file and the key.
+/// </summary>
+public static class TrainerStateJson
+{
+    public const string FileName = "trainer_state.json";
+
+    /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
+    public static void Save(TrainerState state, string path) => AtomicFile.WriteAllText(path, ToJson(state));
+
+    public static string ToJson(TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("format_version", state.FormatVersion);
+            json.WriteNumber("step", state.Step);
+            json.WriteNumber("max_steps", state.MaxSteps);
+            json.WriteNumber("seed", state.Seed);
+            json.WriteString("variant", state.Variant);
+            json.WriteString("tokenizer", state.Tokenizer);
+            json.WriteString("optimizer", state.Optimizer);
+            if (state.ValidationLoss is double loss && double.IsFinite(loss)) json.WriteNumber("val_loss", loss);
+            else json.WriteNull("val_loss");
+
+            json.WriteStartObject("corpus");
+            json.WriteString("path", state.Corpus.Path);
+            json.WriteNumber("tokens", state.Corpus.Tokens);
+            json.WriteString("sha256", state.Corpus.Sha256);
+            json.WriteEndObject();
+
+            json.WriteStartObject("samplers");
+            WriteSampler(json, "train", state.TrainSampler);
+            WriteSampler(json, "train_eval", state.TrainEvalSampler);
+            WriteSampler(json, "validation", state.ValidationSampler);
+            json.WriteEndObject();
+
+            json.WriteStartObject("dropout");
+            foreach (var (name, dropout) in state.Dropout)
+            {
+                json.WriteStartObject(name);
+                json.WriteNumber("seed", dropout.Seed);
+                json.WriteNumber("calls", dropout.Calls);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+
+            json.WriteStartObject("files");
+            foreach (var (name, file) in state.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
+            {
+                json.WriteStartObject(name);
+                json.WriteNumber("bytes", file.Bytes);
+                json.WriteString("sha256", file.Sha256);
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
+    /// <exception cref="CheckpointFormatException">Invalid JSON, another format version, or a missing or mistyped key.</exception>
+    public static TrainerState Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: no {FileName}: the directory is not a training checkpoint (or its save did not finish).", path);
+        return Parse(File.ReadAllText(path, Encoding.UTF8), path);
+    }
+
+    public static TrainerState Parse(string text, string source = FileName)
+    {
+        using (var document = ConfigJsonKeys.ParseObject(text, source, "a trainer state"))
+        {
+            var keys = new ConfigJsonKeys(document.RootElement, source);
+            int version = keys.RequiredInt("format_version");
+            if (version != TrainerState.CurrentFormatVersion)
+                throw keys.Error("format_version", $"is {version}; this build reads format {TrainerState.CurrentFormatVersion}.");
+
+            var corpus = keys.RequiredObject("corpus");
+            var samplers = keys.RequiredObject("samplers");
+            var dropoutKeys = keys.RequiredObject("dropout");
+            var dropout = new Dictionary<string, DropoutState>(StringComparer.Ordinal);
+            foreach (string name in dropoutKeys.Names())
+            {
+                var layer = dropoutKeys.RequiredObject(name);
+                dropout[name] = new DropoutState(layer.RequiredULong("seed"), layer.RequiredLong("calls"));
+            }
+            var fileKeys = keys.RequiredObject("files");
+            var files = new Dictionary<string, CheckpointFileRecord>(StringComparer.Ordinal);
+            foreach (string name in fileKeys.Names())
+            {
+                var file = fileKeys.RequiredObject(name);
+                files[name] = new CheckpointFileRecord(file.RequiredLong("bytes"), file.RequiredString("sha256"));
+            }
+
+            var state = new TrainerState
+            {
+                FormatVersion = version,
+                Step = keys.RequiredInt("step"),
+                MaxSteps = keys.RequiredInt("max_steps"),
+                Seed = keys.RequiredULong("seed"),
+                Variant = keys.RequiredString("variant"),
+                Tokenizer = keys.RequiredString("tokenizer"),
+                Optimizer = keys.RequiredString("optimizer"),
+                ValidationLoss = keys.OptionalNullableDouble("val_loss"),
+                Corpus = new CorpusFingerprint(corpus.Get("path") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null,
+                    corpus.RequiredLong("tokens"), corpus.RequiredString("sha256")),
+                TrainSampler = ReadSampler(samplers.RequiredObject("train")),
+                TrainEvalSampler = ReadSampler(samplers.RequiredObject("train_eval")),
+                ValidationSampler = ReadSampler(samplers.RequiredObject("validation")),
+                Dropout = dropout,
+                Files = files,
+            };
+            if (state.Step < 0) throw keys.Error("step", $"must be zero or positive, got {state.Step}.");
+            return state;
+        }
+    }
+
+    private static void WriteSampler(Utf8JsonWriter json, string name, RandomWindowSamplerState state)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("step", state.Step);
+        json.WriteNumber("seed", state.Seed);
+        json.WriteEndObject();
+    }
+
+    private static RandomWindowSamplerState ReadSampler(ConfigJsonKeys keys)
+    {
+        long step = keys.RequiredLong("step");
+        if (step < 0) throw keys.Error("step", $"must be zero or positive, got {step}.");
+        return new RandomWindowSamplerState(step, keys.RequiredInt("seed"));
+    }
+}

@@ -1,0 +1,157 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using LlmForge.Checkpoints;
+using LlmForge.Data;
+using LlmForge.Gpt;
+using LlmForge.Tokenization;
+
+namespace LlmForge.Training;
+
+/// <summary>What a run is, as trainer_state.json records it: the variant's name, the tokenizer kind and the corpus file (null = the default corpus).</summary>
+public sealed record GptRunDescription(string Variant, string TokenizerKind, string? CorpusPath);
+
+/// <summary>
+/// A whole GPT training run: the corpus split into training and validation tokens, the <see cref="GptTrainer"/>, the
+/// loop to <see cref="TrainingOptions.MaxSteps"/> with progress lines, an evaluation every
+/// <see cref="TrainingOptions.EvalInterval"/> steps and a checkpoint every <see cref="TrainingOptions.CheckpointInterval"/>
+/// steps and at the end (<see cref="TrainingCheckpoint"/>), and the exact resume from such a checkpoint.
+/// </summary>
+/// <remarks>
+/// Three samplers, each its own seeded stream: training batches (seed), validation batches (seed + 1) and the
+/// train-loss evaluation's batches (seed + 2), so when and how often the run evaluates never changes what it trains on.
+/// With the sampler positions, the dropout counters, the optimizer moments and the step restored, a resumed run
+/// computes exactly what the uninterrupted run would have, bit for bit.
+/// </remarks>
+public sealed class GptTrainingRun
+{
+    private readonly RandomWindowSampler _train, _trainEval, _validation;
+
+    /// <param name="tokenIds">The whole corpus encoded by <paramref name="tokenizer"/>; its tail is the validation part.</param>
+    public GptTrainingRun(GptModel model, TrainingOptions options, ITokenizer tokenizer, GptRunDescription description, ReadOnlyMemory<int> tokenIds)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(description);
+        Trainer = new GptTrainer(model, options);
+        Tokenizer = tokenizer;
+        Description = description;
+        var (train, validation) = TrainValidationSplit.Split(tokenIds, 1 - options.ValidationFraction);
+        TrainTokens = train.Length;
+        int seed = DataSeed(options.Seed), context = model.Config.ContextLength;
+        _train = new RandomWindowSampler(train, options.BatchSize, context, seed);
+        _validation = new RandomWindowSampler(validation, options.BatchSize, context, seed + 1);
+        _trainEval = new RandomWindowSampler(train, options.BatchSize, context, seed + 2);
+        Corpus = new CorpusFingerprint(description.CorpusPath, tokenIds.Length,
+            Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(tokenIds.Span))));
+    }
+
+    public GptTrainer Trainer { get; }
+
+    public GptModel Model => Trainer.Model;
+
+    public TrainingOptions Options => Trainer.Options;
+
+    public ITokenizer Tokenizer { get; }
+
+    public GptRunDescription Description { get; }
+
+    public CorpusFingerprint Corpus { get; }
+
+    public long TrainTokens { get; }
+
+    /// <summary>Optimizer steps done.</summary>
+    public int Step => Trainer.Step;
+
+    /// <summary>The last evaluation's validation loss (null before the first).</summary>
+    public double? ValidationLoss { get; private set; }
+
+    /// <summary>The samplers' int seed from the configured ulong one (as the model's initialization takes it).</summary>
+    public static int DataSeed(ulong seed) => (int)(seed & int.MaxValue);
+
+    /// <summary>Everything trainer_state.json records of the run as it is now.</summary>
+    public TrainerState CaptureState() => new()
+    {
+        Step = Step,
+        MaxSteps = Options.MaxSteps,
+        Seed = Options.Seed,
+        Variant = Description.Variant,
+        Tokenizer = Description.TokenizerKind,
+        Optimizer = Options.Optimizer,
+        Corpus = Corpus,
+        TrainSampler = _train.GetState(),
+        TrainEvalSampler = _trainEval.GetState(),
+        ValidationSampler = _validation.GetState(),
+        Dropout = DropoutCounters.Capture(Model),
+        ValidationLoss = ValidationLoss,
+    };
+
+    /// <summary>Writes a checkpoint of the run as it is now into <paramref name="directory"/>.</summary>
+    public void SaveCheckpoint(string directory) =>
+        TrainingCheckpoint.Save(directory, Model, Tokenizer, Trainer.Optimizer, CaptureState());
+
+    /// <summary>
+    /// Continues from the checkpoint in <paramref name="directory"/>: weights, optimizer state and step, sampler
+    /// positions, dropout counters and last validation loss. The checkpoint must be of this run (variant, tokenizer
+    /// kind, optimizer, seed, corpus, architecture); any difference is one error naming the file and key.
+    /// </summary>
+    /// <param name="state">The checkpoint's verified state (<see cref="TrainingCheckpoint.Load"/>).</param>
+    public void Resume(string directory, TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(state);
+        string source = Path.Combine(directory, TrainerStateJson.FileName);
+        void Same<T>(string key, T saved, T run, string what)
+        {
+            if (!EqualityComparer<T>.Default.Equals(saved, run))
+                throw new CheckpointFormatException(source, $"key \"{key}\" is {saved} but this run's {what} is {run}.");
+        }
+        Same("variant", state.Variant, Description.Variant, "variant");
+        Same("tokenizer", state.Tokenizer, Description.TokenizerKind, "tokenizer kind");
+        Same("optimizer", state.Optimizer, Options.Optimizer, "optimizer (Training:Optimizer)");
+        Same("seed", state.Seed, Options.Seed, "seed");
+        Same("corpus.tokens", state.Corpus.Tokens, Corpus.Tokens, "corpus token count");
+        Same("corpus.sha256", state.Corpus.Sha256, Corpus.Sha256, "corpus hash (another text or tokenizer)");
+
+        Gpt2Checkpoint.Load(Model, directory); // checks config.json's architecture keys against the model first
+        OptimizerStateFile.Load(Path.Combine(directory, OptimizerStateFile.FileName), Trainer.Optimizer, Options.Optimizer, state.Step);
+        DropoutCounters.Restore(Model, state.Dropout, source);
+        _train.Restore(state.TrainSampler);
+        _trainEval.Restore(state.TrainEvalSampler);
+        _validation.Restore(state.ValidationSampler);
+        ValidationLoss = state.ValidationLoss;
+    }
+
+    /// <summary>
+    /// Trains from <see cref="Step"/> to MaxSteps: progress on <paramref name="output"/>, evaluations, checkpoints into
+    /// <paramref name="checkpointDirectory"/> (each announced on <paramref name="log"/>). Returns the final validation loss.
+    /// </summary>
+    public double Train(TextWriter output, TextWriter log, string checkpointDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(checkpointDirectory);
+        var o = Options;
+        if (Step >= o.MaxSteps)
+            throw new InvalidOperationException($"the run is at step {Step}, which already reaches MaxSteps {o.MaxSteps}: nothing to train.");
+        var progress = new TrainingProgress(output, o.MaxSteps, o.LogInterval, startStep: Step);
+        while (Step < o.MaxSteps)
+        {
+            var (loss, tokens, lr) = Trainer.TrainStep(_train);
+            int step = Step;
+            progress.ReportStep(step, loss, lr, tokens);
+            if (step % o.EvalInterval == 0 || step == o.MaxSteps)
+            {
+                double trainLoss = Trainer.Evaluate(_trainEval, o.EvalBatches);
+                double validationLoss = Trainer.Evaluate(_validation, o.EvalBatches);
+                ValidationLoss = validationLoss;
+                progress.ReportEval(step, trainLoss, validationLoss);
+            }
+            if ((o.CheckpointInterval > 0 && step % o.CheckpointInterval == 0) || step == o.MaxSteps)
+            {
+                SaveCheckpoint(checkpointDirectory);
+                log.WriteLine($"checkpoint step {step} -> {checkpointDirectory}");
+            }
+        }
+        progress.ReportDone(Step);
+        return ValidationLoss!.Value;
+    }
+}
