@@ -106,34 +106,52 @@ public sealed class TextGenerator
         var sampler = new TokenSampler(Sampling);
         var incremental = UseKvCache ? _model as IIncrementalLanguageModel : null;
         IDecodingSession? session = null;
-        for (int step = 0; step < maxNewTokens; step++)
+        var memory = RentArena();
+        try
         {
-            float[] logits;
-            if (incremental is null)
+            for (int step = 0; step < maxNewTokens; step++)
             {
-                logits = LastLogits(tokens);
+                int next;
+                if (incremental is null)
+                {
+                    next = sampler.Next(LastLogits(tokens));
+                }
+                else if (session is null) // prefill: the prompt, cropped as without a cache
+                {
+                    // Not in the arena: a step holds every tensor it made until it ends, and a long prompt's are large.
+                    int seq = Math.Min(tokens.Count, _model.ContextLength);
+                    session = incremental.StartDecoding(1);
+                    next = sampler.Next(InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data));
+                }
+                else if (session.Remaining >= 1)
+                {
+                    // A decoding step's tensors come from the arena and go back to it before the token is yielded.
+                    using (memory.Step())
+                        next = sampler.Next(InEvaluation(() => session.Append([tokens[^1]], 1).Data));
+                }
+                else // absolute positions end here: from now on the cropped context is recomputed every step
+                {
+                    incremental = null;
+                    next = sampler.Next(LastLogits(tokens));
+                }
+                tokens.Add(next);
+                yield return next;
+                if (next == StopTokenId) yield break;
             }
-            else if (session is null) // prefill: the prompt, cropped as without a cache
-            {
-                int seq = Math.Min(tokens.Count, _model.ContextLength);
-                session = incremental.StartDecoding(1);
-                logits = InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data);
-            }
-            else if (session.Remaining >= 1)
-            {
-                logits = InEvaluation(() => session.Append([tokens[^1]], 1).Data);
-            }
-            else // absolute positions end here: from now on the cropped context is recomputed every step
-            {
-                incremental = null;
-                logits = LastLogits(tokens);
-            }
-            int next = sampler.Next(logits);
-            tokens.Add(next);
-            yield return next;
-            if (next == StopTokenId) yield break;
+        }
+        finally
+        {
+            ReturnArena(memory);
         }
     }
+
+    // The decoding steps' buffers (one token's activations and logits), kept from one Generate call to the next.
+    // A call made while another one runs (another thread) gets an arena of its own.
+    private TensorArena? _spareArena;
+
+    private TensorArena RentArena() => Interlocked.Exchange(ref _spareArena, null) ?? new TensorArena();
+
+    private void ReturnArena(TensorArena memory) => Volatile.Write(ref _spareArena, memory);
 
     /// <summary>
     /// Continues every prompt of a batch at once — the prompts left-padded to the longest, one decoding step per
@@ -183,18 +201,22 @@ public sealed class TextGenerator
         var done = new bool[batch];
         for (int b = 0; b < batch; b++) { results[b] = new List<int>(maxNewTokens); samplers[b] = new TokenSampler(Sampling); }
         var next = new int[batch];
+        var memory = new TensorArena();
         for (int step = 0; step < maxNewTokens; step++)
         {
-            var logits = step == 0
-                ? InEvaluation(() => session.Append(ids, longest, mask))   // (B, vocab)
-                : InEvaluation(() => session.Append(next, 1));
-            int vocab = logits.Shape[1];
-            for (int b = 0; b < batch; b++)
+            using (step == 0 ? null : memory.Step()) // the prefill's tensors are as large as the prompts: left to the GC
             {
-                if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
-                next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
-                results[b].Add(next[b]);
-                done[b] = next[b] == StopTokenId;
+                var logits = step == 0
+                    ? InEvaluation(() => session.Append(ids, longest, mask))   // (B, vocab)
+                    : InEvaluation(() => session.Append(next, 1));
+                int vocab = logits.Shape[1];
+                for (int b = 0; b < batch; b++)
+                {
+                    if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
+                    next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
+                    results[b].Add(next[b]);
+                    done[b] = next[b] == StopTokenId;
+                }
             }
             if (done.All(d => d)) break;
         }
@@ -205,14 +227,14 @@ public sealed class TextGenerator
     private T InEvaluation<T>(Func<T> step)
     {
         bool wasTraining = _model.IsTraining;
-        _model.Train(false);
+        if (wasTraining) _model.Train(false); // a walk over every module: skipped when already evaluating
         try
         {
             using (GradMode.NoGrad()) return step();
         }
         finally
         {
-            _model.Train(wasTraining);
+            if (wasTraining) _model.Train(true);
         }
     }
 
