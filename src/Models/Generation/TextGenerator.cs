@@ -22,6 +22,9 @@ namespace LlmForge.Generation;
 /// over the whole, uncropped sequence.
 /// Each <c>Generate</c> call starts a fresh sampler from <see cref="SamplingOptions.Seed"/>, so the same
 /// prompt and options give the same tokens.
+/// A generator keeps its decoding session (the KV caches' buffers) and the buffers of its prefill and decoding
+/// steps (<see cref="TensorArena"/>) from one <c>Generate</c> call to the next, so a warm generator allocates
+/// almost nothing per token; a prefill whose tensors exceed 64 MB (a long prompt) is not kept.
 /// </remarks>
 public sealed class TextGenerator
 {
@@ -106,7 +109,7 @@ public sealed class TextGenerator
         var sampler = new TokenSampler(Sampling);
         var incremental = UseKvCache ? _model as IIncrementalLanguageModel : null;
         IDecodingSession? session = null;
-        var memory = RentArena();
+        var state = RentState();
         try
         {
             for (int step = 0; step < maxNewTokens; step++)
@@ -118,15 +121,16 @@ public sealed class TextGenerator
                 }
                 else if (session is null) // prefill: the prompt, cropped as without a cache
                 {
-                    // Not in the arena: a step holds every tensor it made until it ends, and a long prompt's are large.
                     int seq = Math.Min(tokens.Count, _model.ContextLength);
-                    session = incremental.StartDecoding(1);
-                    next = sampler.Next(InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data));
+                    session = state.Session(incremental);
+                    using (state.Prefill.Step())
+                        next = sampler.Next(InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data));
+                    state.TrimPrefill();
                 }
                 else if (session.Remaining >= 1)
                 {
                     // A decoding step's tensors come from the arena and go back to it before the token is yielded.
-                    using (memory.Step())
+                    using (state.Steps.Step())
                         next = sampler.Next(InEvaluation(() => session.Append([tokens[^1]], 1).Data));
                 }
                 else // absolute positions end here: from now on the cropped context is recomputed every step
@@ -141,17 +145,50 @@ public sealed class TextGenerator
         }
         finally
         {
-            ReturnArena(memory);
+            ReturnState(state);
         }
     }
 
-    // The decoding steps' buffers (one token's activations and logits), kept from one Generate call to the next.
-    // A call made while another one runs (another thread) gets an arena of its own.
-    private TensorArena? _spareArena;
+    /// <summary>
+    /// What one Generate call decodes with, kept for the next call so that a warm generator allocates (almost)
+    /// nothing: the decoding session of one row (its KV caches keep their buffers across <see cref="IDecodingSession.Reset"/>),
+    /// and two arenas, for the prefill and for the one-token steps (their shapes differ, so each reuses its own).
+    /// </summary>
+    private sealed class DecodingState
+    {
+        /// <summary>A prefill whose tensors take more than this is not pooled: a long prompt's would stay resident.</summary>
+        private const long PrefillPoolBytes = 64L << 20;
 
-    private TensorArena RentArena() => Interlocked.Exchange(ref _spareArena, null) ?? new TensorArena();
+        private IDecodingSession? _session;
+        private IIncrementalLanguageModel? _sessionModel;
 
-    private void ReturnArena(TensorArena memory) => Volatile.Write(ref _spareArena, memory);
+        public TensorArena Prefill { get; private set; } = new();
+
+        public TensorArena Steps { get; } = new();
+
+        /// <summary>A reset session for one row: the kept one when it is the model's, else a new one.</summary>
+        public IDecodingSession Session(IIncrementalLanguageModel model)
+        {
+            if (_session is not null && ReferenceEquals(_sessionModel, model) && _session.Batch == 1)
+                _session.Reset();
+            else
+                (_session, _sessionModel) = (model.StartDecoding(1), model);
+            return _session;
+        }
+
+        /// <summary>After a prefill: drops its buffers when they are too large to keep.</summary>
+        public void TrimPrefill()
+        {
+            if (Prefill.PooledBytes > PrefillPoolBytes) Prefill = new TensorArena();
+        }
+    }
+
+    // A call made while another one runs (another thread) gets a state of its own.
+    private DecodingState? _spareState;
+
+    private DecodingState RentState() => Interlocked.Exchange(ref _spareState, null) ?? new DecodingState();
+
+    private void ReturnState(DecodingState state) => Volatile.Write(ref _spareState, state);
 
     /// <summary>
     /// Continues every prompt of a batch at once — the prompts left-padded to the longest, one decoding step per

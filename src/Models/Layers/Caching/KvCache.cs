@@ -90,13 +90,11 @@ public sealed class KvCache : IKvCache
         return Length == 0 ? Prefill(keys, values, mask, positions) : Step(keys, values, mask, positions);
     }
 
+    /// <summary>Forgets every token; the buffers are kept (and cleared) for the next prefill when it fits them.</summary>
     public void Reset()
     {
         Length = 0;
-        keys = values = null;
-        slotPositions = [];
-        keyValid = [];
-        capacity = 0;
+        Array.Fill(slotPositions, -1);
     }
 
     /// <summary>The prompt: attend over the new keys under the attention's mask; keep them (a ring: the last ones).</summary>
@@ -105,8 +103,8 @@ public sealed class KvCache : IKvCache
         int t = k.Shape[2];
         if (t > maxLength)
             throw new ArgumentException($"KvCache: a prompt of {t} tokens does not fit the {maxLength} slots (the context length).", nameof(k));
+        bool sameShape = keys is not null && (batch, heads, headDim) == (k.Shape[0], k.Shape[1], k.Shape[3]);
         (batch, heads, headDim) = (k.Shape[0], k.Shape[1], k.Shape[3]);
-        keys = values = null;
         int slots;
         if (IsRing)
         {
@@ -124,7 +122,18 @@ public sealed class KvCache : IKvCache
         {
             slots = Math.Min(maxLength, RoundUpToBlock(t));
         }
-        Allocate(k.Backend, slots);
+        // After a Reset, the buffers serve again when they hold the prompt (a ring: exactly its slots).
+        if (sameShape && (IsRing ? capacity == slots : capacity >= slots))
+        {
+            Array.Clear(keys!.Data);
+            Array.Clear(values!.Data);
+            Array.Fill(slotPositions, -1);
+        }
+        else
+        {
+            keys = values = null;
+            Allocate(k.Backend, slots);
+        }
         for (int i = Math.Max(0, t - capacity); i < t; i++) Write(k, v, i, SlotOf(i), positions);
         Length = t;
         return new KvCacheView(k, v, mask);

@@ -98,6 +98,26 @@ public class KvCacheTests
     }
 
     [Fact]
+    public void After_a_reset_the_buffers_serve_the_next_prompt_and_hold_none_of_the_last()
+    {
+        var cache = KvCache.Growing(maxLength: 1000);
+        Append(cache, TokenPositions.Uniform(1, 3, 0), AttentionMaskSpec.CausalMask());
+        for (int p = 3; p < 70; p++) Append(cache, TokenPositions.Uniform(1, 1, p), AttentionMaskSpec.CausalMask(p));
+        var grown = Append(cache, TokenPositions.Uniform(1, 1, 70), AttentionMaskSpec.CausalMask(70)).Keys;
+
+        cache.Reset();
+        Assert.Equal(0, cache.Length);
+        Append(cache, TokenPositions.Uniform(1, 2, 0), AttentionMaskSpec.CausalMask());
+        var view = Append(cache, TokenPositions.Uniform(1, 1, 2), AttentionMaskSpec.CausalMask(2));
+        Assert.Same(grown, view.Keys); // the same buffers, not a new allocation
+        Assert.Equal([0, 1, 2], VisiblePositions(view, 0));
+        int slots = view.Keys.Shape[2];
+        for (int h = 0; h < 2; h++)
+            for (int j = 3; j < slots; j++) // the last prompt's keys are gone from the slots not refilled
+                Assert.Equal(0f, view.Keys.Data[(h * slots + j) * 3]);
+    }
+
+    [Fact]
     public void A_growing_cache_stops_at_its_bound()
     {
         var cache = KvCache.Growing(maxLength: 40);
