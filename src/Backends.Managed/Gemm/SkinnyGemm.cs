@@ -16,10 +16,10 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// L is either stored with r along rows (a dot product per output, "dot form": y = W·x for a Linear's
 /// [out, in] weight) or with p along rows (a sum of scaled rows, "axpy form": y = x·W for an [in, out] weight,
 /// or attention weights times cached values).
-/// Measured on the 2-core AMD EPYC (Zen 5) test machine, GPT-2's M = 1 products streaming 600 MB of distinct
-/// weights: dot form with four rows in flight and two accumulators per row (eight chains) reached 35–45 GB/s on
-/// two threads for the 154 MB LM head against 23–25 GB/s on one — as much as a plain two-thread read of the same
-/// bytes; a single row at a time (one stream, four accumulators) stayed at 17–18 GB/s.
+/// Measured on the project's 2-core AMD EPYC (AVX-512), GPT-2's M = 1 products streaming 600 MB of distinct
+/// weights at a quiet moment: dot form with four rows in flight and two accumulators per row (eight chains)
+/// reached 33–42 GB/s on two threads for the 154 MB LM head (23–25 GB/s on one), close to a plain two-thread read
+/// of the same bytes (39–41 GB/s); one row at a time (one stream, four accumulators) stayed at 17–18 GB/s.
 /// </remarks>
 [SkipLocalsInit]
 internal static unsafe class SkinnyGemm
