@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LlmForge.Backends.Managed;
 
 /// <summary>The building blocks of <see cref="KernelChecks"/>: each throws an <see cref="ArgumentException"/> naming the argument.</summary>
@@ -23,6 +25,36 @@ internal static class ArgumentRules
     {
         if (length < needed)
             throw new ArgumentException($"{name} has {length} elements but {what} needs {needed}.", name);
+    }
+
+    /// <summary>
+    /// <see cref="AtLeast(int, long, string, string)"/> with an interpolated <paramref name="what"/>
+    /// (<c>$"cols = {cols}"</c>), formatted only when the check fails: a passing check allocates nothing.
+    /// </summary>
+    internal static void AtLeast(int length, long needed, string name,
+        [InterpolatedStringHandlerArgument(nameof(length), nameof(needed))] FailureText what)
+    {
+        if (length < needed)
+            throw new ArgumentException($"{name} has {length} elements but {what.ToStringAndClear()} needs {needed}.", name);
+    }
+
+    /// <summary>The text of a length check, built only when the check fails.</summary>
+    [InterpolatedStringHandler]
+    internal ref struct FailureText
+    {
+        private DefaultInterpolatedStringHandler text;
+
+        public FailureText(int literalLength, int formattedCount, int length, long needed, out bool failed)
+        {
+            failed = length < needed;
+            text = failed ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        public void AppendLiteral(string value) => text.AppendLiteral(value);
+
+        public void AppendFormatted<T>(T value) => text.AppendFormatted(value);
+
+        public string ToStringAndClear() => text.ToStringAndClear();
     }
 
     internal static void RowsCols(int rows, int cols)

@@ -20,7 +20,11 @@ namespace LlmForge.Autograd;
 /// The contract: a tensor computed inside the scope must not be read after it ends (its buffer will hold the
 /// next step's values). Parameters, their gradients, optimizer state, and tensors made by the factories
 /// (<see cref="Tensor.Zeros"/>, <see cref="Tensor.FromArray"/>, scalars such as a loss) never come from the
-/// arena. Each step of the same shapes asks for the same buffer lengths, so buffers are pooled by exact length.
+/// arena. Each step of the same shapes asks for the same buffer lengths, so buffers are pooled by exact length;
+/// a length no request of a whole step asked for is dropped when that step ends (left to the GC), so steps whose
+/// shapes drift (a decoding step over a growing KV cache) keep only the working set of the last step.
+/// A step of another arena may open inside a step (generation in the middle of a training step): until it ends,
+/// buffers come from the inner arena, then from the outer one again.
 /// </summary>
 public sealed class TensorArena
 {
@@ -29,19 +33,22 @@ public sealed class TensorArena
     private readonly Dictionary<int, Stack<float[]>> free = [];
     // Buffers handed out in the open step, returned when it ends (or earlier, see ReturnGrad).
     private readonly HashSet<float[]> rented = new(ReferenceEqualityComparer.Instance);
+    // Buffer lengths asked for in the open step; the free lists of every other length are dropped at its end.
+    private readonly HashSet<int> askedLengths = [];
+    private readonly List<int> unasked = [];
+    private TensorArena? outer; // the arena whose step was open on this thread when this one's opened
     private bool stepOpen;
 
     /// <summary>Bytes of float buffers this arena owns (handed out or free): the step's working set.</summary>
     public long PooledBytes { get; private set; }
 
     /// <summary>Opens a step: until the returned scope is disposed, this thread's tensor buffers come from the arena.</summary>
-    /// <exception cref="InvalidOperationException">A step of this arena is already open, or another arena's step is open on this thread.</exception>
+    /// <exception cref="InvalidOperationException">A step of this arena is already open.</exception>
     public IDisposable Step()
     {
         if (stepOpen) throw new InvalidOperationException("TensorArena.Step: a step of this arena is already open; dispose it first.");
-        if (current is not null)
-            throw new InvalidOperationException("TensorArena.Step: another arena's step is open on this thread; steps do not nest.");
         stepOpen = true;
+        outer = current;
         current = this;
         return new Scope(this);
     }
@@ -61,6 +68,7 @@ public sealed class TensorArena
     private float[] Rent(long length)
     {
         int n = checked((int)length);
+        askedLengths.Add(n);
         float[] buffer;
         if (free.TryGetValue(n, out var stack) && stack.Count > 0)
         {
@@ -86,8 +94,18 @@ public sealed class TensorArena
     {
         foreach (var buffer in rented) Free(buffer);
         rented.Clear();
+        foreach (var (length, _) in free)
+            if (!askedLengths.Contains(length)) unasked.Add(length);
+        foreach (int length in unasked)
+        {
+            free.Remove(length, out var stack);
+            PooledBytes -= (long)stack!.Count * length * sizeof(float);
+        }
+        unasked.Clear();
+        askedLengths.Clear();
         stepOpen = false;
-        current = null;
+        current = outer;
+        outer = null;
     }
 
     private sealed class Scope(TensorArena arena) : IDisposable
@@ -99,7 +117,7 @@ public sealed class TensorArena
             if (disposed) return;
             disposed = true;
             if (current != arena)
-                throw new InvalidOperationException("TensorArena: a step must end on the thread that opened it.");
+                throw new InvalidOperationException("TensorArena: a step must end on the thread that opened it, after any step opened inside it.");
             arena.EndStep();
         }
     }

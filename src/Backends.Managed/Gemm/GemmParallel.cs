@@ -36,7 +36,7 @@ internal sealed unsafe class GemmParallel
     {
         if (SkinnyGemm.Applies(g, isa))
         {
-            Skinny(g, threads);
+            Skinny(g, threads, isa);
             return;
         }
         bool splitN = g.N >= g.M;
@@ -69,33 +69,46 @@ internal sealed unsafe class GemmParallel
         KernelWorkers.Run(batch, threads, job._product);
     }
 
+    /// <summary>
+    /// Floats of the long operand below which a skinny product stays on one thread. A GEMV is bound by memory, not
+    /// arithmetic: waking a worker costs a few microseconds, streaming 64K floats (256 KB) about ten, and a second
+    /// core nearly doubles the bandwidth, so every product of a GPT-2 decoding step (768 × 768 and up) is split.
+    /// </summary>
+    public const long MinSkinnyFloatsPerChunk = 1L << 16;
+
+    /// <summary>Chunks per thread of a split skinny product, so a worker that wakes late still takes a share.</summary>
+    const int SkinnyChunksPerThread = 4;
+
     /// <summary>A product with a side of at most 4: threads split the long side (see <see cref="SkinnyGemm"/>).</summary>
-    static void Skinny(in GemmProblem g, int threads)
+    static void Skinny(in GemmProblem g, int threads, GemmIsa isa)
     {
         float* x = GemmBuffers.Gathered(Math.Min(g.M, g.N) * g.K);
         SkinnyGemm.Gather(g, x);
-        var (length, unit) = SkinnyGemm.LongSide(g);
-        long work = (long)g.M * g.N * g.K;
-        int workers = (int)Math.Min(Math.Min(threads, (length + unit - 1) / unit), Math.Max(1, work / MinWorkPerThread));
-        if (workers <= 1)
+        var (length, unit) = SkinnyGemm.LongSide(g, isa);
+        long floats = (long)length * g.K;
+        long units = (length + unit - 1) / unit;
+        int chunks = (int)Math.Min(Math.Min((long)threads * SkinnyChunksPerThread, units), Math.Max(1, floats / MinSkinnyFloatsPerChunk));
+        if (threads <= 1 || chunks <= 1)
         {
-            SkinnyGemm.Run(g, x, 0, length);
+            SkinnyGemm.Run(g, x, 0, length, isa);
             return;
         }
         var job = Job;
         job._problem = g;
+        job._isa = isa;
         job._gathered = x;
-        job._workers = workers;
-        KernelWorkers.Run(workers, workers, job._skinny);
+        job._workers = chunks;
+        KernelWorkers.Run(chunks, threads, job._skinny);
     }
 
-    void RunSkinny(int worker)
+    /// <summary>Chunk <paramref name="chunk"/> of <see cref="_workers"/> of a skinny product's long side, in whole units.</summary>
+    void RunSkinny(int chunk)
     {
-        var (length, unit) = SkinnyGemm.LongSide(_problem);
+        var (length, unit) = SkinnyGemm.LongSide(_problem, _isa);
         int units = (length + unit - 1) / unit;
-        int r0 = (int)((long)units * worker / _workers) * unit;
-        int r1 = Math.Min(length, (int)((long)units * (worker + 1) / _workers) * unit);
-        SkinnyGemm.Run(_problem, _gathered, r0, r1);
+        int r0 = (int)((long)units * chunk / _workers) * unit;
+        int r1 = Math.Min(length, (int)((long)units * (chunk + 1) / _workers) * unit);
+        SkinnyGemm.Run(_problem, _gathered, r0, r1, _isa);
     }
 
     void RunSlab(int worker)

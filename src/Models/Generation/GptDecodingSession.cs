@@ -22,4 +22,6 @@ public sealed class GptDecodingSession(GptModel model, int batch) : IDecodingSes
         var logits = _model.ForwardIncremental(ids, Batch, seq, Cache, attentionMask, lastTokenOnly: true); // (B, 1, vocab)
         return logits.Reshape(Batch, logits.Shape[2]);                                                     // (B, vocab)
     }
+
+    public void Reset() => Cache.Reset();
 }

@@ -26,4 +26,7 @@ public interface IDecodingSession
     /// row's last real token. Runs without a graph, in whatever train/eval mode the model is in.
     /// </summary>
     Tensor Append(int[] ids, int seq, int[]? attentionMask = null);
+
+    /// <summary>Forgets every token, for a new prompt of the same batch; the caches keep their memory for it.</summary>
+    void Reset();
 }

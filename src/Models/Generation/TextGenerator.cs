@@ -22,6 +22,9 @@ namespace LlmForge.Generation;
 /// over the whole, uncropped sequence.
 /// Each <c>Generate</c> call starts a fresh sampler from <see cref="SamplingOptions.Seed"/>, so the same
 /// prompt and options give the same tokens.
+/// A generator keeps its decoding session (the KV caches' buffers) and the buffers of its prefill and decoding
+/// steps (<see cref="TensorArena"/>) from one <c>Generate</c> call to the next, so a warm generator allocates
+/// almost nothing per token; a prefill whose tensors exceed 64 MB (a long prompt) is not kept.
 /// </remarks>
 public sealed class TextGenerator
 {
@@ -106,34 +109,86 @@ public sealed class TextGenerator
         var sampler = new TokenSampler(Sampling);
         var incremental = UseKvCache ? _model as IIncrementalLanguageModel : null;
         IDecodingSession? session = null;
-        for (int step = 0; step < maxNewTokens; step++)
+        var state = RentState();
+        try
         {
-            float[] logits;
-            if (incremental is null)
+            for (int step = 0; step < maxNewTokens; step++)
             {
-                logits = LastLogits(tokens);
+                int next;
+                if (incremental is null)
+                {
+                    next = sampler.Next(LastLogits(tokens));
+                }
+                else if (session is null) // prefill: the prompt, cropped as without a cache
+                {
+                    int seq = Math.Min(tokens.Count, _model.ContextLength);
+                    session = state.Session(incremental);
+                    using (state.Prefill.Step())
+                        next = sampler.Next(InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data));
+                    state.TrimPrefill();
+                }
+                else if (session.Remaining >= 1)
+                {
+                    // A decoding step's tensors come from the arena and go back to it before the token is yielded.
+                    using (state.Steps.Step())
+                        next = sampler.Next(InEvaluation(() => session.Append([tokens[^1]], 1).Data));
+                }
+                else // absolute positions end here: from now on the cropped context is recomputed every step
+                {
+                    incremental = null;
+                    next = sampler.Next(LastLogits(tokens));
+                }
+                tokens.Add(next);
+                yield return next;
+                if (next == StopTokenId) yield break;
             }
-            else if (session is null) // prefill: the prompt, cropped as without a cache
-            {
-                int seq = Math.Min(tokens.Count, _model.ContextLength);
-                session = incremental.StartDecoding(1);
-                logits = InEvaluation(() => session.Append(tokens.GetRange(tokens.Count - seq, seq).ToArray(), seq).Data);
-            }
-            else if (session.Remaining >= 1)
-            {
-                logits = InEvaluation(() => session.Append([tokens[^1]], 1).Data);
-            }
-            else // absolute positions end here: from now on the cropped context is recomputed every step
-            {
-                incremental = null;
-                logits = LastLogits(tokens);
-            }
-            int next = sampler.Next(logits);
-            tokens.Add(next);
-            yield return next;
-            if (next == StopTokenId) yield break;
+        }
+        finally
+        {
+            ReturnState(state);
         }
     }
+
+    /// <summary>
+    /// What one Generate call decodes with, kept for the next call so that a warm generator allocates (almost)
+    /// nothing: the decoding session of one row (its KV caches keep their buffers across <see cref="IDecodingSession.Reset"/>),
+    /// and two arenas, for the prefill and for the one-token steps (their shapes differ, so each reuses its own).
+    /// </summary>
+    private sealed class DecodingState
+    {
+        /// <summary>A prefill whose tensors take more than this is not pooled: a long prompt's would stay resident.</summary>
+        private const long PrefillPoolBytes = 64L << 20;
+
+        private IDecodingSession? _session;
+        private IIncrementalLanguageModel? _sessionModel;
+
+        public TensorArena Prefill { get; private set; } = new();
+
+        public TensorArena Steps { get; } = new();
+
+        /// <summary>A reset session for one row: the kept one when it is the model's, else a new one.</summary>
+        public IDecodingSession Session(IIncrementalLanguageModel model)
+        {
+            if (_session is not null && ReferenceEquals(_sessionModel, model) && _session.Batch == 1)
+                _session.Reset();
+            else
+                (_session, _sessionModel) = (model.StartDecoding(1), model);
+            return _session;
+        }
+
+        /// <summary>After a prefill: drops its buffers when they are too large to keep.</summary>
+        public void TrimPrefill()
+        {
+            if (Prefill.PooledBytes > PrefillPoolBytes) Prefill = new TensorArena();
+        }
+    }
+
+    // A call made while another one runs (another thread) gets a state of its own.
+    private DecodingState? _spareState;
+
+    private DecodingState RentState() => Interlocked.Exchange(ref _spareState, null) ?? new DecodingState();
+
+    private void ReturnState(DecodingState state) => Volatile.Write(ref _spareState, state);
 
     /// <summary>
     /// Continues every prompt of a batch at once — the prompts left-padded to the longest, one decoding step per
@@ -183,18 +238,22 @@ public sealed class TextGenerator
         var done = new bool[batch];
         for (int b = 0; b < batch; b++) { results[b] = new List<int>(maxNewTokens); samplers[b] = new TokenSampler(Sampling); }
         var next = new int[batch];
+        var memory = new TensorArena();
         for (int step = 0; step < maxNewTokens; step++)
         {
-            var logits = step == 0
-                ? InEvaluation(() => session.Append(ids, longest, mask))   // (B, vocab)
-                : InEvaluation(() => session.Append(next, 1));
-            int vocab = logits.Shape[1];
-            for (int b = 0; b < batch; b++)
+            using (step == 0 ? null : memory.Step()) // the prefill's tensors are as large as the prompts: left to the GC
             {
-                if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
-                next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
-                results[b].Add(next[b]);
-                done[b] = next[b] == StopTokenId;
+                var logits = step == 0
+                    ? InEvaluation(() => session.Append(ids, longest, mask))   // (B, vocab)
+                    : InEvaluation(() => session.Append(next, 1));
+                int vocab = logits.Shape[1];
+                for (int b = 0; b < batch; b++)
+                {
+                    if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
+                    next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
+                    results[b].Add(next[b]);
+                    done[b] = next[b] == StopTokenId;
+                }
             }
             if (done.All(d => d)) break;
         }
@@ -205,14 +264,14 @@ public sealed class TextGenerator
     private T InEvaluation<T>(Func<T> step)
     {
         bool wasTraining = _model.IsTraining;
-        _model.Train(false);
+        if (wasTraining) _model.Train(false); // a walk over every module: skipped when already evaluating
         try
         {
             using (GradMode.NoGrad()) return step();
         }
         finally
         {
-            _model.Train(wasTraining);
+            if (wasTraining) _model.Train(true);
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class GptKvCache
     /// <summary>Tokens per row that may still be appended (int.MaxValue when <see cref="ContinuesPastContext"/>).</summary>
     public int Remaining => ContinuesPastContext ? int.MaxValue : ContextLength - Length;
 
-    /// <summary>Forgets everything (a new prompt).</summary>
+    /// <summary>Forgets every token (a new prompt); each layer keeps its buffers for the next prefill.</summary>
     public void Reset()
     {
         foreach (var layer in Layers) layer.Reset();

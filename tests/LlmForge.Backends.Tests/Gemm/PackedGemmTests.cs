@@ -11,9 +11,9 @@ namespace LlmForge.Tests.Gemm;
 public class PackedGemmTests
 {
     // Sizes straddle every blocking edge: the AVX-512 tile 8 × 48, the AVX2 tile 6 × 16, the
-    // scalar 4 × 4, KC = 256, MC = 768 (512 scalar) and NB = 480 (512 AVX2/scalar). With AVX-512,
-    // products with a side ≤ 4 take the skinny path: both its forms, 128-column chunks, k tails,
-    // and (last two) splits between threads.
+    // scalar 4 × 4, KC = 256, MC = 768 (512 scalar) and NB = 480 (512 AVX2/scalar). With AVX-512 or
+    // AVX2, products with a side ≤ 4 take the skinny (GEMV) path: both its forms, 128- or 64-column
+    // chunks, k tails, and (last two) splits between threads.
     static readonly (int M, int N, int K)[] Shapes =
     [
         (1, 1, 1), (7, 13, 29), (1, 97, 37), (97, 1, 37), (1, 1, 300), (8, 48, 16), (9, 49, 17),
@@ -77,7 +77,12 @@ public class PackedGemmTests
         var isa = Enum.Parse<GemmIsa>(kernel);
         var rng = new Random(5);
         // Split along n (n ≥ m), along m, and with several k blocks; all large enough to use 2 threads.
-        foreach (var (m, n, k, transA, transB) in new[] { (100, 301, 70, false, true), (301, 100, 70, true, false), (130, 250, 600, false, false) })
+        // Then skinny products (GEMV), whose long side is split into chunks of whole rows or column blocks.
+        foreach (var (m, n, k, transA, transB) in new[]
+                 {
+                     (100, 301, 70, false, true), (301, 100, 70, true, false), (130, 250, 600, false, false),
+                     (1, 3001, 100, false, true), (2, 3001, 100, false, false), (3001, 3, 100, true, false), (3001, 1, 100, false, true),
+                 })
         {
             var a = Random(rng, (long)m * k);
             var b = Random(rng, (long)k * n);

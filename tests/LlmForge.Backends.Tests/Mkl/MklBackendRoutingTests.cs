@@ -14,11 +14,25 @@ public class MklBackendRoutingTests
         var fallback = new RecordingBackend();
         var backend = Backend(fallback);
         var v = new float[8];
-        backend.Gemm(false, false, 2, 2, 2, 1f, v, 2, v, 2, 0f, v, 2);
-        backend.GemmStridedBatched(false, false, 2, 2, 2, 1f, v, 2, 0, v, 2, 0, 0f, new float[8], 2, 4, 2);
+        var square = new float[25];
+        backend.Gemm(false, false, 5, 5, 5, 1f, square, 5, square, 5, 0f, new float[25], 5);
+        backend.GemmStridedBatched(false, false, 5, 5, 5, 1f, square, 5, 0, square, 5, 0, 0f, new float[50], 5, 25, 2);
         backend.Gelu(v, v, GeluApproximation.Erf);
         backend.GeluBackward(v, v, new float[8], GeluApproximation.Erf);
         Assert.Empty(fallback.Calls);
+    }
+
+    [Fact]
+    public void Products_with_a_side_of_at_most_four_run_on_the_fallbacks_GEMV()
+    {
+        var fallback = new RecordingBackend();
+        var backend = Backend(fallback);
+        var a = new float[4 * 9];
+        backend.Gemm(false, true, 1, 9, 4, 1f, a, 4, a, 4, 0f, new float[9], 9);      // one token through a Linear
+        backend.Gemm(false, false, 9, 4, 4, 1f, a, 4, a, 4, 0f, new float[36], 4);    // four columns
+        backend.Gemm(false, false, 5, 5, 0, 1f, a, 1, a, 5, 0f, new float[25], 5);    // k = 0: MKL's own scaling of C
+        backend.GemmStridedBatched(false, true, 1, 9, 4, 1f, a, 4, 0, a, 4, 0, 0f, new float[18], 9, 9, 2); // attention over a cache
+        Assert.Equal(["Gemm", "Gemm", "GemmStridedBatched"], fallback.Calls);
     }
 
     [Fact]

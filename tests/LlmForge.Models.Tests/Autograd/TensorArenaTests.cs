@@ -142,16 +142,31 @@ public class TensorArenaTests
     }
 
     [Fact]
-    public void Steps_do_not_nest_and_must_end_on_their_thread()
+    public void A_step_does_not_reopen_itself_and_another_arenas_step_nests_inside_it()
     {
         var memory = new TensorArena();
+        var inner = new TensorArena();
         using (memory.Step())
         {
             var again = Assert.Throws<InvalidOperationException>(() => memory.Step());
             Assert.Contains("already open", again.Message);
-            var other = Assert.Throws<InvalidOperationException>(() => new TensorArena().Step());
-            Assert.Contains("another arena", other.Message);
+            using (inner.Step()) _ = TensorArena.Allocate(7);   // from the inner arena while its step is open
+            _ = TensorArena.Allocate(5);                         // then from the outer one again
         }
         using (memory.Step()) { } // reopened after the first ended
+        Assert.Equal(7 * sizeof(float), inner.PooledBytes);
+        Assert.Equal(0, memory.PooledBytes); // the second step asked for no length of 5: that buffer was dropped
+    }
+
+    [Fact]
+    public void A_length_no_request_of_a_step_asked_for_is_dropped_at_its_end()
+    {
+        var memory = new TensorArena();
+        using (memory.Step()) { _ = TensorArena.Allocate(10); _ = TensorArena.Allocate(20); }
+        Assert.Equal(30 * sizeof(float), memory.PooledBytes);
+        float[] kept;
+        using (memory.Step()) kept = TensorArena.Allocate(10); // a shape that drifted: 20 is not asked for
+        Assert.Equal(10 * sizeof(float), memory.PooledBytes);
+        using (memory.Step()) Assert.Same(kept, TensorArena.Allocate(10));
     }
 }

@@ -37,5 +37,7 @@ internal sealed class CountingLanguageModel(IIncrementalLanguageModel inner) : I
             owner.AppendedLengths.Add(seq);
             return inner.Append(ids, seq, attentionMask);
         }
+
+        public void Reset() => inner.Reset();
     }
 }

@@ -12,22 +12,22 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
         Shapes.SameBackend("MatMul", a, b);
-        string bText = $"b {Shapes.Format(b.Shape)}{(transposeB ? " (transposed)" : "")}";
+        string BText() => $"b {Shapes.Format(b.Shape)}{(transposeB ? " (transposed)" : "")}"; // for errors only
         if (a.Rank < 2 || b.Rank < 2)
-            throw new ArgumentException($"MatMul: a {Shapes.Format(a.Shape)} and {bText}: both need at least 2 dims.");
+            throw new ArgumentException($"MatMul: a {Shapes.Format(a.Shape)} and {BText()}: both need at least 2 dims.");
 
         int m = a.Shape[^2], k = a.Shape[^1];
         int kb = transposeB ? b.Shape[^1] : b.Shape[^2];
         int n = transposeB ? b.Shape[^2] : b.Shape[^1];
         if (k != kb)
-            throw new ArgumentException($"MatMul: a {Shapes.Format(a.Shape)} and {bText}: inner dims {k} and {kb} differ.");
+            throw new ArgumentException($"MatMul: a {Shapes.Format(a.Shape)} and {BText()}: inner dims {k} and {kb} differ.");
 
         var aBatch = a.Shape[..^2];
         var bBatch = b.Shape[..^2];
         bool shared = Shapes.Product(bBatch) == 1;
         if (!shared && !Shapes.Equal(aBatch, bBatch))
             throw new ArgumentException(
-                $"MatMul: a {Shapes.Format(a.Shape)} and {bText}: batch dims {Shapes.Format(aBatch)} and {Shapes.Format(bBatch)} differ " +
+                $"MatMul: a {Shapes.Format(a.Shape)} and {BText()}: batch dims {Shapes.Format(aBatch)} and {Shapes.Format(bBatch)} differ " +
                 "(b's must equal a's, or b must be a single matrix).");
 
         int[] outShape = [.. (aBatch.Length >= bBatch.Length ? aBatch : bBatch), m, n];

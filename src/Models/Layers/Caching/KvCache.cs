@@ -9,7 +9,7 @@ namespace LlmForge.Layers;
 /// Two shapes of memory:
 /// <list type="bullet">
 /// <item><see cref="Growing"/>: every token is kept, up to a bound (the context length, since absolute positions
-/// end there); the buffer doubles as it fills.</item>
+/// end there); the buffer grows by a quarter (in whole blocks of <see cref="SlotBlock"/> slots) as it fills.</item>
 /// <item><see cref="Ring"/>: for sliding-window attention, which never looks further back than its window, only the
 /// last window slots are kept (plus the prompt's padding, so no row loses a key it still sees); slot
 /// <c>n mod capacity</c> takes token n, so decoding goes on past the context length in constant memory.</item>
@@ -19,15 +19,24 @@ namespace LlmForge.Layers;
 /// under a per-row key mask built from each slot's position — causal, the window, padding — since in the cache a
 /// slot is not a position (padding, ring order).
 /// </summary>
+/// <remarks>
+/// A step's view is the cache's own buffers, every allocated slot (B, nh, <see cref="Capacity"/>, hs), with the
+/// slots not filled yet hidden by the key mask: nothing is copied per token, the step's tensors keep the same
+/// shapes from one token to the next (so a <see cref="TensorArena"/> step reuses their buffers), and attention
+/// reads at most a block or a quarter more slots than it would over the filled ones alone. The view is valid
+/// until the next append (its key mask is rewritten in place).
+/// </remarks>
 public sealed class KvCache : IKvCache
 {
-    private const int InitialSlots = 16;
+    /// <summary>A growing cache allocates slots in multiples of this (or up to its bound).</summary>
+    public const int SlotBlock = 64;
 
     private readonly int maxLength;
     private readonly int ringWindow;
     private Tensor? keys;            // (B, nh, capacity, hs)
     private Tensor? values;          // (B, nh, capacity, hs)
     private int[] slotPositions = []; // [B, capacity]: the position of the token in each slot, −1 for padding or empty
+    private byte[] keyValid = [];      // [B, capacity]: a step's key mask, rewritten every step
     private int batch, heads, headDim, capacity;
 
     private KvCache(int maxLength, int ringWindow)
@@ -81,12 +90,11 @@ public sealed class KvCache : IKvCache
         return Length == 0 ? Prefill(keys, values, mask, positions) : Step(keys, values, mask, positions);
     }
 
+    /// <summary>Forgets every token; the buffers are kept (and cleared) for the next prefill when it fits them.</summary>
     public void Reset()
     {
         Length = 0;
-        keys = values = null;
-        slotPositions = [];
-        capacity = 0;
+        Array.Fill(slotPositions, -1);
     }
 
     /// <summary>The prompt: attend over the new keys under the attention's mask; keep them (a ring: the last ones).</summary>
@@ -95,8 +103,8 @@ public sealed class KvCache : IKvCache
         int t = k.Shape[2];
         if (t > maxLength)
             throw new ArgumentException($"KvCache: a prompt of {t} tokens does not fit the {maxLength} slots (the context length).", nameof(k));
+        bool sameShape = keys is not null && (batch, heads, headDim) == (k.Shape[0], k.Shape[1], k.Shape[3]);
         (batch, heads, headDim) = (k.Shape[0], k.Shape[1], k.Shape[3]);
-        keys = values = null;
         int slots;
         if (IsRing)
         {
@@ -112,9 +120,20 @@ public sealed class KvCache : IKvCache
         }
         else
         {
-            slots = Math.Min(maxLength, Math.Max(t, InitialSlots));
+            slots = Math.Min(maxLength, RoundUpToBlock(t));
         }
-        Allocate(k.Backend, slots);
+        // After a Reset, the buffers serve again when they hold the prompt (a ring: exactly its slots).
+        if (sameShape && (IsRing ? capacity == slots : capacity >= slots))
+        {
+            Array.Clear(keys!.Data);
+            Array.Clear(values!.Data);
+            Array.Fill(slotPositions, -1);
+        }
+        else
+        {
+            keys = values = null;
+            Allocate(k.Backend, slots);
+        }
         for (int i = Math.Max(0, t - capacity); i < t; i++) Write(k, v, i, SlotOf(i), positions);
         Length = t;
         return new KvCacheView(k, v, mask);
@@ -136,32 +155,30 @@ public sealed class KvCache : IKvCache
             throw new InvalidOperationException($"KvCache: all {maxLength} slots (the context length) are used; start again from a cropped context.");
 
         int slot = SlotOf(Length);
-        if (slot >= capacity) Allocate(k.Backend, Math.Min(maxLength, capacity * 2));
+        if (slot >= capacity) Allocate(k.Backend, Math.Min(maxLength, RoundUpToBlock(Math.Max(slot + 1, capacity + capacity / 4))));
         Write(k, v, 0, slot, positions);
         Length++;
 
-        // The slots in use, and for each row which of them its query (at position p) sees: causal, and within
-        // the window when the attention has one; padding and empty slots have no position.
-        int used = Math.Min(Length, capacity);
-        var keyValid = new byte[batch * used];
+        // For each row, which slots its query (at position p) sees: causal, and within the window when the
+        // attention has one; padding and empty slots (position −1) are hidden.
         for (int b = 0; b < batch; b++)
         {
             int p = positions.At(b, 0);
-            for (int j = 0; j < used; j++)
+            for (int j = 0; j < capacity; j++)
             {
                 int q = slotPositions[b * capacity + j];
                 bool visible = q >= 0 && q <= p && (mask.Window == 0 || q > p - mask.Window);
-                keyValid[b * used + j] = visible ? (byte)1 : (byte)0;
+                keyValid[b * capacity + j] = visible ? (byte)1 : (byte)0;
             }
         }
-        var cachedKeys = used == capacity ? keys! : keys!.Narrow(2, 0, used);     // (B, nh, used, hs)
-        var cachedValues = used == capacity ? values! : values!.Narrow(2, 0, used); // (B, nh, used, hs)
-        return new KvCacheView(cachedKeys, cachedValues, new AttentionMaskSpec { KeyValid = keyValid });
+        return new KvCacheView(keys!, values!, new AttentionMaskSpec { KeyValid = keyValid }); // (B, nh, capacity, hs)
     }
 
     private int SlotOf(int token) => IsRing ? token % capacity : token;
 
-    /// <summary>Allocates <paramref name="slots"/> slots, keeping the slots the old buffer held (a growing cache doubles).</summary>
+    private static int RoundUpToBlock(int slots) => (int)Math.Min(int.MaxValue, ((long)slots + SlotBlock - 1) / SlotBlock * SlotBlock);
+
+    /// <summary>Allocates <paramref name="slots"/> slots, keeping the slots the old buffer held.</summary>
     private void Allocate(ITensorBackend backend, int slots)
     {
         var newKeys = Tensor.Zeros(backend, batch, heads, slots, headDim);
@@ -180,6 +197,7 @@ public sealed class KvCache : IKvCache
                 slotPositions.AsSpan(b * capacity, capacity).CopyTo(newPositions.AsSpan(b * slots));
         }
         (keys, values, slotPositions, capacity) = (newKeys, newValues, newPositions, slots);
+        keyValid = new byte[batch * slots];
     }
 
     /// <summary>Copies token <paramref name="token"/> of the new (B, nh, T, hs) keys and values into <paramref name="slot"/>.</summary>

@@ -54,7 +54,7 @@ public class KvCacheTests
         {
             var view = Append(cache, TokenPositions.Uniform(1, 1, p), window);
             Assert.Equal(3, cache.Capacity);
-            Assert.Equal(Math.Min(p + 1, 3), view.Keys.Shape[2]);
+            Assert.Equal(3, view.Keys.Shape[2]); // every slot, the empty one hidden while the ring fills
             Assert.Equal([.. Enumerable.Range(Math.Max(0, p - 2), Math.Min(p + 1, 3))], VisiblePositions(view, 0));
             Assert.Equal(-view.Keys.Data[0], view.Values.Data[0]);
         }
@@ -73,22 +73,58 @@ public class KvCacheTests
     }
 
     [Fact]
-    public void A_growing_cache_doubles_and_keeps_every_key_in_order()
+    public void A_growing_cache_grows_in_blocks_and_keeps_every_key_in_order()
     {
-        var cache = KvCache.Growing(maxLength: 40);
+        var cache = KvCache.Growing(maxLength: 1000);
         var causal = AttentionMaskSpec.CausalMask();
         Append(cache, TokenPositions.Uniform(2, 3, 0), causal);
-        Assert.Equal(16, cache.Capacity);
+        Assert.Equal(KvCache.SlotBlock, cache.Capacity);
 
         KvCacheView view = null!;
-        for (int p = 3; p < 20; p++) view = Append(cache, TokenPositions.Uniform(2, 1, p), causal);
-        Assert.Equal(32, cache.Capacity);
-        Assert.Equal([2, 2, 20, 3], view.Keys.Shape);
+        for (int p = 3; p < 70; p++)
+        {
+            var keys = view?.Keys;
+            view = Append(cache, TokenPositions.Uniform(2, 1, p), causal);
+            if (p != KvCache.SlotBlock) Assert.True(keys is null || ReferenceEquals(keys, view.Keys), "a step copies nothing");
+        }
+        int slots = 2 * KvCache.SlotBlock;
+        Assert.Equal(slots, cache.Capacity);
+        Assert.Equal([2, 2, slots, 3], view.Keys.Shape); // every slot; the 58 empty ones are hidden
         for (int b = 0; b < 2; b++)
         {
-            Assert.Equal([.. Enumerable.Range(0, 20)], VisiblePositions(view, b));
-            for (int j = 0; j < 20; j++) Assert.Equal(100 * b + j, view.Keys.Data[(b * 2 * 20 + j) * 3]); // slot order = position order
+            Assert.Equal([.. Enumerable.Range(0, 70)], VisiblePositions(view, b));
+            for (int j = 0; j < 70; j++) Assert.Equal(100 * b + j, view.Keys.Data[(b * 2 * slots + j) * 3]); // slot order = position order
         }
+    }
+
+    [Fact]
+    public void After_a_reset_the_buffers_serve_the_next_prompt_and_hold_none_of_the_last()
+    {
+        var cache = KvCache.Growing(maxLength: 1000);
+        Append(cache, TokenPositions.Uniform(1, 3, 0), AttentionMaskSpec.CausalMask());
+        for (int p = 3; p < 70; p++) Append(cache, TokenPositions.Uniform(1, 1, p), AttentionMaskSpec.CausalMask(p));
+        var grown = Append(cache, TokenPositions.Uniform(1, 1, 70), AttentionMaskSpec.CausalMask(70)).Keys;
+
+        cache.Reset();
+        Assert.Equal(0, cache.Length);
+        Append(cache, TokenPositions.Uniform(1, 2, 0), AttentionMaskSpec.CausalMask());
+        var view = Append(cache, TokenPositions.Uniform(1, 1, 2), AttentionMaskSpec.CausalMask(2));
+        Assert.Same(grown, view.Keys); // the same buffers, not a new allocation
+        Assert.Equal([0, 1, 2], VisiblePositions(view, 0));
+        int slots = view.Keys.Shape[2];
+        for (int h = 0; h < 2; h++)
+            for (int j = 3; j < slots; j++) // the last prompt's keys are gone from the slots not refilled
+                Assert.Equal(0f, view.Keys.Data[(h * slots + j) * 3]);
+    }
+
+    [Fact]
+    public void A_growing_cache_stops_at_its_bound()
+    {
+        var cache = KvCache.Growing(maxLength: 40);
+        Append(cache, TokenPositions.Uniform(1, 3, 0), AttentionMaskSpec.CausalMask());
+        Assert.Equal(40, cache.Capacity);
+        for (int p = 3; p < 40; p++) Append(cache, TokenPositions.Uniform(1, 1, p), AttentionMaskSpec.CausalMask(p));
+        Assert.Equal(40, cache.Capacity);
     }
 
     [Fact]
