@@ -48,6 +48,12 @@ public sealed partial class MklBackend : ITensorBackend
     /// </summary>
     public static string MklReproducibility => MklLibrary.ReproducibilityMode;
 
+    /// <summary>
+    /// Which kernels MKL dispatches to: "avx512 (shim)" where LlmForge lets MKL use its AVX-512 kernels on a non-Intel
+    /// processor that has AVX-512, else "mkl (reason)", MKL's own choice.
+    /// </summary>
+    public static string MklCpuDispatch => MklLibrary.CpuDispatch;
+
     public string Name => "Mkl";
 
     /// <summary>The backend running the kernels MKL has no routine for.</summary>

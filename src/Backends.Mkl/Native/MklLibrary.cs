@@ -39,6 +39,9 @@ internal static unsafe class MklLibrary
     /// </summary>
     internal static string ReproducibilityMode { get; private set; } = "";
 
+    /// <summary>Which kernels MKL dispatches to: "avx512 (shim)" or "mkl (reason)" (<see cref="MklCpuDispatch"/>).</summary>
+    internal static string CpuDispatch { get; private set; } = "";
+
     /// <summary>
     /// Loads MKL (the first success is kept for the whole process) or says why it cannot.
     /// With <paramref name="path"/>, that file must load; without, the usual names are searched.
@@ -52,6 +55,8 @@ internal static unsafe class MklLibrary
                 reason = null;
                 return true;
             }
+            // Before MKL's first load: its libraries bind the CPU check as they load.
+            if (handle == 0 && CpuDispatch.Length == 0) CpuDispatch = MklCpuDispatch.Apply();
             var tried = path is null ? Candidates : [path];
             var errors = new List<string>();
             nint loaded = 0;

@@ -74,7 +74,7 @@ internal static class GemmBenchmark
                 var mkl = BackendFactory.Create("Mkl"); // loads and configures libmkl_rt.so before the raw calls
                 list.Add(FromBackend("llmforge-mkl", mkl, threads));
                 list.Add(RawCblasImplementation(threads));
-                progress.WriteLine($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}");
+                progress.WriteLine($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}; cpu dispatch {MklBackend.MklCpuDispatch}");
             }
         }
         catch (Exception e) when (e is InvalidOperationException or CliException)

@@ -34,7 +34,7 @@ public static class WorkloadBenchmark
         int threads = Environment.ProcessorCount;
         ITensorBackend backend = BackendFactory.Create(backendName == "mkl" ? "Mkl" : "Managed");
         backend.Threads = threads;
-        if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}");
+        if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}; cpu dispatch {MklBackend.MklCpuDispatch}");
 
         Action step = workload.Kind switch
         {
