@@ -1,5 +1,6 @@
 using LlmForge.Components;
 using LlmForge.Training;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LlmForge.Hosting;
@@ -84,6 +85,27 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
             Fail("Normalization:Kind", $"'{o.Normalization.Kind}' is not a registered normalization; valid values: {List(catalog.NormalizationNames)}.");
         if (o.Normalization.Epsilon is float eps && !(float.IsFinite(eps) && eps > 0))
             Fail("Normalization:Epsilon", $"must be positive, got {eps}.");
+
+        // The variant's Training keys: names of TrainingOptions, values of their types (the merged section is checked as a whole).
+        foreach (var (setting, value) in o.Training)
+        {
+            if (!VariantTraining.SettingNames.Contains(setting, StringComparer.OrdinalIgnoreCase))
+                Fail($"Training:{setting}", $"is not a training setting; valid keys: {List(VariantTraining.SettingNames)}.");
+            else if (!Converts(setting, value, out string type))
+                Fail($"Training:{setting}", $"'{value}' is not a valid {type}.");
+        }
+    }
+
+    private static bool Converts(string setting, string? value, out string type)
+    {
+        type = typeof(TrainingOptions).GetProperty(setting, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance
+            | System.Reflection.BindingFlags.IgnoreCase)!.PropertyType.Name;
+        try
+        {
+            new ConfigurationBuilder().AddInMemoryCollection([new(setting, value)]).Build().Get<TrainingOptions>();
+            return true;
+        }
+        catch (InvalidOperationException) { return false; }
     }
 
     private static string List(IEnumerable<string> names) => names.Any() ? string.Join(", ", names) : "(none)";

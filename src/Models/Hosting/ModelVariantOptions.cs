@@ -54,6 +54,13 @@ public sealed class ModelVariantOptions
     public PositionalEncodingOptions PositionalEncoding { get; set; } = new();
 
     public NormalizationOptions Normalization { get; set; } = new();
+
+    /// <summary>
+    /// <c>…:Training</c>: the variant's own training settings (keys of <see cref="Training.TrainingOptions"/>, e.g.
+    /// <c>"BatchSize": 32</c>), laid over <c>LlmForge:Training</c> when this variant is the one built, each by the
+    /// configuration source that sets it (<see cref="VariantTraining"/>). Empty: the shared Training section as it is.
+    /// </summary>
+    public Dictionary<string, string?> Training { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -43,6 +43,8 @@ public class LlmForgeOptionsValidatorTests
         { "unknown norm position", "bert", [V + "NormPosition=middle"], V + "NormPosition", "valid values: post, pre" },
         { "zero segments in a bert", "bert", [V + "TypeVocabSize=0"], V + "TypeVocabSize", "must be positive" },
         { "unknown default variant", "gpt", ["LlmForge:Variant=gpt-nope"], "LlmForge:Variant", "valid values: v" },
+        { "a variant training key that is no setting", "bert", [V + "Training:BatchSzie=32"], V + "Training:BatchSzie", "valid keys: BatchSize," },
+        { "a variant training value of the wrong type", "bert", [V + "Training:MaxSteps=many"], V + "Training:MaxSteps", "'many' is not a valid Int32" },
         { "bad training batch", "gpt", ["LlmForge:Training:BatchSize=0"], "LlmForge:Training:BatchSize", "must be positive" },
         { "negative threads", "gpt", ["LlmForge:Threads=-1"], "LlmForge:Threads", "got -1" },
     };
