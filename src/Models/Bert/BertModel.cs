@@ -90,8 +90,8 @@ public sealed class BertModel : Module
         var mask = input.AttentionMask is { } am ? AttentionMaskSpec.Padding(Array.ConvertAll(am, m => (byte)(m != 0 ? 1 : 0))) : new AttentionMaskSpec();
 
         var x = Embeddings.Forward(input.InputIds, types, b, t); // (B, T, C)
-        foreach (var block in Blocks)
-            x = block.Forward(x, mask, Embeddings.Positions);    // (B, T, C)
+        foreach (var block in Blocks)                            // without a graph, each block's intermediates are reused by the next
+            x = TensorArena.RunLayer(() => block.Forward(x, mask, Embeddings.Positions)); // (B, T, C)
         return FinalNorm?.Forward(x) ?? x;
     }
 

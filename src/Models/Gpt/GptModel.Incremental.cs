@@ -61,8 +61,11 @@ public sealed partial class GptModel
         int before = cache.Length;
         var x = TokenEmbedding.Forward(ids, batch, seq);                        // (B, T, C)
         x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(x, tokens));   // + wpe or sinusoids at each token's position
-        for (int i = 0; i < Blocks.Count; i++)
-            x = Blocks[i].Forward(x, Positions, tokens, cache.Layers[i]);      // (B, T, C)
+        for (int i = 0; i < Blocks.Count; i++)                                 // a block's intermediates serve the next
+        {
+            var (block, layerCache) = (Blocks[i], cache.Layers[i]);
+            x = TensorArena.RunLayer(() => block.Forward(x, Positions, tokens, layerCache)); // (B, T, C)
+        }
         for (int i = 0; i < Blocks.Count; i++)
             if (cache.Layers[i].Length != before + seq)
                 throw new InvalidOperationException(

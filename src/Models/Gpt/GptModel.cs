@@ -95,8 +95,8 @@ public sealed partial class GptModel : Module
 
         var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
-        foreach (var block in Blocks)
-            x = block.Forward(x, Positions);                                           // (B, T, C)
+        foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
+            x = TensorArena.RunLayer(() => block.Forward(x, Positions));               // (B, T, C)
         x = FinalNorm.Forward(x);                                                      // (B, T, C)
         return OutHead.Forward(x);                                                     // (B, T, vocab)
     }

@@ -169,4 +169,52 @@ public class TensorArenaTests
         Assert.Equal(10 * sizeof(float), memory.PooledBytes);
         using (memory.Step()) Assert.Same(kept, TensorArena.Allocate(10));
     }
+
+    [Fact]
+    public void Without_a_graph_a_layers_intermediates_stay_in_the_layer_arena_and_only_its_output_is_kept()
+    {
+        var backend = TestBackends.Create("Managed");
+        var x = Tensor.FromArray(backend, [.. Enumerable.Range(0, 1000).Select(i => (float)i)], 1000);
+        var memory = new TensorArena();
+        Tensor y = x;
+        using (memory.Step())
+        using (GradMode.NoGrad())
+        {
+            for (int layer = 0; layer < 6; layer++)
+            {
+                var input = y;
+                y = TensorArena.RunLayer(() => ((input * 2f) * 0.5f) + input); // two intermediates, then the output: 2·input
+            }
+            Assert.Equal(64f * 999, y.Data[999]);
+        }
+        // Six layers of three buffers each would pool 18 × 4000 bytes; only the six outputs' copies came from this arena.
+        Assert.Equal(6 * 1000 * sizeof(float), memory.PooledBytes);
+    }
+
+    [Fact]
+    public void With_a_graph_a_layer_runs_as_it_is()
+    {
+        var backend = TestBackends.Create("Managed");
+        var w = Tensor.Parameter(Tensor.Full(backend, 3f, 4));
+        var y = TensorArena.RunLayer(() => w * 2f);
+        Assert.NotNull(y.GradFn); // the layer's own output, still in the graph
+        y.Sum().Backward();
+        Assert.All(w.Grad!, g => Assert.Equal(2f, g));
+    }
+
+    [Fact]
+    public void A_no_grad_forward_through_layer_arenas_gives_the_logits_of_a_graph_forward()
+    {
+        var model = new GptModel(Config, TestBackends.Create("Managed"), seed: 5);
+        model.Eval();
+        var rng = new Random(11);
+        int[] ids = [.. Enumerable.Range(0, Batch * Seq).Select(_ => rng.Next(Config.VocabSize))];
+        var graph = model.Forward(ids, Batch, Seq).ToArray();
+        float[] noGrad;
+        var memory = new TensorArena();
+        using (memory.Step())
+        using (GradMode.NoGrad())
+            noGrad = model.Forward(ids, Batch, Seq).ToArray();
+        Assert.Equal(graph, noGrad);
+    }
 }
