@@ -33,7 +33,7 @@ public static class Tolerances
 
     /// <summary>
     /// Fused attention outputs, logsumexps and gradients (values of order 1): the float dot products over D ≤ 64,
-    /// the online softmax's rescalings and sums over up to 129 keys; measured worst 1.6e-6 (dv, causal T = 129, D = 64).
+    /// the online softmax's rescalings and sums over up to 129 keys; measured worst 8.5e-7 (dv, causal T = 129, D = 64).
     /// </summary>
     public static readonly Tolerance Attention = new(2e-5, 2e-5);
 

@@ -1,53 +1,25 @@
 namespace LlmForge.Backends.Managed;
 
-/// <summary>Copies of the attention tiles into the padded layouts <see cref="PanelProduct{TVector, TLanes}"/> reads.</summary>
-internal static unsafe class AttentionTiles
+/// <summary>
+/// How the fused attention kernels cut a group's [Tq, Tk] score plane: blocks of <see cref="QueryTile"/> query rows
+/// against tiles of up to <see cref="KeyTile"/> keys, only over the keys some row of the block can see.
+/// </summary>
+internal static class AttentionTiles
 {
+    /// <summary>Query rows per block (Br).</summary>
+    public const int QueryTile = 64;
+
+    /// <summary>Keys per tile (Bc): wide enough that each GEMM call and each row's softmax step amortise their overhead.</summary>
+    public const int KeyTile = 256;
+
     /// <summary>
-    /// dst [padRows, ldd] = scale · src [rows, d] (row stride d), with columns d..ldd and rows rows..padRows zero,
-    /// so padded lanes add nothing to a product.
+    /// The keys [lo, hi) that some row of the block starting at query row <paramref name="i0"/> (with
+    /// <paramref name="rows"/> rows) sees: from the first row's window start to the last row's causal end.
     /// </summary>
-    public static void LoadRows(float* src, int rows, int d, float* dst, int ldd, int padRows, float scale)
+    public static (int Lo, int Hi) BlockKeys(in AttentionProblem p, int i0, int rows)
     {
-        for (int r = 0; r < padRows; r++)
-        {
-            var to = new Span<float>(dst + (long)r * ldd, ldd);
-            if (r < rows)
-            {
-                var from = new ReadOnlySpan<float>(src + (long)r * d, d);
-                if (scale == 1f) from.CopyTo(to);
-                else System.Numerics.Tensors.TensorPrimitives.Multiply(from, scale, to[..d]);
-                to[d..].Clear();
-            }
-            else
-            {
-                to.Clear();
-            }
-        }
-    }
-
-    /// <summary>dst [d, ldd] = src [cols, d]ᵀ, with columns cols..ldd zero (a K or V tile turned so keys run along rows).</summary>
-    public static void LoadTransposed(float* src, int cols, int d, float* dst, int ldd)
-    {
-        for (int dd = 0; dd < d; dd++)
-        {
-            float* to = dst + (long)dd * ldd;
-            float* from = src + dd;
-            int t = 0;
-            for (; t < cols; t++, from += d) to[t] = *from;
-            for (; t < ldd; t++) to[t] = 0f;
-        }
-    }
-
-    /// <summary>dst [cols, ldd] = src [rows, lds][:, :cols]ᵀ (P or dS turned for the dV and dK products).</summary>
-    public static void Transpose(float* src, int rows, int lds, int cols, float* dst, int ldd)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            float* from = src + (long)r * lds;
-            float* to = dst + r;
-            for (int t = 0; t < cols; t++, to += ldd) *to = from[t];
-        }
+        long first = (long)p.QueryOffset + i0;
+        return (p.FirstKey(first), p.EndKey(first + rows - 1));
     }
 
     /// <summary>Row r's visible run [a, b) within the key tile [j0, j0 + cols), before padding.</summary>

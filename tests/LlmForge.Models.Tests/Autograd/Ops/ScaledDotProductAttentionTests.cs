@@ -28,17 +28,22 @@ public class ScaledDotProductAttentionTests
         _ => throw new ArgumentException(mask, nameof(mask)),
     };
 
+    /// <summary>q (B, H, Tq, D), k and v (B, H, Tk, D) as parameters, and the mask, for a case of <see cref="Setup"/>.</summary>
+    private static (Tensor Q, Tensor K, Tensor V, AttentionMaskSpec? Mask) Inputs(string backendName, string maskName, int seed)
+    {
+        var (tq, tk, mask) = Setup(maskName);
+        var backend = TestBackends.Create(backendName);
+        return (GradCheck.Param(backend, seed, B, H, tq, D), GradCheck.Param(backend, seed + 1, B, H, tk, D),
+            GradCheck.Param(backend, seed + 2, B, H, tk, D), mask);
+    }
+
     private static Tensor Unfused(Tensor q, Tensor k, Tensor v, AttentionMaskSpec? mask) =>
         q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(D)).Softmax(mask).MatMul(v);
 
     [Theory, MemberData(nameof(Cases))]
     public void Matches_the_unfused_composition(string backendName, string maskName)
     {
-        var (tq, tk, mask) = Setup(maskName);
-        var backend = TestBackends.Create(backendName);
-        var q = GradCheck.Param(backend, 1, B, H, tq, D);
-        var k = GradCheck.Param(backend, 2, B, H, tk, D);
-        var v = GradCheck.Param(backend, 3, B, H, tk, D);
+        var (q, k, v, mask) = Inputs(backendName, maskName, seed: 1);
         var fused = q.ScaledDotProductAttention(k, v, mask);
         var reference = Unfused(q, k, v, mask);
         Assert.Equal(reference.Shape, fused.Shape);
@@ -48,11 +53,7 @@ public class ScaledDotProductAttentionTests
     [Theory, MemberData(nameof(Cases))]
     public void Gradients_match_finite_differences(string backendName, string maskName)
     {
-        var (tq, tk, mask) = Setup(maskName);
-        var backend = TestBackends.Create(backendName);
-        var q = GradCheck.Param(backend, 4, B, H, tq, D);
-        var k = GradCheck.Param(backend, 5, B, H, tk, D);
-        var v = GradCheck.Param(backend, 6, B, H, tk, D);
+        var (q, k, v, mask) = Inputs(backendName, maskName, seed: 4);
         GradCheck.Assert(xs => xs[0].ScaledDotProductAttention(xs[1], xs[2], mask), q, k, v);
     }
 
