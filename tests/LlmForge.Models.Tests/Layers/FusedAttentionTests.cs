@@ -85,6 +85,26 @@ public class FusedAttentionTests
         for (int i = 0; i < plainGrads.Length; i++) AssertClose(plainGrads[i], fusedGrads[i], $"gradient {i}");
     }
 
+    [Fact]
+    public void Attention_dropout_in_training_takes_the_unfused_path_and_eval_the_fused_one()
+    {
+        var backend = TestBackends.Create("Managed");
+        var att = new MultiHeadAttention(new ModuleInit(backend, 2, std: 0.3f), embeddingDim: 8, heads: 2, dropRate: 0.5f);
+        var x = Tensor.Randn(backend, 5, 1f, 1, 6, 8);
+        att.Eval();
+        var fusedEval = att.Forward(x).ToArray();
+        Assert.Equal(0, att.AttentionDropout.Calls);   // no dropout mask drawn: the fused kernel ran
+
+        att.FusedAttention = false;
+        Assert.Equal(att.Forward(x).ToArray(), fusedEval, (a, b) => Math.Abs(a - b) <= 1e-5f);
+        att.FusedAttention = true;
+
+        att.Train();
+        var dropped = att.Forward(x).ToArray();
+        Assert.Equal(1, att.AttentionDropout.Calls);   // training with p > 0: the unfused path with its dropout
+        Assert.NotEqual(fusedEval, dropped);
+    }
+
     private static (float[] Output, float[][] Grads) Run(MultiHeadAttention att, bool fused, Func<AttentionInput> input, Tensor x)
     {
         att.FusedAttention = fused;
