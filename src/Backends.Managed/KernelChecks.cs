@@ -9,7 +9,7 @@ namespace LlmForge.Backends.Managed;
 /// length found and the length needed. Buffers may be longer than their sizes require, except in
 /// element-wise kernels, where every buffer must have the first input's length.
 /// </summary>
-public static class KernelChecks
+public static partial class KernelChecks
 {
     public static void Gemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)

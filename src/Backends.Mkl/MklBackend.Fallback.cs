@@ -46,6 +46,18 @@ public sealed partial class MklBackend
     public void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols) =>
         fallback.SoftmaxBackward(y, dy, dx, rows, cols);
 
+    // Fused attention: the managed tiles (see AttentionKernels for why no MKL GEMM per tile).
+    public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask) =>
+        fallback.AttentionForward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask);
+
+    public void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
+        Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask) =>
+        fallback.AttentionBackward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim, scale, mask);
+
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> mean, Span<float> rstd, int rows, int cols, float eps) =>
         fallback.LayerNorm(x, gamma, beta, y, mean, rstd, rows, cols, eps);

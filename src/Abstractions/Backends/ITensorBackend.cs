@@ -107,6 +107,31 @@ public interface ITensorBackend
     /// <summary>dx += y ⊙ (dy − Σ_c dy ⊙ y), given y = softmax(x). Masked entries (y = 0) get no gradient.</summary>
     void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols);
 
+    // ---------------------------------------------------------------- fused attention
+
+    /// <summary>
+    /// Fused scaled-dot-product attention (FlashAttention-2): per group g (batch · head),
+    /// O[g] = softmax(scale · Q[g] · K[g]ᵀ under <paramref name="mask"/>) · V[g], without ever forming the
+    /// [Tq, Tk] score matrix. q and o are [groups, queryLength, headDim], k and v [groups, keyLength, headDim];
+    /// logSumExp [groups, queryLength] receives each row's log Σ exp(visible scores), saved for the backward pass.
+    /// The mask is read as the softmax's over scores [groups · queryLength, keyLength]: QueryLength = queryLength,
+    /// and with padding RowsPerBatch a multiple of queryLength (heads · Tq). A row whose every key is masked gets
+    /// O = 0 and logSumExp = −∞, as the masked softmax gives an all-zero row.
+    /// </summary>
+    void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask);
+
+    /// <summary>
+    /// Backward of <see cref="AttentionForward"/>, recomputing the probabilities tile by tile from q, k and the
+    /// saved logSumExp: accumulates dq += ∂L/∂q, dk += ∂L/∂k and dv += ∂L/∂v (shaped as q, k and v) given
+    /// dO = ∂L/∂o. Fully masked rows pass no gradient.
+    /// </summary>
+    void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
+        Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask);
+
     // ---------------------------------------------------------------- normalization
 
     /// <summary>

@@ -33,11 +33,14 @@ public sealed class Dropout : Module, ITensorModule
     /// </summary>
     public long Calls { get; set; }
 
+    /// <summary>Whether <see cref="Forward"/> drops anything: training mode and p &gt; 0 (otherwise it returns x).</summary>
+    public bool IsActive => IsTraining && P > 0f;
+
     /// <summary>(any shape) → (same shape).</summary>
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (!IsTraining || P == 0f) return x;
+        if (!IsActive) return x;
         ulong maskSeed = SplitMix64.Derive(Seed, (ulong)Calls++);
         return x.Dropout(P, maskSeed, training: true);
     }

@@ -74,13 +74,33 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
             (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, nh, Tk, hs), mask over the Tk keys
         }
 
+        var context = UsesFusedAttention(input)
+            ? q.ScaledDotProductAttention(k, v, mask, 1f / MathF.Sqrt(HeadDim)) // (B, nh, T, hs), no (T, Tk) tensor
+            : UnfusedAttention(q, k, v, mask);
+        var merged = context.Permute(0, 2, 1, 3).Reshape(b, t, c);      // (B, T, nh, hs) → (B, T, C)
+        return OutProjection.Forward(merged);
+    }
+
+    /// <summary>
+    /// Whether attention runs as one fused kernel (FlashAttention) when it can; true by default. Set false to force
+    /// the unfused MatMul → Softmax → MatMul path (for comparisons: the two agree to float rounding).
+    /// </summary>
+    public bool FusedAttention { get; set; } = true;
+
+    /// <summary>
+    /// The fused kernel applies no dropout to the attention weights and reads k and v as given, so it serves
+    /// whenever that dropout is inactive (eval mode, or p = 0) and there is no KV cache (whose keys carry their own
+    /// per-row mask); otherwise the unfused path runs.
+    /// </summary>
+    private bool UsesFusedAttention(AttentionInput input) => FusedAttention && input.Cache is null && !AttentionDropout.IsActive;
+
+    /// <summary>softmax(Q·Kᵀ/√hs) · V through the (B, nh, T, Tk) scores, with dropout on the weights.</summary>
+    private Tensor UnfusedAttention(Tensor q, Tensor k, Tensor v, AttentionMaskSpec mask)
+    {
         // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk); Tk = T without a cache
         var scores = q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
         var weights = AttentionDropout.Forward(scores.Softmax(mask)); // (B, nh, T, Tk), hidden keys get 0
-
-        var context = weights.MatMul(v);                                // (B, nh, T, hs)
-        var merged = context.Permute(0, 2, 1, 3).Reshape(b, t, c);      // (B, T, nh, hs) → (B, T, C)
-        return OutProjection.Forward(merged);
+        return weights.MatMul(v);                                       // (B, nh, T, hs)
     }
 
     /// <summary>Causal self-attention without a positional encoding: (B, T, C) → (B, T, C).</summary>

@@ -12,7 +12,7 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(x);
         var (rows, cols) = Shapes.RowsByLastAxis(x, "Softmax");
-        int rowsPerBatch = mask is null ? 0 : CheckMask(x, mask, rows, cols);
+        int rowsPerBatch = mask is null ? 0 : CheckMask("Softmax", x, mask, rows, cols);
 
         var backend = x.Backend;
         var y = NewLike(x, (int[])x.Shape.Clone());
@@ -22,40 +22,45 @@ public static partial class F
         }
         else
         {
-            var kernelMask = new SoftmaxMask
-            {
-                Causal = mask.Causal,
-                Window = mask.Window,
-                QueryLength = x.Rank >= 2 ? x.Shape[^2] : 1,
-                QueryOffset = mask.QueryOffset,
-                KeyValid = mask.KeyValid,
-                RowsPerBatch = rowsPerBatch,
-            };
-            backend.Softmax(x.Data, y.Data, rows, cols, kernelMask);
+            backend.Softmax(x.Data, y.Data, rows, cols, KernelMask(mask, x.Rank >= 2 ? x.Shape[^2] : 1, rowsPerBatch));
         }
         // dx += y ⊙ (dy − Σ dy ⊙ y); masked entries have y = 0 and so get nothing.
         return Graph.Record(y, "Softmax", [x], dy => backend.SoftmaxBackward(y.Data, dy, x.GradBuffer(), rows, cols));
     }
 
-    /// <summary>Validates the mask against the scores; returns the rows per batch item (0 without padding).</summary>
-    private static int CheckMask(Tensor x, AttentionMaskSpec mask, int rows, int cols)
+    /// <summary>The backend's view of <paramref name="mask"/> over scores of <paramref name="queryLength"/> rows per group.</summary>
+    private static SoftmaxMask KernelMask(AttentionMaskSpec mask, int queryLength, int rowsPerBatch) => new()
+    {
+        Causal = mask.Causal,
+        Window = mask.Window,
+        QueryLength = queryLength,
+        QueryOffset = mask.QueryOffset,
+        KeyValid = mask.KeyValid,
+        RowsPerBatch = rowsPerBatch,
+    };
+
+    /// <summary>
+    /// Validates the mask against scores [rows, cols] (x holds them, or for <see cref="ScaledDotProductAttention"/>
+    /// the queries they come from); returns the rows per batch item (0 without padding).
+    /// </summary>
+    private static int CheckMask(string op, Tensor x, AttentionMaskSpec mask, int rows, int cols)
     {
         if (mask.Window < 0 || mask.QueryOffset < 0)
             throw new ArgumentException(
-                $"Softmax: mask Window ({mask.Window}) and QueryOffset ({mask.QueryOffset}) must be ≥ 0.", nameof(mask));
+                $"{op}: mask Window ({mask.Window}) and QueryOffset ({mask.QueryOffset}) must be ≥ 0.", nameof(mask));
         if ((mask.Causal || mask.Window > 0) && x.Rank < 2)
-            throw new ArgumentException($"Softmax: a causal or window mask needs scores [.., Tq, Tk], got {Shapes.Format(x.Shape)}.", nameof(mask));
+            throw new ArgumentException($"{op}: a causal or window mask needs scores [.., Tq, Tk], got {Shapes.Format(x.Shape)}.", nameof(mask));
         if (mask.KeyValid is not { Length: > 0 } keyValid) return 0;
 
         if (keyValid.Length % cols != 0)
             throw new ArgumentException(
-                $"Softmax: mask KeyValid has {keyValid.Length} entries, not a multiple of Tk = {cols} (scores {Shapes.Format(x.Shape)}).",
+                $"{op}: mask KeyValid has {keyValid.Length} entries, not a multiple of Tk = {cols} (scores {Shapes.Format(x.Shape)}).",
                 nameof(mask));
         int batch = keyValid.Length / cols;
         int perBatch = mask.RowsPerBatch > 0 ? mask.RowsPerBatch : rows / batch;
         if ((long)perBatch * batch != rows)
             throw new ArgumentException(
-                $"Softmax: mask KeyValid [{batch},{cols}] with RowsPerBatch {perBatch} does not cover the {rows} rows of scores {Shapes.Format(x.Shape)}.",
+                $"{op}: mask KeyValid [{batch},{cols}] with RowsPerBatch {perBatch} does not cover the {rows} rows of scores {Shapes.Format(x.Shape)}.",
                 nameof(mask));
         return perBatch;
     }

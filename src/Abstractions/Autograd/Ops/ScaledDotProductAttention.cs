@@ -1,0 +1,49 @@
+namespace LlmForge.Autograd;
+
+public static partial class F
+{
+    /// <summary>
+    /// Fused attention, softmax(scale · q·kᵀ under <paramref name="mask"/>) · v, without the [.., Tq, Tk] scores or
+    /// weights ever being stored (the backend's FlashAttention kernels; the backward pass recomputes them per tile).
+    /// q is (.., Tq, D), k and v (.., Tk, D) with the same leading dims (e.g. (B, nh, T, hs)); returns (.., Tq, D).
+    /// The mask reads as for <see cref="Softmax"/> over scores (.., Tq, Tk); a query that sees no key gets 0.
+    /// Equals q.MatMul(k, transposeB: true).Scale(scale).Softmax(mask).MatMul(v) to float rounding.
+    /// </summary>
+    /// <param name="scale">Multiplies the scores; default 1/√D.</param>
+    public static Tensor ScaledDotProductAttention(this Tensor q, Tensor k, Tensor v, AttentionMaskSpec? mask = null, float? scale = null)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        Shapes.SameBackend("ScaledDotProductAttention", q, k);
+        Shapes.SameBackend("ScaledDotProductAttention", q, v);
+        if (q.Rank < 2 || k.Rank != q.Rank || !Shapes.Equal(k.Shape, v.Shape)
+            || !Shapes.Equal(q.Shape[..^2], k.Shape[..^2]) || q.Shape[^1] != k.Shape[^1])
+            throw new ArgumentException(
+                $"ScaledDotProductAttention: q {Shapes.Format(q.Shape)}, k {Shapes.Format(k.Shape)} and v {Shapes.Format(v.Shape)} " +
+                "must be (.., Tq, D), (.., Tk, D) and (.., Tk, D) with the same leading dims.", nameof(k));
+
+        int tq = q.Shape[^2], tk = k.Shape[^2], d = q.Shape[^1];
+        int groups = Shapes.Product(q.Shape[..^2]);
+        float s = scale ?? 1f / MathF.Sqrt(d);
+        var spec = mask ?? new AttentionMaskSpec();
+        int rowsPerBatch = CheckMask("ScaledDotProductAttention", q, spec, groups * tq, tk);
+
+        var backend = q.Backend;
+        var o = NewLike(q, (int[])q.Shape.Clone());
+        var lse = TensorArena.Allocate(groups * tq); // [groups, Tq] logsumexp per row, what the backward pass recomputes P from
+        backend.AttentionForward(q.Data, k.Data, v.Data, o.Data, lse, groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
+        return Graph.Record(o, "ScaledDotProductAttention", [q, k, v], dO =>
+        {
+            // The kernel fills all three gradients at once; an input without one gets a throwaway buffer.
+            using var spareQ = new Scratch(q.RequiresGrad ? 0 : q.Length);
+            using var spareK = new Scratch(k.RequiresGrad ? 0 : k.Length);
+            using var spareV = new Scratch(v.RequiresGrad ? 0 : v.Length);
+            backend.AttentionBackward(q.Data, k.Data, v.Data, o.Data, lse, dO,
+                q.RequiresGrad ? q.GradBuffer() : spareQ.Span,
+                k.RequiresGrad ? k.GradBuffer() : spareK.Span,
+                v.RequiresGrad ? v.GradBuffer() : spareV.Span,
+                groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
+        });
+    }
+}

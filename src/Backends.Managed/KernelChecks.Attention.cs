@@ -1,0 +1,54 @@
+using static LlmForge.Backends.Managed.ArgumentRules;
+
+namespace LlmForge.Backends.Managed;
+
+// The fused attention kernels' checks: q and o [groups, Tq, D], k and v [groups, Tk, D], logSumExp [groups, Tq].
+public static partial class KernelChecks
+{
+    public static void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask)
+    {
+        AttentionSizes(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask);
+        Rows(o.Length, groups * queryLength, headDim, nameof(o));
+    }
+
+    public static void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
+        Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask)
+    {
+        AttentionSizes(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask);
+        Rows(o.Length, groups * queryLength, headDim, nameof(o));
+        Rows(dO.Length, groups * queryLength, headDim, nameof(dO));
+        Rows(dq.Length, groups * queryLength, headDim, nameof(dq));
+        Rows(dk.Length, groups * keyLength, headDim, nameof(dk));
+        Rows(dv.Length, groups * keyLength, headDim, nameof(dv));
+    }
+
+    private static void AttentionSizes(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
+        ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
+        float scale, in SoftmaxMask mask)
+    {
+        NonNegative(groups, nameof(groups));
+        NonNegative(queryLength, nameof(queryLength));
+        NonNegative(keyLength, nameof(keyLength));
+        Positive(headDim, nameof(headDim));
+        if (!float.IsFinite(scale))
+            throw new ArgumentException($"scale must be finite, got {scale}.", nameof(scale));
+        long rows = (long)groups * queryLength;
+        if (rows > int.MaxValue || (long)groups * keyLength > int.MaxValue)
+            throw new ArgumentException($"groups = {groups} with Tq = {queryLength}, Tk = {keyLength} is too large.", nameof(groups));
+        Rows(q.Length, (int)rows, headDim, nameof(q));
+        Rows(k.Length, groups * keyLength, headDim, nameof(k));
+        Rows(v.Length, groups * keyLength, headDim, nameof(v));
+        AtLeast(logSumExp.Length, rows, nameof(logSumExp), $"groups · queryLength = {rows}");
+        if ((mask.Causal || mask.Window > 0) && mask.QueryLength != queryLength)
+            throw new ArgumentException(
+                $"mask.QueryLength ({mask.QueryLength}) must equal queryLength ({queryLength}) for a causal or window mask.", nameof(mask));
+        if (!mask.KeyValid.IsEmpty && queryLength > 0 && mask.RowsPerBatch % queryLength != 0)
+            throw new ArgumentException(
+                $"mask.RowsPerBatch ({mask.RowsPerBatch}) must be a multiple of queryLength ({queryLength}): a padding mask covers whole groups.", nameof(mask));
+        Mask(mask, (int)rows, keyLength);
+    }
+}
