@@ -10,10 +10,7 @@ namespace LlmForge.Tests.Layers;
 /// <summary>FeedForward's fused forward (LinearGelu, then the projection) against its layers run one by one.</summary>
 public class FeedForwardTests
 {
-    public static TheoryData<string, GeluApproximation> Cases =>
-        new() { { "Managed", GeluApproximation.Tanh }, { "Managed", GeluApproximation.Erf }, { "Mkl", GeluApproximation.Tanh }, { "Mkl", GeluApproximation.Erf } };
-
-    [Theory, MemberData(nameof(Cases))]
+    [Theory, MemberData(nameof(LinearGeluTests.Cases), MemberType = typeof(LinearGeluTests))]
     public void FusedEqualsUnfusedToFloatRounding(string backendName, GeluApproximation form)
     {
         var backend = TestBackends.Create(backendName);
