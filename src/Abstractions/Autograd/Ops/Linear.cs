@@ -41,7 +41,8 @@ public static partial class F
 
     /// <summary>
     /// The argument checks of a linear map y = x · Wᵀ (+ b), shared by the ops that start with one
-    /// (<see cref="Linear"/>, <see cref="LinearGelu"/>): x [.., in], weight [out, in], bias [out] or null.
+    /// (<see cref="Linear"/>, <see cref="LinearGelu"/>, <see cref="LinearCrossEntropy"/>): x [.., in], weight [out, in],
+    /// bias [out] or null.
     /// Returns the rows of x (its leading dims flattened) and the two feature sizes.
     /// </summary>
     private static (int Rows, int In, int Out) CheckLinear(string op, Tensor x, Tensor weight, Tensor? bias)
