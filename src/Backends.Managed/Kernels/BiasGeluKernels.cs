@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -16,7 +15,7 @@ public static unsafe class BiasGeluKernels
     private const int WorkPerElement = 16;
 
     /// <summary>Columns the backward pass handles at once: the double column sums of a block live on the stack.</summary>
-    private const int ColumnBlock = 128;
+    private const int ColumnBlock = 256;
 
     /// <summary>y[r, c] = GELU(x[r, c] + bias[c]); parallel over rows.</summary>
     public static void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
@@ -52,8 +51,7 @@ public static unsafe class BiasGeluKernels
                 for (int r = r0; r < r1; r++)
                 {
                     long offset = (long)r * cols;
-                    MapShifted<TF>(new ReadOnlySpan<float>(xp + offset, cols), b, ReadOnlySpan<float>.Empty,
-                        new Span<float>(yp + offset, cols));
+                    MapShifted<TF>(new ReadOnlySpan<float>(xp + offset, cols), b, new Span<float>(yp + offset, cols));
                 }
             });
         }
@@ -70,21 +68,17 @@ public static unsafe class BiasGeluKernels
             KernelParallel.For(blocks, (long)rows * cols * WorkPerElement, threads, (b0, b1) =>
             {
                 Span<double> sums = stackalloc double[ColumnBlock];
-                Span<float> gradient = stackalloc float[ColumnBlock]; // g of one row's block, before it is added anywhere
                 for (int block = b0; block < b1; block++)
                 {
                     int c0 = block * ColumnBlock, width = Math.Min(ColumnBlock, cols - c0);
                     var acc = sums[..width];
-                    var g = gradient[..width];
                     acc.Clear();
                     var b = new ReadOnlySpan<float>(bp + c0, width);
                     for (int r = 0; r < rows; r++)
                     {
                         long offset = (long)r * cols + c0;
-                        MapShifted<TF>(new ReadOnlySpan<float>(xp + offset, width), b, new ReadOnlySpan<float>(dyp + offset, width), g);
-                        var dxr = new Span<float>(dxp + offset, width);
-                        TensorPrimitives.Add(dxr, g, dxr);
-                        if (sumBias) WideSums.Accumulate(g, acc);
+                        BackwardRange<TF>(new ReadOnlySpan<float>(xp + offset, width), b, new ReadOnlySpan<float>(dyp + offset, width),
+                            new Span<float>(dxp + offset, width), acc);
                     }
                     if (sumBias)
                         for (int j = 0; j < width; j++) dbp[c0 + j] = (float)(dbp[c0 + j] + acc[j]);
@@ -94,36 +88,50 @@ public static unsafe class BiasGeluKernels
     }
 
     /// <summary>
-    /// y[j] = f(x[j] + shift[j]) · dy[j] (or without the dy factor when dy is empty), f in double, rounded once.
-    /// 16 floats at a time, widened to two 8-lane doubles.
+    /// One row's block, in registers: g = (float)(dy · f(x + shift)) with f in double; dx += g; acc += g in double
+    /// (the rounded g, as AddColumnSums would sum the unfused gradient).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MapShifted<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, ReadOnlySpan<float> dy, Span<float> y)
-        where TF : IDoubleFunction
+    private static void BackwardRange<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<double> acc) where TF : IDoubleFunction
     {
-        bool scaled = !dy.IsEmpty;
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
             for (; j <= x.Length - Vector512<float>.Count; j += Vector512<float>.Count)
             {
-                var h = Vector512.Create(x.Slice(j)) + Vector512.Create(shift.Slice(j)); // the pre-activation, in float
-                var (lo, hi) = Vector512.Widen(h);
-                lo = TF.Invoke(lo);
-                hi = TF.Invoke(hi);
-                if (scaled)
-                {
-                    var (dyLo, dyHi) = Vector512.Widen(Vector512.Create(dy.Slice(j)));
-                    lo *= dyLo;
-                    hi *= dyHi;
-                }
-                Vector512.Narrow(lo, hi).CopyTo(y.Slice(j));
+                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(j)) + Vector512.Create(shift.Slice(j)));
+                var (dyLo, dyHi) = Vector512.Widen(Vector512.Create(dy.Slice(j)));
+                var g = Vector512.Narrow(dyLo * TF.Invoke(lo), dyHi * TF.Invoke(hi));
+                (Vector512.Create(dx.Slice(j)) + g).CopyTo(dx.Slice(j));
+                var (gLo, gHi) = Vector512.Widen(g);
+                var accLo = acc.Slice(j);
+                var accHi = acc.Slice(j + Vector512<double>.Count);
+                (Vector512.Create((ReadOnlySpan<double>)accLo) + gLo).CopyTo(accLo);
+                (Vector512.Create((ReadOnlySpan<double>)accHi) + gHi).CopyTo(accHi);
             }
         }
         for (; j < x.Length; j++)
         {
-            double f = TF.Invoke(x[j] + shift[j]);
-            y[j] = (float)(scaled ? dy[j] * f : f);
+            float g = (float)(dy[j] * TF.Invoke(x[j] + shift[j]));
+            dx[j] += g;
+            acc[j] += g;
         }
+    }
+
+    /// <summary>y[j] = f(x[j] + shift[j]), x + shift in float, f in double, rounded once; 16 floats at a time, widened to two 8-lane doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapShifted<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, Span<float> y) where TF : IDoubleFunction
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j <= x.Length - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(j)) + Vector512.Create(shift.Slice(j))); // the pre-activation, in float
+                Vector512.Narrow(TF.Invoke(lo), TF.Invoke(hi)).CopyTo(y.Slice(j));
+            }
+        }
+        for (; j < x.Length; j++) y[j] = (float)TF.Invoke(x[j] + shift[j]);
     }
 }
