@@ -4,34 +4,37 @@ namespace LlmForge.Autograd;
 
 /// <summary>
 /// The work of <see cref="F.LinearCrossEntropy"/>: the N rows of hidden [N, C] go through the LM head in chunks of
-/// <c>chunk</c> rows, so the only [rows, vocab] buffers are one chunk of logits and one of their gradient (from the
-/// arena, reused chunk after chunk and step after step) instead of [N, vocab] logits plus [N, vocab] dlogits.
+/// <c>chunk</c> rows, so the only [rows, vocab] buffer is one chunk of logits, turned into their gradient in place
+/// (from the arena, reused chunk after chunk and step after step), instead of [N, vocab] logits plus [N, vocab] dlogits.
 /// </summary>
 /// <remarks>
 /// Per chunk: logits = h_chunk · Wᵀ (+ b) (GEMM), then the CrossEntropy kernel (losses, logsumexp per row); for the
-/// gradients, dlogits = (softmax − onehot) · scale (CrossEntropyBackward into the zeroed second chunk buffer),
+/// gradients, dlogits = (softmax − onehot) · scale in place over the logits (Softmax and Scale, which allow y = x;
+/// CrossEntropyBackward accumulates into a separate buffer, which would double the chunk's memory),
 /// dh_chunk += dlogits · W, dW += dlogitsᵀ · h_chunk (GEMMs), db += column sums.
 /// <para>Where the gradients are computed depends on what that costs in memory. Precomputed during the forward pass
 /// (scale 1/count), they wait in a [N, C] buffer for dh and a [vocab, C] buffer for dW, and the backward pass scales
 /// them by the upstream gradient into h.Grad and W.Grad (Axpy). That [vocab, C] buffer is only worth holding when it
 /// is no larger than the [N, vocab] logits it replaces, i.e. C ≤ N (or when W is frozen, and there is none); otherwise
 /// (few rows: GPT-2 at B·T = 256 &lt; C = 768 would hold 154 MB against 103 MB of logits + dlogits) the backward pass
-/// recomputes each chunk's logits from h and W with the saved logsumexp and accumulates straight into the gradients,
-/// one extra [N, vocab, C] GEMM for no [vocab, C] buffer. Under no_grad, or when nothing requires grad, only the loss
-/// is computed. A tied weight (lm_head = wte) needs nothing special: W.Grad accumulates the head's share here and the
-/// embedding's when its scatter runs.</para>
+/// walks the chunks last to first and accumulates straight into the gradients: the last chunk's logits are still in
+/// the buffer from the forward pass, the others are recomputed from h and W.
+/// With the default chunk size few rows fit one chunk, so nothing is recomputed and the one [N, vocab] buffer is half
+/// of what the unfused pair holds. Under no_grad, or when nothing requires grad, only the loss is computed. A tied
+/// weight (lm_head = wte) needs nothing special: W.Grad accumulates the head's share here and the embedding's when its
+/// scatter runs.</para>
 /// </remarks>
 internal sealed class ChunkedLinearCrossEntropy
 {
-    /// <summary>Floats of one chunk buffer when the caller leaves the size to us: 16 MB, ~80 rows of GPT-2's vocabulary.</summary>
-    public const int DefaultChunkFloats = 1 << 22;
+    /// <summary>Floats of the chunk buffer when the caller leaves the size to us: 64 MB, 333 rows of GPT-2's vocabulary.</summary>
+    public const int DefaultChunkFloats = 1 << 24;
 
     private readonly ITensorBackend backend;
     private readonly Tensor hidden, weight;
     private readonly Tensor? bias;
     private readonly int[] labels;
     private readonly int ignoreIndex, rows, dim, vocab, chunk;
-    private float[] logSumExp = [];
+    private float[] logits = []; // one chunk [chunk, vocab]: logits, then their gradient
     private int counted;
     private bool precomputed;
     private float[]? dHidden, dWeight, dBias; // precomputed gradients at upstream gradient 1
@@ -67,26 +70,23 @@ internal sealed class ChunkedLinearCrossEntropy
             if (bias is { RequiresGrad: true }) dBias = TensorArena.Allocate(vocab);
         }
 
-        float[] losses = TensorArena.Allocate(rows);
-        logSumExp = TensorArena.Allocate(rows);
-        float[] logits = TensorArena.Allocate((long)chunk * vocab);
-        float[]? dlogits = precomputed ? TensorArena.Allocate((long)chunk * vocab) : null;
+        float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows); // the kernel's outputs
+        logits = TensorArena.Allocate((long)chunk * vocab);
         for (int r0 = 0; r0 < rows; r0 += chunk)
         {
             int n = Math.Min(chunk, rows - r0);
-            ChunkLogits(r0, n, logits);
+            ChunkLogits(r0, n);
             backend.CrossEntropy(logits.AsSpan(0, n * vocab), labels.AsSpan(r0, n), losses.AsSpan(r0, n),
                 logSumExp.AsSpan(r0, n), n, vocab, ignoreIndex);
-            if (dlogits is not null) ChunkGradients(r0, n, logits, dlogits, 1f / counted, dHidden, dWeight, dBias);
+            if (precomputed) ChunkGradients(r0, n, 1f / counted, dHidden, dWeight, dBias);
         }
 
         double sum = 0; // in row order, in double, as F.CrossEntropy sums
         for (int r = 0; r < rows; r++)
             if (labels[r] != ignoreIndex) sum += losses[r];
-        TensorArena.Release(logits);
-        if (dlogits is not null) TensorArena.Release(dlogits);
         TensorArena.Release(losses);
-        if (!recording) TensorArena.Release(logSumExp);
+        if (!recording || precomputed) TensorArena.Release(logits); // else backward starts from the last chunk's logits
+        TensorArena.Release(logSumExp);
         return counted == 0 ? float.NaN : (float)(sum / counted);
     }
 
@@ -102,24 +102,22 @@ internal sealed class ChunkedLinearCrossEntropy
         }
         else
         {
-            float[] logits = TensorArena.Allocate((long)chunk * vocab), dlogits = TensorArena.Allocate((long)chunk * vocab);
-            for (int r0 = 0; r0 < rows; r0 += chunk)
+            int last = (rows - 1) / chunk * chunk; // first row of the chunk whose logits the buffer holds
+            for (int r0 = last; r0 >= 0; r0 -= chunk)
             {
                 int n = Math.Min(chunk, rows - r0);
-                ChunkLogits(r0, n, logits);
-                ChunkGradients(r0, n, logits, dlogits, dLoss / counted,
+                if (r0 != last) ChunkLogits(r0, n);
+                ChunkGradients(r0, n, dLoss / counted,
                     hidden.RequiresGrad ? hidden.GradBuffer() : null,
                     weight.RequiresGrad ? weight.GradBuffer() : null,
                     bias is { RequiresGrad: true } ? bias.GradBuffer() : null);
             }
             TensorArena.Release(logits);
-            TensorArena.Release(dlogits);
         }
-        TensorArena.Release(logSumExp);
     }
 
     /// <summary>logits [n, vocab] = hidden[r0 .. r0+n] · Wᵀ (+ b).</summary>
-    private void ChunkLogits(int r0, int n, float[] logits)
+    private void ChunkLogits(int r0, int n)
     {
         var chunkLogits = logits.AsSpan(0, n * vocab);
         backend.Gemm(false, true, n, vocab, dim, 1f, hidden.Data.AsSpan(r0 * dim, n * dim), dim, weight.Data, dim, 0f, chunkLogits, vocab);
@@ -127,15 +125,20 @@ internal sealed class ChunkedLinearCrossEntropy
     }
 
     /// <summary>
-    /// dlogits = scale · (softmax(logits) − onehot) for the chunk's rows (0 on ignored rows), then
+    /// Turns the chunk's logits into dlogits = scale · (softmax − onehot) in place (0 on ignored rows), then
     /// dh[r0 .. r0+n] += dlogits · W, dW += dlogitsᵀ · h_chunk, db += Σ_rows dlogits, for each target given.
     /// </summary>
-    private void ChunkGradients(int r0, int n, float[] logits, float[] dlogits, float scale, float[]? dh, float[]? dW, float[]? db)
+    private void ChunkGradients(int r0, int n, float scale, float[]? dh, float[]? dW, float[]? db)
     {
-        var d = dlogits.AsSpan(0, n * vocab);
-        d.Clear(); // the kernel accumulates, and the previous chunk left its gradient here
-        backend.CrossEntropyBackward(logits.AsSpan(0, n * vocab), labels.AsSpan(r0, n), logSumExp.AsSpan(r0, n), d, scale,
-            n, vocab, ignoreIndex);
+        var d = logits.AsSpan(0, n * vocab);
+        backend.Softmax(d, d, n, vocab, SoftmaxMask.None);
+        backend.Scale(d, scale, d);
+        for (int r = 0; r < n; r++)
+        {
+            int t = labels[r0 + r];
+            if (t == ignoreIndex) d.Slice(r * vocab, vocab).Clear();
+            else d[r * vocab + t] -= scale;
+        }
         if (dh is not null) // [n, C] += [n, vocab] · [vocab, C]
             backend.Gemm(false, false, n, dim, vocab, 1f, d, vocab, weight.Data, dim, 1f, dh.AsSpan(r0 * dim, n * dim), dim);
         if (dW is not null) // [vocab, C] += [n, vocab]ᵀ · [n, C]

@@ -122,7 +122,8 @@ public class LinearCrossEntropyTests(ITestOutputHelper output)
     [Fact]
     public void DefaultChunksAreEvenAndWithinTheBudget()
     {
-        Assert.Equal(64, ChunkedLinearCrossEntropy.ChunkRows(256, 50257, 0)); // 83 rows fit 16 MB: 4 chunks of 64
+        Assert.Equal(256, ChunkedLinearCrossEntropy.ChunkRows(256, 50257, 0));  // GPT-2 at B·T = 256: one chunk
+        Assert.Equal(316, ChunkedLinearCrossEntropy.ChunkRows(4096, 50257, 0));  // 333 rows fit 64 MB: 13 even chunks
         Assert.Equal(2048, ChunkedLinearCrossEntropy.ChunkRows(2048, 65, 0));  // one chunk
         Assert.Equal(5, ChunkedLinearCrossEntropy.ChunkRows(5, 10, 8));
     }
