@@ -64,6 +64,27 @@ public static partial class KernelChecks
         Approximation(approximation);
     }
 
+    /// <summary>BiasGelu: x, y of [rows, cols], bias of [cols].</summary>
+    public static void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+        GeluApproximation approximation)
+    {
+        RowBroadcast(x, bias, y, rows, cols, nameof(bias));
+        Approximation(approximation);
+    }
+
+    /// <summary>BiasGeluBackward: x, dy, dx of [rows, cols], bias of [cols], dbias empty or of [cols].</summary>
+    public static void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy,
+        Span<float> dx, Span<float> dbias, int rows, int cols, GeluApproximation approximation)
+    {
+        RowsCols(rows, cols);
+        Rows(x.Length, rows, cols, nameof(x));
+        AtLeast(bias.Length, cols, nameof(bias), $"cols = {cols}");
+        Rows(dy.Length, rows, cols, nameof(dy));
+        Rows(dx.Length, rows, cols, nameof(dx));
+        if (!dbias.IsEmpty) AtLeast(dbias.Length, cols, nameof(dbias), $"cols = {cols}");
+        Approximation(approximation);
+    }
+
     public static void Approximation(GeluApproximation approximation)
     {
         if (approximation is not (GeluApproximation.Tanh or GeluApproximation.Erf))

@@ -61,6 +61,14 @@ public sealed class ManagedBackend : ITensorBackend
     public void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation) =>
         ActivationKernels.GeluBackward(x, dy, dx, approximation, _threads);
 
+    public void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+        GeluApproximation approximation) =>
+        BiasGeluKernels.BiasGelu(x, bias, y, rows, cols, approximation, _threads);
+
+    public void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dbias, int rows, int cols, GeluApproximation approximation) =>
+        BiasGeluKernels.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation, _threads);
+
     public double SumOfSquares(ReadOnlySpan<float> x) => ReductionKernels.SumOfSquares(x, _threads);
 
     public void SumLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>

@@ -32,6 +32,16 @@ public sealed partial class MklBackend
     public void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) =>
         fallback.TanhBackward(y, dy, dx);
 
+    // Fused bias + GELU: one memory-bound pass whose managed form (double-precision GELU on Vector512) needs no VML
+    // call per block; the erf form there differs from VML's by float rounding only.
+    public void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+        GeluApproximation approximation) =>
+        fallback.BiasGelu(x, bias, y, rows, cols, approximation);
+
+    public void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dbias, int rows, int cols, GeluApproximation approximation) =>
+        fallback.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation);
+
     public double SumOfSquares(ReadOnlySpan<float> x) => fallback.SumOfSquares(x);
 
     public void SumLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>

@@ -85,6 +85,21 @@ public interface ITensorBackend
     /// <summary>dx += dy · GELU'(x).</summary>
     void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation);
 
+    /// <summary>
+    /// The bias add and GELU of a linear layer fused into one pass: y[r, c] = GELU(x[r, c] + bias[c]) for x of
+    /// [rows, cols] (x = the GEMM output without its bias). The pre-activation x + bias is not stored: the backward
+    /// pass recomputes it from x and bias (one add per element), cheaper than writing it and reading it back.
+    /// </summary>
+    void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+        GeluApproximation approximation);
+
+    /// <summary>
+    /// Backward of <see cref="BiasGelu"/> in one pass: g = dy ⊙ GELU'(x + bias); dx += g (the gradient of the
+    /// pre-activation, and so of the GEMM output x) and dbias[c] += Σ_r g[r, c]. dbias may be empty (a frozen bias).
+    /// </summary>
+    void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dbias, int rows, int cols, GeluApproximation approximation);
+
     /// <summary>Σ x² in double precision (global gradient norm for clipping).</summary>
     double SumOfSquares(ReadOnlySpan<float> x);
 

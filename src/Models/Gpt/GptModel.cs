@@ -80,7 +80,29 @@ public sealed partial class GptModel : Module
     /// Logits for token ids laid out [batch, seq] row-major: ids (B, T) → logits (B, T, vocab).
     /// </summary>
     /// <exception cref="ArgumentException">ids.Length ≠ batch · seq, or seq exceeds the context length.</exception>
-    public Tensor Forward(int[] ids, int batch, int seq)
+    public Tensor Forward(int[] ids, int batch, int seq) => OutHead.Forward(Hidden(ids, batch, seq)); // (B, T, vocab)
+
+    /// <summary>
+    /// Logits and the mean cross-entropy against next-token <paramref name="targets"/> [batch · seq]. Holds the full
+    /// [B·T, vocab] logits (and, after backward, their gradient); training needs only the loss: <see cref="Loss"/>.
+    /// </summary>
+    public (Tensor Logits, Tensor Loss) Forward(int[] ids, int[] targets, int batch, int seq, int ignoreIndex = -100)
+    {
+        var logits = Forward(ids, batch, seq);
+        return (logits, logits.CrossEntropy(targets, ignoreIndex));
+    }
+
+    /// <summary>
+    /// The mean cross-entropy against next-token <paramref name="targets"/> [batch · seq], as
+    /// <c>Forward(ids, targets, …).Loss</c> to float rounding, without materializing the logits: the LM head and the
+    /// cross-entropy run fused over chunks of rows (<see cref="F.LinearCrossEntropy"/>). The training loss.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Forward(int[], int, int)"/>, or targets.Length ≠ batch · seq.</exception>
+    public Tensor Loss(int[] ids, int[] targets, int batch, int seq, int ignoreIndex = -100) =>
+        Hidden(ids, batch, seq).LinearCrossEntropy(OutHead.Weight, OutHead.Bias, targets, ignoreIndex);
+
+    /// <summary>The final-norm output the LM head reads: ids (B, T) → (B, T, C).</summary>
+    private Tensor Hidden(int[] ids, int batch, int seq)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
@@ -97,14 +119,6 @@ public sealed partial class GptModel : Module
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
         foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
             x = TensorArena.RunLayer(() => block.Forward(x, Positions));               // (B, T, C)
-        x = FinalNorm.Forward(x);                                                      // (B, T, C)
-        return OutHead.Forward(x);                                                     // (B, T, vocab)
-    }
-
-    /// <summary>Logits and the mean cross-entropy against next-token <paramref name="targets"/> [batch · seq].</summary>
-    public (Tensor Logits, Tensor Loss) Forward(int[] ids, int[] targets, int batch, int seq, int ignoreIndex = -100)
-    {
-        var logits = Forward(ids, batch, seq);
-        return (logits, logits.CrossEntropy(targets, ignoreIndex));
+        return FinalNorm.Forward(x);                                                   // (B, T, C)
     }
 }

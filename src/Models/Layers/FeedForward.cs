@@ -18,7 +18,8 @@ public sealed class FeedForward : Module, ITensorModule
         ArgumentNullException.ThrowIfNull(init);
         Fc = new Linear(init, embeddingDim, hiddenDim);
         Projection = new Linear(init, hiddenDim, embeddingDim, std: projectionStd);
-        Layers = RegisterModule("layers", new Sequential(Fc, new Gelu(activation), Projection));
+        Activation = new Gelu(activation);
+        Layers = RegisterModule("layers", new Sequential(Fc, Activation, Projection));
     }
 
     /// <summary>layers.0: emb_dim → hidden.</summary>
@@ -27,8 +28,17 @@ public sealed class FeedForward : Module, ITensorModule
     /// <summary>layers.2: hidden → emb_dim.</summary>
     public Linear Projection { get; }
 
+    /// <summary>layers.1: the GELU between them.</summary>
+    public Gelu Activation { get; }
+
+    /// <summary>The three layers in order; <c>Layers.Forward</c> runs them one by one (the unfused reference path).</summary>
     public Sequential Layers { get; }
 
-    /// <summary>(B, T, C) → (B, T, C).</summary>
-    public Tensor Forward(Tensor x) => Layers.Forward(x);
+    /// <summary>
+    /// (B, T, C) → (B, T, C): the first linear and the GELU run as one fused op (<see cref="F.LinearGelu"/>, bias + GELU
+    /// in one pass), then the projection. Equal to <c>Layers.Forward</c> to float rounding.
+    /// </summary>
+    public Tensor Forward(Tensor x) => Fc.Bias is { } bias
+        ? Projection.Forward(x.LinearGelu(Fc.Weight, bias, Activation.Approximation)) // (B, T, hidden) → (B, T, C)
+        : Layers.Forward(x);
 }

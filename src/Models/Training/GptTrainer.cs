@@ -68,7 +68,7 @@ public sealed class GptTrainer
         long tokens = 0;
         foreach (var batch in microBatches)
         {
-            var (_, loss) = Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength);
+            var loss = Model.Loss(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength); // no [B·T, vocab] logits
             total += loss.Item();
             tokens += batch.TokenCount;
             (count == 1 ? loss : loss * (1f / count)).Backward();
@@ -121,7 +121,7 @@ public sealed class GptTrainer
             {
                 var batch = source.NextBatch();
                 using var step = _memory.Step();
-                sum += Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength).Loss.Item();
+                sum += Model.Loss(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength).Item();
             }
         }
         Model.Train(wasTraining);

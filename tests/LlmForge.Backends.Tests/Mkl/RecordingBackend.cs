@@ -36,6 +36,9 @@ internal sealed class RecordingBackend : ITensorBackend
     public void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Record();
     public void Gelu(ReadOnlySpan<float> x, Span<float> y, GeluApproximation approximation) => Record();
     public void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation) => Record();
+    public void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols, GeluApproximation approximation) => Record();
+    public void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<float> dbias, int rows, int cols, GeluApproximation approximation) => Record();
 
     public double SumOfSquares(ReadOnlySpan<float> x)
     {

@@ -61,6 +61,48 @@ public class GptTrainerTests
                 Assert.True(Math.Abs(a[p].Parameter.Data[i] - b[p].Parameter.Data[i]) < 1e-6, $"{a[p].Name}[{i}] weight");
     }
 
+    public static TheoryData<string, bool, int> FusedLossCases => new()
+    {
+        { "Managed", false, 3 }, { "Managed", true, 3 }, { "Managed", true, 1 }, { "Mkl", false, 1 }, { "Mkl", true, 3 },
+    };
+
+    /// <summary>
+    /// The trainer's loss is the fused LM head + cross-entropy (GptModel.Loss); three steps with it give the weights of
+    /// steps whose gradients come from the full logits and F.CrossEntropy, to float rounding. Rows × T = 24 ≥ C
+    /// precomputes the head's gradients in forward, 8 &lt; C computes them in backward; tied and untied heads. SGD, not
+    /// AdamW: AdamW divides by √v, so on a near-zero gradient (W_key's first steps) rounding noise moves a weight by ~lr.
+    /// </summary>
+    [Theory, MemberData(nameof(FusedLossCases))]
+    public void Steps_with_the_fused_loss_give_the_weights_of_the_unfused_loss(string backendName, bool tied, int rows)
+    {
+        var config = Tiny with { TieWeights = tied };
+        var options = Options("sgd", accumulation: 2);
+        var fused = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 6), options);
+        var unfused = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 6), options);
+        var source = new Batches(rows);
+        var again = new Batches(rows);
+        for (int step = 0; step < 3; step++)
+        {
+            var (fusedLoss, _, _) = fused.TrainStep(source);
+            unfused.Optimizer.ZeroGrad();
+            double unfusedLoss = 0;
+            for (int micro = 0; micro < 2; micro++)
+            {
+                var batch = again.NextBatch();
+                var (_, loss) = unfused.Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength);
+                unfusedLoss += loss.Item() / 2;
+                (loss * 0.5f).Backward();
+            }
+            unfused.ApplyUpdate();
+            Assert.Equal(unfusedLoss, fusedLoss, 1e-5);
+        }
+        var a = unfused.Model.NamedParameters().ToList();
+        var b = fused.Model.NamedParameters().ToList();
+        for (int p = 0; p < a.Count; p++)
+            for (int i = 0; i < a[p].Parameter.Length; i++)
+                Assert.True(Math.Abs(a[p].Parameter.Data[i] - b[p].Parameter.Data[i]) < 1e-5, $"{a[p].Name}[{i}] weight");
+    }
+
     /// <summary>(position embedding, normalization, sliding window) of the shapes the arena test trains.</summary>
     public static TheoryData<string, PositionEmbeddingType, NormalizationType, int?> ArenaCases => new()
     {

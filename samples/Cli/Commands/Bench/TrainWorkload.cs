@@ -32,7 +32,7 @@ internal static class TrainWorkload
         return () =>
         {
             using var step = memory.Step();
-            var (_, loss) = model.Forward(ids, targets, batch, seq);
+            var loss = model.Loss(ids, targets, batch, seq); // LM head + cross-entropy fused, in chunks of rows
             loss.Backward();
             optimizer.Step(optimizerSpec.LearningRate);
             optimizer.ZeroGrad();

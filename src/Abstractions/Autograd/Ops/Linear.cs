@@ -8,26 +8,9 @@ public static partial class F
     /// </summary>
     public static Tensor Linear(this Tensor x, Tensor weight, Tensor? bias = null)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(weight);
-        Shapes.SameBackend("Linear", x, weight);
-        if (weight.Rank != 2)
-            throw new ArgumentException($"Linear: weight {Shapes.Format(weight.Shape)} must be [out, in].", nameof(weight));
-        int outDim = weight.Shape[0], inDim = weight.Shape[1];
-        if (x.Rank == 0 || x.Shape[^1] != inDim)
-            throw new ArgumentException(
-                $"Linear: x {Shapes.Format(x.Shape)} and weight {Shapes.Format(weight.Shape)}: x's last dim must be in = {inDim}.",
-                nameof(x));
-        if (bias is not null)
-        {
-            Shapes.SameBackend("Linear", x, bias);
-            if (bias.Length != outDim || bias.Rank != 1)
-                throw new ArgumentException(
-                    $"Linear: bias {Shapes.Format(bias.Shape)} must be [{outDim}] for weight {Shapes.Format(weight.Shape)}.", nameof(bias));
-        }
+        var (rows, inDim, outDim) = CheckLinear("Linear", x, weight, bias);
 
         var backend = x.Backend;
-        int rows = (int)(x.Length / inDim);
         var y = NewLike(x, [.. x.Shape[..^1], outDim]);
         // y [rows, out] = x [rows, in] · Wᵀ
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, y.Data, outDim);
@@ -36,12 +19,51 @@ public static partial class F
         Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
         return Graph.Record(y, "Linear", inputs, dy =>
         {
-            if (x.RequiresGrad) // dx [rows, in] += dy [rows, out] · W [out, in]
-                backend.Gemm(false, false, rows, inDim, outDim, 1f, dy, outDim, weight.Data, inDim, 1f, x.GradBuffer(), inDim);
-            if (weight.RequiresGrad) // dW [out, in] += dyᵀ · x
-                backend.Gemm(true, false, outDim, inDim, rows, 1f, dy, outDim, x.Data, inDim, 1f, weight.GradBuffer(), inDim);
+            LinearBackward(x, weight, dy, rows);
             if (bias is { RequiresGrad: true }) // db [out] += Σ_rows dy
                 backend.AddColumnSums(dy, bias.GradBuffer(), rows, outDim);
         });
+    }
+
+    /// <summary>
+    /// The GEMM half of a linear map's backward pass, given dy [rows, out] = ∂loss/∂(x · Wᵀ):
+    /// dx [rows, in] += dy · W and dW [out, in] += dyᵀ · x, each only when that input requires grad.
+    /// </summary>
+    private static void LinearBackward(Tensor x, Tensor weight, ReadOnlySpan<float> dy, int rows)
+    {
+        var backend = x.Backend;
+        int outDim = weight.Shape[0], inDim = weight.Shape[1];
+        if (x.RequiresGrad)
+            backend.Gemm(false, false, rows, inDim, outDim, 1f, dy, outDim, weight.Data, inDim, 1f, x.GradBuffer(), inDim);
+        if (weight.RequiresGrad)
+            backend.Gemm(true, false, outDim, inDim, rows, 1f, dy, outDim, x.Data, inDim, 1f, weight.GradBuffer(), inDim);
+    }
+
+    /// <summary>
+    /// The argument checks of a linear map y = x · Wᵀ (+ b), shared by the ops that start with one
+    /// (<see cref="Linear"/>, <see cref="LinearGelu"/>, <see cref="LinearCrossEntropy"/>): x [.., in], weight [out, in],
+    /// bias [out] or null.
+    /// Returns the rows of x (its leading dims flattened) and the two feature sizes.
+    /// </summary>
+    private static (int Rows, int In, int Out) CheckLinear(string op, Tensor x, Tensor weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        Shapes.SameBackend(op, x, weight);
+        if (weight.Rank != 2)
+            throw new ArgumentException($"{op}: weight {Shapes.Format(weight.Shape)} must be [out, in].", nameof(weight));
+        int outDim = weight.Shape[0], inDim = weight.Shape[1];
+        if (x.Rank == 0 || x.Shape[^1] != inDim)
+            throw new ArgumentException(
+                $"{op}: x {Shapes.Format(x.Shape)} and weight {Shapes.Format(weight.Shape)}: x's last dim must be in = {inDim}.",
+                nameof(x));
+        if (bias is not null)
+        {
+            Shapes.SameBackend(op, x, bias);
+            if (bias.Length != outDim || bias.Rank != 1)
+                throw new ArgumentException(
+                    $"{op}: bias {Shapes.Format(bias.Shape)} must be [{outDim}] for weight {Shapes.Format(weight.Shape)}.", nameof(bias));
+        }
+        return ((int)(x.Length / inDim), inDim, outDim);
     }
 }

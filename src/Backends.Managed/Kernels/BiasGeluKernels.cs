@@ -1,0 +1,137 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace LlmForge.Backends.Managed;
+
+/// <summary>
+/// The bias add and GELU of a feed-forward layer's first linear, fused: one pass over the [rows, cols] GEMM output
+/// instead of AddRowBroadcast then Gelu (forward), GeluBackward then AddColumnSums (backward). The pre-activation
+/// h = x + bias is formed in float exactly as AddRowBroadcast forms it, and GELU / GELU' are evaluated in double
+/// as <see cref="ActivationKernels"/> does, so the fused and unfused paths agree to float rounding.
+/// </summary>
+public static unsafe class BiasGeluKernels
+{
+    /// <summary>Relative cost of one element (an exp and a few dozen flops in double) against a plain copy.</summary>
+    private const int WorkPerElement = 16;
+
+    /// <summary>Columns the backward pass handles at once: the double column sums of a block live on the stack.</summary>
+    private const int ColumnBlock = 256;
+
+    /// <summary>y[r, c] = GELU(x[r, c] + bias[c]); parallel over rows.</summary>
+    public static void BiasGelu(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols,
+        GeluApproximation approximation, int threads)
+    {
+        KernelChecks.BiasGelu(x, bias, y, rows, cols, approximation);
+        if (approximation == GeluApproximation.Tanh) Forward<GeluTanhFunction>(x, bias, y, rows, cols, threads);
+        else Forward<GeluErfFunction>(x, bias, y, rows, cols, threads);
+    }
+
+    /// <summary>
+    /// g = dy ⊙ GELU'(x + bias); dx += g; dbias[c] += Σ_r g[r, c] (skipped when dbias is empty). Threads split the
+    /// columns, so no two write the same dbias[c] and each column sum is accumulated in double, rows in order: the
+    /// result does not depend on the thread count.
+    /// </summary>
+    public static void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy,
+        Span<float> dx, Span<float> dbias, int rows, int cols, GeluApproximation approximation, int threads)
+    {
+        KernelChecks.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation);
+        if (approximation == GeluApproximation.Tanh) Backward<GeluTanhDerivative>(x, bias, dy, dx, dbias, rows, cols, threads);
+        else Backward<GeluErfDerivative>(x, bias, dy, dx, dbias, rows, cols, threads);
+    }
+
+    private static void Forward<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols, int threads)
+        where TF : IDoubleFunction
+    {
+        fixed (float* px = x, pb = bias, py = y)
+        {
+            float* xp = px, bp = pb, yp = py;
+            KernelParallel.For(rows, (long)rows * cols * WorkPerElement, threads, (r0, r1) =>
+            {
+                var b = new ReadOnlySpan<float>(bp, cols);
+                for (int r = r0; r < r1; r++)
+                {
+                    long offset = (long)r * cols;
+                    MapShifted<TF>(new ReadOnlySpan<float>(xp + offset, cols), b, new Span<float>(yp + offset, cols));
+                }
+            });
+        }
+    }
+
+    private static void Backward<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy,
+        Span<float> dx, Span<float> dbias, int rows, int cols, int threads) where TF : IDoubleFunction
+    {
+        int blocks = (cols + ColumnBlock - 1) / ColumnBlock;
+        bool sumBias = !dbias.IsEmpty;
+        fixed (float* px = x, pb = bias, pdy = dy, pdx = dx, pdb = dbias)
+        {
+            float* xp = px, bp = pb, dyp = pdy, dxp = pdx, dbp = pdb;
+            KernelParallel.For(blocks, (long)rows * cols * WorkPerElement, threads, (b0, b1) =>
+            {
+                Span<double> sums = stackalloc double[ColumnBlock];
+                for (int block = b0; block < b1; block++)
+                {
+                    int c0 = block * ColumnBlock, width = Math.Min(ColumnBlock, cols - c0);
+                    var acc = sums[..width];
+                    acc.Clear();
+                    var b = new ReadOnlySpan<float>(bp + c0, width);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        long offset = (long)r * cols + c0;
+                        BackwardRange<TF>(new ReadOnlySpan<float>(xp + offset, width), b, new ReadOnlySpan<float>(dyp + offset, width),
+                            new Span<float>(dxp + offset, width), acc);
+                    }
+                    if (sumBias)
+                        for (int j = 0; j < width; j++) dbp[c0 + j] = (float)(dbp[c0 + j] + acc[j]);
+                }
+            });
+        }
+    }
+
+    /// <summary>
+    /// One row's block, in registers: g = (float)(dy · f(x + shift)) with f in double; dx += g; acc += g in double
+    /// (the rounded g, as AddColumnSums would sum the unfused gradient).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRange<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, ReadOnlySpan<float> dy, Span<float> dx,
+        Span<double> acc) where TF : IDoubleFunction
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j <= x.Length - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(j)) + Vector512.Create(shift.Slice(j)));
+                var (dyLo, dyHi) = Vector512.Widen(Vector512.Create(dy.Slice(j)));
+                var g = Vector512.Narrow(dyLo * TF.Invoke(lo), dyHi * TF.Invoke(hi));
+                (Vector512.Create(dx.Slice(j)) + g).CopyTo(dx.Slice(j));
+                var (gLo, gHi) = Vector512.Widen(g);
+                var accLo = acc.Slice(j);
+                var accHi = acc.Slice(j + Vector512<double>.Count);
+                (Vector512.Create((ReadOnlySpan<double>)accLo) + gLo).CopyTo(accLo);
+                (Vector512.Create((ReadOnlySpan<double>)accHi) + gHi).CopyTo(accHi);
+            }
+        }
+        for (; j < x.Length; j++)
+        {
+            float g = (float)(dy[j] * TF.Invoke(x[j] + shift[j]));
+            dx[j] += g;
+            acc[j] += g;
+        }
+    }
+
+    /// <summary>y[j] = f(x[j] + shift[j]), x + shift in float, f in double, rounded once; 16 floats at a time, widened to two 8-lane doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapShifted<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, Span<float> y) where TF : IDoubleFunction
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j <= x.Length - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                var (lo, hi) = Vector512.Widen(Vector512.Create(x.Slice(j)) + Vector512.Create(shift.Slice(j))); // the pre-activation, in float
+                Vector512.Narrow(TF.Invoke(lo), TF.Invoke(hi)).CopyTo(y.Slice(j));
+            }
+        }
+        for (; j < x.Length; j++) y[j] = (float)TF.Invoke(x[j] + shift[j]);
+    }
+}
