@@ -54,18 +54,22 @@ public sealed class TensorArena
     }
 
     /// <summary>
-    /// Runs one layer of a pass that records no graph (<see cref="GradMode.NoGrad"/>) in a step of this thread's layer
-    /// arena, and returns its output copied into a buffer of the caller's (the enclosing step's arena, else a new array).
+    /// Runs one layer of a pass that records no graph (<see cref="GradMode.NoGrad"/>) in a step of a layer arena (the
+    /// enclosing step's arena's own, or this thread's outside any step), and returns its output copied into a buffer
+    /// of the caller's (the enclosing step's arena, else a new array).
     /// The layer's intermediates (q, k, v, scores, the MLP's 4·C activations) go back as soon as it returns and the next
     /// layer reuses them, so the working set of an inference pass is one layer deep instead of growing with the model's
     /// depth until the enclosing step ends: BERT-base over 4 × 128 tokens keeps ~20 MB of activations instead of ~250.
-    /// With a graph recording, backward needs every intermediate, so the layer just runs; so does a layer inside a layer.
+    /// With a graph recording, backward needs every intermediate, so the layer just runs.
     /// </summary>
     public static Tensor RunLayer(Func<Tensor> layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (GradMode.IsEnabled || layerArena is { stepOpen: true }) return layer();
-        var arena = layerArena ??= new TensorArena();
+        if (GradMode.IsEnabled) return layer();
+        // Each enclosing arena has a layer arena of its own, so passes of other shapes (a generator's prefill and its
+        // one-token steps) each keep their layer's working set instead of evicting each other's every call.
+        var arena = current is { } enclosing ? enclosing.layers ??= new TensorArena() : threadLayers ??= new TensorArena();
+        if (arena.stepOpen) return layer();
         Tensor y;
         using (arena.Step()) y = layer();
         // The inner step has ended: its buffers are free but untouched until this thread rents again, so copy out now.
@@ -74,7 +78,8 @@ public sealed class TensorArena
         return new Tensor(y.Backend, kept, y.Shape);
     }
 
-    [ThreadStatic] private static TensorArena? layerArena;
+    [ThreadStatic] private static TensorArena? threadLayers; // the layer arena of passes outside any step
+    private TensorArena? layers;
 
     /// <summary>A zeroed buffer: from the open step's arena on this thread, else a new array.</summary>
     internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length) : new float[length];
