@@ -68,8 +68,8 @@ public sealed class TensorArena
         if (GradMode.IsEnabled) return layer();
         // Each enclosing arena has a layer arena of its own, so passes of other shapes (a generator's prefill and its
         // one-token steps) each keep their layer's working set instead of evicting each other's every call.
+        // A layer arena is never open here: while its step is, it is the enclosing arena, and a nested layer gets its own.
         var arena = current is { } enclosing ? enclosing.layers ??= new TensorArena() : threadLayers ??= new TensorArena();
-        if (arena.stepOpen) return layer();
         Tensor y;
         using (arena.Step()) y = layer();
         // The inner step has ended: its buffers are free but untouched until this thread rents again, so copy out now.
