@@ -89,17 +89,16 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         // The variant's Training keys: names of TrainingOptions, values of their types (the merged section is checked as a whole).
         foreach (var (setting, value) in o.Training)
         {
-            if (!VariantTraining.SettingNames.Contains(setting, StringComparer.OrdinalIgnoreCase))
+            if (!VariantTraining.Settings.TryGetValue(setting, out var type))
                 Fail($"Training:{setting}", $"is not a training setting; valid keys: {List(VariantTraining.SettingNames)}.");
-            else if (!Converts(setting, value, out string type))
-                Fail($"Training:{setting}", $"'{value}' is not a valid {type}.");
+            else if (!Converts(setting, value))
+                Fail($"Training:{setting}", $"'{value}' is not a valid {type.Name}.");
         }
     }
 
-    private static bool Converts(string setting, string? value, out string type)
+    /// <summary>Whether the binder turns <paramref name="value"/> into the setting's type.</summary>
+    private static bool Converts(string setting, string? value)
     {
-        type = typeof(TrainingOptions).GetProperty(setting, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance
-            | System.Reflection.BindingFlags.IgnoreCase)!.PropertyType.Name;
         try
         {
             new ConfigurationBuilder().AddInMemoryCollection([new(setting, value)]).Build().Get<TrainingOptions>();

@@ -13,7 +13,11 @@ namespace LlmForge.Hosting;
 /// </summary>
 public static class VariantTraining
 {
-    /// <summary>The keys of <see cref="TrainingOptions"/>, the only ones a variant's Training may set.</summary>
+    /// <summary>The keys of <see cref="TrainingOptions"/>, the only ones a variant's Training may set, with their types.</summary>
+    public static IReadOnlyDictionary<string, Type> Settings { get; } = typeof(TrainingOptions).GetProperties()
+        .Where(p => p.CanWrite).ToDictionary(p => p.Name, p => p.PropertyType, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The names of <see cref="Settings"/>, in declaration order.</summary>
     public static IReadOnlyList<string> SettingNames { get; } =
         [.. typeof(TrainingOptions).GetProperties().Where(p => p.CanWrite).Select(p => p.Name)];
 
