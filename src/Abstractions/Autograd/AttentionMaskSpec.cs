@@ -22,8 +22,13 @@ public sealed record AttentionMaskSpec
     /// <summary>Softmax rows per batch item (heads · Tq); 0 infers it from the scores and KeyValid.</summary>
     public int RowsPerBatch { get; init; }
 
+    /// <summary>No mask: every query sees every key.</summary>
+    public static AttentionMaskSpec None { get; } = new();
+
     public static AttentionMaskSpec CausalMask(int queryOffset = 0, int window = 0) =>
-        new() { Causal = true, QueryOffset = queryOffset, Window = window };
+        queryOffset == 0 && window == 0 ? Causal0 : new() { Causal = true, QueryOffset = queryOffset, Window = window };
+
+    private static readonly AttentionMaskSpec Causal0 = new() { Causal = true }; // the common one, made once
 
     public static AttentionMaskSpec Padding(byte[] keyValid) => new() { KeyValid = keyValid };
 }

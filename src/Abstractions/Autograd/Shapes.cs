@@ -11,6 +11,12 @@ internal static class Shapes
     public static long Count(int[] shape, string argument)
     {
         ArgumentNullException.ThrowIfNull(shape, argument);
+        return Count((ReadOnlySpan<int>)shape, argument);
+    }
+
+    /// <inheritdoc cref="Count(int[], string)"/>
+    public static long Count(ReadOnlySpan<int> shape, string argument)
+    {
         long count = 1;
         foreach (int d in shape)
         {

@@ -22,21 +22,42 @@ public sealed partial class Tensor
         Length = data.LongLength;
     }
 
-    /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
+    /// <summary>
+    /// Makes a header a <see cref="TensorArena"/> got back at the end of a step into a new tensor: a fresh leaf over
+    /// <paramref name="data"/>, its shape written into the old shape array (the arena pools headers by rank).
+    /// </summary>
+    internal void Reuse(ITensorBackend backend, float[] data, ReadOnlySpan<int> shape)
+    {
+        Backend = backend;
+        Data = data;
+        shape.CopyTo(Shape);
+        Length = data.LongLength;
+    }
+
+    /// <summary>Drops what the header refers to (graph, gradient, label) when its arena step ends.</summary>
+    internal void Clear()
+    {
+        requiresGrad = false;
+        Grad = null;
+        GradFn = null;
+        Name = null;
+    }
+
+    /// <summary>The dimensions, outermost first; empty for a scalar. Read it, never write it: a tensor made in a <see cref="TensorArena"/> step passes its array on to a tensor of a later step.</summary>
     public int[] Shape { get; }
 
     public int Rank => Shape.Length;
 
     /// <summary>Number of elements (the product of <see cref="Shape"/>; 1 for a scalar).</summary>
-    public long Length { get; }
+    public long Length { get; private set; }
 
     /// <summary>The values, row-major. Views made by <see cref="F.Reshape"/> and <see cref="Detach"/> share this array.</summary>
-    public float[] Data { get; }
+    public float[] Data { get; private set; }
 
     public Span<float> Span => Data;
 
     /// <summary>The backend whose kernels every op on this tensor runs.</summary>
-    public ITensorBackend Backend { get; }
+    public ITensorBackend Backend { get; private set; }
 
     /// <summary>An optional label (parameter name), shown by <see cref="ToString"/>.</summary>
     public string? Name { get; set; }

@@ -25,6 +25,8 @@ namespace LlmForge.Autograd;
 /// shapes drift (a decoding step over a growing KV cache) keep only the working set of the last step.
 /// A step of another arena may open inside a step (generation in the middle of a training step): until it ends,
 /// buffers come from the inner arena, then from the outer one again.
+/// The ops' tensor headers (the <see cref="Tensor"/> objects and their shape arrays) are pooled the same way, by
+/// rank, so a step of inference allocates nothing at all once warm: one-token decoding runs hundreds of ops per token.
 /// </summary>
 public sealed class TensorArena
 {
@@ -36,6 +38,10 @@ public sealed class TensorArena
     // Buffer lengths asked for in the open step; the free lists of every other length are dropped at its end.
     private readonly HashSet<int> askedLengths = [];
     private readonly List<int> unasked = [];
+    // Tensor headers handed out in the open step, and those free, by rank (a header keeps its shape array).
+    private readonly List<Tensor> rentedTensors = [];
+    private readonly Stack<Tensor>?[] freeTensors = new Stack<Tensor>?[MaxPooledRank + 1];
+    private const int MaxPooledRank = 8;
     private TensorArena? outer; // the arena whose step was open on this thread when this one's opened
     private bool stepOpen;
 
@@ -46,11 +52,16 @@ public sealed class TensorArena
     /// <exception cref="InvalidOperationException">A step of this arena is already open.</exception>
     public IDisposable Step()
     {
+        BeginStep();
+        return new Scope(this);
+    }
+
+    private void BeginStep()
+    {
         if (stepOpen) throw new InvalidOperationException("TensorArena.Step: a step of this arena is already open; dispose it first.");
         stepOpen = true;
         outer = current;
         current = this;
-        return new Scope(this);
     }
 
     /// <summary>
@@ -62,24 +73,44 @@ public sealed class TensorArena
     /// depth until the enclosing step ends: BERT-base over 4 × 128 tokens keeps ~20 MB of activations instead of ~250.
     /// With a graph recording, backward needs every intermediate, so the layer just runs.
     /// </summary>
-    public static Tensor RunLayer(Func<Tensor> layer)
+    /// <remarks>
+    /// The layer is a static lambda over <paramref name="state"/> (the block and its inputs) so that the call allocates
+    /// nothing: <c>x = TensorArena.RunLayer((block, x), static s => s.block.Forward(s.x))</c>.
+    /// </remarks>
+    public static Tensor RunLayer<TState>(TState state, Func<TState, Tensor> layer)
     {
         ArgumentNullException.ThrowIfNull(layer);
-        if (GradMode.IsEnabled) return layer();
+        if (GradMode.IsEnabled) return layer(state);
         // Each enclosing arena has a layer arena of its own, so passes of other shapes (a generator's prefill and its
         // one-token steps) each keep their layer's working set instead of evicting each other's every call.
         // A layer arena is never open here: while its step is, it is the enclosing arena, and a nested layer gets its own.
         var arena = current is { } enclosing ? enclosing.layers ??= new TensorArena() : threadLayers ??= new TensorArena();
         Tensor y;
-        using (arena.Step()) y = layer();
+        arena.BeginStep(); // not Step(): its scope object would be the one allocation of a layer
+        try
+        {
+            y = layer(state);
+        }
+        finally
+        {
+            arena.EndStep();
+        }
         // The inner step has ended: its buffers are free but untouched until this thread rents again, so copy out now.
         var kept = Allocate(y.Length);
         y.Data.AsSpan(0, (int)y.Length).CopyTo(kept);
-        return new Tensor(y.Backend, kept, y.Shape);
+        return NewTensor(y.Backend, kept, y.Shape);
     }
+
+    /// <summary>The closure form of <see cref="RunLayer{TState}"/>, for a loop where a delegate per layer does not matter.</summary>
+    public static Tensor RunLayer(Func<Tensor> layer) =>
+        RunLayer(layer ?? throw new ArgumentNullException(nameof(layer)), static layer => layer());
 
     [ThreadStatic] private static TensorArena? threadLayers; // the layer arena of passes outside any step
     private TensorArena? layers;
+
+    /// <summary>A leaf tensor over <paramref name="data"/>: its header from the open step's arena on this thread, else a new one.</summary>
+    internal static Tensor NewTensor(Backends.ITensorBackend backend, float[] data, ReadOnlySpan<int> shape) =>
+        current is { } arena && shape.Length <= MaxPooledRank ? arena.RentTensor(backend, data, shape) : new Tensor(backend, data, shape.ToArray());
 
     /// <summary>A zeroed buffer: from the open step's arena on this thread, else a new array.</summary>
     internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length) : new float[length];
@@ -112,6 +143,22 @@ public sealed class TensorArena
         return buffer;
     }
 
+    private Tensor RentTensor(Backends.ITensorBackend backend, float[] data, ReadOnlySpan<int> shape)
+    {
+        Tensor tensor;
+        if (freeTensors[shape.Length] is { Count: > 0 } stack)
+        {
+            tensor = stack.Pop();
+            tensor.Reuse(backend, data, shape);
+        }
+        else
+        {
+            tensor = new Tensor(backend, data, shape.ToArray());
+        }
+        rentedTensors.Add(tensor);
+        return tensor;
+    }
+
     private void Free(float[] buffer)
     {
         if (!free.TryGetValue(buffer.Length, out var stack)) free[buffer.Length] = stack = new Stack<float[]>();
@@ -122,6 +169,14 @@ public sealed class TensorArena
     {
         foreach (var buffer in rented) Free(buffer);
         rented.Clear();
+        // As with buffers, the free headers become this step's: those no op of the step asked for are dropped.
+        foreach (var stack in freeTensors) stack?.Clear();
+        foreach (var tensor in rentedTensors)
+        {
+            tensor.Clear();
+            (freeTensors[tensor.Rank] ??= new Stack<Tensor>()).Push(tensor);
+        }
+        rentedTensors.Clear();
         foreach (var (length, _) in free)
             if (!askedLengths.Contains(length)) unasked.Add(length);
         foreach (int length in unasked)

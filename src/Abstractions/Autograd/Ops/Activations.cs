@@ -8,34 +8,33 @@ public static partial class F
     public static Tensor Gelu(this Tensor x, GeluApproximation approximation = GeluApproximation.Tanh)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
-        backend.Gelu(x.Data, y.Data, approximation);
-        return Graph.Record(y, "Gelu", [x], dy => backend.GeluBackward(x.Data, dy, x.GradBuffer(), approximation));
+        var y = NewLike(x);
+        x.Backend.Gelu(x.Data, y.Data, approximation);
+        return Graph.Record(y, "Gelu", [x], (x, approximation),
+            static (s, dy) => s.x.Backend.GeluBackward(s.x.Data, dy, s.x.GradBuffer(), s.approximation));
     }
 
     /// <summary>tanh(x) (BERT's pooler).</summary>
     public static Tensor Tanh(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
-        backend.Tanh(x.Data, y.Data);
-        return Graph.Record(y, "Tanh", [x], dy => backend.TanhBackward(y.Data, dy, x.GradBuffer())); // dx += dy (1 − y²)
+        var y = NewLike(x);
+        x.Backend.Tanh(x.Data, y.Data);
+        return Graph.Record(y, "Tanh", [x], (x, y),
+            static (s, dy) => s.x.Backend.TanhBackward(s.y.Data, dy, s.x.GradBuffer())); // dx += dy (1 − y²)
     }
 
     /// <summary>eˣ.</summary>
     public static Tensor Exp(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
-        backend.Exp(x.Data, y.Data);
-        return Graph.Record(y, "Exp", [x], dy =>
+        var y = NewLike(x);
+        x.Backend.Exp(x.Data, y.Data);
+        return Graph.Record(y, "Exp", [x], (x, y), static (s, dy) =>
         {
             using var term = new Scratch(dy.Length); // dx += dy ⊙ eˣ
-            backend.Mul(dy, y.Data, term.Span);
-            backend.Axpy(1f, term.Span, x.GradBuffer());
+            s.x.Backend.Mul(dy, s.y.Data, term.Span);
+            s.x.Backend.Axpy(1f, term.Span, s.x.GradBuffer());
         });
     }
 }

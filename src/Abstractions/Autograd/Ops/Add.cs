@@ -21,27 +21,26 @@ public static partial class F
 
     private static Tensor AddSameShape(Tensor a, Tensor b)
     {
-        var backend = a.Backend;
-        var y = NewLike(a, (int[])a.Shape.Clone());
-        backend.Add(a.Data, b.Data, y.Data);
-        return Graph.Record(y, "Add", [a, b], dy =>
+        var y = NewLike(a);
+        a.Backend.Add(a.Data, b.Data, y.Data);
+        return Graph.Record(y, "Add", [a, b], (a, b), static (s, dy) =>
         {
-            if (a.RequiresGrad) backend.Axpy(1f, dy, a.GradBuffer());
-            if (b.RequiresGrad) backend.Axpy(1f, dy, b.GradBuffer());
+            if (s.a.RequiresGrad) s.a.Backend.Axpy(1f, dy, s.a.GradBuffer());
+            if (s.b.RequiresGrad) s.b.Backend.Axpy(1f, dy, s.b.GradBuffer());
         });
     }
 
     // big [rows, cols] + small [cols], cols = small.Length
     private static Tensor AddBroadcast(Tensor big, Tensor small)
     {
-        var backend = big.Backend;
         int cols = (int)small.Length, rows = cols == 0 ? 0 : (int)(big.Length / cols);
-        var y = NewLike(big, (int[])big.Shape.Clone());
-        backend.AddRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
-        return Graph.Record(y, "Add", [big, small], dy =>
+        var y = NewLike(big);
+        big.Backend.AddRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
+        return Graph.Record(y, "Add", [big, small], (big, small, rows, cols), static (s, dy) =>
         {
-            if (big.RequiresGrad) backend.Axpy(1f, dy, big.GradBuffer());
-            if (small.RequiresGrad) backend.AddColumnSums(dy, small.GradBuffer(), rows, cols); // sum over broadcast rows
+            var backend = s.big.Backend;
+            if (s.big.RequiresGrad) backend.Axpy(1f, dy, s.big.GradBuffer());
+            if (s.small.RequiresGrad) backend.AddColumnSums(dy, s.small.GradBuffer(), s.rows, s.cols); // sum over broadcast rows
         });
     }
 }

@@ -24,29 +24,32 @@ public static partial class F
             total += p.Shape[ax];
         }
 
-        var backend = first.Backend;
         int outer = Shapes.Product(first.Shape.AsSpan(0, ax)), inner = Shapes.Product(first.Shape.AsSpan(ax + 1));
         int outBlock = total * inner;
-        var shape = (int[])first.Shape.Clone();
+        Span<int> shape = stackalloc int[first.Rank];
+        first.Shape.CopyTo(shape);
         shape[ax] = total;
         var y = NewLike(first, shape);
-        var inputs = (Tensor[])parts.Clone();
         for (int o = 0, offset = 0; o < outer; o++)
-            foreach (var p in inputs)
+            foreach (var p in parts)
             {
                 int block = p.Shape[ax] * inner;
                 p.Data.AsSpan(o * block, block).CopyTo(y.Data.AsSpan(offset, block));
                 offset += block;
             }
-        return Graph.Record(y, "Concat", inputs, dy =>
+        if (!Graph.Records(parts)) return y;
+
+        var inputs = (Tensor[])parts.Clone(); // the caller may reuse its array before Backward()
+        return Graph.Record(y, "Concat", inputs, (inputs, ax, outer, inner, outBlock), static (s, dy) =>
         {
+            var (inputs, ax, outer, inner, outBlock) = s;
             for (int o = 0; o < outer; o++)
             {
                 int offset = o * outBlock;
                 foreach (var p in inputs)
                 {
                     int block = p.Shape[ax] * inner;
-                    if (p.RequiresGrad) backend.Axpy(1f, dy.AsSpan(offset, block), p.GradBuffer().AsSpan(o * block, block));
+                    if (p.RequiresGrad) p.Backend.Axpy(1f, dy.AsSpan(offset, block), p.GradBuffer().AsSpan(o * block, block));
                     offset += block;
                 }
             }

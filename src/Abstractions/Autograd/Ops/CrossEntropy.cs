@@ -19,7 +19,7 @@ public static partial class F
                 nameof(targets));
 
         var backend = logits.Backend;
-        var labels = (int[])targets.Clone(); // the caller may reuse its buffer before Backward()
+        var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets; // the caller may reuse its buffer before Backward()
         float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows);
         backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
 
@@ -32,12 +32,13 @@ public static partial class F
             sum += losses[r];
         }
         var loss = Tensor.Scalar(backend, counted == 0 ? float.NaN : (float)(sum / counted));
-        return Graph.Record(loss, "CrossEntropy", [logits], dy =>
+        return Graph.Record(loss, "CrossEntropy", [logits], (logits, labels, logSumExp, counted, rows, vocab, ignoreIndex), static (s, dy) =>
         {
+            var (logits, labels, logSumExp, counted, rows, vocab, ignoreIndex) = s;
             var dlogits = logits.GradBuffer();
             if (counted == 0) return; // nothing counted: a zero gradient, not NaN
             // dlogits += dLoss / N · (softmax(logits) − onehot(target)) on counted rows
-            backend.CrossEntropyBackward(logits.Data, labels, logSumExp, dlogits, dy[0] / counted,
+            logits.Backend.CrossEntropyBackward(logits.Data, labels, logSumExp, dlogits, dy[0] / counted,
                 rows, vocab, ignoreIndex);
         });
     }

@@ -14,15 +14,14 @@ public static partial class F
             throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
         if (!training || p == 0f) return x;
 
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
+        var y = NewLike(x);
         var mask = TensorArena.Allocate(x.Length);
-        backend.Dropout(x.Data, y.Data, mask, p, seed);
-        return Graph.Record(y, "Dropout", [x], dy =>
+        x.Backend.Dropout(x.Data, y.Data, mask, p, seed);
+        return Graph.Record(y, "Dropout", [x], (x, mask), static (s, dy) =>
         {
             using var term = new Scratch(dy.Length); // dx += dy ⊙ mask
-            backend.Mul(dy, mask, term.Span);
-            backend.Axpy(1f, term.Span, x.GradBuffer());
+            s.x.Backend.Mul(dy, s.mask, term.Span);
+            s.x.Backend.Axpy(1f, term.Span, s.x.GradBuffer());
         });
     }
 }

@@ -20,29 +20,38 @@ public static partial class F
         ArgumentNullException.ThrowIfNull(ids);
         if (table.Rank != 2)
             throw new ArgumentException($"Embedding: table {Shapes.Format(table.Shape)} must be [vocab, dim].", nameof(table));
-        int[] shape = idsShape is null || idsShape.Length == 0 ? [ids.Length] : (int[])idsShape.Clone();
+        ReadOnlySpan<int> single = [ids.Length];
+        ReadOnlySpan<int> shape = idsShape is null || idsShape.Length == 0 ? single : idsShape;
         if (Shapes.Count(shape, nameof(idsShape)) != ids.Length)
             throw new ArgumentException(
                 $"Embedding: ids shape {Shapes.Format(shape)} needs {Shapes.Count(shape, nameof(idsShape))} ids but {ids.Length} were given.",
                 nameof(ids));
 
-        var backend = table.Backend;
         int vocab = table.Shape[0], dim = table.Shape[1];
         if (paddingIndex is int p && (uint)p >= (uint)vocab)
             throw new ArgumentOutOfRangeException(nameof(paddingIndex), p, $"Embedding: padding index {p} is outside the table's [0, {vocab}) rows.");
+        Span<int> outShape = stackalloc int[shape.Length + 1]; // [..idsShape, dim]
+        shape.CopyTo(outShape);
+        outShape[^1] = dim;
+        var y = NewLike(table, outShape);
+        table.Backend.EmbeddingGather(ids, table.Data, y.Data, vocab, dim);
+        if (!Graph.Records([table])) return y;
+
         var tokens = (int[])ids.Clone(); // the caller may reuse its buffer before Backward()
-        var y = NewLike(table, [.. shape, dim]);
-        backend.EmbeddingGather(tokens, table.Data, y.Data, vocab, dim);
-        if (paddingIndex is not int pad || Array.IndexOf(tokens, pad) < 0)
-            return Graph.Record(y, "Embedding", [table],
-                dy => backend.EmbeddingScatterAdd(tokens, dy, table.GradBuffer(), vocab, dim));
-        return Graph.Record(y, "Embedding", [table], dy =>
+        int pad = paddingIndex is int padding && Array.IndexOf(tokens, padding) >= 0 ? padding : -1; // -1: no padding to skip
+        return Graph.Record(y, "Embedding", [table], (table, tokens, pad, vocab, dim), static (s, dy) =>
         {
+            var (table, tokens, pad, vocab, dim) = s;
+            if (pad < 0)
+            {
+                table.Backend.EmbeddingScatterAdd(tokens, dy, table.GradBuffer(), vocab, dim);
+                return;
+            }
             using var kept = new Scratch(dy.Length); // dy with the padding positions' rows zeroed
             dy.CopyTo(kept.Span);
             for (int i = 0; i < tokens.Length; i++)
                 if (tokens[i] == pad) kept.Span.Slice(i * dim, dim).Clear();
-            backend.EmbeddingScatterAdd(tokens, kept.Span, table.GradBuffer(), vocab, dim);
+            table.Backend.EmbeddingScatterAdd(tokens, kept.Span, table.GradBuffer(), vocab, dim);
         });
     }
 }

@@ -14,19 +14,19 @@ public static partial class F
         CheckChannelVector("LayerNorm", "gamma", x, gamma, cols);
         if (beta is not null) CheckChannelVector("LayerNorm", "beta", x, beta, cols);
 
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
+        var y = NewLike(x);
         float[] mean = TensorArena.Allocate(rows), rstd = TensorArena.Allocate(rows);
-        backend.LayerNorm(x.Data, gamma.Data, beta is null ? default : beta.Data, y.Data, mean, rstd, rows, cols, eps);
+        x.Backend.LayerNorm(x.Data, gamma.Data, beta is null ? default : beta.Data, y.Data, mean, rstd, rows, cols, eps);
 
-        Tensor[] inputs = beta is null ? [x, gamma] : [x, gamma, beta];
-        return Graph.Record(y, "LayerNorm", inputs, dy =>
+        ReadOnlySpan<Tensor> inputs = beta is null ? [x, gamma] : [x, gamma, beta];
+        return Graph.Record(y, "LayerNorm", inputs, (x, gamma, beta, mean, rstd, rows, cols), static (s, dy) =>
         {
+            var (x, gamma, beta, mean, rstd, rows, cols) = s;
             // The kernel writes all gradients at once; inputs that need none get a throwaway buffer.
             var dx = x.RequiresGrad ? x.GradBuffer() : TensorArena.Allocate(x.Length);
             var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : TensorArena.Allocate(cols);
             var dbeta = beta is null ? Span<float>.Empty : beta.RequiresGrad ? beta.GradBuffer() : TensorArena.Allocate(cols);
-            backend.LayerNormBackward(dy, x.Data, gamma.Data, mean, rstd, dx, dgamma, dbeta, rows, cols);
+            x.Backend.LayerNormBackward(dy, x.Data, gamma.Data, mean, rstd, dx, dgamma, dbeta, rows, cols);
         });
     }
 

@@ -11,17 +11,17 @@ public static partial class F
         var (rows, inDim, outDim) = CheckLinear("Linear", x, weight, bias);
 
         var backend = x.Backend;
-        var y = NewLike(x, [.. x.Shape[..^1], outDim]);
+        var y = NewWithLastDim(x, outDim);
         // y [rows, out] = x [rows, in] · Wᵀ
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, y.Data, outDim);
         if (bias is not null) backend.AddRowBroadcast(y.Data, bias.Data, y.Data, rows, outDim);
 
-        Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-        return Graph.Record(y, "Linear", inputs, dy =>
+        ReadOnlySpan<Tensor> inputs = bias is null ? [x, weight] : [x, weight, bias];
+        return Graph.Record(y, "Linear", inputs, (x, weight, bias, rows, outDim), static (s, dy) =>
         {
-            LinearBackward(x, weight, dy, rows);
-            if (bias is { RequiresGrad: true }) // db [out] += Σ_rows dy
-                backend.AddColumnSums(dy, bias.GradBuffer(), rows, outDim);
+            LinearBackward(s.x, s.weight, dy, s.rows);
+            if (s.bias is { RequiresGrad: true }) // db [out] += Σ_rows dy
+                s.x.Backend.AddColumnSums(dy, s.bias.GradBuffer(), s.rows, s.outDim);
         });
     }
 

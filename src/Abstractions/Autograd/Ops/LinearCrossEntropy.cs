@@ -29,7 +29,7 @@ public static partial class F
         var head = new ChunkedLinearCrossEntropy(hidden, weight, bias, (int[])targets.Clone(), ignoreIndex,
             ChunkedLinearCrossEntropy.ChunkRows(rows, vocab, chunkRows));
         var loss = Tensor.Scalar(hidden.Backend, head.Forward());
-        Tensor[] inputs = bias is null ? [hidden, weight] : [hidden, weight, bias];
-        return Graph.Record(loss, "LinearCrossEntropy", inputs, dy => head.Backward(dy[0]));
+        ReadOnlySpan<Tensor> inputs = bias is null ? [hidden, weight] : [hidden, weight, bias];
+        return Graph.Record(loss, "LinearCrossEntropy", inputs, head, static (head, dy) => head.Backward(dy[0]));
     }
 }

@@ -24,14 +24,15 @@ public static partial class F
         float[] z = TensorArena.Allocate((long)rows * outDim);
         // z [rows, out] = x [rows, in] · Wᵀ; y = GELU(z + b)
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, z, outDim);
-        var y = NewLike(x, [.. x.Shape[..^1], outDim]);
+        var y = NewWithLastDim(x, outDim);
         backend.BiasGelu(z, bias.Data, y.Data, rows, outDim, approximation);
 
-        return Graph.Record(y, "LinearGelu", [x, weight, bias], dy =>
+        return Graph.Record(y, "LinearGelu", [x, weight, bias], (x, weight, bias, z, rows, outDim, approximation), static (s, dy) =>
         {
+            var (x, weight, bias, z, rows, outDim, approximation) = s;
             // dz = d(z + b) = dy ⊙ GELU'(z + b), and db += Σ_rows dz, in one pass; then the GEMM backward of z.
             float[] dz = TensorArena.Allocate(z.Length);
-            backend.BiasGeluBackward(z, bias.Data, dy, dz, bias.RequiresGrad ? bias.GradBuffer() : Span<float>.Empty,
+            x.Backend.BiasGeluBackward(z, bias.Data, dy, dz, bias.RequiresGrad ? bias.GradBuffer() : Span<float>.Empty,
                 rows, outDim, approximation);
             LinearBackward(x, weight, dz, rows);
             TensorArena.Release(dz);

@@ -22,15 +22,18 @@ public static partial class F
         if (k != kb)
             throw new ArgumentException($"MatMul: a {Shapes.Format(a.Shape)} and {BText()}: inner dims {k} and {kb} differ.");
 
-        var aBatch = a.Shape[..^2];
-        var bBatch = b.Shape[..^2];
+        var aBatch = a.Shape.AsSpan(..^2);
+        var bBatch = b.Shape.AsSpan(..^2);
         bool shared = Shapes.Product(bBatch) == 1;
         if (!shared && !Shapes.Equal(aBatch, bBatch))
             throw new ArgumentException(
                 $"MatMul: a {Shapes.Format(a.Shape)} and {BText()}: batch dims {Shapes.Format(aBatch)} and {Shapes.Format(bBatch)} differ " +
                 "(b's must equal a's, or b must be a single matrix).");
 
-        int[] outShape = [.. (aBatch.Length >= bBatch.Length ? aBatch : bBatch), m, n];
+        var outBatch = aBatch.Length >= bBatch.Length ? aBatch : bBatch;
+        Span<int> outShape = stackalloc int[outBatch.Length + 2];
+        outBatch.CopyTo(outShape);
+        (outShape[^2], outShape[^1]) = (m, n);
         var y = NewLike(a, outShape);
         int batch = Shapes.Product(aBatch);
         var backend = a.Backend;
@@ -40,8 +43,10 @@ public static partial class F
             // One matrix b for every product: a reads as one tall [batch·m, k] matrix, a single GEMM.
             int rows = batch * m;
             backend.Gemm(false, transposeB, rows, n, k, 1f, a.Data, k, b.Data, ldb, 0f, y.Data, n);
-            return Graph.Record(y, "MatMul", [a, b], dy =>
+            return Graph.Record(y, "MatMul", [a, b], (a, b, transposeB, rows, n, k, ldb), static (s, dy) =>
             {
+                var (a, b, transposeB, rows, n, k, ldb) = s;
+                var backend = a.Backend;
                 if (a.RequiresGrad) // da [rows, k] += dy [rows, n] · op(b)ᵀ
                     backend.Gemm(false, !transposeB, rows, k, n, 1f, dy, n, b.Data, ldb, 1f, a.GradBuffer(), k);
                 if (b.RequiresGrad)
@@ -56,8 +61,11 @@ public static partial class F
 
         long sa = (long)m * k, sb = (long)k * n, sy = (long)m * n;
         backend.GemmStridedBatched(false, transposeB, m, n, k, 1f, a.Data, k, sa, b.Data, ldb, sb, 0f, y.Data, n, sy, batch);
-        return Graph.Record(y, "MatMul", [a, b], dy =>
+        return Graph.Record(y, "MatMul", [a, b], (a, b, transposeB, m, n, k, ldb, batch), static (s, dy) =>
         {
+            var (a, b, transposeB, m, n, k, ldb, batch) = s;
+            long sa = (long)m * k, sb = (long)k * n, sy = (long)m * n;
+            var backend = a.Backend;
             if (a.RequiresGrad) // da [m, k] += dy [m, n] · op(b)ᵀ, per batch
                 backend.GemmStridedBatched(false, !transposeB, m, k, n, 1f, dy, n, sy, b.Data, ldb, sb,
                     1f, a.GradBuffer(), k, sa, batch);

@@ -21,11 +21,12 @@ public static partial class F
 
     private static Tensor MulSameShape(Tensor a, Tensor b)
     {
-        var backend = a.Backend;
-        var y = NewLike(a, (int[])a.Shape.Clone());
-        backend.Mul(a.Data, b.Data, y.Data);
-        return Graph.Record(y, "Mul", [a, b], dy =>
+        var y = NewLike(a);
+        a.Backend.Mul(a.Data, b.Data, y.Data);
+        return Graph.Record(y, "Mul", [a, b], (a, b), static (s, dy) =>
         {
+            var (a, b) = s;
+            var backend = a.Backend;
             using var term = new Scratch(dy.Length);
             if (a.RequiresGrad)
             {
@@ -43,12 +44,13 @@ public static partial class F
     // big [rows, cols] ⊙ small [cols]
     private static Tensor MulBroadcast(Tensor big, Tensor small)
     {
-        var backend = big.Backend;
         int cols = (int)small.Length, rows = cols == 0 ? 0 : (int)(big.Length / cols);
-        var y = NewLike(big, (int[])big.Shape.Clone());
-        backend.MulRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
-        return Graph.Record(y, "Mul", [big, small], dy =>
+        var y = NewLike(big);
+        big.Backend.MulRowBroadcast(big.Data, small.Data, y.Data, rows, cols);
+        return Graph.Record(y, "Mul", [big, small], (big, small, rows, cols), static (s, dy) =>
         {
+            var (big, small, rows, cols) = s;
+            var backend = big.Backend;
             using var term = new Scratch(dy.Length);
             if (big.RequiresGrad)
             {

@@ -15,19 +15,20 @@ public static partial class F
             throw new ArgumentException(
                 $"Narrow: [{start}, {start + length}) is outside axis {axis} (size {dim}) of {Shapes.Format(x.Shape)}.");
 
-        var backend = x.Backend;
         int outer = Shapes.Product(x.Shape.AsSpan(0, ax)), inner = Shapes.Product(x.Shape.AsSpan(ax + 1));
         int block = length * inner; // contiguous run copied from each outer slice
-        var shape = (int[])x.Shape.Clone();
+        Span<int> shape = stackalloc int[x.Rank];
+        x.Shape.CopyTo(shape);
         shape[ax] = length;
         var y = NewLike(x, shape);
         for (int o = 0; o < outer; o++)
             x.Data.AsSpan((o * dim + start) * inner, block).CopyTo(y.Data.AsSpan(o * block, block));
-        return Graph.Record(y, "Narrow", [x], dy =>
+        return Graph.Record(y, "Narrow", [x], (x, outer, dim, start, inner, block), static (s, dy) =>
         {
+            var (x, outer, dim, start, inner, block) = s;
             var dx = x.GradBuffer(); // dx[.., start:start+length, ..] += dy
             for (int o = 0; o < outer; o++)
-                backend.Axpy(1f, dy.AsSpan(o * block, block), dx.AsSpan((o * dim + start) * inner, block));
+                x.Backend.Axpy(1f, dy.AsSpan(o * block, block), dx.AsSpan((o * dim + start) * inner, block));
         });
     }
 

@@ -13,15 +13,15 @@ public static partial class F
         var (rows, cols) = Shapes.RowsByLastAxis(x, "RmsNorm");
         CheckChannelVector("RmsNorm", "gamma", x, gamma, cols);
 
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
+        var y = NewLike(x);
         var rstd = TensorArena.Allocate(rows);
-        backend.RmsNorm(x.Data, gamma.Data, y.Data, rstd, rows, cols, eps);
-        return Graph.Record(y, "RmsNorm", [x, gamma], dy =>
+        x.Backend.RmsNorm(x.Data, gamma.Data, y.Data, rstd, rows, cols, eps);
+        return Graph.Record(y, "RmsNorm", [x, gamma], (x, gamma, rstd, rows, cols), static (s, dy) =>
         {
+            var (x, gamma, rstd, rows, cols) = s;
             var dx = x.RequiresGrad ? x.GradBuffer() : TensorArena.Allocate(x.Length);
             var dgamma = gamma.RequiresGrad ? gamma.GradBuffer() : TensorArena.Allocate(cols);
-            backend.RmsNormBackward(dy, x.Data, gamma.Data, rstd, dx, dgamma, rows, cols);
+            x.Backend.RmsNormBackward(dy, x.Data, gamma.Data, rstd, dx, dgamma, rows, cols);
         });
     }
 }

@@ -19,7 +19,7 @@ public static partial class F
         Shapes.SameBackend("Rotary", x, sin);
         if (x.Rank < 2 || x.Shape[^1] % 2 != 0)
             throw new ArgumentException($"Rotary: x {Shapes.Format(x.Shape)} must be [.., T, d] with an even d.", nameof(x));
-        int[] table = [x.Shape[^2], x.Shape[^1]];
+        ReadOnlySpan<int> table = [x.Shape[^2], x.Shape[^1]];
         if (!Shapes.Equal(cos.Shape, table) || !Shapes.Equal(sin.Shape, table))
             throw new ArgumentException(
                 $"Rotary: cos {Shapes.Format(cos.Shape)} and sin {Shapes.Format(sin.Shape)} must both be [T, d] = {Shapes.Format(table)} for x {Shapes.Format(x.Shape)}.");
@@ -28,7 +28,7 @@ public static partial class F
 
         var backend = x.Backend;
         int d = table[1], cols = table[0] * d, rows = cols == 0 ? 0 : (int)(x.Length / cols); // x as [rows, T·d]
-        var y = NewLike(x, (int[])x.Shape.Clone());
+        var y = NewLike(x);
         using (var rotated = new Scratch(x.Length))
         {
             backend.MulRowBroadcast(x.Data, cos.Data, y.Data, rows, cols);            // y = x ⊙ cos
@@ -37,8 +37,10 @@ public static partial class F
             backend.Add(y.Data, rotated.Span, y.Data);
         }
         // y = (cos + R·sin) x per pair, R = rotate_half; so dx = cos ⊙ dy + Rᵀ(sin ⊙ dy), Rᵀ(g) = cat(g2, −g1).
-        return Graph.Record(y, "Rotary", [x], dy =>
+        return Graph.Record(y, "Rotary", [x], (x, cos, sin, rows, cols, d), static (s, dy) =>
         {
+            var (x, cos, sin, rows, cols, d) = s;
+            var backend = x.Backend;
             var dx = x.GradBuffer();
             using var term = new Scratch(dy.Length);
             using var back = new Scratch(dy.Length);

@@ -6,10 +6,9 @@ public static partial class F
     public static Tensor Scale(this Tensor x, float s)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
-        backend.Scale(x.Data, s, y.Data);
-        return Graph.Record(y, "Scale", [x], dy => backend.Axpy(s, dy, x.GradBuffer())); // dx += s · dy
+        var y = NewLike(x);
+        x.Backend.Scale(x.Data, s, y.Data);
+        return Graph.Record(y, "Scale", [x], (x, s), static (st, dy) => st.x.Backend.Axpy(st.s, dy, st.x.GradBuffer())); // dx += s · dy
     }
 
     // Composites: built from primitives, so their gradients come for free (micrograd's __neg__, __sub__).

@@ -18,32 +18,33 @@ public static partial class F
         Shapes.SameBackend("ScaledDotProductAttention", q, k);
         Shapes.SameBackend("ScaledDotProductAttention", q, v);
         if (q.Rank < 2 || k.Rank != q.Rank || !Shapes.Equal(k.Shape, v.Shape)
-            || !Shapes.Equal(q.Shape[..^2], k.Shape[..^2]) || q.Shape[^1] != k.Shape[^1])
+            || !Shapes.Equal(q.Shape.AsSpan(..^2), k.Shape.AsSpan(..^2)) || q.Shape[^1] != k.Shape[^1])
             throw new ArgumentException(
                 $"ScaledDotProductAttention: q {Shapes.Format(q.Shape)}, k {Shapes.Format(k.Shape)} and v {Shapes.Format(v.Shape)} " +
                 "must be (.., Tq, D), (.., Tk, D) and (.., Tk, D) with the same leading dims.", nameof(k));
 
         int tq = q.Shape[^2], tk = k.Shape[^2], d = q.Shape[^1];
-        int groups = Shapes.Product(q.Shape[..^2]);
+        int groups = Shapes.Product(q.Shape.AsSpan(..^2));
         float s = scale ?? 1f / MathF.Sqrt(d);
-        var spec = mask ?? new AttentionMaskSpec();
+        var spec = mask ?? AttentionMaskSpec.None;
         int rowsPerBatch = CheckMask("ScaledDotProductAttention", q, spec, groups * tq, tk);
 
-        var backend = q.Backend;
-        var o = NewLike(q, (int[])q.Shape.Clone());
+        var o = NewLike(q);
         var lse = TensorArena.Allocate(groups * tq); // [groups, Tq] logsumexp per row, what the backward pass recomputes P from
-        backend.AttentionForward(q.Data, k.Data, v.Data, o.Data, lse, groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
-        return Graph.Record(o, "ScaledDotProductAttention", [q, k, v], dO =>
-        {
-            // The kernel fills all three gradients at once; an input without one gets a throwaway buffer.
-            using var spareQ = new Scratch(q.RequiresGrad ? 0 : q.Length);
-            using var spareK = new Scratch(k.RequiresGrad ? 0 : k.Length);
-            using var spareV = new Scratch(v.RequiresGrad ? 0 : v.Length);
-            backend.AttentionBackward(q.Data, k.Data, v.Data, o.Data, lse, dO,
-                q.RequiresGrad ? q.GradBuffer() : spareQ.Span,
-                k.RequiresGrad ? k.GradBuffer() : spareK.Span,
-                v.RequiresGrad ? v.GradBuffer() : spareV.Span,
-                groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
-        });
+        q.Backend.AttentionForward(q.Data, k.Data, v.Data, o.Data, lse, groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
+        return Graph.Record(o, "ScaledDotProductAttention", [q, k, v], (q, k, v, o, lse, spec, groups, tq, tk, d, s, rowsPerBatch),
+            static (st, dO) =>
+            {
+                var (q, k, v, o, lse, spec, groups, tq, tk, d, s, rowsPerBatch) = st;
+                // The kernel fills all three gradients at once; an input without one gets a throwaway buffer.
+                using var spareQ = new Scratch(q.RequiresGrad ? 0 : q.Length);
+                using var spareK = new Scratch(k.RequiresGrad ? 0 : k.Length);
+                using var spareV = new Scratch(v.RequiresGrad ? 0 : v.Length);
+                q.Backend.AttentionBackward(q.Data, k.Data, v.Data, o.Data, lse, dO,
+                    q.RequiresGrad ? q.GradBuffer() : spareQ.Span,
+                    k.RequiresGrad ? k.GradBuffer() : spareK.Span,
+                    v.RequiresGrad ? v.GradBuffer() : spareV.Span,
+                    groups, tq, tk, d, s, KernelMask(spec, tq, rowsPerBatch));
+            });
     }
 }

@@ -15,7 +15,7 @@ public static partial class F
         int rowsPerBatch = mask is null ? 0 : CheckMask("Softmax", x, mask, rows, cols);
 
         var backend = x.Backend;
-        var y = NewLike(x, (int[])x.Shape.Clone());
+        var y = NewLike(x);
         if (mask is null)
         {
             backend.Softmax(x.Data, y.Data, rows, cols, SoftmaxMask.None);
@@ -25,7 +25,8 @@ public static partial class F
             backend.Softmax(x.Data, y.Data, rows, cols, KernelMask(mask, x.Rank >= 2 ? x.Shape[^2] : 1, rowsPerBatch));
         }
         // dx += y ⊙ (dy − Σ dy ⊙ y); masked entries have y = 0 and so get nothing.
-        return Graph.Record(y, "Softmax", [x], dy => backend.SoftmaxBackward(y.Data, dy, x.GradBuffer(), rows, cols));
+        return Graph.Record(y, "Softmax", [x], (x, y, rows, cols),
+            static (s, dy) => s.x.Backend.SoftmaxBackward(s.y.Data, dy, s.x.GradBuffer(), s.rows, s.cols));
     }
 
     /// <summary>The backend's view of <paramref name="mask"/> over scores of <paramref name="queryLength"/> rows per group.</summary>

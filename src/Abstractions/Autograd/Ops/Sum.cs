@@ -6,15 +6,14 @@ public static partial class F
     public static Tensor Sum(this Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
-        var backend = x.Backend;
-        var y = Tensor.Scalar(backend, 0f);
+        var y = Tensor.Scalar(x.Backend, 0f);
         int n = (int)x.Length;
-        if (n > 0) backend.SumLastAxis(x.Data, y.Data, 1, n);
-        return Graph.Record(y, "Sum", [x], dy =>
+        if (n > 0) x.Backend.SumLastAxis(x.Data, y.Data, 1, n);
+        return Graph.Record(y, "Sum", [x], x, static (x, dy) =>
         {
-            using var ones = new Scratch(n); // dx += dy · 1
+            using var ones = new Scratch(x.Length); // dx += dy · 1
             ones.Span.Fill(1f);
-            backend.Axpy(dy[0], ones.Span, x.GradBuffer());
+            x.Backend.Axpy(dy[0], ones.Span, x.GradBuffer());
         });
     }
 
@@ -26,15 +25,15 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(x);
         var (rows, cols) = Shapes.RowsByLastAxis(x, "SumLastAxis");
-        var backend = x.Backend;
-        var y = NewLike(x, x.Shape[..^1]);
-        backend.SumLastAxis(x.Data, y.Data, rows, cols);
-        return Graph.Record(y, "SumLastAxis", [x], dy =>
+        var y = NewLike(x, x.Shape.AsSpan(..^1));
+        x.Backend.SumLastAxis(x.Data, y.Data, rows, cols);
+        return Graph.Record(y, "SumLastAxis", [x], (x, rows, cols), static (s, dy) =>
         {
+            var (x, rows, cols) = s;
             // dx [rows, cols] += dy [rows, 1] · ones [1, cols]: an outer product broadcasts dy along each row
             using var ones = new Scratch(cols);
             ones.Span.Fill(1f);
-            backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones.Span, cols, 1f, x.GradBuffer(), cols);
+            x.Backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones.Span, cols, 1f, x.GradBuffer(), cols);
         });
     }
 }
