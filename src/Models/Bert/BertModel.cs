@@ -91,7 +91,7 @@ public sealed class BertModel : Module
 
         var x = Embeddings.Forward(input.InputIds, types, b, t); // (B, T, C)
         foreach (var block in Blocks)                            // without a graph, each block's intermediates are reused by the next
-            x = TensorArena.RunLayer(() => block.Forward(x, mask, Embeddings.Positions)); // (B, T, C)
+            x = TensorArena.RunLayer((block, x, mask, Embeddings.Positions), static s => s.block.Forward(s.x, s.mask, s.Positions)); // (B, T, C)
         return FinalNorm?.Forward(x) ?? x;
     }
 

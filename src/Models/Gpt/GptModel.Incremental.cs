@@ -61,10 +61,11 @@ public sealed partial class GptModel
         int before = cache.Length;
         var x = TokenEmbedding.Forward(ids, batch, seq);                        // (B, T, C)
         x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(x, tokens));   // + wpe or sinusoids at each token's position
+        var mask = TransformerBlock.IncrementalMask(tokens, before);           // one for all blocks: each cache holds `before` tokens
         for (int i = 0; i < Blocks.Count; i++)                                 // a block's intermediates serve the next
         {
-            var (block, layerCache) = (Blocks[i], cache.Layers[i]);
-            x = TensorArena.RunLayer(() => block.Forward(x, Positions, tokens, layerCache)); // (B, T, C)
+            x = TensorArena.RunLayer((block: Blocks[i], x, mask, Positions, tokens, cache: cache.Layers[i]),
+                static s => s.block.Forward(s.x, s.mask, s.Positions, s.tokens, s.cache)); // (B, T, C)
         }
         for (int i = 0; i < Blocks.Count; i++)
             if (cache.Layers[i].Length != before + seq)

@@ -118,7 +118,7 @@ public sealed partial class GptModel : Module
         var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
         foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
-            x = TensorArena.RunLayer(() => block.Forward(x, Positions));               // (B, T, C)
+            x = TensorArena.RunLayer((block, x, Positions), static s => s.block.Forward(s.x, s.Positions)); // (B, T, C)
         return FinalNorm.Forward(x);                                                   // (B, T, C)
     }
 }

@@ -55,24 +55,38 @@ public sealed class TransformerBlock : Module
     /// q and k when it is rotary.
     /// </summary>
     public Tensor Forward(Tensor x, IPositionalEncoding positions) =>
-        Forward(x, h => AttentionInput.Causal(h, positions));
+        Block(x, AttentionMaskSpec.CausalMask(), positions, tokens: null, cache: null);
 
     /// <summary>
     /// One incremental step, (B, T, C) → (B, T, C): the new tokens at <paramref name="tokens"/>' positions attend
     /// over <paramref name="cache"/> (earlier tokens) and themselves; the prompt's padding is hidden as a key.
     /// </summary>
-    public Tensor Forward(Tensor x, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache)
+    public Tensor Forward(Tensor x, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache) =>
+        Forward(x, IncrementalMask(tokens, (cache ?? throw new ArgumentNullException(nameof(cache))).Length), positions, tokens, cache);
+
+    /// <summary>
+    /// <see cref="Forward(Tensor, IPositionalEncoding, TokenPositions, IKvCache)"/> with the mask already made by
+    /// <see cref="IncrementalMask"/>: it is the same for every block of a pass, so a model makes it once.
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache)
     {
+        ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(cache);
-        var mask = AttentionMaskSpec.CausalMask(cache.Length) with { KeyValid = tokens.Valid };
-        return Forward(x, h => new AttentionInput(h, mask, positions) { Tokens = tokens, Cache = cache });
+        return Block(x, mask, positions, tokens, cache);
     }
 
-    /// <summary>x = x + drop(att(norm1(x))); x = x + drop(ff(norm2(x))), the attention given what <paramref name="input"/> makes of norm1(x).</summary>
-    private Tensor Forward(Tensor x, Func<Tensor, AttentionInput> input)
+    /// <summary>The new tokens' mask: causal after the <paramref name="cachedTokens"/> a cache holds, the prompt's padding hidden.</summary>
+    public static AttentionMaskSpec IncrementalMask(TokenPositions tokens, int cachedTokens)
     {
-        var attention = Attention.Forward(input(Norm1.Forward(x)));                // (B, T, C)
+        ArgumentNullException.ThrowIfNull(tokens);
+        return new() { Causal = true, QueryOffset = cachedTokens, KeyValid = tokens.Valid };
+    }
+
+    /// <summary>x = x + drop(att(norm1(x))); x = x + drop(ff(norm2(x))).</summary>
+    private Tensor Block(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, TokenPositions? tokens, IKvCache? cache)
+    {
+        var attention = Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions) { Tokens = tokens, Cache = cache }); // (B, T, C)
         x = x + ResidualDropout.Forward(attention);
         x = x + ResidualDropout.Forward(FeedForward.Forward(Norm2.Forward(x)));    // (B, T, C)
         return x;

@@ -125,6 +125,37 @@ public class TensorArenaTests
     }
 
     [Fact]
+    public void Tensor_headers_of_a_step_serve_the_next_step_by_rank_with_their_shape_arrays_and_without_their_graph()
+    {
+        var backend = TestBackends.Create("Managed");
+        var w = Tensor.Parameter(Tensor.Full(backend, 1f, 2, 3));
+        var memory = new TensorArena();
+        Tensor first;
+        int[] firstShape;
+        using (memory.Step())
+        {
+            first = w * 2f;
+            firstShape = first.Shape;
+            Assert.NotNull(first.GradFn);
+        }
+        Assert.Null(first.GradFn); // the step's graph is let go with it
+        Assert.False(first.RequiresGrad);
+        using (memory.Step())
+        {
+            var cube = w.Reshape(1, 2, 3);   // rank 3: a header of its own
+            var again = w.Reshape(3, 2);     // rank 2: the first step's header, shape array and all
+            Assert.NotSame(first, cube);
+            Assert.Same(first, again);
+            Assert.Same(firstShape, again.Shape);
+            Assert.Equal([3, 2], again.Shape);
+            Assert.Same(w.Data, again.Data);
+            Assert.NotNull(again.GradFn);
+        }
+        var outside = w.Reshape(3, 2); // outside a step: a new header
+        Assert.NotSame(first, outside);
+    }
+
+    [Fact]
     public void Parameters_gradients_and_factory_tensors_outlive_the_step()
     {
         var backend = TestBackends.Create("Managed");

@@ -37,6 +37,7 @@ public sealed class KvCache : IKvCache
     private Tensor? values;          // (B, nh, capacity, hs)
     private int[] slotPositions = []; // [B, capacity]: the position of the token in each slot, −1 for padding or empty
     private byte[] keyValid = [];      // [B, capacity]: a step's key mask, rewritten every step
+    private KvCacheView? stepView;     // what every step returns: the buffers and keyValid, until they are reallocated
     private int batch, heads, headDim, capacity;
 
     private KvCache(int maxLength, int ringWindow)
@@ -171,7 +172,7 @@ public sealed class KvCache : IKvCache
                 keyValid[b * capacity + j] = visible ? (byte)1 : (byte)0;
             }
         }
-        return new KvCacheView(keys!, values!, new AttentionMaskSpec { KeyValid = keyValid }); // (B, nh, capacity, hs)
+        return stepView ??= new KvCacheView(keys!, values!, new AttentionMaskSpec { KeyValid = keyValid }); // (B, nh, capacity, hs)
     }
 
     private int SlotOf(int token) => IsRing ? token % capacity : token;
@@ -198,6 +199,7 @@ public sealed class KvCache : IKvCache
         }
         (keys, values, slotPositions, capacity) = (newKeys, newValues, newPositions, slots);
         keyValid = new byte[batch * slots];
+        stepView = null;
     }
 
     /// <summary>Copies token <paramref name="token"/> of the new (B, nh, T, hs) keys and values into <paramref name="slot"/>.</summary>
