@@ -22,6 +22,16 @@ public static partial class KernelChecks
         Matrix(c.Length, m, n, ldc, 1, 0, nameof(c), nameof(ldc), null);
     }
 
+    public static void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c)
+    {
+        NonNegative(m, nameof(m));
+        NonNegative(n, nameof(n));
+        NonNegative(k, nameof(k));
+        Matrix(a.Length, m, k, Math.Max(1, k), 1, 0, nameof(a), nameof(k), null);
+        Matrix(b.Length, n, k, Math.Max(1, k), 1, 0, nameof(b), nameof(k), null);
+        Matrix(c.Length, m, n, Math.Max(1, n), 1, 0, nameof(c), nameof(n), null);
+    }
+
     /// <summary>
     /// As <see cref="Gemm"/>, plus strides ≥ 0. Products whose C matrices overlap (strideC = 0 included) are
     /// allowed: backends apply them one after another, so with beta = 1 and strideC = 0, C accumulates the batch.

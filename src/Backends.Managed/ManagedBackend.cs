@@ -31,6 +31,9 @@ public sealed class ManagedBackend : ITensorBackend
         float beta, Span<float> c, int ldc, long strideC, int batch) =>
         PackedGemm.GemmStridedBatched(transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc, strideC, batch, _threads);
 
+    public void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c) =>
+        Bf16Gemm.Gemm(m, n, k, a, b, c, _threads);
+
     public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => ElementwiseKernels.Add(a, b, y, _threads);
 
     public void Mul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => ElementwiseKernels.Mul(a, b, y, _threads);

@@ -56,6 +56,11 @@ public sealed partial class MklBackend
     public void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols) =>
         fallback.SoftmaxBackward(y, dy, dx, rows, cols);
 
+    // bfloat16 weights: MKL 2020's gemm_bf16bf16f32 wants both operands in bfloat16 (it would round the activations
+    // too) and runs it without AVX-512 BF16 hardware anyway, so the managed streaming kernel serves.
+    public void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c) =>
+        fallback.GemmBf16(m, n, k, a, b, c);
+
     // Fused attention: the managed tiles (see AttentionKernels for why no MKL GEMM per tile).
     public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,

@@ -47,6 +47,12 @@ public interface ITensorBackend
         ReadOnlySpan<float> b, int ldb, long strideB,
         float beta, Span<float> c, int ldc, long strideC, int batch);
 
+    /// <summary>
+    /// C [m, n] = A [m, k] · Bᵀ for B [n, k] stored as <see cref="BFloat16"/> (row-major, dense): a linear layer's
+    /// weight [out, in] kept in half the bytes for inference. Products and sums are float32; C is overwritten.
+    /// </summary>
+    void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c);
+
     // ---------------------------------------------------------------- element-wise
 
     /// <summary>y = a + b.</summary>

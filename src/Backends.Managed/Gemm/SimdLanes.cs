@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmForge.Backends.Managed.Gemm;
 
@@ -16,6 +17,9 @@ internal interface ISimdLanes<TVector> where TVector : unmanaged
     static abstract TVector Zero { get; }
 
     static abstract unsafe TVector Load(float* p);
+
+    /// <summary>Count bfloat16 values widened to floats (a bfloat16 is the upper half of a float's bits).</summary>
+    static abstract unsafe TVector LoadBf16(ushort* p);
 
     static abstract unsafe void Store(TVector v, float* p);
 
@@ -38,6 +42,10 @@ internal readonly struct Lanes512 : ISimdLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector512<float> Load(float* p) => Vector512.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<float> LoadBf16(ushort* p) =>
+        Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load(p)), 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Store(Vector512<float> v, float* p) => v.Store(p);
@@ -65,6 +73,10 @@ internal readonly struct Lanes256 : ISimdLanes<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector256<float> Load(float* p) => Vector256.Load(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<float> LoadBf16(ushort* p) =>
+        Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(Vector128.Load(p)), 16).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void Store(Vector256<float> v, float* p) => v.Store(p);
