@@ -209,6 +209,16 @@ def make_gpt2_fixture(out_dir, cfg, seed):
     grad_names = [n for n in GRAD_NAMES if n in params]
     write_safetensors(os.path.join(out_dir, "grads.safetensors"), {n: params[n].grad for n in grad_names})
 
+    # bfloat16 linear weights (LlmForge's UseBFloat16Weights): every Conv1D weight and the LM head rounded with
+    # torch's .bfloat16(); the embedding tables, norms and biases stay float32 (a tied head gets its own copy)
+    with torch.no_grad():
+        model_bf16 = copy.deepcopy(model)
+        for module in model_bf16.modules():
+            if isinstance(module, Conv1D):
+                module.weight.copy_(module.weight.bfloat16().float())
+        model_bf16.lm_head.weight = nn.Parameter(model.lm_head.weight.detach().bfloat16().float())
+        np.save(os.path.join(out_dir, "logits_bf16.npy"), model_bf16(ids).numpy().astype("<f4"))
+
     # the same in float64, to judge how far float32 itself is from the exact values
     model64 = copy.deepcopy(model).double()
     model64.zero_grad()
@@ -262,6 +272,8 @@ A plain-PyTorch mirror of Hugging Face GPT2LMHeadModel (Conv1D weights [in, out]
 - Batch: `input.json` input_ids [2, 11] (also `input_ids.npy`, int64), `targets.json` = the next tokens.
 - `logits.npy`: float32 [2, 11, vocab]; `loss.json`: mean cross-entropy over the 22 positions, also in
   float64 with the float32-vs-float64 differences of logits and gradients (a tolerance yardstick).
+- `logits_bf16.npy`: the same logits with every Conv1D weight and the LM head rounded by `.bfloat16()`
+  (embeddings, norms and biases float32; a tied head rounded on its own copy): LlmForge's bfloat16 weights.
 - `grads.safetensors`: gradients after `loss.backward()` at the initial weights: {grads}.
 - `after_adamw.safetensors`: every weight after ONE `torch.optim.AdamW` step with lr {lr},
   betas {betas}, eps {eps}, weight_decay {weight_decay} applied to ALL parameters (biases, LayerNorm and

@@ -38,7 +38,7 @@ public sealed class FeedForward : Module, ITensorModule
     /// (B, T, C) → (B, T, C): the first linear and the GELU run as one fused op (<see cref="F.LinearGelu"/>, bias + GELU
     /// in one pass), then the projection. Equal to <c>Layers.Forward</c> to float rounding.
     /// </summary>
-    public Tensor Forward(Tensor x) => Fc.Bias is { } bias
-        ? Projection.Forward(x.LinearGelu(Fc.Weight, bias, Activation.Approximation)) // (B, T, hidden) → (B, T, C)
+    public Tensor Forward(Tensor x) => Fc.Bias is not null
+        ? Projection.Forward(Fc.ForwardGelu(x, Activation.Approximation)) // (B, T, hidden) → (B, T, C)
         : Layers.Forward(x);
 }

@@ -1,4 +1,5 @@
 using LlmForge.Autograd;
+using LlmForge.Backends;
 
 namespace LlmForge.Layers;
 
@@ -46,8 +47,28 @@ public sealed class Linear : Module, ITensorModule
 
     public int OutFeatures => Weight.Shape[0];
 
+    /// <summary>
+    /// A bfloat16 copy of <see cref="Weight"/> that passes without a graph (inference, generation) multiply by
+    /// instead, reading half the bytes; null (the default) uses the float32 weight everywhere. A snapshot: training
+    /// changes the float32 weight only, so call <see cref="UseBFloat16Weight"/> again after it.
+    /// </summary>
+    public BFloat16Weight? InferenceWeight { get; private set; }
+
+    /// <summary>Rounds the weight to bfloat16 for inference (<see cref="InferenceWeight"/>); false drops the copy.</summary>
+    public void UseBFloat16Weight(bool use = true) => InferenceWeight = use ? new BFloat16Weight(Weight) : null;
+
     /// <summary>(.., in) → (.., out).</summary>
-    public Tensor Forward(Tensor x) => x.Linear(Weight, Bias);
+    public Tensor Forward(Tensor x) => Inference is { } weight ? x.Linear(weight, Bias) : x.Linear(Weight, Bias);
+
+    /// <summary>GELU(x · Wᵀ + b), (.., in) → (.., out), in one fused op (the bias is added in the GELU pass); needs a bias.</summary>
+    public Tensor ForwardGelu(Tensor x, GeluApproximation approximation)
+    {
+        var bias = Bias ?? throw new InvalidOperationException("Linear.ForwardGelu: the fused op adds the bias in the GELU pass; this layer has none.");
+        return Inference is { } weight ? x.LinearGelu(weight, bias, approximation) : x.LinearGelu(Weight, bias, approximation);
+    }
+
+    /// <summary>The bfloat16 weight when there is one and no graph records.</summary>
+    private BFloat16Weight? Inference => GradMode.IsEnabled ? null : InferenceWeight;
 
     internal static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -1,0 +1,56 @@
+using LlmForge.Backends;
+
+namespace LlmForge.Autograd;
+
+public static partial class F
+{
+    /// <summary>
+    /// y = x · Wᵀ + b for a bfloat16 weight (<see cref="BFloat16Weight"/>): x [.., in], weight [out, in], bias [out]
+    /// or null → y [.., out], computed in float32. Inference only: it records no graph, so with recording on
+    /// (<see cref="GradMode"/>) no input may require grad.
+    /// </summary>
+    public static Tensor Linear(this Tensor x, BFloat16Weight weight, Tensor? bias = null)
+    {
+        var (rows, inDim, outDim) = CheckBFloat16Linear("Linear", x, weight, bias);
+        var y = NewWithLastDim(x, outDim);
+        x.Backend.GemmBf16(rows, outDim, inDim, x.Data, weight.Data, y.Data); // y [rows, out] = x [rows, in] · Wᵀ
+        if (bias is not null) x.Backend.AddRowBroadcast(y.Data, bias.Data, y.Data, rows, outDim);
+        return y;
+    }
+
+    /// <summary>GELU(x · Wᵀ + b) for a bfloat16 weight, as <see cref="LinearGelu(Tensor, Tensor, Tensor, GeluApproximation)"/>; inference only.</summary>
+    public static Tensor LinearGelu(this Tensor x, BFloat16Weight weight, Tensor bias, GeluApproximation approximation = GeluApproximation.Tanh)
+    {
+        ArgumentNullException.ThrowIfNull(bias);
+        var (rows, inDim, outDim) = CheckBFloat16Linear("LinearGelu", x, weight, bias);
+        float[] z = TensorArena.Allocate((long)rows * outDim);
+        x.Backend.GemmBf16(rows, outDim, inDim, x.Data, weight.Data, z); // z [rows, out] = x · Wᵀ
+        var y = NewWithLastDim(x, outDim);
+        x.Backend.BiasGelu(z, bias.Data, y.Data, rows, outDim, approximation);
+        TensorArena.Release(z);
+        return y;
+    }
+
+    private static (int Rows, int In, int Out) CheckBFloat16Linear(string op, Tensor x, BFloat16Weight weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (x.Backend.Name != weight.Backend.Name)
+            throw new ArgumentException($"{op}: {x.Describe()} is on backend {x.Backend.Name} but the bfloat16 weight is on {weight.Backend.Name}.");
+        int outDim = weight.OutFeatures, inDim = weight.InFeatures;
+        if (x.Rank == 0 || x.Shape[^1] != inDim)
+            throw new ArgumentException(
+                $"{op}: x {Shapes.Format(x.Shape)} and bfloat16 weight [{outDim},{inDim}]: x's last dim must be in = {inDim}.", nameof(x));
+        if (bias is not null)
+        {
+            Shapes.SameBackend(op, x, bias);
+            if (bias.Length != outDim || bias.Rank != 1)
+                throw new ArgumentException($"{op}: bias {Shapes.Format(bias.Shape)} must be [{outDim}] for the bfloat16 weight [{outDim},{inDim}].", nameof(bias));
+        }
+        if (bias is null ? Graph.Records([x]) : Graph.Records([x, bias]))
+            throw new InvalidOperationException(
+                $"{op}: a bfloat16 weight serves inference only and passes no gradient; run it under GradMode.NoGrad(), " +
+                "or train with the float32 weight.");
+        return ((int)(x.Length / inDim), inDim, outDim);
+    }
+}
