@@ -1,6 +1,7 @@
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Generation;
+using LlmForge.Layers;
 using LlmForge.Tokenization;
 
 namespace LlmForge.Cli.Commands;
@@ -30,6 +31,8 @@ public sealed class GenerateCommand : ICommand
           --top-p P             nucleus sampling in (0, 1] (default 1 = off)
           --seed S              sampling seed (default 1337): the same seed gives the same text
           --backend NAME        managed (default) or mkl
+          --weights FORMAT      float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their
+                                weights (half the bytes read per token; logits within bfloat16 rounding)
           --output-ids          print only the new token ids as one JSON array line, e.g. [318,257,1332]
           --no-kv-cache         recompute the whole context for every token instead of decoding with a KV cache
                                 (the same tokens, slower; for checking and timing)
@@ -54,6 +57,7 @@ public sealed class GenerateCommand : ICommand
         bool outputIds = a.Switch("output-ids");
         bool useKvCache = !a.Switch("no-kv-cache");
         string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        bool bf16 = (a.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
         if ((prompt is null) == (promptIds is null))
@@ -81,6 +85,7 @@ public sealed class GenerateCommand : ICommand
         TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
 
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        if (bf16) gpt.UseBFloat16Weights();
         var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
 
         if (outputIds)

@@ -28,6 +28,9 @@ public class BenchCommandTests
     [InlineData(new[] { "bench", "--all", "--repeat", "3" }, "unknown flag --repeat")]
     [InlineData(new[] { "bench", "--all", "--backend", "torch" }, "--backend 'torch' is not valid; valid values: managed, mkl, both")]
     [InlineData(new[] { "bench", "--all", "--in-process" }, "--in-process runs exactly one --workload on one --backend (managed or mkl)")]
+    [InlineData(new[] { "bench", "--all", "--weights", "fp16" }, "--weights 'fp16' is not valid; valid values: float32, bf16")]
+    [InlineData(new[] { "bench", "--workload", "train-char", "--weights", "bf16" }, "--weights bf16 serves the inference workloads (generate, encode); 'train-char' trains")]
+    [InlineData(new[] { "bench", "--workload", "gemm", "--weights", "bf16" }, "--workload gemm is a kernel benchmark and runs alone")]
     public void Bad_flags_are_one_line_errors(string[] args, string message)
     {
         var (code, stdout, stderr) = Cli.Run(args);
@@ -54,19 +57,24 @@ public class BenchCommandTests
     [InlineData("tiny-generate", "mkl", 4)]
     [InlineData("tiny-encode", "managed", 8)]
     [InlineData("tiny-encode", "mkl", 8)]
-    public void A_workload_run_in_process_prints_one_json_line(string workload, string backend, int tokensPerStep)
+    [InlineData("tiny-generate", "managed-bf16", 4)]
+    [InlineData("tiny-encode", "mkl-bf16", 8)]
+    public void A_workload_run_in_process_prints_one_json_line(string workload, string impl, int tokensPerStep)
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("w.json"), TinyWorkloads.Json);
+        string backend = impl.Replace("-bf16", "");
+        string weights = impl.EndsWith("-bf16") ? "bf16" : "float32";
 
-        var (code, stdout, stderr) = Cli.Run("bench", "--workloads", dir.File("w.json"), "--workload", workload, "--backend", backend, "--in-process");
+        var (code, stdout, stderr) = Cli.Run("bench", "--workloads", dir.File("w.json"), "--workload", workload, "--backend", backend,
+            "--weights", weights, "--in-process");
 
         Assert.True(code == 0, stderr);
         string line = Assert.Single(stdout.TrimEnd('\n').Split('\n'));
         using var json = JsonDocument.Parse(line);
         var root = json.RootElement;
         Assert.Equal(Keys, root.EnumerateObject().Select(p => p.Name));
-        Assert.Equal($"llmforge-{backend}", root.GetProperty("impl").GetString());
+        Assert.Equal($"llmforge-{impl}", root.GetProperty("impl").GetString());
         Assert.Equal(workload, root.GetProperty("workload").GetString());
         Assert.Equal(Environment.ProcessorCount, root.GetProperty("threads").GetInt32());
         double stepMs = root.GetProperty("step_ms_median").GetDouble();
@@ -80,6 +88,7 @@ public class BenchCommandTests
         Assert.InRange(tokensPerS, tokensPerStep / (highMs / 1000) * 0.999 - 0.05, tokensPerStep / (lowMs / 1000) * 1.001 + 0.05);
         Assert.True(root.GetProperty("peak_rss_mb").GetDouble() > 0);
         Assert.True(root.GetProperty("alloc_bytes_per_step").GetInt64() >= 0);
-        Assert.Contains($"bench {workload} llmforge-{backend}: step 1/", stderr); // progress goes to stderr
+        Assert.Contains($"bench {workload} llmforge-{impl}: step 1/", stderr); // progress goes to stderr
+        if (weights == "bf16") Assert.Contains("bfloat16 weights in ", stderr);
     }
 }

@@ -1,4 +1,6 @@
 using LlmForge.Checkpoints;
+using LlmForge.Generation;
+using LlmForge.Layers;
 using LlmForge.Tests.Checkpoints;
 using TempDirectory = LlmForge.Tests.Checkpoints.TempDirectory;
 using LlmForge.Tests.Generation;
@@ -46,6 +48,25 @@ public class GenerateCommandTests
         Assert.True(cached.Code == 0, cached.Err);
         Assert.Equal(20, ParseIds(cached.Out).Length); // runs past the context of 16: the cache hands over to cropping
         Assert.Equal(cached.Out, uncached.Out);
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Bf16_weights_print_the_ids_of_a_generator_over_the_bfloat16_model(string backend)
+    {
+        var fixture = GptFixture.Load("gpt2-tiny");
+        int[] prompt = fixture.Ids[..5];
+        var model = Gpt2Checkpoint.Load(fixture.Directory, TestBackends.Create(backend));
+        model.UseBFloat16Weights();
+        int[] expected = [.. new TextGenerator(model.AsLanguageModel(), LlmForge.Generation.SamplingOptions.Greedy).Generate(prompt, 12)];
+
+        var (code, stdout, stderr) = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", string.Join(",", prompt),
+            "--max-new-tokens", "12", "--temperature", "0", "--output-ids", "--backend", Cli.BackendFlag(backend), "--weights", "bf16");
+
+        Assert.True(code == 0, stderr);
+        Assert.Equal(expected, ParseIds(stdout));
+        var bad = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", "1", "--weights", "int8");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--weights 'int8' is not valid; valid values: float32, bf16", bad.Err);
     }
 
     [Fact]

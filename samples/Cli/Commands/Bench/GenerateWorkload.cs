@@ -1,6 +1,7 @@
 using LlmForge.Backends;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Generation;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -16,11 +17,12 @@ internal static class GenerateWorkload
     /// </summary>
     public const string Method = "TextGenerator with KV cache (prefill + one-token steps)";
 
-    public static Action Prepare(Workload workload, ITensorBackend backend, Action<string> progress)
+    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress)
     {
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
         progress($"gpt with {model.ParameterCount():N0} parameters; method: {Method}");
+        if (bf16) progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);
         int newTokens = workload.NewTokens;

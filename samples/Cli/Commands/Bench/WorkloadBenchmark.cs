@@ -16,19 +16,23 @@ public static class WorkloadBenchmark
     public static string DefaultWorkloadsPath => Path.Combine(AppContext.BaseDirectory, "bench", "workloads.json");
 
     /// <summary>Runs every (workload, backend) in a child process of its own; returns 0 when all succeeded.</summary>
-    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, TextWriter stdout)
+    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, bool bf16, TextWriter stdout)
     {
         var runs = from workload in workloads
                    from backend in backends
-                   select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend, "--in-process"];
+                   select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend,
+                       "--weights", bf16 ? "bf16" : "float32", "--in-process"];
         return ChildProcesses.RunEach(runs, stdout) == 0 ? 0 : 1;
     }
 
-    /// <summary>Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line.</summary>
+    /// <summary>
+    /// Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line; with
+    /// <paramref name="bf16"/> an inference workload's linear layers multiply by bfloat16 copies of their weights.
+    /// </summary>
     /// <exception cref="NotSupportedException">This build cannot run the workload (the message says why).</exception>
-    public static int RunInProcess(Workload workload, string backendName, TextWriter stdout, TextWriter stderr)
+    public static int RunInProcess(Workload workload, string backendName, bool bf16, TextWriter stdout, TextWriter stderr)
     {
-        string impl = $"llmforge-{backendName}";
+        string impl = bf16 ? $"llmforge-{backendName}-bf16" : $"llmforge-{backendName}";
         void Progress(string message) => stderr.WriteLine($"bench {workload.Name} {impl}: {message}");
 
         int threads = Environment.ProcessorCount;
@@ -39,8 +43,8 @@ public static class WorkloadBenchmark
         Action step = workload.Kind switch
         {
             WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, Progress),
-            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, bf16, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
