@@ -6,7 +6,8 @@
 # The machine may be shared: for every run the results also record how many cores OTHER processes kept busy
 # meanwhile (all CPU time in /proc/stat minus the run's own), the "other load" column of the table.
 #   usage: bash bench/side-by-side.sh [WORKLOAD ...]     (default: every workload of the file)
-#   env:   RESULTS=path.jsonl to write elsewhere; TRIES=N (default 3): a workload whose three runs were not all
+#   env:   RESULTS=path.jsonl to write elsewhere; BF16=0 skips the extra llmforge-*-bf16 runs (bfloat16 weights) of the
+#          inference workloads; TRIES=N (default 3): a workload whose runs were not all
 #          clean (other load ≤ CLEAN, default 0.1 cores) is run again, up to N times in all; the table shows, per
 #          workload and implementation, the run with the least other load
 set -uo pipefail
@@ -19,6 +20,9 @@ peer=benchmarks/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer
 if [ $# -eq 0 ]; then
   set -- $(python3 -c 'import json; print(" ".join(json.load(open("bench/workloads.json"))["workloads"]))')
 fi
+
+# kind WORKLOAD: train, generate or encode, as the workloads file says
+kind() { python3 -c 'import json, sys; print(json.load(open("bench/workloads.json"))["workloads"][sys.argv[1]]["kind"])' "$1"; }
 
 hz=$(getconf CLK_TCK)
 # wall seconds and busy CPU seconds of the whole machine (user + nice + system + irq + softirq)
@@ -54,6 +58,12 @@ for workload in "$@"; do
     awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
     run torchsharp "$workload" "$peer" --workload "$workload"
     awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
+    if [ "${BF16:-1}" = 1 ] && [ "$(kind "$workload")" != train ]; then
+      run llmforge-managed-bf16 "$workload" "$llmforge" bench --workload "$workload" --backend managed --weights bf16
+      awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
+      run llmforge-mkl-bf16 "$workload" "$llmforge" bench --workload "$workload" --backend mkl --weights bf16
+      awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
+    fi
     [ "$disturbed" = 0 ] && break
     echo "side-by-side: $workload was disturbed by other processes (try $try)"
   done
