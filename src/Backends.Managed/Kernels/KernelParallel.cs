@@ -56,11 +56,4 @@ internal static class KernelParallel
         }
         KernelWorkers.RunChunks(items, chunks, threads, in state, body);
     }
-
-    // Transitional: the delegate-only forms, until every kernel passes a state and a static body.
-    public static void For(int items, long work, int threads, Action<int, int> body) =>
-        For(items, work, threads, new KernelWorkers.Legacy<Action<int, int>>(body), static (in KernelWorkers.Legacy<Action<int, int>> l, int s, int e) => l.Body(s, e));
-
-    public static void ForChunks(int items, int chunks, int threads, Action<int, int, int> body) =>
-        ForChunks(items, chunks, threads, new KernelWorkers.Legacy<Action<int, int, int>>(body), static (in KernelWorkers.Legacy<Action<int, int, int>> l, int c, int s, int e) => l.Body(c, s, e));
 }

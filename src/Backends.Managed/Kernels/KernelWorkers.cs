@@ -83,21 +83,6 @@ public static class KernelWorkers
         Execute<TState>(chunks, threads, Job<TState>.RunChunk);
     }
 
-    // Transitional: the delegate-only forms, until every caller passes a state and a static body.
-    public static void Run(int n, int threads, Action<int> body) =>
-        Run(n, threads, new Legacy<Action<int>>(body), static (in Legacy<Action<int>> l, int i) => l.Body(i));
-
-    public static void RunRanges(int itemCount, int chunks, int threads, Action<int, int> body) =>
-        RunRanges(itemCount, chunks, threads, new Legacy<Action<int, int>>(body), static (in Legacy<Action<int, int>> l, int s, int e) => l.Body(s, e));
-
-    public static void RunChunks(int itemCount, int chunks, int threads, Action<int, int, int> body) =>
-        RunChunks(itemCount, chunks, threads, new Legacy<Action<int, int, int>>(body), static (in Legacy<Action<int, int, int>> l, int c, int s, int e) => l.Body(c, s, e));
-
-    internal readonly struct Legacy<T>(T body)
-    {
-        public readonly T Body = body;
-    }
-
     /// <summary>First item of chunk <paramref name="chunk"/> of <paramref name="chunks"/> (chunk = chunks gives the end).</summary>
     public static int ChunkStart(int itemCount, int chunks, int chunk) => (int)((long)itemCount * chunk / chunks);
 
