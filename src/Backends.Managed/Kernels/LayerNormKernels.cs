@@ -18,8 +18,8 @@ public static unsafe class LayerNormKernels
         bool hasBeta = !beta.IsEmpty;
         fixed (float* px = x, pg = gamma, pb = beta, py = y, pm = mean, pr = rstd)
         {
-            var args = new ForwardArgs { X = px, Gamma = pg, Beta = hasBeta ? pb : null, Y = py, Mean = pm, Rstd = pr, Cols = cols, Eps = eps };
-            KernelParallel.For(rows, 4L * rows * cols, threads, args, static (in ForwardArgs a, int r0, int r1) =>
+            var args = new NormArgs { X = px, Gamma = pg, Beta = hasBeta ? pb : null, Y = py, Mean = pm, Rstd = pr, Cols = cols, Eps = eps };
+            KernelParallel.For(rows, 4L * rows * cols, threads, args, static (in NormArgs a, int r0, int r1) =>
             {
                 int cols = a.Cols;
                 bool hasBeta = a.Beta != null;
@@ -58,12 +58,12 @@ public static unsafe class LayerNormKernels
         fixed (float* pdy = dy, px = x, pg = gamma, pm = mean, pr = rstd, pdx = dx, pdg = dgamma, pdb = dbeta)
         {
             using var partials = new PartialSums(chunks, hasBeta ? 2 : 1, cols);
-            var args = new BackwardArgs
+            var args = new NormBackwardArgs
             {
                 DY = pdy, X = px, Gamma = pg, Mean = pm, Rstd = pr, DX = pdx, DGamma = pdg, DBeta = hasBeta ? pdb : null,
                 Cols = cols, Partials = partials,
             };
-            KernelParallel.ForChunks(rows, chunks, threads, args, static (in BackwardArgs a, int chunk, int r0, int r1) =>
+            KernelParallel.ForChunks(rows, chunks, threads, args, static (in NormBackwardArgs a, int chunk, int r0, int r1) =>
             {
                 int cols = a.Cols;
                 bool hasBeta = a.DBeta != null;
@@ -95,33 +95,5 @@ public static unsafe class LayerNormKernels
             partials.AddInto(0, new Span<float>(pdg, cols));
             if (hasBeta) partials.AddInto(1, new Span<float>(pdb, cols));
         }
-    }
-
-    /// <summary>LayerNorm's pinned buffers (Beta null without a bias) and sizes, for the row chunks.</summary>
-    private readonly struct ForwardArgs
-    {
-        public float* X { get; init; }
-        public float* Gamma { get; init; }
-        public float* Beta { get; init; }
-        public float* Y { get; init; }
-        public float* Mean { get; init; }
-        public float* Rstd { get; init; }
-        public int Cols { get; init; }
-        public float Eps { get; init; }
-    }
-
-    /// <summary>LayerNormBackward's pinned buffers (DBeta null without a bias), sizes and per-chunk sums, for the row chunks.</summary>
-    private readonly struct BackwardArgs
-    {
-        public float* DY { get; init; }
-        public float* X { get; init; }
-        public float* Gamma { get; init; }
-        public float* Mean { get; init; }
-        public float* Rstd { get; init; }
-        public float* DX { get; init; }
-        public float* DGamma { get; init; }
-        public float* DBeta { get; init; }
-        public int Cols { get; init; }
-        public PartialSums Partials { get; init; }
     }
 }

@@ -13,8 +13,8 @@ public static unsafe class RmsNormKernels
         KernelChecks.RmsNorm(x, gamma, y, rstd, rows, cols);
         fixed (float* px = x, pg = gamma, py = y, pr = rstd)
         {
-            var args = new ForwardArgs { X = px, Gamma = pg, Y = py, Rstd = pr, Cols = cols, Eps = eps };
-            KernelParallel.For(rows, 3L * rows * cols, threads, args, static (in ForwardArgs a, int r0, int r1) =>
+            var args = new NormArgs { X = px, Gamma = pg, Y = py, Rstd = pr, Cols = cols, Eps = eps };
+            KernelParallel.For(rows, 3L * rows * cols, threads, args, static (in NormArgs a, int r0, int r1) =>
             {
                 int cols = a.Cols;
                 var g = new ReadOnlySpan<float>(a.Gamma, cols);
@@ -42,8 +42,8 @@ public static unsafe class RmsNormKernels
         fixed (float* pdy = dy, px = x, pg = gamma, pr = rstd, pdx = dx, pdg = dgamma)
         {
             using var partials = new PartialSums(chunks, 1, cols);
-            var args = new BackwardArgs { DY = pdy, X = px, Gamma = pg, Rstd = pr, DX = pdx, DGamma = pdg, Cols = cols, Partials = partials };
-            KernelParallel.ForChunks(rows, chunks, threads, args, static (in BackwardArgs a, int chunk, int r0, int r1) =>
+            var args = new NormBackwardArgs { DY = pdy, X = px, Gamma = pg, Rstd = pr, DX = pdx, DGamma = pdg, Cols = cols, Partials = partials };
+            KernelParallel.ForChunks(rows, chunks, threads, args, static (in NormBackwardArgs a, int chunk, int r0, int r1) =>
             {
                 int cols = a.Cols;
                 var dgammaAcc = a.Partials.Target(chunk, 0, a.DGamma);
@@ -67,29 +67,5 @@ public static unsafe class RmsNormKernels
             });
             partials.AddInto(0, new Span<float>(pdg, cols));
         }
-    }
-
-    /// <summary>RmsNorm's pinned buffers and sizes, for the row chunks.</summary>
-    private readonly struct ForwardArgs
-    {
-        public float* X { get; init; }
-        public float* Gamma { get; init; }
-        public float* Y { get; init; }
-        public float* Rstd { get; init; }
-        public int Cols { get; init; }
-        public float Eps { get; init; }
-    }
-
-    /// <summary>RmsNormBackward's pinned buffers, sizes and per-chunk dgamma sums, for the row chunks.</summary>
-    private readonly struct BackwardArgs
-    {
-        public float* DY { get; init; }
-        public float* X { get; init; }
-        public float* Gamma { get; init; }
-        public float* Rstd { get; init; }
-        public float* DX { get; init; }
-        public float* DGamma { get; init; }
-        public int Cols { get; init; }
-        public PartialSums Partials { get; init; }
     }
 }
