@@ -35,14 +35,14 @@ public static unsafe class AdamWKernel
         fixed (float* pp = param, pg = grad, pm = m, pv = v)
         {
             int n = param.Length;
-            KernelParallel.For(n, 5L * n, threads, new Args(pp, pg, pm, pv, f), static (in Args a, int s, int e) =>
-                Range(new Span<float>(a.Param + s, e - s), new ReadOnlySpan<float>(a.Grad + s, e - s),
-                    new Span<float>(a.M + s, e - s), new Span<float>(a.V + s, e - s), a.Factors));
+            KernelParallel.For(n, 5L * n, threads, new Operands(pp, pg, pm, pv, f), static (in Operands o, int s, int e) =>
+                Range(new Span<float>(o.Param + s, e - s), new ReadOnlySpan<float>(o.Grad + s, e - s),
+                    new Span<float>(o.M + s, e - s), new Span<float>(o.V + s, e - s), o.Factors));
         }
     }
 
     /// <summary>The pinned param, grad and moments, and the step's factors.</summary>
-    private readonly struct Args(float* param, float* grad, float* m, float* v, Factors factors)
+    private readonly struct Operands(float* param, float* grad, float* m, float* v, Factors factors)
     {
         public readonly float* Param = param, Grad = grad, M = m, V = v;
         public readonly Factors Factors = factors;
