@@ -22,20 +22,17 @@ public sealed partial class MklBackend
         SizeChecks.AtLeast(x.Length, y.Length, nameof(y));
         if (x.IsEmpty) return;
         fixed (float* px = x, py = y)
-        {
-            nint xs = (nint)px, ys = (nint)py;
-            BlockParallel.For(x.Length, threads, (start, length) =>
+            BlockParallel.For(x.Length, threads, new VmlOperands(px, null, py), static (in VmlOperands o, int start, int length) =>
             {
-                var xb = new ReadOnlySpan<float>((float*)xs + start, length);
+                var xb = new ReadOnlySpan<float>(o.X + start, length);
                 Span<float> t = stackalloc float[length];
                 // GELU(x) = ½x(1 + erf(x/√2)); y may be x, so t holds everything until the last write.
                 TensorPrimitives.Multiply(xb, InvSqrt2, t);
                 fixed (float* pt = t) MklNative.VmsErf(length, pt, pt, VmlMode);
                 TensorPrimitives.Add(t, 1f, t);
                 TensorPrimitives.Multiply(t, xb, t);
-                TensorPrimitives.Multiply(t, 0.5f, new Span<float>((float*)ys + start, length));
+                TensorPrimitives.Multiply(t, 0.5f, new Span<float>(o.Y + start, length));
             });
-        }
     }
 
     public unsafe void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation)
@@ -50,11 +47,9 @@ public sealed partial class MklBackend
         SizeChecks.AtLeast(n, dx.Length, nameof(dx));
         if (n == 0) return;
         fixed (float* px = x, pdy = dy, pdx = dx)
-        {
-            nint xs = (nint)px, dys = (nint)pdy, dxs = (nint)pdx;
-            BlockParallel.For(n, threads, (start, length) =>
+            BlockParallel.For(n, threads, new VmlOperands(px, pdy, pdx), static (in VmlOperands o, int start, int length) =>
             {
-                var xb = new ReadOnlySpan<float>((float*)xs + start, length);
+                var xb = new ReadOnlySpan<float>(o.X + start, length);
                 Span<float> erf = stackalloc float[length];
                 Span<float> gauss = stackalloc float[length];
                 TensorPrimitives.Multiply(xb, InvSqrt2, erf);
@@ -63,9 +58,14 @@ public sealed partial class MklBackend
                 TensorPrimitives.Multiply(gauss, -0.5f, gauss);
                 TensorPrimitives.Exp(gauss, gauss);                                // exp(−x²/2)
                 AccumulateGeluErfGradient(xb, erf, gauss,
-                    new ReadOnlySpan<float>((float*)dys + start, length), new Span<float>((float*)dxs + start, length));
+                    new ReadOnlySpan<float>(o.DY + start, length), new Span<float>(o.Y + start, length));
             });
-        }
+    }
+
+    /// <summary>The pinned x, dy (backward only) and output (y, or dx in the backward pass) of a VML kernel's blocks.</summary>
+    private readonly unsafe struct VmlOperands(float* x, float* dy, float* y)
+    {
+        public readonly float* X = x, DY = dy, Y = y;
     }
 
     /// <summary>dx += dy · (½(1 + erf) + x·exp(−x²/2)/√(2π)), i.e. dy·(Φ(x) + x·φ(x)), in one pass.</summary>

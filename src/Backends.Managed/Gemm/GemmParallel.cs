@@ -5,31 +5,12 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// longer side (n when n ≥ m), so each thread packs only its own part of the longer operand and
 /// re-packs just the shorter one; a skinny product splits its long side; a batch of products
 /// hands whole products to threads.
-/// One reusable job per calling thread (and cached delegates) keeps the hot path free of allocation.
+/// Each split is a state struct and a static lambda on <see cref="KernelWorkers"/>, so the hot path allocates nothing.
 /// </summary>
-internal sealed unsafe class GemmParallel
+internal static unsafe class GemmParallel
 {
     /// <summary>Multiply-adds (m·n·k) below which a second thread costs more than it saves.</summary>
     public const long MinWorkPerThread = 1L << 19;
-
-    [ThreadStatic] static GemmParallel? t_job;
-
-    GemmProblem _problem;
-    GemmIsa _isa;
-    float* _gathered;
-    int _workers;
-    bool _splitN;
-    long _strideA, _strideB, _strideC;
-    readonly Action<int> _slab, _product, _skinny;
-
-    GemmParallel()
-    {
-        _slab = RunSlab;
-        _product = RunProduct;
-        _skinny = RunSkinny;
-    }
-
-    static GemmParallel Job => t_job ??= new GemmParallel();
 
     /// <summary>One product on up to <paramref name="threads"/> threads.</summary>
     public static void Product(in GemmProblem g, int threads, GemmIsa isa)
@@ -49,25 +30,13 @@ internal sealed unsafe class GemmParallel
             GemmKernels.Run(g, 0, g.M, 0, g.N, isa);
             return;
         }
-        var job = Job;
-        job._problem = g;
-        job._isa = isa;
-        job._workers = workers;
-        job._splitN = splitN;
-        KernelWorkers.Run(workers, workers, job._slab);
+        KernelWorkers.Run(workers, workers, new Slabs(g, isa, workers, splitN), static (in Slabs s, int worker) => RunSlab(s, worker));
     }
 
     /// <summary>batch products, each on one thread, spread over up to <paramref name="threads"/> threads.</summary>
-    public static void Batch(in GemmProblem g, long strideA, long strideB, long strideC, int batch, int threads, GemmIsa isa)
-    {
-        var job = Job;
-        job._problem = g;
-        job._isa = isa;
-        job._strideA = strideA;
-        job._strideB = strideB;
-        job._strideC = strideC;
-        KernelWorkers.Run(batch, threads, job._product);
-    }
+    public static void Batch(in GemmProblem g, long strideA, long strideB, long strideC, int batch, int threads, GemmIsa isa) =>
+        KernelWorkers.Run(batch, threads, new Products(g, isa, strideA, strideB, strideC),
+            static (in Products p, int index) => Product(p.Problem.At(index, p.StrideA, p.StrideB, p.StrideC), 1, p.Isa));
 
     /// <summary>
     /// Floats of the long operand below which a skinny product stays on one thread. A GEMV is bound by memory, not
@@ -93,43 +62,62 @@ internal sealed unsafe class GemmParallel
             SkinnyGemm.Run(g, x, 0, length, isa);
             return;
         }
-        var job = Job;
-        job._problem = g;
-        job._isa = isa;
-        job._gathered = x;
-        job._workers = chunks;
-        KernelWorkers.Run(chunks, threads, job._skinny);
+        KernelWorkers.Run(chunks, threads, new SkinnyChunks(g, isa, x, chunks), static (in SkinnyChunks s, int chunk) => RunSkinny(s, chunk));
     }
 
-    /// <summary>Chunk <paramref name="chunk"/> of <see cref="_workers"/> of a skinny product's long side, in whole units.</summary>
-    void RunSkinny(int chunk)
+    /// <summary>Chunk <paramref name="chunk"/> of a skinny product's long side, in whole units.</summary>
+    static void RunSkinny(in SkinnyChunks s, int chunk)
     {
-        var (length, unit) = SkinnyGemm.LongSide(_problem, _isa);
+        var (length, unit) = SkinnyGemm.LongSide(s.Problem, s.Isa);
         int units = (length + unit - 1) / unit;
-        int r0 = (int)((long)units * chunk / _workers) * unit;
-        int r1 = Math.Min(length, (int)((long)units * (chunk + 1) / _workers) * unit);
-        SkinnyGemm.Run(_problem, _gathered, r0, r1, _isa);
+        int r0 = (int)((long)units * chunk / s.Chunks) * unit;
+        int r1 = Math.Min(length, (int)((long)units * (chunk + 1) / s.Chunks) * unit);
+        SkinnyGemm.Run(s.Problem, s.Gathered, r0, r1, s.Isa);
     }
 
-    void RunSlab(int worker)
+    static void RunSlab(in Slabs s, int worker)
     {
-        ref readonly var g = ref _problem;
+        ref readonly var g = ref s.Problem;
         // Slab boundaries fall on whole micro-tiles, so every thread count computes the same tiles.
-        if (_splitN)
+        if (s.SplitN)
         {
-            int nr = _isa.NR(), units = (g.N + nr - 1) / nr;
-            int j0 = (int)((long)units * worker / _workers) * nr;
-            int j1 = Math.Min(g.N, (int)((long)units * (worker + 1) / _workers) * nr);
-            GemmKernels.Run(g, 0, g.M, j0, j1, _isa);
+            int nr = s.Isa.NR(), units = (g.N + nr - 1) / nr;
+            int j0 = (int)((long)units * worker / s.Workers) * nr;
+            int j1 = Math.Min(g.N, (int)((long)units * (worker + 1) / s.Workers) * nr);
+            GemmKernels.Run(g, 0, g.M, j0, j1, s.Isa);
         }
         else
         {
-            int mr = _isa.MR(), units = (g.M + mr - 1) / mr;
-            int i0 = (int)((long)units * worker / _workers) * mr;
-            int i1 = Math.Min(g.M, (int)((long)units * (worker + 1) / _workers) * mr);
-            GemmKernels.Run(g, i0, i1, 0, g.N, _isa);
+            int mr = s.Isa.MR(), units = (g.M + mr - 1) / mr;
+            int i0 = (int)((long)units * worker / s.Workers) * mr;
+            int i1 = Math.Min(g.M, (int)((long)units * (worker + 1) / s.Workers) * mr);
+            GemmKernels.Run(g, i0, i1, 0, g.N, s.Isa);
         }
     }
 
-    void RunProduct(int index) => Product(_problem.At(index, _strideA, _strideB, _strideC), 1, _isa);
+    /// <summary>One product cut into <see cref="Workers"/> slabs of C, along n when <see cref="SplitN"/>, else along m.</summary>
+    readonly struct Slabs(in GemmProblem problem, GemmIsa isa, int workers, bool splitN)
+    {
+        public readonly GemmProblem Problem = problem;
+        public readonly GemmIsa Isa = isa;
+        public readonly int Workers = workers;
+        public readonly bool SplitN = splitN;
+    }
+
+    /// <summary>A strided batch of products, one per index.</summary>
+    readonly struct Products(in GemmProblem problem, GemmIsa isa, long strideA, long strideB, long strideC)
+    {
+        public readonly GemmProblem Problem = problem;
+        public readonly GemmIsa Isa = isa;
+        public readonly long StrideA = strideA, StrideB = strideB, StrideC = strideC;
+    }
+
+    /// <summary>A skinny product's long side cut into <see cref="Chunks"/> chunks, its short operand gathered at <see cref="Gathered"/>.</summary>
+    readonly struct SkinnyChunks(in GemmProblem problem, GemmIsa isa, float* gathered, int chunks)
+    {
+        public readonly GemmProblem Problem = problem;
+        public readonly GemmIsa Isa = isa;
+        public readonly float* Gathered = gathered;
+        public readonly int Chunks = chunks;
+    }
 }

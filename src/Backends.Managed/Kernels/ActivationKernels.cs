@@ -35,11 +35,14 @@ public static unsafe class ActivationKernels
     {
         KernelChecks.TanhBackward(y, dy, dx);
         fixed (float* py = y, pdy = dy, pdx = dx)
-        {
-            float* yp = py, dyp = pdy, dxp = pdx;
-            KernelParallel.For(y.Length, 2L * y.Length, threads, (s, e) =>
-                TanhBackwardRange(new ReadOnlySpan<float>(yp + s, e - s), new ReadOnlySpan<float>(dyp + s, e - s), new Span<float>(dxp + s, e - s)));
-        }
+            KernelParallel.For(y.Length, 2L * y.Length, threads, new BackwardOperands(py, pdy, pdx), static (in BackwardOperands o, int s, int e) =>
+                TanhBackwardRange(new ReadOnlySpan<float>(o.Y + s, e - s), new ReadOnlySpan<float>(o.DY + s, e - s), new Span<float>(o.DX + s, e - s)));
+    }
+
+    /// <summary>The pinned y, dy and dx of a backward pass.</summary>
+    private readonly struct BackwardOperands(float* y, float* dy, float* dx)
+    {
+        public readonly float* Y = y, DY = dy, DX = dx;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -34,17 +34,28 @@ public static unsafe class AdamWKernel
             Eps: eps);
         fixed (float* pp = param, pg = grad, pm = m, pv = v)
         {
-            float* p = pp, g = pg, mp = pm, vp = pv;
             int n = param.Length;
-            KernelParallel.For(n, 5L * n, threads, (s, e) =>
-                Range(new Span<float>(p + s, e - s), new ReadOnlySpan<float>(g + s, e - s),
-                    new Span<float>(mp + s, e - s), new Span<float>(vp + s, e - s), f));
+            KernelParallel.For(n, 5L * n, threads, new Operands(pp, pg, pm, pv, f), static (in Operands o, int s, int e) =>
+                Range(new Span<float>(o.Param + s, e - s), new ReadOnlySpan<float>(o.Grad + s, e - s),
+                    new Span<float>(o.M + s, e - s), new Span<float>(o.V + s, e - s), o.Factors));
         }
     }
 
+    /// <summary>The pinned param, grad and moments, and the step's factors.</summary>
+    private readonly struct Operands(float* param, float* grad, float* m, float* v, Factors factors)
+    {
+        public readonly float* Param = param, Grad = grad, M = m, V = v;
+        public readonly Factors Factors = factors;
+    }
+
     /// <summary>The double a user typed for <paramref name="value"/>: its shortest round-trip decimal, parsed as double.</summary>
-    private static double AsTyped(float value) =>
-        double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    /// <remarks>Formatted into a stack buffer rather than a string: an optimizer step calls this for every parameter tensor.</remarks>
+    private static double AsTyped(float value)
+    {
+        Span<char> digits = stackalloc char[32];   // at most 9 digits, a sign, a point and an exponent: "-1.1754944E-38"
+        value.TryFormat(digits, out int length, "R", CultureInfo.InvariantCulture);
+        return double.Parse(digits[..length], NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+    }
 
     private readonly record struct Factors(float Decay, float Beta1, float OneMinusBeta1, float Beta2, float OneMinusBeta2,
         float StepSize, float BiasCorrection2Sqrt, float Eps);

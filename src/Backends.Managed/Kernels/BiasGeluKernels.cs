@@ -44,14 +44,15 @@ public static unsafe class BiasGeluKernels
     {
         fixed (float* px = x, pb = bias, py = y)
         {
-            float* xp = px, bp = pb, yp = py;
-            KernelParallel.For(rows, (long)rows * cols * WorkPerElement, threads, (r0, r1) =>
+            var args = new Args { X = px, Bias = pb, Y = py, Rows = rows, Cols = cols };
+            KernelParallel.For(rows, (long)rows * cols * WorkPerElement, threads, args, static (in Args a, int r0, int r1) =>
             {
-                var b = new ReadOnlySpan<float>(bp, cols);
+                int cols = a.Cols;
+                var b = new ReadOnlySpan<float>(a.Bias, cols);
                 for (int r = r0; r < r1; r++)
                 {
                     long offset = (long)r * cols;
-                    MapShifted<TF>(new ReadOnlySpan<float>(xp + offset, cols), b, new Span<float>(yp + offset, cols));
+                    MapShifted<TF>(new ReadOnlySpan<float>(a.X + offset, cols), b, new Span<float>(a.Y + offset, cols));
                 }
             });
         }
@@ -61,30 +62,46 @@ public static unsafe class BiasGeluKernels
         Span<float> dx, Span<float> dbias, int rows, int cols, int threads) where TF : IDoubleFunction
     {
         int blocks = (cols + ColumnBlock - 1) / ColumnBlock;
-        bool sumBias = !dbias.IsEmpty;
         fixed (float* px = x, pb = bias, pdy = dy, pdx = dx, pdb = dbias)
         {
-            float* xp = px, bp = pb, dyp = pdy, dxp = pdx, dbp = pdb;
-            KernelParallel.For(blocks, (long)rows * cols * WorkPerElement, threads, (b0, b1) =>
+            var args = new Args { X = px, Bias = pb, DY = pdy, DX = pdx, DBias = dbias.IsEmpty ? null : pdb, Rows = rows, Cols = cols };
+            KernelParallel.For(blocks, (long)rows * cols * WorkPerElement, threads, args, static (in Args a, int b0, int b1) =>
             {
+                int rows = a.Rows, cols = a.Cols;
                 Span<double> sums = stackalloc double[ColumnBlock];
                 for (int block = b0; block < b1; block++)
                 {
                     int c0 = block * ColumnBlock, width = Math.Min(ColumnBlock, cols - c0);
                     var acc = sums[..width];
                     acc.Clear();
-                    var b = new ReadOnlySpan<float>(bp + c0, width);
+                    var b = new ReadOnlySpan<float>(a.Bias + c0, width);
                     for (int r = 0; r < rows; r++)
                     {
                         long offset = (long)r * cols + c0;
-                        BackwardRange<TF>(new ReadOnlySpan<float>(xp + offset, width), b, new ReadOnlySpan<float>(dyp + offset, width),
-                            new Span<float>(dxp + offset, width), acc);
+                        BackwardRange<TF>(new ReadOnlySpan<float>(a.X + offset, width), b, new ReadOnlySpan<float>(a.DY + offset, width),
+                            new Span<float>(a.DX + offset, width), acc);
                     }
-                    if (sumBias)
-                        for (int j = 0; j < width; j++) dbp[c0 + j] = (float)(dbp[c0 + j] + acc[j]);
+                    if (a.DBias != null)
+                        for (int j = 0; j < width; j++) a.DBias[c0 + j] = (float)(a.DBias[c0 + j] + acc[j]);
                 }
             });
         }
+    }
+
+    /// <summary>
+    /// The pinned buffers and sizes, for the chunks: x, bias and y forward; x, bias, dy, dx and dbias (null when not
+    /// summed) backward.
+    /// </summary>
+    private readonly struct Args
+    {
+        public float* X { get; init; }
+        public float* Bias { get; init; }
+        public float* Y { get; init; }
+        public float* DY { get; init; }
+        public float* DX { get; init; }
+        public float* DBias { get; init; }
+        public int Rows { get; init; }
+        public int Cols { get; init; }
     }
 
     /// <summary>

@@ -19,24 +19,24 @@ public static unsafe class CrossEntropyKernels
         fixed (float* px = logits, pl = losses, plse = logSumExp)
         fixed (int* pt = targets)
         {
-            float* xp = px, lp = pl, lsep = plse;
-            int* tp = pt;
-            KernelParallel.For(rows, 4L * rows * vocab, threads, (r0, r1) =>
+            var args = new Args { Logits = px, Targets = pt, Losses = pl, LogSumExp = plse, Vocab = vocab, IgnoreIndex = ignoreIndex };
+            KernelParallel.For(rows, 4L * rows * vocab, threads, args, static (in Args a, int r0, int r1) =>
             {
+                int vocab = a.Vocab;
                 for (int r = r0; r < r1; r++)
                 {
-                    int t = tp[r];
-                    if (t == ignoreIndex)
+                    int t = a.Targets[r];
+                    if (t == a.IgnoreIndex)
                     {
-                        lp[r] = 0;
-                        lsep[r] = 0;
+                        a.Losses[r] = 0;
+                        a.LogSumExp[r] = 0;
                         continue;
                     }
-                    var row = new ReadOnlySpan<float>(xp + (long)r * vocab, vocab);
+                    var row = new ReadOnlySpan<float>(a.Logits + (long)r * vocab, vocab);
                     float max = TensorPrimitives.Max(row);
                     double lse = max + Math.Log(SumExpShifted(row, max));
-                    lp[r] = (float)(lse - row[t]);
-                    lsep[r] = (float)lse;
+                    a.Losses[r] = (float)(lse - row[t]);
+                    a.LogSumExp[r] = (float)lse;
                 }
             });
         }
@@ -50,20 +50,33 @@ public static unsafe class CrossEntropyKernels
         fixed (float* px = logits, plse = logSumExp, pd = dlogits)
         fixed (int* pt = targets)
         {
-            float* xp = px, lsep = plse, dp = pd;
-            int* tp = pt;
-            KernelParallel.For(rows, 4L * rows * vocab, threads, (r0, r1) =>
+            var args = new Args { Logits = px, Targets = pt, LogSumExp = plse, DLogits = pd, GradScale = gradScale, Vocab = vocab, IgnoreIndex = ignoreIndex };
+            KernelParallel.For(rows, 4L * rows * vocab, threads, args, static (in Args a, int r0, int r1) =>
             {
+                int vocab = a.Vocab;
                 for (int r = r0; r < r1; r++)
                 {
-                    int t = tp[r];
-                    if (t == ignoreIndex) continue;
-                    var drow = new Span<float>(dp + (long)r * vocab, vocab);
-                    AddScaledSoftmax(new ReadOnlySpan<float>(xp + (long)r * vocab, vocab), lsep[r], gradScale, drow);
-                    drow[t] -= gradScale;
+                    int t = a.Targets[r];
+                    if (t == a.IgnoreIndex) continue;
+                    var drow = new Span<float>(a.DLogits + (long)r * vocab, vocab);
+                    AddScaledSoftmax(new ReadOnlySpan<float>(a.Logits + (long)r * vocab, vocab), a.LogSumExp[r], a.GradScale, drow);
+                    drow[t] -= a.GradScale;
                 }
             });
         }
+    }
+
+    /// <summary>The pinned buffers and sizes of a forward (Losses) or backward (DLogits, GradScale) pass, for the row chunks.</summary>
+    private readonly struct Args
+    {
+        public float* Logits { get; init; }
+        public int* Targets { get; init; }
+        public float* Losses { get; init; }
+        public float* LogSumExp { get; init; }
+        public float* DLogits { get; init; }
+        public float GradScale { get; init; }
+        public int Vocab { get; init; }
+        public int IgnoreIndex { get; init; }
     }
 
     /// <summary>Σ exp(x − max) in double.</summary>

@@ -24,11 +24,8 @@ internal static unsafe class DoubleMap
     public static void Apply<TF>(ReadOnlySpan<float> x, Span<float> y, int threads) where TF : IDoubleFunction
     {
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(x.Length, (long)x.Length * WorkPerElement, threads,
-                (s, e) => ApplyRange<TF>(new ReadOnlySpan<float>(xp + s, e - s), new Span<float>(yp + s, e - s)));
-        }
+            KernelParallel.For(x.Length, (long)x.Length * WorkPerElement, threads, new Operands(px, null, py),
+                static (in Operands o, int s, int e) => ApplyRange<TF>(new ReadOnlySpan<float>(o.X + s, e - s), new Span<float>(o.Y + s, e - s)));
     }
 
     /// <summary>dx += dy · f(x), with f a derivative: the backward pass of an element-wise function.</summary>
@@ -36,12 +33,15 @@ internal static unsafe class DoubleMap
         where TF : IDoubleFunction
     {
         fixed (float* px = x, pdy = dy, pdx = dx)
-        {
-            float* xp = px, dyp = pdy, dxp = pdx;
-            KernelParallel.For(x.Length, (long)x.Length * WorkPerElement, threads,
-                (s, e) => MultiplyAccumulateRange<TF>(new ReadOnlySpan<float>(xp + s, e - s),
-                    new ReadOnlySpan<float>(dyp + s, e - s), new Span<float>(dxp + s, e - s)));
-        }
+            KernelParallel.For(x.Length, (long)x.Length * WorkPerElement, threads, new Operands(px, pdy, pdx),
+                static (in Operands o, int s, int e) => MultiplyAccumulateRange<TF>(new ReadOnlySpan<float>(o.X + s, e - s),
+                    new ReadOnlySpan<float>(o.DY + s, e - s), new Span<float>(o.Y + s, e - s)));
+    }
+
+    /// <summary>The pinned x, dy (backward only) and output (y, or dx in the backward pass).</summary>
+    private readonly struct Operands(float* x, float* dy, float* y)
+    {
+        public readonly float* X = x, DY = dy, Y = y;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

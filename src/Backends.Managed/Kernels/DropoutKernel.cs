@@ -23,11 +23,22 @@ public static unsafe class DropoutKernel
         ulong key = Mix(seed + Golden);
         fixed (float* px = x, py = y, pm = mask)
         {
-            float* xp = px, yp = py, mp = pm;
-            KernelParallel.For(x.Length, 4L * x.Length, threads, (s, e) =>
-                Range(new ReadOnlySpan<float>(xp + s, e - s), new Span<float>(yp + s, e - s), new Span<float>(mp + s, e - s),
-                    s, key, threshold, scale));
+            var args = new Args { X = px, Y = py, Mask = pm, Key = key, Threshold = threshold, Scale = scale };
+            KernelParallel.For(x.Length, 4L * x.Length, threads, args, static (in Args a, int s, int e) =>
+                Range(new ReadOnlySpan<float>(a.X + s, e - s), new Span<float>(a.Y + s, e - s), new Span<float>(a.Mask + s, e - s),
+                    s, a.Key, a.Threshold, a.Scale));
         }
+    }
+
+    /// <summary>The pinned buffers and the mask's key, threshold and scale, for the chunks.</summary>
+    private readonly struct Args
+    {
+        public float* X { get; init; }
+        public float* Y { get; init; }
+        public float* Mask { get; init; }
+        public ulong Key { get; init; }
+        public ulong Threshold { get; init; }
+        public float Scale { get; init; }
     }
 
     /// <summary>The uniform number in [0, 1) (a multiple of 2⁻²⁴) that decides element <paramref name="index"/>.</summary>

@@ -13,11 +13,8 @@ public static unsafe class ElementwiseKernels
     {
         KernelChecks.Binary(a, b, y);
         fixed (float* pa = a, pb = b, py = y)
-        {
-            float* ap = pa, bp = pb, yp = py;
-            KernelParallel.For(a.Length, a.Length, threads, (s, e) =>
-                TensorPrimitives.Add(new ReadOnlySpan<float>(ap + s, e - s), new ReadOnlySpan<float>(bp + s, e - s), new Span<float>(yp + s, e - s)));
-        }
+            KernelParallel.For(a.Length, a.Length, threads, new Operands(pa, pb, py), static (in Operands o, int s, int e) =>
+                TensorPrimitives.Add(new ReadOnlySpan<float>(o.A + s, e - s), new ReadOnlySpan<float>(o.B + s, e - s), new Span<float>(o.Y + s, e - s)));
     }
 
     /// <summary>y = a ⊙ b.</summary>
@@ -25,11 +22,8 @@ public static unsafe class ElementwiseKernels
     {
         KernelChecks.Binary(a, b, y);
         fixed (float* pa = a, pb = b, py = y)
-        {
-            float* ap = pa, bp = pb, yp = py;
-            KernelParallel.For(a.Length, a.Length, threads, (s, e) =>
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(ap + s, e - s), new ReadOnlySpan<float>(bp + s, e - s), new Span<float>(yp + s, e - s)));
-        }
+            KernelParallel.For(a.Length, a.Length, threads, new Operands(pa, pb, py), static (in Operands o, int s, int e) =>
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(o.A + s, e - s), new ReadOnlySpan<float>(o.B + s, e - s), new Span<float>(o.Y + s, e - s)));
     }
 
     /// <summary>y = alpha · x.</summary>
@@ -37,11 +31,8 @@ public static unsafe class ElementwiseKernels
     {
         KernelChecks.Unary(x, y);
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(x.Length, x.Length, threads, (s, e) =>
-                TensorPrimitives.Multiply(new ReadOnlySpan<float>(xp + s, e - s), alpha, new Span<float>(yp + s, e - s)));
-        }
+            KernelParallel.For(x.Length, x.Length, threads, new Operands(px, null, py, alpha), static (in Operands o, int s, int e) =>
+                TensorPrimitives.Multiply(new ReadOnlySpan<float>(o.A + s, e - s), o.Alpha, new Span<float>(o.Y + s, e - s)));
     }
 
     /// <summary>y += alpha · x.</summary>
@@ -49,14 +40,11 @@ public static unsafe class ElementwiseKernels
     {
         KernelChecks.Axpy(x, y);
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(x.Length, x.Length, threads, (s, e) =>
+            KernelParallel.For(x.Length, x.Length, threads, new Operands(px, null, py, alpha), static (in Operands o, int s, int e) =>
             {
-                var yc = new Span<float>(yp + s, e - s);
-                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(xp + s, e - s), alpha, yc, yc);
+                var yc = new Span<float>(o.Y + s, e - s);
+                TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(o.A + s, e - s), o.Alpha, yc, yc);
             });
-        }
     }
 
     /// <summary>y = exp(x).</summary>
@@ -64,11 +52,8 @@ public static unsafe class ElementwiseKernels
     {
         KernelChecks.Unary(x, y);
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(x.Length, 4L * x.Length, threads, (s, e) =>
-                TensorPrimitives.Exp(new ReadOnlySpan<float>(xp + s, e - s), new Span<float>(yp + s, e - s)));
-        }
+            KernelParallel.For(x.Length, 4L * x.Length, threads, new Operands(px, null, py), static (in Operands o, int s, int e) =>
+                TensorPrimitives.Exp(new ReadOnlySpan<float>(o.A + s, e - s), new Span<float>(o.Y + s, e - s)));
     }
 
     /// <summary>y[r, c] = x[r, c] + bias[c] for x of [rows, cols].</summary>
@@ -88,19 +73,32 @@ public static unsafe class ElementwiseKernels
     private static void RowBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> vector, Span<float> y, int rows, int cols, int threads, bool multiply)
     {
         fixed (float* px = x, pv = vector, py = y)
-        {
-            float* xp = px, vp = pv, yp = py;
-            KernelParallel.For(rows, (long)rows * cols, threads, (r0, r1) =>
+            KernelParallel.For(rows, (long)rows * cols, threads, new BroadcastOperands(px, pv, py, cols, multiply), static (in BroadcastOperands o, int r0, int r1) =>
             {
-                var v = new ReadOnlySpan<float>(vp, cols);
+                int cols = o.Cols;
+                var v = new ReadOnlySpan<float>(o.Vector, cols);
                 for (int r = r0; r < r1; r++)
                 {
-                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
-                    var yr = new Span<float>(yp + (long)r * cols, cols);
-                    if (multiply) TensorPrimitives.Multiply(xr, v, yr);
+                    var xr = new ReadOnlySpan<float>(o.X + (long)r * cols, cols);
+                    var yr = new Span<float>(o.Y + (long)r * cols, cols);
+                    if (o.Multiply) TensorPrimitives.Multiply(xr, v, yr);
                     else TensorPrimitives.Add(xr, v, yr);
                 }
             });
-        }
+    }
+
+    /// <summary>An element-wise kernel's pinned buffers (b unused by unary kernels) and scalar.</summary>
+    private readonly struct Operands(float* a, float* b, float* y, float alpha = 0)
+    {
+        public readonly float* A = a, B = b, Y = y;
+        public readonly float Alpha = alpha;
+    }
+
+    /// <summary>A row broadcast's pinned x [rows, cols], vector [cols] and y [rows, cols].</summary>
+    private readonly struct BroadcastOperands(float* x, float* vector, float* y, int cols, bool multiply)
+    {
+        public readonly float* X = x, Vector = vector, Y = y;
+        public readonly int Cols = cols;
+        public readonly bool Multiply = multiply;
     }
 }

@@ -14,15 +14,12 @@ public static unsafe class EmbeddingKernels
         KernelChecks.EmbeddingGather(ids, table, y, vocab, dim);
         fixed (int* pi = ids)
         fixed (float* pt = table, py = y)
-        {
-            int* ip = pi;
-            float* tp = pt, yp = py;
-            KernelParallel.For(ids.Length, (long)ids.Length * dim, threads, (i0, i1) =>
+            KernelParallel.For(ids.Length, (long)ids.Length * dim, threads, new Operands(pi, ids.Length, pt, py, dim), static (in Operands o, int i0, int i1) =>
             {
+                int dim = o.Dim;
                 for (int i = i0; i < i1; i++)
-                    new ReadOnlySpan<float>(tp + (long)ip[i] * dim, dim).CopyTo(new Span<float>(yp + (long)i * dim, dim));
+                    new ReadOnlySpan<float>(o.Table + (long)o.Ids[i] * dim, dim).CopyTo(new Span<float>(o.Rows + (long)i * dim, dim));
             });
-        }
     }
 
     /// <summary>dtable[ids[i], :] += dy[i, :], in id order for each column (repeated ids add up deterministically).</summary>
@@ -32,19 +29,23 @@ public static unsafe class EmbeddingKernels
         int blocks = (dim + ColumnBlock - 1) / ColumnBlock;
         fixed (int* pi = ids)
         fixed (float* pdy = dy, pdt = dtable)
-        {
-            int* ip = pi;
-            float* dyp = pdy, dtp = pdt;
-            int n = ids.Length;
-            KernelParallel.For(blocks, (long)n * dim, threads, (b0, b1) =>
+            KernelParallel.For(blocks, (long)ids.Length * dim, threads, new Operands(pi, ids.Length, pdt, pdy, dim), static (in Operands o, int b0, int b1) =>
             {
-                int c0 = b0 * ColumnBlock, width = Math.Min(b1 * ColumnBlock, dim) - c0;
-                for (int i = 0; i < n; i++)
+                int dim = o.Dim, c0 = b0 * ColumnBlock, width = Math.Min(b1 * ColumnBlock, dim) - c0;
+                for (int i = 0; i < o.Count; i++)
                 {
-                    var target = new Span<float>(dtp + (long)ip[i] * dim + c0, width);
-                    TensorPrimitives.Add(target, new ReadOnlySpan<float>(dyp + (long)i * dim + c0, width), target);
+                    var target = new Span<float>(o.Table + (long)o.Ids[i] * dim + c0, width);
+                    TensorPrimitives.Add(target, new ReadOnlySpan<float>(o.Rows + (long)i * dim + c0, width), target);
                 }
             });
-        }
+    }
+
+    /// <summary>The pinned ids [count], table [vocab, dim] (or its gradient) and rows [count, dim] (y, or dy in the backward pass).</summary>
+    private readonly struct Operands(int* ids, int count, float* table, float* rows, int dim)
+    {
+        public readonly int* Ids = ids;
+        public readonly int Count = count;
+        public readonly float* Table = table, Rows = rows;
+        public readonly int Dim = dim;
     }
 }

@@ -18,24 +18,26 @@ public static unsafe class LayerNormKernels
         bool hasBeta = !beta.IsEmpty;
         fixed (float* px = x, pg = gamma, pb = beta, py = y, pm = mean, pr = rstd)
         {
-            float* xp = px, gp = pg, bp = pb, yp = py, mp = pm, rp = pr;
-            KernelParallel.For(rows, 4L * rows * cols, threads, (r0, r1) =>
+            var args = new NormArgs { X = px, Gamma = pg, Beta = hasBeta ? pb : null, Y = py, Mean = pm, Rstd = pr, Cols = cols, Eps = eps };
+            KernelParallel.For(rows, 4L * rows * cols, threads, args, static (in NormArgs a, int r0, int r1) =>
             {
-                var g = new ReadOnlySpan<float>(gp, cols);
-                var b = hasBeta ? new ReadOnlySpan<float>(bp, cols) : default;
+                int cols = a.Cols;
+                bool hasBeta = a.Beta != null;
+                var g = new ReadOnlySpan<float>(a.Gamma, cols);
+                var b = hasBeta ? new ReadOnlySpan<float>(a.Beta, cols) : default;
                 for (int r = r0; r < r1; r++)
                 {
-                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
-                    var yr = new Span<float>(yp + (long)r * cols, cols);
+                    var xr = new ReadOnlySpan<float>(a.X + (long)r * cols, cols);
+                    var yr = new Span<float>(a.Y + (long)r * cols, cols);
                     float mu = (float)(WideSums.Sum(xr) / cols);
                     TensorPrimitives.Subtract(xr, mu, yr);                      // y = x − mean (y may be x)
                     float variance = TensorPrimitives.SumOfSquares(yr) / cols;
-                    float s = 1f / MathF.Sqrt(variance + eps);
+                    float s = 1f / MathF.Sqrt(variance + a.Eps);
                     TensorPrimitives.Multiply(yr, s, yr);
                     if (hasBeta) TensorPrimitives.FusedMultiplyAdd(yr, g, b, yr);
                     else TensorPrimitives.Multiply(yr, g, yr);
-                    mp[r] = mu;
-                    rp[r] = s;
+                    a.Mean[r] = mu;
+                    a.Rstd[r] = s;
                 }
             });
         }
@@ -55,23 +57,29 @@ public static unsafe class LayerNormKernels
         int chunks = KernelParallel.ChunkCount(rows, 8L * rows * cols, threads);
         fixed (float* pdy = dy, px = x, pg = gamma, pm = mean, pr = rstd, pdx = dx, pdg = dgamma, pdb = dbeta)
         {
-            float* dyp = pdy, xp = px, gp = pg, mp = pm, rp = pr, dxp = pdx, dgp = pdg, dbp = pdb;
             using var partials = new PartialSums(chunks, hasBeta ? 2 : 1, cols);
-            KernelParallel.ForChunks(rows, chunks, threads, (chunk, r0, r1) =>
+            var args = new NormBackwardArgs
             {
-                var dgammaAcc = partials.Target(chunk, 0, dgp);
-                var dbetaAcc = hasBeta ? partials.Target(chunk, 1, dbp) : default;
+                DY = pdy, X = px, Gamma = pg, Mean = pm, Rstd = pr, DX = pdx, DGamma = pdg, DBeta = hasBeta ? pdb : null,
+                Cols = cols, Partials = partials,
+            };
+            KernelParallel.ForChunks(rows, chunks, threads, args, static (in NormBackwardArgs a, int chunk, int r0, int r1) =>
+            {
+                int cols = a.Cols;
+                bool hasBeta = a.DBeta != null;
+                var dgammaAcc = a.Partials.Target(chunk, 0, a.DGamma);
+                var dbetaAcc = hasBeta ? a.Partials.Target(chunk, 1, a.DBeta) : default;
                 var scratch = ArrayPool<float>.Shared.Rent(2 * cols);
                 var norm = scratch.AsSpan(0, cols);
                 var dnorm = scratch.AsSpan(cols, cols);
-                var g = new ReadOnlySpan<float>(gp, cols);
+                var g = new ReadOnlySpan<float>(a.Gamma, cols);
                 for (int r = r0; r < r1; r++)
                 {
-                    var dyr = new ReadOnlySpan<float>(dyp + (long)r * cols, cols);
-                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
-                    var dxr = new Span<float>(dxp + (long)r * cols, cols);
-                    float s = rp[r];
-                    TensorPrimitives.Subtract(xr, mp[r], norm);
+                    var dyr = new ReadOnlySpan<float>(a.DY + (long)r * cols, cols);
+                    var xr = new ReadOnlySpan<float>(a.X + (long)r * cols, cols);
+                    var dxr = new Span<float>(a.DX + (long)r * cols, cols);
+                    float s = a.Rstd[r];
+                    TensorPrimitives.Subtract(xr, a.Mean[r], norm);
                     TensorPrimitives.Multiply(norm, s, norm);                      // n
                     TensorPrimitives.Multiply(dyr, g, dnorm);                      // dn
                     float dnormMean = TensorPrimitives.Sum(dnorm) / cols;
@@ -84,8 +92,8 @@ public static unsafe class LayerNormKernels
                 }
                 ArrayPool<float>.Shared.Return(scratch);
             });
-            partials.AddInto(0, new Span<float>(dgp, cols));
-            if (hasBeta) partials.AddInto(1, new Span<float>(dbp, cols));
+            partials.AddInto(0, new Span<float>(pdg, cols));
+            if (hasBeta) partials.AddInto(1, new Span<float>(pdb, cols));
         }
     }
 }

@@ -6,9 +6,10 @@ namespace LlmForge.Backends.Managed;
 /// <summary>
 /// Per-chunk buffers for gradients summed over rows (dgamma, dbeta) when row chunks run in parallel: each
 /// chunk adds into its own [cols] buffer, and <see cref="AddInto"/> adds them to the gradient in chunk order,
-/// so the result is the same on every run. With a single chunk the gradient itself is the target.
+/// so the result is the same on every run. With a single chunk the gradient itself is the target. A struct, so that
+/// a backward pass allocates nothing: it is created per call and travels in the kernel's chunk state.
 /// </summary>
-internal sealed unsafe class PartialSums : IDisposable
+internal readonly unsafe struct PartialSums : IDisposable
 {
     private readonly float[]? _buffer;   // [chunks, vectors, cols]
     private readonly int _chunks, _vectors, _cols;

@@ -33,9 +33,12 @@ public static unsafe class PermuteKernel
         int outerRows = (int)(count / inner);
         fixed (float* px = x, py = y)
         {
-            float* xp = px, yp = py;
-            KernelParallel.For(outerRows, count, threads, (r0, r1) =>
+            var args = new Args { X = px, Y = py, Layout = layout, Rank = rank, Inner = inner, InnerStride = innerStride };
+            KernelParallel.For(outerRows, count, threads, args, static (in Args a, int r0, int r1) =>
             {
+                var layout = a.Layout;
+                int rank = a.Rank, inner = a.Inner;
+                long innerStride = a.InnerStride;
                 for (int row = r0; row < r1; row++)
                 {
                     // Input offset of output row `row`: decompose it over the output's outer axes.
@@ -47,8 +50,8 @@ public static unsafe class PermuteKernel
                         offset += rest % size * layout.OutStride[i];
                         rest /= size;
                     }
-                    float* src = xp + offset;
-                    float* dst = yp + (long)row * inner;
+                    float* src = a.X + offset;
+                    float* dst = a.Y + (long)row * inner;
                     if (innerStride == 1)
                         new ReadOnlySpan<float>(src, inner).CopyTo(new Span<float>(dst, inner));
                     else
@@ -56,6 +59,17 @@ public static unsafe class PermuteKernel
                 }
             });
         }
+    }
+
+    /// <summary>The pinned buffers and the output's geometry, for the row chunks.</summary>
+    private readonly struct Args
+    {
+        public float* X { get; init; }
+        public float* Y { get; init; }
+        public Layout Layout { get; init; }
+        public int Rank { get; init; }
+        public int Inner { get; init; }
+        public long InnerStride { get; init; }
     }
 
     private struct Layout

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace LlmForge.Backends.Managed;
@@ -16,13 +17,10 @@ public static unsafe class ReductionKernels
     {
         KernelChecks.LastAxis(x, y, rows, cols, needsColumn: false);
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(rows, (long)rows * cols, threads, (r0, r1) =>
+            KernelParallel.For(rows, (long)rows * cols, threads, new Operands(px, py, rows, cols), static (in Operands o, int r0, int r1) =>
             {
-                for (int r = r0; r < r1; r++) yp[r] = (float)WideSums.Sum(new ReadOnlySpan<float>(xp + (long)r * cols, cols));
+                for (int r = r0; r < r1; r++) o.Y[r] = (float)WideSums.Sum(new ReadOnlySpan<float>(o.X + (long)r * o.Cols, o.Cols));
             });
-        }
     }
 
     /// <summary>y[r] = max_c x[r, c] (NaN if the row holds a NaN).</summary>
@@ -30,13 +28,10 @@ public static unsafe class ReductionKernels
     {
         KernelChecks.LastAxis(x, y, rows, cols, needsColumn: true);
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(rows, (long)rows * cols, threads, (r0, r1) =>
+            KernelParallel.For(rows, (long)rows * cols, threads, new Operands(px, py, rows, cols), static (in Operands o, int r0, int r1) =>
             {
-                for (int r = r0; r < r1; r++) yp[r] = TensorPrimitives.Max(new ReadOnlySpan<float>(xp + (long)r * cols, cols));
+                for (int r = r0; r < r1; r++) o.Y[r] = TensorPrimitives.Max(new ReadOnlySpan<float>(o.X + (long)r * o.Cols, o.Cols));
             });
-        }
     }
 
     /// <summary>
@@ -48,21 +43,19 @@ public static unsafe class ReductionKernels
         KernelChecks.AddColumnSums(x, y, rows, cols);
         int blocks = (cols + ColumnBlock - 1) / ColumnBlock;
         fixed (float* px = x, py = y)
-        {
-            float* xp = px, yp = py;
-            KernelParallel.For(blocks, (long)rows * cols, threads, (b0, b1) =>
+            KernelParallel.For(blocks, (long)rows * cols, threads, new Operands(px, py, rows, cols), static (in Operands o, int b0, int b1) =>
             {
+                int rows = o.Rows, cols = o.Cols;
                 Span<double> sums = stackalloc double[ColumnBlock];
                 for (int block = b0; block < b1; block++)
                 {
                     int c0 = block * ColumnBlock, width = Math.Min(ColumnBlock, cols - c0);
                     var acc = sums[..width];
                     acc.Clear();
-                    for (int r = 0; r < rows; r++) WideSums.Accumulate(new ReadOnlySpan<float>(xp + (long)r * cols + c0, width), acc);
-                    for (int j = 0; j < width; j++) yp[c0 + j] = (float)(yp[c0 + j] + acc[j]);
+                    for (int r = 0; r < rows; r++) WideSums.Accumulate(new ReadOnlySpan<float>(o.X + (long)r * cols + c0, width), acc);
+                    for (int j = 0; j < width; j++) o.Y[c0 + j] = (float)(o.Y[c0 + j] + acc[j]);
                 }
             });
-        }
     }
 
     /// <summary>Σ x² in double: fixed blocks summed in order, so the value is the same for every thread count.</summary>
@@ -70,22 +63,41 @@ public static unsafe class ReductionKernels
     {
         int blocks = (x.Length + SumOfSquaresBlock - 1) / SumOfSquaresBlock;
         if (blocks == 0) return 0;
-        var partial = new double[blocks];
-        fixed (float* px = x)
+        var partial = ArrayPool<double>.Shared.Rent(blocks); // rented: a clipped training step calls this every time
+        try
         {
-            float* xp = px;
-            int n = x.Length;
-            KernelParallel.For(blocks, n, threads, (b0, b1) =>
-            {
-                for (int b = b0; b < b1; b++)
+            fixed (float* px = x)
+            fixed (double* pp = partial)
+                KernelParallel.For(blocks, x.Length, threads, new SquaresOperands(px, x.Length, pp), static (in SquaresOperands o, int b0, int b1) =>
                 {
-                    int start = b * SumOfSquaresBlock;
-                    partial[b] = WideSums.SumOfSquares(new ReadOnlySpan<float>(xp + start, Math.Min(SumOfSquaresBlock, n - start)));
-                }
-            });
+                    for (int b = b0; b < b1; b++)
+                    {
+                        int start = b * SumOfSquaresBlock;
+                        o.Partial[b] = WideSums.SumOfSquares(new ReadOnlySpan<float>(o.X + start, Math.Min(SumOfSquaresBlock, o.Length - start)));
+                    }
+                });
+            double total = 0;
+            for (int b = 0; b < blocks; b++) total += partial[b];
+            return total;
         }
-        double total = 0;
-        foreach (double p in partial) total += p;
-        return total;
+        finally
+        {
+            ArrayPool<double>.Shared.Return(partial);
+        }
+    }
+
+    /// <summary>A row or column reduction's pinned x [rows, cols] and output.</summary>
+    private readonly struct Operands(float* x, float* y, int rows, int cols)
+    {
+        public readonly float* X = x, Y = y;
+        public readonly int Rows = rows, Cols = cols;
+    }
+
+    /// <summary>SumOfSquares' pinned x and the partial sum of each block.</summary>
+    private readonly struct SquaresOperands(float* x, int length, double* partial)
+    {
+        public readonly float* X = x;
+        public readonly int Length = length;
+        public readonly double* Partial = partial;
     }
 }

@@ -13,18 +13,19 @@ public static unsafe class RmsNormKernels
         KernelChecks.RmsNorm(x, gamma, y, rstd, rows, cols);
         fixed (float* px = x, pg = gamma, py = y, pr = rstd)
         {
-            float* xp = px, gp = pg, yp = py, rp = pr;
-            KernelParallel.For(rows, 3L * rows * cols, threads, (r0, r1) =>
+            var args = new NormArgs { X = px, Gamma = pg, Y = py, Rstd = pr, Cols = cols, Eps = eps };
+            KernelParallel.For(rows, 3L * rows * cols, threads, args, static (in NormArgs a, int r0, int r1) =>
             {
-                var g = new ReadOnlySpan<float>(gp, cols);
+                int cols = a.Cols;
+                var g = new ReadOnlySpan<float>(a.Gamma, cols);
                 for (int r = r0; r < r1; r++)
                 {
-                    var xr = new ReadOnlySpan<float>(xp + (long)r * cols, cols);
-                    var yr = new Span<float>(yp + (long)r * cols, cols);
-                    float s = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / cols + eps);
+                    var xr = new ReadOnlySpan<float>(a.X + (long)r * cols, cols);
+                    var yr = new Span<float>(a.Y + (long)r * cols, cols);
+                    float s = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(xr) / cols + a.Eps);
                     TensorPrimitives.Multiply(xr, s, yr);
                     TensorPrimitives.Multiply(yr, g, yr);
-                    rp[r] = s;
+                    a.Rstd[r] = s;
                 }
             });
         }
@@ -40,21 +41,22 @@ public static unsafe class RmsNormKernels
         int chunks = KernelParallel.ChunkCount(rows, 6L * rows * cols, threads);
         fixed (float* pdy = dy, px = x, pg = gamma, pr = rstd, pdx = dx, pdg = dgamma)
         {
-            float* dyp = pdy, xp = px, gp = pg, rp = pr, dxp = pdx, dgp = pdg;
             using var partials = new PartialSums(chunks, 1, cols);
-            KernelParallel.ForChunks(rows, chunks, threads, (chunk, r0, r1) =>
+            var args = new NormBackwardArgs { DY = pdy, X = px, Gamma = pg, Rstd = pr, DX = pdx, DGamma = pdg, Cols = cols, Partials = partials };
+            KernelParallel.ForChunks(rows, chunks, threads, args, static (in NormBackwardArgs a, int chunk, int r0, int r1) =>
             {
-                var dgammaAcc = partials.Target(chunk, 0, dgp);
+                int cols = a.Cols;
+                var dgammaAcc = a.Partials.Target(chunk, 0, a.DGamma);
                 var scratch = ArrayPool<float>.Shared.Rent(2 * cols);
                 var norm = scratch.AsSpan(0, cols);
                 var dnorm = scratch.AsSpan(cols, cols);
-                var g = new ReadOnlySpan<float>(gp, cols);
+                var g = new ReadOnlySpan<float>(a.Gamma, cols);
                 for (int r = r0; r < r1; r++)
                 {
-                    var dyr = new ReadOnlySpan<float>(dyp + (long)r * cols, cols);
-                    var dxr = new Span<float>(dxp + (long)r * cols, cols);
-                    float s = rp[r];
-                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(xp + (long)r * cols, cols), s, norm);   // n
+                    var dyr = new ReadOnlySpan<float>(a.DY + (long)r * cols, cols);
+                    var dxr = new Span<float>(a.DX + (long)r * cols, cols);
+                    float s = a.Rstd[r];
+                    TensorPrimitives.Multiply(new ReadOnlySpan<float>(a.X + (long)r * cols, cols), s, norm);  // n
                     TensorPrimitives.Multiply(dyr, g, dnorm);                                                   // dn
                     float dnormNormMean = TensorPrimitives.Dot(dnorm, norm) / cols;
                     TensorPrimitives.FusedMultiplyAdd(dyr, norm, dgammaAcc, dgammaAcc);
@@ -63,7 +65,7 @@ public static unsafe class RmsNormKernels
                 }
                 ArrayPool<float>.Shared.Return(scratch);
             });
-            partials.AddInto(0, new Span<float>(dgp, cols));
+            partials.AddInto(0, new Span<float>(pdg, cols));
         }
     }
 }

@@ -18,24 +18,21 @@ public static unsafe class SoftmaxKernels
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, in SoftmaxMask mask, int threads)
     {
         KernelChecks.Softmax(x, y, rows, cols, mask);
-        // The mask is a ref struct: copy its fields into a plain struct the row lambda can capture.
+        // The mask is a ref struct: copy its fields into a plain struct the row chunks can read.
         var shape = new MaskShape(mask.Causal, mask.Window, mask.QueryLength, mask.QueryOffset, mask.RowsPerBatch, !mask.KeyValid.IsEmpty);
         fixed (float* px = x, py = y)
         fixed (byte* pv = mask.KeyValid)
-        {
-            float* xp = px, yp = py;
-            byte* validp = pv;
-            KernelParallel.For(rows, 4L * rows * cols, threads, (r0, r1) =>
+            KernelParallel.For(rows, 4L * rows * cols, threads, new ForwardOperands(px, py, pv, cols, shape), static (in ForwardOperands o, int r0, int r1) =>
             {
+                int cols = o.Cols;
                 for (int r = r0; r < r1; r++)
                 {
-                    ReadOnlySpan<byte> keyValid = shape.HasPadding
-                        ? new ReadOnlySpan<byte>(validp + (long)(r / shape.RowsPerBatch) * cols, cols)
+                    ReadOnlySpan<byte> keyValid = o.Mask.HasPadding
+                        ? new ReadOnlySpan<byte>(o.KeyValid + (long)(r / o.Mask.RowsPerBatch) * cols, cols)
                         : default;
-                    SoftmaxRow(new ReadOnlySpan<float>(xp + (long)r * cols, cols), new Span<float>(yp + (long)r * cols, cols), r, shape, keyValid);
+                    SoftmaxRow(new ReadOnlySpan<float>(o.X + (long)r * cols, cols), new Span<float>(o.Y + (long)r * cols, cols), r, o.Mask, keyValid);
                 }
             });
-        }
     }
 
     /// <summary>dx += y ⊙ (dy − Σ_c dy ⊙ y) per row; masked entries (y = 0) get nothing.</summary>
@@ -43,20 +40,34 @@ public static unsafe class SoftmaxKernels
     {
         KernelChecks.SoftmaxBackward(y, dy, dx, rows, cols);
         fixed (float* py = y, pdy = dy, pdx = dx)
-        {
-            float* yp = py, dyp = pdy, dxp = pdx;
-            KernelParallel.For(rows, 3L * rows * cols, threads, (r0, r1) =>
+            KernelParallel.For(rows, 3L * rows * cols, threads, new BackwardOperands(py, pdy, pdx, cols), static (in BackwardOperands o, int r0, int r1) =>
             {
+                int cols = o.Cols;
                 for (int r = r0; r < r1; r++)
                 {
-                    long o = (long)r * cols;
-                    BackwardRow(new ReadOnlySpan<float>(yp + o, cols), new ReadOnlySpan<float>(dyp + o, cols), new Span<float>(dxp + o, cols));
+                    long offset = (long)r * cols;
+                    BackwardRow(new ReadOnlySpan<float>(o.Y + offset, cols), new ReadOnlySpan<float>(o.DY + offset, cols), new Span<float>(o.DX + offset, cols));
                 }
             });
-        }
     }
 
     private readonly record struct MaskShape(bool Causal, int Window, int QueryLength, int QueryOffset, int RowsPerBatch, bool HasPadding);
+
+    /// <summary>Softmax's pinned x and y [rows, cols], the padding mask [batch, cols] (null without one) and the mask's geometry.</summary>
+    private readonly struct ForwardOperands(float* x, float* y, byte* keyValid, int cols, MaskShape mask)
+    {
+        public readonly float* X = x, Y = y;
+        public readonly byte* KeyValid = keyValid;
+        public readonly int Cols = cols;
+        public readonly MaskShape Mask = mask;
+    }
+
+    /// <summary>SoftmaxBackward's pinned y, dy and dx [rows, cols].</summary>
+    private readonly struct BackwardOperands(float* y, float* dy, float* dx, int cols)
+    {
+        public readonly float* Y = y, DY = dy, DX = dx;
+        public readonly int Cols = cols;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SoftmaxRow(ReadOnlySpan<float> x, Span<float> y, int row, in MaskShape mask, ReadOnlySpan<byte> keyValid)

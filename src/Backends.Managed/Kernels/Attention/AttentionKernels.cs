@@ -31,8 +31,12 @@ public static unsafe class AttentionKernels
             var p = Problem(pq, pk, pv, po, pl, null, null, null, null, pm, groups, queryLength, keyLength, headDim, scale, mask);
             int blocks = (queryLength + AttentionTiles.QueryTile - 1) / AttentionTiles.QueryTile;
             int workers = Workers(2L * groups * queryLength * keyLength * headDim, threads);
-            // Index → (group, block), the late (heaviest causal) blocks first so that the light ones fill in at the end.
-            KernelWorkers.Run(groups * blocks, workers, i => FlashForward.Block(p, i % groups, (blocks - 1 - i / groups) * AttentionTiles.QueryTile));
+            KernelWorkers.Run(groups * blocks, workers, p, static (in AttentionProblem p, int i) =>
+            {
+                // Index → (group, block), the late (heaviest causal) blocks first so that the light ones fill in at the end.
+                int blocks = (p.Tq + AttentionTiles.QueryTile - 1) / AttentionTiles.QueryTile;
+                FlashForward.Block(p, i % p.Groups, (blocks - 1 - i / p.Groups) * AttentionTiles.QueryTile);
+            });
         }
     }
 
@@ -48,7 +52,7 @@ public static unsafe class AttentionKernels
         {
             var p = Problem(pq, pk, pv, po, pl, pdo, pdq, pdk, pdv, pm, groups, queryLength, keyLength, headDim, scale, mask);
             int workers = Workers(5L * groups * queryLength * keyLength * headDim, threads);
-            KernelWorkers.Run(groups, workers, g => FlashBackward.Group(p, g));
+            KernelWorkers.Run(groups, workers, p, static (in AttentionProblem p, int g) => FlashBackward.Group(p, g));
         }
     }
 

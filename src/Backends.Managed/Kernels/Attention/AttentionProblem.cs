@@ -1,7 +1,7 @@
 namespace LlmForge.Backends.Managed;
 
 /// <summary>
-/// One fused attention call as a plain struct the chunk lambdas can capture (spans and the ref-struct
+/// One fused attention call as a plain struct, the state of the kernel workers' job (spans and the ref-struct
 /// <see cref="SoftmaxMask"/> cannot be): pinned buffer pointers, sizes, and the mask's geometry.
 /// Shapes: q, o, dO, dq [Groups, Tq, D]; k, v, dk, dv [Groups, Tk, D]; lse [Groups, Tq].
 /// </summary>
