@@ -17,7 +17,7 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// </list>
 /// </summary>
 [SkipLocalsInit]
-internal sealed unsafe class Bf16Gemm
+internal static unsafe class Bf16Gemm
 {
     /// <summary>Rows of B one pass of the streaming kernel reads together (they stay in L1 across A's rows).</summary>
     const int RowsAtOnce = 4;
@@ -31,17 +31,7 @@ internal sealed unsafe class Bf16Gemm
     /// <summary>Chunks per thread, so that a worker that wakes late still takes a share.</summary>
     const int ChunksPerThread = 4;
 
-    [ThreadStatic] static Bf16Gemm? t_job;
     [ThreadStatic] static float[]? t_widened;
-
-    // One streaming product split over threads: the job every chunk reads (one per calling thread, reused).
-    float* _a, _c;
-    ushort* _b;
-    int _m, _n, _k, _chunks;
-    GemmIsa _isa;
-    readonly Action<int> _chunk;
-
-    Bf16Gemm() => _chunk = RunChunk;
 
     public static void Gemm(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c, int threads)
     {
@@ -68,22 +58,26 @@ internal sealed unsafe class Bf16Gemm
                 Stream(pa, pb, pc, m, n, k, 0, n, isa);
                 return;
             }
-            var job = t_job ??= new Bf16Gemm();
-            job._a = pa;
-            job._b = pb;
-            job._c = pc;
-            (job._m, job._n, job._k, job._chunks, job._isa) = (m, n, k, chunks, isa);
-            KernelWorkers.Run(chunks, threads, job._chunk);
+            KernelWorkers.Run(chunks, threads, new Chunks(pa, pb, pc, m, n, k, chunks, isa), static (in Chunks s, int chunk) => RunChunk(s, chunk));
         }
     }
 
     /// <summary>Rows of B of chunk <paramref name="chunk"/>, in whole groups of <see cref="RowsAtOnce"/>.</summary>
-    void RunChunk(int chunk)
+    static void RunChunk(in Chunks s, int chunk)
     {
-        int units = (_n + RowsAtOnce - 1) / RowsAtOnce;
-        int r0 = (int)((long)units * chunk / _chunks) * RowsAtOnce;
-        int r1 = Math.Min(_n, (int)((long)units * (chunk + 1) / _chunks) * RowsAtOnce);
-        Stream(_a, _b, _c, _m, _n, _k, r0, r1, _isa);
+        int units = (s.N + RowsAtOnce - 1) / RowsAtOnce;
+        int r0 = (int)((long)units * chunk / s.Count) * RowsAtOnce;
+        int r1 = Math.Min(s.N, (int)((long)units * (chunk + 1) / s.Count) * RowsAtOnce);
+        Stream(s.A, s.B, s.C, s.M, s.N, s.K, r0, r1, s.Isa);
+    }
+
+    /// <summary>A streaming product split into <see cref="Count"/> chunks of B's rows: what every chunk reads.</summary>
+    readonly struct Chunks(float* a, ushort* b, float* c, int m, int n, int k, int count, GemmIsa isa)
+    {
+        public readonly float* A = a, C = c;
+        public readonly ushort* B = b;
+        public readonly int M = m, N = n, K = k, Count = count;
+        public readonly GemmIsa Isa = isa;
     }
 
     /// <summary>C[v, r] for every row v of A and rows r0 .. r1 of B.</summary>

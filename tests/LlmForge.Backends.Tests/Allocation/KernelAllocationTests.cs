@@ -159,6 +159,20 @@ public class KernelAllocationTests
             var (a, b, c) = (TestData.Uniform(s, 1), TestData.Uniform(s * s, 2), new float[s]);
             return be => be.Gemm(false, false, 1, s, s, 1f, a, s, b, s, 0f, c, s);
         },
+        ["GemmBf16 streamed (m = 1)"] = large =>
+        {
+            int s = large ? 1024 : 64;
+            var (a, b, c) = (TestData.Uniform(s, 1), new ushort[s * s], new float[s]);
+            BFloat16.FromFloat(TestData.Uniform(s * s, 2), b);
+            return be => be.GemmBf16(1, s, s, a, b, c);
+        },
+        ["GemmBf16 widened (m = 8)"] = large =>
+        {
+            int s = large ? 256 : 16, m = 8;
+            var (a, b, c) = (TestData.Uniform(m * s, 1), new ushort[s * s], new float[m * s]);
+            BFloat16.FromFloat(TestData.Uniform(s * s, 2), b);
+            return be => be.GemmBf16(m, s, s, a, b, c);
+        },
         ["GemmStridedBatched"] = large =>
         {
             int s = large ? 64 : 8, batch = 8;
