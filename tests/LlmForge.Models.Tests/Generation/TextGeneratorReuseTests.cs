@@ -44,7 +44,7 @@ public class TextGeneratorReuseTests
     [Theory]
     [InlineData("Managed")]
     [InlineData("Mkl")]
-    public void A_warm_decoding_step_allocates_less_than_its_logits_would_take(string backend)
+    public void A_warm_decoding_step_allocates_a_few_small_objects_only(string backend)
     {
         const int vocab = 16384, newTokens = 40;
         var model = Tiny(backend, vocab).AsLanguageModel();
@@ -63,8 +63,10 @@ public class TextGeneratorReuseTests
             if (made++ > 0) perToken.Add(GC.GetAllocatedBytesForCurrentThread() - before); // the first is the prefill
         }
         long median = perToken.Order().ElementAt(perToken.Count / 2);
-        // Unpooled, one step would allocate its logits alone (16384 floats = 64 KB) and its activations besides;
-        // what is left is small objects, about 15 KB a layer: tensor headers, shapes, the ops' closures.
-        Assert.True(median < 40_000, $"a warm decoding step allocated {median} bytes (median of {perToken.Count})");
+        // Unpooled, one step would allocate its logits alone (16384 floats = 64 KB) and its activations besides.
+        // Pooled buffers and tensor headers, graph-free ops and allocation-free kernels leave a few small objects per
+        // layer (the attention's input record, a step's positions and scopes): about 6 KB while this test's code is
+        // still unoptimised (tier 0), under 1 KB once the JIT has optimised it (a long-running generator).
+        Assert.True(median < 10_000, $"a warm decoding step allocated {median} bytes (median of {perToken.Count})");
     }
 }
