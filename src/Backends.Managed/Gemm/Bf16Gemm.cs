@@ -80,83 +80,18 @@ internal static unsafe class Bf16Gemm
         public readonly GemmIsa Isa = isa;
     }
 
-    /// <summary>C[v, r] for every row v of A and rows r0 .. r1 of B.</summary>
+    /// <summary>
+    /// C[v, r] for every row v of A and rows r0 .. r1 of B: SkinnyGemm's dot form over bfloat16 rows (four rows of
+    /// B at a time, two accumulators each; the rows stay in L1 while each row of A passes over them).
+    /// </summary>
     static void Stream(float* a, ushort* b, float* c, int m, int n, int k, int r0, int r1, GemmIsa isa)
     {
         if (isa == GemmIsa.Avx512)
-            Stream<Lanes512, Vector512<float>>(a, b, c, m, n, k, r0, r1);
+            SkinnyGemm.DotRows<Lanes512, Vector512<float>, ushort>(b, k, r0, r1, k, a, m, c, n, 1, 1f, 0f);
         else if (isa == GemmIsa.Avx2)
-            Stream<Lanes256, Vector256<float>>(a, b, c, m, n, k, r0, r1);
+            SkinnyGemm.DotRows<Lanes256, Vector256<float>, ushort>(b, k, r0, r1, k, a, m, c, n, 1, 1f, 0f);
         else
             StreamScalar(a, b, c, m, n, k, r0, r1);
-    }
-
-    /// <summary>
-    /// C[v, r] = Σ_p A[v, p] · B[r, p], four rows of B at a time with two accumulators each (eight FMA chains, four
-    /// memory streams); the rows of B stay in L1 while each row of A passes over them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void Stream<TLanes, TVector>(float* a, ushort* b, float* c, int m, int n, int k, int r0, int r1)
-        where TLanes : struct, ISimdLanes<TVector> where TVector : unmanaged
-    {
-        int w = TLanes.Count;
-        int k2 = k - k % (2 * w), k1 = k - k % w;
-        int r = r0;
-        for (; r + RowsAtOnce <= r1; r += RowsAtOnce)
-        for (int v = 0; v < m; v++)
-        {
-            float* x = a + (nint)v * k;
-            ushort* b0 = b + (nint)r * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
-            TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
-            TVector t0 = TLanes.Zero, t1 = TLanes.Zero, t2 = TLanes.Zero, t3 = TLanes.Zero;
-            int p = 0;
-            for (; p < k2; p += 2 * w)
-            {
-                var xp = TLanes.Load(x + p);
-                var xq = TLanes.Load(x + p + w);
-                s0 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b0 + p), s0);
-                s1 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b1 + p), s1);
-                s2 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b2 + p), s2);
-                s3 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b3 + p), s3);
-                t0 = TLanes.MultiplyAdd(xq, TLanes.LoadBf16(b0 + p + w), t0);
-                t1 = TLanes.MultiplyAdd(xq, TLanes.LoadBf16(b1 + p + w), t1);
-                t2 = TLanes.MultiplyAdd(xq, TLanes.LoadBf16(b2 + p + w), t2);
-                t3 = TLanes.MultiplyAdd(xq, TLanes.LoadBf16(b3 + p + w), t3);
-            }
-            for (; p < k1; p += w)
-            {
-                var xp = TLanes.Load(x + p);
-                s0 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b0 + p), s0);
-                s1 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b1 + p), s1);
-                s2 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b2 + p), s2);
-                s3 = TLanes.MultiplyAdd(xp, TLanes.LoadBf16(b3 + p), s3);
-            }
-            float d0 = TLanes.Sum(TLanes.Add(s0, t0)), d1 = TLanes.Sum(TLanes.Add(s1, t1));
-            float d2 = TLanes.Sum(TLanes.Add(s2, t2)), d3 = TLanes.Sum(TLanes.Add(s3, t3));
-            for (; p < k; p++)
-            {
-                d0 += x[p] * BFloat16.ToFloat(b0[p]);
-                d1 += x[p] * BFloat16.ToFloat(b1[p]);
-                d2 += x[p] * BFloat16.ToFloat(b2[p]);
-                d3 += x[p] * BFloat16.ToFloat(b3[p]);
-            }
-            float* cv = c + (nint)v * n + r;
-            (cv[0], cv[1], cv[2], cv[3]) = (d0, d1, d2, d3);
-        }
-        for (; r < r1; r++)
-        for (int v = 0; v < m; v++)
-        {
-            float* x = a + (nint)v * k;
-            ushort* br = b + (nint)r * k;
-            TVector s0 = TLanes.Zero;
-            int p = 0;
-            for (; p < k1; p += w)
-                s0 = TLanes.MultiplyAdd(TLanes.Load(x + p), TLanes.LoadBf16(br + p), s0);
-            float d = TLanes.Sum(s0);
-            for (; p < k; p++)
-                d += x[p] * BFloat16.ToFloat(br[p]);
-            c[(nint)v * n + r] = d;
-        }
     }
 
     static void StreamScalar(float* a, ushort* b, float* c, int m, int n, int k, int r0, int r1)

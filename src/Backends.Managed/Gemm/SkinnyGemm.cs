@@ -78,7 +78,7 @@ internal static unsafe class SkinnyGemm
         float* l = shortM ? g.B : g.A;
         int ld = shortM ? g.Ldb : g.Lda;
         if (IsDotForm(g))
-            DotRows<TLanes, TVector>(l, ld, r0, r1, g.K, x, s, g.C, outV, outR, g.Alpha, g.Beta);
+            DotRows<TLanes, TVector, float>(l, ld, r0, r1, g.K, x, s, g.C, outV, outR, g.Alpha, g.Beta);
         else
             AxpyRows<TLanes, TVector>(l, ld, r0, r1, g.K, x, s, g.C, outV, outR, g.Alpha, g.Beta);
     }
@@ -86,11 +86,13 @@ internal static unsafe class SkinnyGemm
     /// <summary>
     /// out(v, r) = Σ_p x_v[p] · l[r · ld + p], four rows of l at a time with two accumulators each (eight
     /// independent FMA chains, four memory streams); c[v · outV + r · outR] = alpha · out + beta · c.
+    /// l's elements are floats, or bfloat16 (<typeparamref name="TWeight"/> = ushort) widened as they are loaded
+    /// (<see cref="Bf16Gemm"/>): the JIT compiles one loop per element type, without a test in it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void DotRows<TLanes, TVector>(float* l, int ld, int r0, int r1, int k, float* xs, int count, float* cs,
+    internal static void DotRows<TLanes, TVector, TWeight>(TWeight* l, int ld, int r0, int r1, int k, float* xs, int count, float* cs,
         nint outV, nint outR, float alpha, float beta)
-        where TLanes : struct, ISimdLanes<TVector> where TVector : unmanaged
+        where TLanes : struct, ISimdLanes<TVector> where TVector : unmanaged where TWeight : unmanaged
     {
         int w = TLanes.Count;
         int k2 = k - k % (2 * w), k1 = k - k % w;
@@ -99,7 +101,7 @@ internal static unsafe class SkinnyGemm
         for (int v = 0; v < count; v++)
         {
             float* x = xs + (nint)v * k, c = cs + v * outV;
-            float* l0 = l + (nint)r * ld, l1 = l0 + ld, l2 = l1 + ld, l3 = l2 + ld;
+            TWeight* l0 = l + (nint)r * ld, l1 = l0 + ld, l2 = l1 + ld, l3 = l2 + ld;
             TVector s0 = TLanes.Zero, s1 = TLanes.Zero, s2 = TLanes.Zero, s3 = TLanes.Zero;
             TVector t0 = TLanes.Zero, t1 = TLanes.Zero, t2 = TLanes.Zero, t3 = TLanes.Zero;
             int p = 0;
@@ -107,31 +109,31 @@ internal static unsafe class SkinnyGemm
             {
                 var xp = TLanes.Load(x + p);
                 var xq = TLanes.Load(x + p + w);
-                s0 = TLanes.MultiplyAdd(xp, TLanes.Load(l0 + p), s0);
-                s1 = TLanes.MultiplyAdd(xp, TLanes.Load(l1 + p), s1);
-                s2 = TLanes.MultiplyAdd(xp, TLanes.Load(l2 + p), s2);
-                s3 = TLanes.MultiplyAdd(xp, TLanes.Load(l3 + p), s3);
-                t0 = TLanes.MultiplyAdd(xq, TLanes.Load(l0 + p + w), t0);
-                t1 = TLanes.MultiplyAdd(xq, TLanes.Load(l1 + p + w), t1);
-                t2 = TLanes.MultiplyAdd(xq, TLanes.Load(l2 + p + w), t2);
-                t3 = TLanes.MultiplyAdd(xq, TLanes.Load(l3 + p + w), t3);
+                s0 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l0 + p), s0);
+                s1 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l1 + p), s1);
+                s2 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l2 + p), s2);
+                s3 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l3 + p), s3);
+                t0 = TLanes.MultiplyAdd(xq, LoadRow<TLanes, TVector, TWeight>(l0 + p + w), t0);
+                t1 = TLanes.MultiplyAdd(xq, LoadRow<TLanes, TVector, TWeight>(l1 + p + w), t1);
+                t2 = TLanes.MultiplyAdd(xq, LoadRow<TLanes, TVector, TWeight>(l2 + p + w), t2);
+                t3 = TLanes.MultiplyAdd(xq, LoadRow<TLanes, TVector, TWeight>(l3 + p + w), t3);
             }
             for (; p < k1; p += w)
             {
                 var xp = TLanes.Load(x + p);
-                s0 = TLanes.MultiplyAdd(xp, TLanes.Load(l0 + p), s0);
-                s1 = TLanes.MultiplyAdd(xp, TLanes.Load(l1 + p), s1);
-                s2 = TLanes.MultiplyAdd(xp, TLanes.Load(l2 + p), s2);
-                s3 = TLanes.MultiplyAdd(xp, TLanes.Load(l3 + p), s3);
+                s0 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l0 + p), s0);
+                s1 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l1 + p), s1);
+                s2 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l2 + p), s2);
+                s3 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l3 + p), s3);
             }
             float d0 = TLanes.Sum(TLanes.Add(s0, t0)), d1 = TLanes.Sum(TLanes.Add(s1, t1));
             float d2 = TLanes.Sum(TLanes.Add(s2, t2)), d3 = TLanes.Sum(TLanes.Add(s3, t3));
             for (; p < k; p++)
             {
-                d0 += x[p] * l0[p];
-                d1 += x[p] * l1[p];
-                d2 += x[p] * l2[p];
-                d3 += x[p] * l3[p];
+                d0 += x[p] * Widen(l0[p]);
+                d1 += x[p] * Widen(l1[p]);
+                d2 += x[p] * Widen(l2[p]);
+                d3 += x[p] * Widen(l3[p]);
             }
             Store(c + r * outR, d0, alpha, beta);
             Store(c + (r + 1) * outR, d1, alpha, beta);
@@ -142,17 +144,26 @@ internal static unsafe class SkinnyGemm
         for (int v = 0; v < count; v++)
         {
             float* x = xs + (nint)v * k, c = cs + v * outV;
-            float* lr = l + (nint)r * ld;
+            TWeight* lr = l + (nint)r * ld;
             TVector s0 = TLanes.Zero;
             int p = 0;
             for (; p < k1; p += w)
-                s0 = TLanes.MultiplyAdd(TLanes.Load(x + p), TLanes.Load(lr + p), s0);
+                s0 = TLanes.MultiplyAdd(TLanes.Load(x + p), LoadRow<TLanes, TVector, TWeight>(lr + p), s0);
             float d = TLanes.Sum(s0);
             for (; p < k; p++)
-                d += x[p] * lr[p];
+                d += x[p] * Widen(lr[p]);
             Store(c + r * outR, d, alpha, beta);
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static TVector LoadRow<TLanes, TVector, TWeight>(TWeight* p)
+        where TLanes : struct, ISimdLanes<TVector> where TVector : unmanaged where TWeight : unmanaged =>
+        typeof(TWeight) == typeof(ushort) ? TLanes.LoadBf16((ushort*)p) : TLanes.Load((float*)p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static float Widen<TWeight>(TWeight x) where TWeight : unmanaged =>
+        typeof(TWeight) == typeof(ushort) ? BFloat16.ToFloat(Unsafe.As<TWeight, ushort>(ref x)) : Unsafe.As<TWeight, float>(ref x);
 
     /// <summary>
     /// out(v, r) = Σ_p x_v[p] · l[p · ld + r], eight registers of columns of l at a time (they stay in L2 across

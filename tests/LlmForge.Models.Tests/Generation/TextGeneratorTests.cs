@@ -10,17 +10,7 @@ namespace LlmForge.Tests.Generation;
 
 public class TextGeneratorTests
 {
-    public static TheoryData<string, string> Cases
-    {
-        get
-        {
-            var cases = new TheoryData<string, string>();
-            foreach (var backend in TestBackends.Names)
-                foreach (var fixture in GptFixture.Names)
-                    cases.Add(backend, fixture);
-            return cases;
-        }
-    }
+    public static TheoryData<string, string> Cases => GptFixture.EveryBackendAndGpt2;
 
     /// <summary>The reference: argmax of a full forward of the (cropped) sequence, one step at a time.</summary>
     internal static int[] IndependentGreedy(GptModel model, int[] prompt, int newTokens)

@@ -29,6 +29,19 @@ internal sealed class GptFixture
     /// <summary>One per pluggable variant: sinusoidal, rotary, rotary + sliding window, RMSNorm.</summary>
     public static TheoryData<string> VariantNames => new(Variants);
 
+    /// <summary>Backend × GPT-2's fixtures.</summary>
+    public static TheoryData<string, string> EveryBackendAndGpt2
+    {
+        get
+        {
+            var cases = new TheoryData<string, string>();
+            foreach (var backend in TestBackends.Names)
+                foreach (var fixture in Gpt2)
+                    cases.Add(backend, fixture);
+            return cases;
+        }
+    }
+
     /// <summary>Backend × every fixture, GPT-2's and the variants'.</summary>
     public static TheoryData<string, string> EveryBackendAndFixture
     {

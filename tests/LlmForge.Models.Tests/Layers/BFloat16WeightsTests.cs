@@ -17,17 +17,7 @@ namespace LlmForge.Tests.Layers;
 public class BFloat16WeightsTests(ITestOutputHelper output)
 {
     /// <summary>Every backend × the GPT-2 fixtures (gpt2_reference.py writes their logits_bf16.npy).</summary>
-    public static TheoryData<string, string> Cases
-    {
-        get
-        {
-            var cases = new TheoryData<string, string>();
-            foreach (var backend in TestBackends.Names)
-                foreach (var fixture in GptFixture.Names)
-                    cases.Add(backend, fixture);
-            return cases;
-        }
-    }
+    public static TheoryData<string, string> Cases => GptFixture.EveryBackendAndGpt2;
 
     [Theory, MemberData(nameof(Cases))]
     public void Logits_with_bfloat16_weights_match_PyTorch_with_rounded_weights(string backend, string fixtureName)
