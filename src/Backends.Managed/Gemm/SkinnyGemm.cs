@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace LlmForge.Backends.Managed.Gemm;
 
@@ -109,6 +110,17 @@ internal static unsafe class SkinnyGemm
             {
                 var xp = TLanes.Load(x + p);
                 var xq = TLanes.Load(x + p + w);
+                // bfloat16 rows stream a cache line per row per pass, too few reads in flight for the hardware
+                // prefetcher: ask for the next four rows' line ahead (1 × 50257 × 768 went from 44 to 50–54 GB/s).
+                // Float rows, two lines per pass, gained nothing. A prefetch past the end never faults.
+                if (typeof(TWeight) == typeof(ushort) && v == 0)
+                {
+                    TWeight* next = l3 + ld + p;
+                    Sse.Prefetch0(next);
+                    Sse.Prefetch0(next + ld);
+                    Sse.Prefetch0(next + 2 * ld);
+                    Sse.Prefetch0(next + 3 * ld);
+                }
                 s0 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l0 + p), s0);
                 s1 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l1 + p), s1);
                 s2 = TLanes.MultiplyAdd(xp, LoadRow<TLanes, TVector, TWeight>(l2 + p), s2);
