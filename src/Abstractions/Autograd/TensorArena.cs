@@ -17,10 +17,10 @@ namespace LlmForge.Autograd;
 /// </code>
 /// Inside a step scope (on the thread that opened it) every op output, op-internal saved buffer and
 /// intermediate gradient is taken from the arena; when the scope ends they all go back, to be handed out again.
-/// The contract: a tensor computed inside the scope must not be read after it ends (its buffer will hold the
-/// next step's values). Parameters, their gradients, optimizer state, and tensors made by the factories
-/// (<see cref="Tensor.Zeros"/>, <see cref="Tensor.FromArray"/>, scalars such as a loss) never come from the
-/// arena. Each step of the same shapes asks for the same buffer lengths, so buffers are pooled by exact length;
+/// The contract: a tensor computed inside the scope must not be used after it ends (its buffer, and the Tensor
+/// object itself, will serve the next step's tensors). Parameters, their gradients, optimizer state, and tensors
+/// made by the factories (<see cref="Tensor.Zeros"/>, <see cref="Tensor.FromArray"/>, scalars such as a loss) never
+/// come from the arena. Each step of the same shapes asks for the same buffer lengths, so buffers are pooled by exact length;
 /// a length no request of a whole step asked for is dropped when that step ends (left to the GC), so steps whose
 /// shapes drift (a decoding step over a growing KV cache) keep only the working set of the last step.
 /// A step of another arena may open inside a step (generation in the middle of a training step): until it ends,
