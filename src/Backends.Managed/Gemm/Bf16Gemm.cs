@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace LlmForge.Backends.Managed.Gemm;
@@ -114,16 +113,9 @@ internal static unsafe class Bf16Gemm
         for (int n0 = 0; n0 < n; n0 += block)
         {
             int rows = Math.Min(block, n - n0);
-            Widen(b.Slice(n0 * k, rows * k), widened);
+            BFloat16.ToFloat(b.Slice(n0 * k, rows * k), widened);
             // C[:, n0 .. n0 + rows] = A · widenedᵀ
             PackedGemm.Gemm(false, true, m, rows, k, 1f, a, k, widened, k, 0f, c[n0..], n, threads);
         }
-    }
-
-    static void Widen(ReadOnlySpan<ushort> source, Span<float> destination)
-    {
-        // A bfloat16 is the upper half of a float: widening is placing it there.
-        var bits = MemoryMarshal.Cast<float, uint>(destination);
-        for (int i = 0; i < source.Length; i++) bits[i] = (uint)source[i] << 16;
     }
 }
