@@ -61,8 +61,11 @@ public sealed class TransformerBlock : Module
     /// One incremental step, (B, T, C) → (B, T, C): the new tokens at <paramref name="tokens"/>' positions attend
     /// over <paramref name="cache"/> (earlier tokens) and themselves; the prompt's padding is hidden as a key.
     /// </summary>
-    public Tensor Forward(Tensor x, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache) =>
-        Forward(x, IncrementalMask(tokens, (cache ?? throw new ArgumentNullException(nameof(cache))).Length), positions, tokens, cache);
+    public Tensor Forward(Tensor x, IPositionalEncoding positions, TokenPositions tokens, IKvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        return Forward(x, IncrementalMask(tokens, cache.Length), positions, tokens, cache);
+    }
 
     /// <summary>
     /// <see cref="Forward(Tensor, IPositionalEncoding, TokenPositions, IKvCache)"/> with the mask already made by
