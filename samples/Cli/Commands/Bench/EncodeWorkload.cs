@@ -3,7 +3,6 @@ using LlmForge.Backends;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Commands.Bench.Workloads;
-using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -39,7 +38,7 @@ internal static class EncodeWorkload
         var model = new BertModel(Config(workload.Model), backend, new BertHeads(Pooler: false, MaskedLM: false), Seed);
         model.Eval();
         progress($"bert encoder with {model.ParameterCount():N0} parameters");
-        if (bf16) progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+        if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
         int batch = workload.BatchSize, seq = workload.SeqLen;
         var ids = GptWorkloadModel.RandomIds(new Random(Seed), batch * seq, workload.Model.VocabSize);
         var input = new BertInput(ids, batch, seq);

@@ -1,7 +1,6 @@
 using LlmForge.Backends;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Generation;
-using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -22,7 +21,7 @@ internal static class GenerateWorkload
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
         progress($"gpt with {model.ParameterCount():N0} parameters; method: {Method}");
-        if (bf16) progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+        if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);
         int newTokens = workload.NewTokens;

@@ -2,6 +2,7 @@ using LlmForge.Backends;
 using LlmForge.Backends.Mkl;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Cli.Hosting;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -54,4 +55,8 @@ public static class WorkloadBenchmark
         stdout.Flush();
         return 0;
     }
+
+    /// <summary>An inference workload's <c>--weights bf16</c>: bfloat16 copies of the model's linear weights, said in the progress.</summary>
+    internal static void UseBFloat16Weights(Module model, Action<string> progress) =>
+        progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
 }
