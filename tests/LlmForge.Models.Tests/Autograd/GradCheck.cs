@@ -56,7 +56,8 @@ internal static class GradCheck
                 double lossDown = Loss(f, inputs, w);
                 x.Data[i] = original;
                 double numeric = (lossUp - lossDown) / ((double)up - down);
-                if (Math.Abs(analytic[i] - numeric) > Tolerance * Math.Max(1.0, Math.Abs(numeric)))
+                // Written as "not within" so that a NaN gradient (or a NaN loss) fails: NaN > tol is false.
+                if (!(Math.Abs(analytic[i] - numeric) <= Tolerance * Math.Max(1.0, Math.Abs(numeric))))
                     failures.Add($"input {n} {Format(x.Shape)} element {i}: analytic {analytic[i]:G6}, numeric {numeric:G6}");
             }
         }

@@ -37,6 +37,21 @@ public class GradCheckTests
         });
     }
 
+    // 2·x whose backward writes NaN into the gradient
+    private static Tensor ScaleWithNaNGradient(Tensor x)
+    {
+        var y = Tensor.Zeros(x.Backend, x.Shape);
+        x.Backend.Scale(x.Data, 2f, y.Data);
+        return Graph.Record(y, "NaNScale", [x], dy => x.GradBuffer().AsSpan().Fill(float.NaN));
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void DetectsNaNGradient(string backendName)
+    {
+        var x = GradCheck.Param(TestBackends.Create(backendName), 1, 3, 4);
+        Assert.Equal(x.Length, GradCheck.Run(xs => ScaleWithNaNGradient(xs[0]), [x]).Count);
+    }
+
     [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
     public void DetectsMissingDerivativeFactor(string backendName)
     {
