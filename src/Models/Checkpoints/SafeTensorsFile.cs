@@ -46,7 +46,7 @@ public sealed class SafeTensorsFile : IDisposable
         {
             throw new PlatformNotSupportedException("safetensors data is little-endian; this reader needs a little-endian machine.");
         }
-        SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        SafeFileHandle handle = ModelFile.OpenHandle(path);
         try
         {
             long fileLength = RandomAccess.GetLength(handle);

@@ -59,7 +59,7 @@ internal static class Gpt2TokenizerFiles
         var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            var reader = new Utf8JsonReader(File.ReadAllBytes(path), new JsonReaderOptions { AllowTrailingCommas = true });
+            var reader = new Utf8JsonReader(ModelFile.ReadAllBytes(path), new JsonReaderOptions { AllowTrailingCommas = true });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 throw new InvalidDataException($"Vocabulary file '{path}' must hold a JSON object {{\"token\": id, …}}.");
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -84,7 +84,7 @@ internal static class Gpt2TokenizerFiles
         if (!File.Exists(path)) throw new FileNotFoundException($"Merges file '{path}' does not exist.", path);
         var merges = new List<(string, string)>();
         int lineNumber = 0;
-        foreach (string line in File.ReadLines(path, Encoding.UTF8))
+        foreach (string line in ModelFile.ReadLines(path))
         {
             lineNumber++;
             if (line.Length == 0 || (lineNumber == 1 && line.StartsWith("#version", StringComparison.Ordinal))) continue;

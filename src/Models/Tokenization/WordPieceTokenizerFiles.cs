@@ -43,7 +43,7 @@ public static class WordPieceTokenizerFiles
         if (!File.Exists(path)) throw new FileNotFoundException($"Vocabulary file '{path}' does not exist.", path);
         var tokens = new List<string>();
         var lineOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string token in File.ReadLines(path, Encoding.UTF8))
+        foreach (string token in ModelFile.ReadLines(path))
         {
             if (!lineOf.TryAdd(token, tokens.Count + 1))
                 throw new InvalidDataException($"{path}: line {tokens.Count + 1} repeats the token '{token}' of line {lineOf[token]}.");
@@ -91,7 +91,7 @@ public static class WordPieceTokenizerFiles
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
         }
         catch (JsonException e)
         {
