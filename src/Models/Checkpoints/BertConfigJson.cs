@@ -6,7 +6,8 @@ using LlmForge.Backends;
 namespace LlmForge.Checkpoints;
 
 /// <summary>
-/// <see cref="BertConfig"/> ↔ Hugging Face BERT <c>config.json</c> (model_type "bert", BertConfig's key names,
+/// <see cref="BertConfig"/> ↔ Hugging Face BERT <c>config.json</c> (model_type "bert", or "llmforge-bert" for the layouts
+/// transformers cannot compute; BertConfig's key names,
 /// id2label / label2id for a classifier), plus LlmForge's layer_norm_position, rope_theta and normalization and
 /// position_embedding_type's LlmForge values "sinusoidal" and "rotary". The six size keys are required;
 /// the others take BertConfig's defaults. Keys that would change the math in ways LlmForge does not implement
@@ -16,16 +17,36 @@ public static class BertConfigJson
 {
     public const string FileName = "config.json";
 
+    /// <summary>The model_type of a layout transformers' BERT computes exactly (post-LN, learned positions, LayerNorm).</summary>
+    public const string BertModelType = "bert";
+
+    /// <summary>
+    /// The model_type of every other layout (pre-LN, sinusoidal or rotary positions, RMSNorm), which transformers
+    /// refuses instead of loading it with a warning and computing wrong outputs. Both are read.
+    /// </summary>
+    public const string LlmForgeModelType = "llmforge-bert";
+
+    /// <summary>Whether <paramref name="modelType"/> names a BERT config this reader handles.</summary>
+    public static bool IsBertModelType(string? modelType) => modelType is BertModelType or LlmForgeModelType;
+
+    /// <summary>Whether <paramref name="config"/> is a layout transformers' BERT computes exactly (what "bert" may label).</summary>
+    public static bool IsHuggingFaceBert(BertConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.NormPosition == LayerNormPosition.Post && config.PositionEmbedding == PositionEmbeddingType.Absolute
+            && config.Normalization == NormalizationType.LayerNorm;
+    }
+
     /// <summary>Reads and validates a config.json.</summary>
     /// <exception cref="CheckpointFormatException">Invalid JSON, a missing or mistyped key or an invalid value; the message names the file and key.</exception>
-    public static BertConfig Load(string path) => Parse(File.ReadAllText(path, Encoding.UTF8), path);
+    public static BertConfig Load(string path) => Parse(ModelFile.ReadAllText(path), path);
 
     /// <summary>The model_type of a config.json ("gpt2", "bert", …), or null when it has none.</summary>
     public static string? ReadModelType(string path)
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
             return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model_type", out var t)
                    && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         }
@@ -43,8 +64,8 @@ public static class BertConfigJson
             var keys = new ConfigJsonKeys(document.RootElement, source);
 
             string modelType = keys.RequiredString("model_type");
-            if (modelType != "bert")
-                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"bert\" configs only.");
+            if (!IsBertModelType(modelType))
+                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"{BertModelType}\" and \"{LlmForgeModelType}\" configs only.");
             keys.Unsupported("is_decoder", expected: false, why: "BERT here is an encoder with bidirectional attention");
             keys.Unsupported("add_cross_attention", expected: false, why: "BERT blocks here have no cross-attention");
 
@@ -88,10 +109,11 @@ public static class BertConfigJson
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
+            bool huggingFace = IsHuggingFaceBert(config);
             json.WriteStartArray("architectures");
-            json.WriteStringValue(architecture);
+            json.WriteStringValue(huggingFace ? architecture : "LlmForge" + architecture);
             json.WriteEndArray();
-            json.WriteString("model_type", "bert");
+            json.WriteString("model_type", huggingFace ? BertModelType : LlmForgeModelType);
             json.WriteNumber("vocab_size", config.VocabSize);
             json.WriteNumber("hidden_size", config.HiddenSize);
             json.WriteNumber("num_hidden_layers", config.Layers);
@@ -142,7 +164,7 @@ public static class BertConfigJson
     // id2label {"0": "neg", "1": "pos"}: keys must be exactly 0 … n−1.
     private static IReadOnlyList<string> ReadLabels(ConfigJsonKeys keys)
     {
-        if (keys.Get("id2label") is not { } value || value.ValueKind == JsonValueKind.Null) return [];
+        if (keys.Get("id2label") is not { } value) return [];
         if (value.ValueKind != JsonValueKind.Object) throw keys.WrongType("id2label", value, "an object {\"0\": \"label\", …}");
         var byId = new SortedDictionary<int, string>();
         foreach (var p in value.EnumerateObject())

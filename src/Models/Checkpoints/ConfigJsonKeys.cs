@@ -29,7 +29,9 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
 
     public CheckpointFormatException Error(string key, string message) => new(source, $"key \"{prefix}{key}\" {message}");
 
-    public JsonElement? Get(string key) => root.TryGetProperty(key, out JsonElement value) ? value : null;
+    /// <summary>The key's value; JSON null counts as absent (Hugging Face writes "n_inner": null for "not set").</summary>
+    public JsonElement? Get(string key) =>
+        root.TryGetProperty(key, out JsonElement value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     private JsonElement Required(string key) =>
         Get(key) ?? throw new CheckpointFormatException(source, $"required key \"{prefix}{key}\" is missing.");
@@ -57,7 +59,7 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
     }
 
     public double? OptionalNullableDouble(string key) =>
-        Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? OptionalDouble(key, double.NaN) : null;
+        Get(key) is { } value ? OptionalDouble(key, double.NaN) : null;
 
     public CheckpointFormatException WrongType(string key, JsonElement value, string expected)
     {
@@ -74,29 +76,31 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
     public int RequiredInt(string key) => AsInt(key, Required(key));
 
     public int OptionalInt(string key, int fallback) =>
-        Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsInt(key, value) : fallback;
+        Get(key) is { } value ? AsInt(key, value) : fallback;
 
     private int AsInt(string key, JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int v) ? v : throw WrongType(key, value, "an integer");
 
+    public int? OptionalNullableInt(string key) => Get(key) is { } value ? AsInt(key, value) : null;
+
     public float OptionalFloat(string key, float fallback) =>
-        Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsFloat(key, value) : fallback;
+        Get(key) is { } value ? AsFloat(key, value) : fallback;
 
     public double OptionalDouble(string key, double fallback)
     {
-        if (Get(key) is not { } value || value.ValueKind == JsonValueKind.Null) return fallback;
+        if (Get(key) is not { } value) return fallback;
         return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double v) && double.IsFinite(v) ? v : throw WrongType(key, value, "a number");
     }
 
     public float? OptionalNullableFloat(string key) =>
-        Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsFloat(key, value) : null;
+        Get(key) is { } value ? AsFloat(key, value) : null;
 
     private float AsFloat(string key, JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out float v) && float.IsFinite(v) ? v : throw WrongType(key, value, "a number");
 
     public bool OptionalBool(string key, bool fallback)
     {
-        if (Get(key) is not { } value || value.ValueKind == JsonValueKind.Null) return fallback;
+        if (Get(key) is not { } value) return fallback;
         return value.ValueKind switch
         {
             JsonValueKind.True => true,
@@ -108,7 +112,7 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
     /// <summary>A string key mapped through <paramref name="names"/>; an unknown value lists the valid ones.</summary>
     public T OptionalEnum<T>(string key, T fallback, (string Name, T Value)[] names)
     {
-        if (Get(key) is not { } value || value.ValueKind == JsonValueKind.Null) return fallback;
+        if (Get(key) is not { } value) return fallback;
         if (value.ValueKind != JsonValueKind.String) throw WrongType(key, value, "a string");
         string text = value.GetString()!;
         foreach (var (name, v) in names)

@@ -5,8 +5,8 @@ using LlmForge.Backends;
 namespace LlmForge.Checkpoints;
 
 /// <summary>
-/// <see cref="GptConfig"/> ↔ Hugging Face GPT-2 <c>config.json</c> (model_type "gpt2", GPT2Config's
-/// key names), plus LlmForge's own keys: qkv_bias, position_embedding_type, rope_theta,
+/// <see cref="GptConfig"/> ↔ Hugging Face GPT-2 <c>config.json</c> (model_type "gpt2", or "llmforge-gpt" for the
+/// layouts transformers cannot compute; GPT2Config's key names), plus LlmForge's own keys: qkv_bias, position_embedding_type, rope_theta,
 /// sliding_window, normalization. Keys absent from the file take GPT2Config's defaults, except the
 /// five that fix the architecture's size, which are required. Other HF keys are ignored, but those
 /// that would change the math unsupportedly (scale_attn_by_inverse_layer_idx, …) are rejected.
@@ -15,21 +15,39 @@ public static class GptConfigJson
 {
     public const string FileName = "config.json";
 
+    /// <summary>The model_type of a layout transformers' GPT2LMHeadModel computes exactly.</summary>
+    public const string Gpt2ModelType = "gpt2";
+
+    /// <summary>
+    /// The model_type of every other layout (rotary or sinusoidal positions, RMSNorm, a sliding window, no q/k/v
+    /// bias): transformers refuses an unknown model_type, where "gpt2" would load it with a warning and compute
+    /// wrong logits. Both are read; older LlmForge directories label these "gpt2" too.
+    /// </summary>
+    public const string LlmForgeModelType = "llmforge-gpt";
+
+    /// <summary>Whether <paramref name="config"/> is a layout transformers' GPT-2 computes exactly (what "gpt2" may label).</summary>
+    public static bool IsHuggingFaceGpt2(GptConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.PositionEmbedding == PositionEmbeddingType.Absolute && config.Normalization == NormalizationType.LayerNorm
+            && config.SlidingWindow is null && config.QkvBias;
+    }
+
     /// <summary>Reads and validates a config.json.</summary>
     /// <exception cref="CheckpointFormatException">Invalid JSON, a missing required key, a wrong type or an invalid value; the message names the file and key.</exception>
-    public static GptConfig Load(string path) => Parse(File.ReadAllText(path, Encoding.UTF8), path);
+    public static GptConfig Load(string path) => Parse(ModelFile.ReadAllText(path), path);
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
     public static GptConfig Parse(string json, string source = FileName)
     {
         using (var document = ConfigJsonKeys.ParseObject(json, source, "a config"))
         {
-            var keys = new JsonKeys(document.RootElement, source);
+            var keys = new ConfigJsonKeys(document.RootElement, source);
 
             string modelType = keys.RequiredString("model_type");
-            if (modelType != "gpt2")
+            if (modelType is not (Gpt2ModelType or LlmForgeModelType))
             {
-                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"gpt2\" configs only.");
+                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"{Gpt2ModelType}\" and \"{LlmForgeModelType}\" configs only.");
             }
             keys.Unsupported("scale_attn_weights", expected: true, why: "attention is always scaled by 1/sqrt(head_dim)");
             keys.Unsupported("scale_attn_by_inverse_layer_idx", expected: false, why: "attention is scaled by 1/sqrt(head_dim) only");
@@ -78,10 +96,11 @@ public static class GptConfigJson
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
+            bool huggingFace = IsHuggingFaceGpt2(config);
             json.WriteStartArray("architectures");
-            json.WriteStringValue("GPT2LMHeadModel");
+            json.WriteStringValue(huggingFace ? "GPT2LMHeadModel" : "LlmForgeGptForCausalLM");
             json.WriteEndArray();
-            json.WriteString("model_type", "gpt2");
+            json.WriteString("model_type", huggingFace ? Gpt2ModelType : LlmForgeModelType);
             json.WriteNumber("vocab_size", config.VocabSize);
             json.WriteNumber("n_positions", config.ContextLength);
             json.WriteNumber("n_embd", config.EmbeddingDim);
@@ -94,8 +113,9 @@ public static class GptConfigJson
             json.WriteNumber("embd_pdrop", config.EmbeddingDropRate);
             json.WriteNumber("attn_pdrop", config.AttentionDropRate);
             json.WriteNumber("initializer_range", config.InitializerRange);
-            json.WriteNumber("bos_token_id", config.BosTokenId);
-            json.WriteNumber("eos_token_id", config.EosTokenId);
+            // GPT2Config's default 50256 is not an id of a smaller vocabulary (a char model's): such ids are left out.
+            if (config.BosTokenId < config.VocabSize) json.WriteNumber("bos_token_id", config.BosTokenId);
+            if (config.EosTokenId < config.VocabSize) json.WriteNumber("eos_token_id", config.EosTokenId);
             json.WriteBoolean("tie_word_embeddings", config.TieWeights);
             json.WriteBoolean("qkv_bias", config.QkvBias);
             json.WriteString("position_embedding_type", NameOf(config.PositionEmbedding, PositionNames));
@@ -135,103 +155,6 @@ public static class GptConfigJson
         else
         {
             json.WriteNull(key);
-        }
-    }
-
-    /// <summary>Typed access to the root object's keys, with errors naming the file and key.</summary>
-    private readonly struct JsonKeys(JsonElement root, string source)
-    {
-        public CheckpointFormatException Error(string key, string message) => new(source, $"key \"{key}\" {message}");
-
-        private JsonElement? Get(string key) => root.TryGetProperty(key, out JsonElement value) ? value : null;
-
-        private JsonElement Required(string key) =>
-            Get(key) ?? throw new CheckpointFormatException(source, $"required key \"{key}\" is missing.");
-
-        private CheckpointFormatException WrongType(string key, JsonElement value, string expected)
-        {
-            string raw = value.GetRawText();
-            return Error(key, $"must be {expected}, got {(raw.Length > 40 ? raw[..40] + "…" : raw)}.");
-        }
-
-        public string RequiredString(string key)
-        {
-            JsonElement value = Required(key);
-            return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw WrongType(key, value, "a string");
-        }
-
-        public int RequiredInt(string key) => AsInt(key, Required(key));
-
-        public int OptionalInt(string key, int fallback) => Get(key) is { } value ? AsInt(key, value) : fallback;
-
-        public int? OptionalNullableInt(string key) =>
-            Get(key) is { } value && value.ValueKind != JsonValueKind.Null ? AsInt(key, value) : null;
-
-        private int AsInt(string key, JsonElement value) =>
-            value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int v) ? v : throw WrongType(key, value, "an integer");
-
-        public float OptionalFloat(string key, float fallback)
-        {
-            if (Get(key) is not { } value)
-            {
-                return fallback;
-            }
-            return value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out float v) && float.IsFinite(v)
-                ? v
-                : throw WrongType(key, value, "a number");
-        }
-
-        public double OptionalDouble(string key, double fallback)
-        {
-            if (Get(key) is not { } value)
-            {
-                return fallback;
-            }
-            return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double v) ? v : throw WrongType(key, value, "a number");
-        }
-
-        public bool OptionalBool(string key, bool fallback)
-        {
-            if (Get(key) is not { } value)
-            {
-                return fallback;
-            }
-            return value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw WrongType(key, value, "true or false"),
-            };
-        }
-
-        public T OptionalEnum<T>(string key, T fallback, (string Name, T Value)[] names)
-        {
-            if (Get(key) is not { } value)
-            {
-                return fallback;
-            }
-            if (value.ValueKind != JsonValueKind.String)
-            {
-                throw WrongType(key, value, "a string");
-            }
-            string text = value.GetString()!;
-            foreach (var (name, v) in names)
-            {
-                if (name == text)
-                {
-                    return v;
-                }
-            }
-            throw Error(key, $"is \"{text}\", which is not supported (expected one of: {string.Join(", ", names.Select(n => '"' + n.Name + '"'))}).");
-        }
-
-        /// <summary>A key LlmForge does not implement: accepted only when absent or equal to <paramref name="expected"/>.</summary>
-        public void Unsupported(string key, bool expected, string why)
-        {
-            if (Get(key) is { } value && OptionalBool(key, expected) != expected)
-            {
-                throw Error(key, $"is {value.GetRawText()}, which is not supported: {why}.");
-            }
         }
     }
 }

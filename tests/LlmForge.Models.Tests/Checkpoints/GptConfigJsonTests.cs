@@ -148,7 +148,6 @@ public class GptConfigJsonTests
     [InlineData("n_embd", "\"24\"", "an integer")]
     [InlineData("n_layer", "2.5", "an integer")]
     [InlineData("n_inner", "true", "an integer")]
-    [InlineData("vocab_size", "null", "an integer")]
     [InlineData("tie_word_embeddings", "1", "true or false")]
     [InlineData("layer_norm_epsilon", "\"1e-5\"", "a number")]
     [InlineData("model_type", "2", "a string")]

@@ -8,11 +8,11 @@ namespace LlmForge.Cli.Commands.Bert;
 /// <summary>A Hugging Face BERT model directory: config.json (model_type "bert"), model.safetensors, vocab.txt.</summary>
 public static class BertDirectory
 {
-    /// <summary>True when the directory's config.json says model_type "bert".</summary>
+    /// <summary>True when the directory's config.json says model_type "bert" (or "llmforge-bert").</summary>
     public static bool IsBert(string directory)
     {
         string config = Path.Combine(directory, BertConfigJson.FileName);
-        return File.Exists(config) && BertConfigJson.ReadModelType(config) == "bert";
+        return File.Exists(config) && BertConfigJson.IsBertModelType(BertConfigJson.ReadModelType(config));
     }
 
     /// <summary>The model (with the heads its weights hold) and its WordPiece tokenizer.</summary>
