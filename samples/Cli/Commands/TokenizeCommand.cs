@@ -19,7 +19,7 @@ public sealed class TokenizeCommand : ICommand
         usage: llmforge tokenize (--model DIR | --tokenizer-dir DIR) (--text TEXT | --file FILE) [--out ids.json]
 
           --model DIR           a model directory with tokenizer files
-          --tokenizer-dir DIR   vocab.json + merges.txt, encoder.json + vocab.bpe, or tokenizer.json (char)
+          --tokenizer-dir DIR   vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json (char)
           --text TEXT           the text to encode
           --file FILE           a UTF-8 text file to encode
           --out FILE            write the JSON array there (atomically) instead of stdout
@@ -47,7 +47,7 @@ public sealed class TokenizeCommand : ICommand
 
         var tokenizer = ModelDirectory.LoadTokenizer(directory)
             ?? throw new CliException(
-                $"{Name}: no tokenizer in '{directory}': expected vocab.json + merges.txt, encoder.json + vocab.bpe or tokenizer.json");
+                $"{Name}: no tokenizer in '{directory}': expected vocab.json + merges.txt, encoder.json + vocab.bpe or llmforge_char_tokenizer.json");
         string json = TokenIds.ToJson(tokenizer.Encode(text ?? File.ReadAllText(file!, Encoding.UTF8)));
         if (output is null)
         {

@@ -5,7 +5,7 @@ namespace LlmForge.Cli.Hosting;
 
 /// <summary>
 /// A model directory in Hugging Face's layout: config.json, model.safetensors and the tokenizer's files
-/// (vocab.json + merges.txt, encoder.json + vocab.bpe, LlmForge's char tokenizer.json, or BERT's vocab.txt).
+/// (vocab.json + merges.txt, encoder.json + vocab.bpe, LlmForge's char llmforge_char_tokenizer.json or older tokenizer.json, or BERT's vocab.txt).
 /// </summary>
 public static class ModelDirectory
 {
@@ -39,7 +39,7 @@ public static class ModelDirectory
 
     /// <summary>The files <see cref="TokenizerFiles.Load"/> looks for.</summary>
     private static readonly string[] TokenizerFileNames =
-        [TokenizerFiles.CharTokenizerFile, "vocab.json", "merges.txt", "encoder.json", "vocab.bpe", WordPieceTokenizerFiles.VocabFile];
+        [TokenizerFiles.CharTokenizerFile, TokenizerFiles.LegacyCharTokenizerFile, "vocab.json", "merges.txt", "encoder.json", "vocab.bpe", WordPieceTokenizerFiles.VocabFile];
 
     /// <summary>The directory's tokenizer, or null when it has none.</summary>
     public static ITokenizer? LoadTokenizer(string directory) => HasTokenizer(directory) ? TokenizerFiles.Load(directory) : null;

@@ -6,7 +6,8 @@ namespace LlmForge.Tokenization;
 
 /// <summary>
 /// Loads whichever tokenizer a directory holds (a saved model's, or GPT-2's files):
-/// <c>tokenizer.json</c> with <c>"type": "char"</c> → <see cref="CharTokenizer"/>;
+/// <c>llmforge_char_tokenizer.json</c> (or, as LlmForge wrote it before, <c>tokenizer.json</c>) with <c>"type": "char"</c>
+/// → <see cref="CharTokenizer"/>;
 /// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/> (a GPT-2 BPE
 /// saved by LlmForge — GPT-2's own or one <see cref="BpeTrainer"/> learned — or a Hugging Face download, whose
 /// tokenizers-library tokenizer.json is then passed over);
@@ -14,22 +15,38 @@ namespace LlmForge.Tokenization;
 /// </summary>
 public static class TokenizerFiles
 {
-    /// <summary>File name of a saved <see cref="CharTokenizer"/>.</summary>
-    public const string CharTokenizerFile = "tokenizer.json";
+    /// <summary>
+    /// File name of a saved <see cref="CharTokenizer"/>. Not "tokenizer.json": that is the Hugging Face tokenizers
+    /// library's file, which transformers would try to read as its own format.
+    /// </summary>
+    public const string CharTokenizerFile = "llmforge_char_tokenizer.json";
+
+    /// <summary>Where LlmForge saved a <see cref="CharTokenizer"/> before <see cref="CharTokenizerFile"/>; still read.</summary>
+    public const string LegacyCharTokenizerFile = "tokenizer.json";
+
+    /// <summary>
+    /// The char tokenizer file of <paramref name="directory"/>: <see cref="CharTokenizerFile"/>, else a legacy
+    /// tokenizer.json that is not the tokenizers library's file beside GPT-2 BPE files; null when there is none.
+    /// </summary>
+    public static string? FindCharFile(string directory)
+    {
+        string current = Path.Combine(directory, CharTokenizerFile);
+        if (File.Exists(current)) return current;
+        string legacy = Path.Combine(directory, LegacyCharTokenizerFile);
+        // A Hugging Face GPT-2 download has its tokenizers-library tokenizer.json beside vocab.json + merges.txt: read those.
+        return File.Exists(legacy) && !(Gpt2TokenizerFiles.Present(directory) && IsHuggingFaceTokenizersFile(legacy)) ? legacy : null;
+    }
 
     public static ITokenizer Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer directory '{directory}' does not exist.");
-        string charFile = Path.Combine(directory, CharTokenizerFile);
-        bool gpt2 = Gpt2TokenizerFiles.Present(directory);
-        // A Hugging Face GPT-2 download has its tokenizers-library tokenizer.json beside vocab.json + merges.txt: read those.
-        if (File.Exists(charFile) && !(gpt2 && IsHuggingFaceTokenizersFile(charFile))) return LoadChar(charFile);
-        if (gpt2) return Gpt2TokenizerFiles.Load(directory);
+        if (FindCharFile(directory) is { } charFile) return LoadChar(charFile);
+        if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
         if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
         throw new FileNotFoundException(
-            $"No tokenizer in '{directory}': expected {CharTokenizerFile} (char tokenizer), " +
+            $"No tokenizer in '{directory}': expected {CharTokenizerFile} or {LegacyCharTokenizerFile} (char tokenizer), " +
             $"vocab.json + merges.txt or encoder.json + vocab.bpe (GPT-2 BPE), or vocab.txt (BERT WordPiece).");
     }
 
@@ -39,7 +56,7 @@ public static class TokenizerFiles
         if (!File.Exists(path)) throw new FileNotFoundException($"Char tokenizer file '{path}' does not exist.", path);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out _))
                 throw new InvalidDataException($"Tokenizer file '{path}' looks like a Hugging Face tokenizers file, which LlmForge does not read: use its vocab.json + merges.txt instead.");
@@ -47,7 +64,7 @@ public static class TokenizerFiles
                 || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"Tokenizer file '{path}' must be a JSON object with a \"type\" string.");
             if (type.GetString() != "char")
-                throw new InvalidDataException($"Tokenizer file '{path}' has \"type\": \"{type.GetString()}\"; only \"char\" is stored in {CharTokenizerFile} (GPT-2 BPE uses vocab.json + merges.txt).");
+                throw new InvalidDataException($"Tokenizer file '{path}' has \"type\": \"{type.GetString()}\"; only \"char\" is stored in {Path.GetFileName(path)} (GPT-2 BPE uses vocab.json + merges.txt).");
             if (!root.TryGetProperty("chars", out var chars) || chars.ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"Tokenizer file '{path}' lacks the \"chars\" string (the vocabulary in id order).");
             return new CharTokenizer(chars.GetString()!);
@@ -67,7 +84,7 @@ public static class TokenizerFiles
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
             return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model", out _);
         }
         catch (JsonException)

@@ -2,7 +2,7 @@ namespace LlmForge.Tokenization;
 
 /// <summary>
 /// The tokenizer kinds a GPT training run can use, by the name trainer_state.json records: <c>char</c>
-/// (<see cref="CharTokenizer"/>, saved as tokenizer.json), <c>gpt2</c> (GPT-2's own byte-level BPE, loaded from its
+/// (<see cref="CharTokenizer"/>, saved as llmforge_char_tokenizer.json), <c>gpt2</c> (GPT-2's own byte-level BPE, loaded from its
 /// files) and <c>bpe</c> (a byte-level BPE learned from the corpus by <see cref="BpeTrainer"/>); both BPE kinds save
 /// vocab.json + merges.txt, which <see cref="TokenizerFiles.Load"/> reads back as a <see cref="Gpt2Tokenizer"/>.
 /// </summary>
@@ -14,13 +14,13 @@ public static class TokenizerKinds
 
     /// <summary>Every file name a GPT tokenizer of any kind may leave in a model directory.</summary>
     public static IReadOnlyList<string> FileNames { get; } =
-        [TokenizerFiles.CharTokenizerFile, Gpt2TokenizerFiles.HfVocab, Gpt2TokenizerFiles.HfMerges, Gpt2TokenizerFiles.OpenAiVocab, Gpt2TokenizerFiles.OpenAiMerges];
+        [TokenizerFiles.CharTokenizerFile, TokenizerFiles.LegacyCharTokenizerFile, Gpt2TokenizerFiles.HfVocab, Gpt2TokenizerFiles.HfMerges, Gpt2TokenizerFiles.OpenAiVocab, Gpt2TokenizerFiles.OpenAiMerges];
 
     /// <summary>The kind's tokenizer as saved in <paramref name="directory"/> (a checkpoint of that kind).</summary>
     /// <exception cref="ArgumentException">An unknown kind.</exception>
     public static ITokenizer Load(string kind, string directory) => kind switch
     {
-        Char => TokenizerFiles.LoadChar(Path.Combine(directory, TokenizerFiles.CharTokenizerFile)),
+        Char => TokenizerFiles.LoadChar(TokenizerFiles.FindCharFile(directory) ?? Path.Combine(directory, TokenizerFiles.CharTokenizerFile)),
         Gpt2 or Bpe => Gpt2TokenizerFiles.Load(directory),
         _ => throw new ArgumentException($"Unknown tokenizer kind '{kind}'; valid values: {string.Join(", ", All)}.", nameof(kind)),
     };

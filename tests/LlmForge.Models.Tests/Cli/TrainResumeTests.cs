@@ -54,7 +54,7 @@ public sealed class TrainResumeTests : IDisposable
         Assert.Contains($"checkpoint step 3 -> {model}\n", stderr);
         Assert.Contains($"checkpoint step 6 -> {model}\n", stderr);
         Assert.Contains($"checkpoint step 8 -> {model}\n", stderr);
-        foreach (string file in new[] { "config.json", "model.safetensors", "tokenizer.json", "optimizer.safetensors", "trainer_state.json" })
+        foreach (string file in new[] { "config.json", "model.safetensors", "llmforge_char_tokenizer.json", "optimizer.safetensors", "trainer_state.json" })
             Assert.True(File.Exists(Path.Combine(model, file)), file);
         Assert.False(Directory.Exists(Path.Combine(model, ".checkpoint-staging")));
         var state = State(model);

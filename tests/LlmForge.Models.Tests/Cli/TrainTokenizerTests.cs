@@ -17,7 +17,7 @@ public sealed class TrainTokenizerTests : IDisposable
     public void Dispose() => dir.Dispose();
 
     [Theory]
-    [InlineData("char", "tokenizer.json")]
+    [InlineData("char", "llmforge_char_tokenizer.json")]
     [InlineData("bpe", "vocab.json")]
     [InlineData("gpt2", "vocab.json")]
     public void Each_tokenizer_kind_saves_a_model_dir_that_generate_tokenize_and_resume_read(string kind, string tokenizerFile)

@@ -61,7 +61,7 @@ public class CharTokenizerTests
         var tok = CharTokenizer.FromCorpus("First Citizen:\nBefore we proceed, \"hear\" me speak 😀.");
         tok.Save(dir.Path);
 
-        Assert.Contains("\"type\": \"char\"", File.ReadAllText(dir.File("tokenizer.json")));
+        Assert.Contains("\"type\": \"char\"", File.ReadAllText(dir.File("llmforge_char_tokenizer.json")));
         var loaded = Assert.IsType<CharTokenizer>(TokenizerFiles.Load(dir.Path));
         Assert.Equal(tok.Characters, loaded.Characters);
         Assert.Equal(tok.Encode("speak 😀\n"), loaded.Encode("speak 😀\n"));
