@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -18,22 +19,41 @@ namespace LlmForge.Checkpoints;
 ///   "files": { "model.safetensors": { "bytes": 3221928, "sha256": "…" }, … } }
 /// </code>
 /// Every read error names the file and the key.
+/// <para>
+/// "state_sha256" (format 2) is the SHA-256 of the file's canonical content: the text <see cref="ToJson"/> writes for
+/// the same state without that key. The other files' records do not cover this one, so without it an edited
+/// "step" or a flipped bit here would be resumed from silently; with it, a mismatch is one error naming the file.
+/// </para>
 /// </summary>
 public static class TrainerStateJson
 {
     public const string FileName = "trainer_state.json";
 
+    private const string DigestKey = "state_sha256";
+
     /// <summary>Writes <paramref name="state"/> to <paramref name="path"/> atomically.</summary>
     public static void Save(TrainerState state, string path) => AtomicFile.WriteAllText(path, ToJson(state));
 
+    /// <summary>The file's text, in format <see cref="TrainerState.CurrentFormatVersion"/>, with its state_sha256.</summary>
     public static string ToJson(TrainerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
+        state = state with { FormatVersion = TrainerState.CurrentFormatVersion };
+        return Write(state, Digest(state));
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the canonical text of <paramref name="state"/>: as written, without state_sha256.</summary>
+    private static string Digest(TrainerState state) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Write(state, digest: null))));
+
+    private static string Write(TrainerState state, string? digest)
+    {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteNumber("format_version", state.FormatVersion);
+            if (digest is not null) json.WriteString(DigestKey, digest);
             json.WriteNumber("step", state.Step);
             json.WriteNumber("max_steps", state.MaxSteps);
             json.WriteNumber("seed", state.Seed);
@@ -85,7 +105,7 @@ public static class TrainerStateJson
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: no {FileName}: the directory is not a training checkpoint (or its save did not finish).", path);
-        return Parse(File.ReadAllText(path, Encoding.UTF8), path);
+        return Parse(ModelFile.ReadAllText(path), path);
     }
 
     public static TrainerState Parse(string text, string source = FileName)
@@ -94,8 +114,10 @@ public static class TrainerStateJson
         {
             var keys = new ConfigJsonKeys(document.RootElement, source);
             int version = keys.RequiredInt("format_version");
-            if (version != TrainerState.CurrentFormatVersion)
-                throw keys.Error("format_version", $"is {version}; this build reads format {TrainerState.CurrentFormatVersion}.");
+            if (version is not (1 or TrainerState.CurrentFormatVersion))
+                throw keys.Error("format_version", $"is {version}; this build reads formats 1 and {TrainerState.CurrentFormatVersion}.");
+            // Format 1 predates the digest: accepted as it always was. Format 2 must carry one.
+            string? digest = version >= 2 ? keys.RequiredString(DigestKey) : null;
 
             var corpus = keys.RequiredObject("corpus");
             var samplers = keys.RequiredObject("samplers");
@@ -133,9 +155,13 @@ public static class TrainerStateJson
                 Files = files,
             };
             if (state.Step < 0) throw keys.Error("step", $"must be zero or positive, got {state.Step}.");
+            if (digest is not null && Digest(state) is var actual && actual != digest)
+                throw keys.Error(DigestKey, $"is {Short(digest)}, but the content hashes to {Short(actual)}: the file was edited or damaged after it was saved.");
             return state;
         }
     }
+
+    private static string Short(string hex) => hex.Length > 12 ? hex[..12] + "…" : hex;
 
     private static void WriteSampler(Utf8JsonWriter json, string name, RandomWindowSamplerState state)
     {

@@ -57,7 +57,7 @@ public static class TrainingCheckpoint
 
     /// <summary>
     /// The committed trainer state of <paramref name="directory"/>, after finishing or discarding an interrupted save,
-    /// with every file it lists checked against its recorded size and SHA-256.
+    /// with every file it lists checked against its recorded size and SHA-256 (see <see cref="Verify"/>).
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">No trainer_state.json (not a checkpoint), or a listed file is missing.</exception>
@@ -67,6 +67,24 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such checkpoint directory.");
         Recover(directory);
+        var state = Verify(directory);
+        string statePath = Path.Combine(directory, TrainerStateJson.FileName);
+        foreach (string required in new[] { Gpt2Checkpoint.WeightsFileName, GptConfigJson.FileName, OptimizerStateFile.FileName })
+            if (!state.Files.ContainsKey(required))
+                throw new CheckpointFormatException(statePath, $"key \"files\" does not list {required}: not a checkpoint this trainer wrote.");
+        return state;
+    }
+
+    /// <summary>
+    /// Checks a committed checkpoint without changing it (no interrupted save is finished or discarded): trainer_state.json
+    /// against its own digest, then every file it lists against its recorded size and SHA-256. For <c>llmforge info</c>
+    /// and <c>generate --verify</c>; <see cref="Load"/> does the same after recovering.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No trainer_state.json, or a listed file is missing.</exception>
+    /// <exception cref="CheckpointFormatException">A bad or edited trainer_state.json, or a file that differs from its record.</exception>
+    public static TrainerState Verify(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
         string statePath = Path.Combine(directory, TrainerStateJson.FileName);
         if (!File.Exists(statePath))
             throw new FileNotFoundException(
@@ -84,9 +102,6 @@ public static class TrainingCheckpoint
                     $"{actual.Bytes} bytes, sha256 {actual.Sha256[..12]}…, but {TrainerStateJson.FileName} (step {state.Step}) recorded " +
                     $"{record.Bytes} bytes, sha256 {record.Sha256[..Math.Min(12, record.Sha256.Length)]}…: the checkpoint was half-written or changed after it was saved.");
         }
-        foreach (string required in new[] { Gpt2Checkpoint.WeightsFileName, GptConfigJson.FileName, OptimizerStateFile.FileName })
-            if (!state.Files.ContainsKey(required))
-                throw new CheckpointFormatException(statePath, $"key \"files\" does not list {required}: not a checkpoint this trainer wrote.");
         return state;
     }
 
@@ -139,7 +154,7 @@ public static class TrainingCheckpoint
     /// <summary>Size and SHA-256 of a file.</summary>
     public static CheckpointFileRecord Describe(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        using var stream = ModelFile.OpenRead(path, bufferSize: 1 << 16);
         return new CheckpointFileRecord(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 }

@@ -10,8 +10,11 @@ namespace LlmForge.Training;
 /// </summary>
 public sealed record TrainerState
 {
-    /// <summary>The trainer_state.json layout this build writes and reads.</summary>
-    public const int CurrentFormatVersion = 1;
+    /// <summary>
+    /// The trainer_state.json layout this build writes: 2 adds "state_sha256", the file's digest of its own content.
+    /// Format 1 (no digest, written before it existed) is still read, so older runs can be resumed.
+    /// </summary>
+    public const int CurrentFormatVersion = 2;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 

@@ -63,7 +63,7 @@ public sealed class TrainingCheckpointTests : IDisposable
         var loaded = TrainingCheckpoint.Load(directory);
         Assert.Equal(state with { Files = loaded.Files, Dropout = loaded.Dropout }, loaded);
         Assert.Equal(state.Dropout, loaded.Dropout.ToDictionary());
-        Assert.Equal(["config.json", "model.safetensors", "optimizer.safetensors", "tokenizer.json"], loaded.Files.Keys.Order());
+        Assert.Equal(["config.json", "llmforge_char_tokenizer.json", "model.safetensors", "optimizer.safetensors"], loaded.Files.Keys.Order());
         Assert.False(Directory.Exists(Path.Combine(directory, TrainingCheckpoint.StagingDirectoryName)));
         Assert.Equal(3, state.Dropout["drop_emb"].Calls);
     }
@@ -115,11 +115,11 @@ public sealed class TrainingCheckpointTests : IDisposable
     public void A_save_of_another_tokenizer_kind_removes_the_old_kinds_files()
     {
         string directory = Save("ckpt", steps: 1);
-        Assert.True(File.Exists(Path.Combine(directory, "tokenizer.json")));
+        Assert.True(File.Exists(Path.Combine(directory, "llmforge_char_tokenizer.json")));
         var (trainer, state) = Trained(steps: 1);
         TrainingCheckpoint.Save(directory, trainer.Model, TinyVocabulary.Hello(), trainer.Optimizer, state with { Tokenizer = TokenizerKinds.Bpe });
 
-        Assert.False(File.Exists(Path.Combine(directory, "tokenizer.json")));
+        Assert.False(File.Exists(Path.Combine(directory, "llmforge_char_tokenizer.json")));
         Assert.IsType<Gpt2Tokenizer>(TokenizerFiles.Load(directory));
         Assert.Equal(["config.json", "merges.txt", "model.safetensors", "optimizer.safetensors", "vocab.json"], TrainingCheckpoint.Load(directory).Files.Keys.Order());
     }
@@ -156,8 +156,8 @@ public sealed class TrainingCheckpointTests : IDisposable
         string json = TrainerStateJson.ToJson(state);
         var e = Assert.Throws<CheckpointFormatException>(() => TrainerStateJson.Parse(json.Replace("\"train_eval\"", "\"eval\""), "s.json"));
         Assert.Equal("s.json: required key \"samplers.train_eval\" is missing.", e.Message);
-        e = Assert.Throws<CheckpointFormatException>(() => TrainerStateJson.Parse(json.Replace("\"format_version\": 1", "\"format_version\": 9"), "s.json"));
-        Assert.Contains("key \"format_version\" is 9; this build reads format 1", e.Message);
+        e = Assert.Throws<CheckpointFormatException>(() => TrainerStateJson.Parse(json.Replace("\"format_version\": 2", "\"format_version\": 9"), "s.json"));
+        Assert.Contains("key \"format_version\" is 9; this build reads formats 1 and 2", e.Message);
         Assert.Equal(state with { Files = state.Files, Dropout = state.Dropout }, TrainerStateJson.Parse(json) with { Files = state.Files, Dropout = state.Dropout });
     }
 
