@@ -22,7 +22,7 @@ public sealed class GenerateCommand : ICommand
         usage: llmforge generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [flags]
 
           --model DIR           config.json + model.safetensors (+ tokenizer files: vocab.json + merges.txt,
-                                encoder.json + vocab.bpe, or tokenizer.json)
+                                encoder.json + vocab.bpe, or llmforge_char_tokenizer.json)
           --prompt TEXT         encoded with the directory's tokenizer ("" starts from <|endoftext|>)
           --prompt-ids 1,2,3    token ids; needs no tokenizer with --output-ids
           --max-new-tokens N    at most N new tokens (default 50); <|endoftext|> stops earlier
@@ -36,13 +36,15 @@ public sealed class GenerateCommand : ICommand
           --output-ids          print only the new token ids as one JSON array line, e.g. [318,257,1332]
           --no-kv-cache         recompute the whole context for every token instead of decoding with a KV cache
                                 (the same tokens, slower; for checking and timing)
+          --verify              first check every file against the size and SHA-256 that trainer_state.json
+                                records (a training checkpoint; an error if the directory has none)
 
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args, "output-ids", "no-kv-cache");
+        var a = CliArguments.Parse(Name, args, "output-ids", "no-kv-cache", "verify");
         string? model = a.String("model");
         string? prompt = a.String("prompt");
         string? promptIds = a.String("prompt-ids");
@@ -56,6 +58,7 @@ public sealed class GenerateCommand : ICommand
         };
         bool outputIds = a.Switch("output-ids");
         bool useKvCache = !a.Switch("no-kv-cache");
+        bool verify = a.Switch("verify");
         string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
         bool bf16 = (a.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
         a.RejectUnknown();
@@ -64,11 +67,12 @@ public sealed class GenerateCommand : ICommand
             throw new CliException($"{Name}: give exactly one of --prompt TEXT or --prompt-ids 1,2,3");
         if (sampling.TopP == 0)
             throw new CliException($"{Name}: --top-p must be in (0, 1], got 0");
+        if (verify) TrainingCheckpoint.Verify(directory); // one error naming the first file that differs from its record
 
         ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);
         if (tokenizer is null && (prompt is not null || !outputIds))
             throw new CliException(
-                $"{Name}: '{directory}' has no tokenizer (vocab.json + merges.txt, encoder.json + vocab.bpe or tokenizer.json): " +
+                $"{Name}: '{directory}' has no tokenizer (vocab.json + merges.txt, encoder.json + vocab.bpe or llmforge_char_tokenizer.json): " +
                 (prompt is not null ? "give --prompt-ids instead of --prompt" : "add --output-ids to print token ids instead of text"));
         var config = ModelDirectory.LoadConfig(directory);
         if (tokenizer is not null && tokenizer.VocabSize > config.VocabSize)

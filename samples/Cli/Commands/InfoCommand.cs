@@ -9,8 +9,9 @@ namespace LlmForge.Cli.Commands;
 
 /// <summary>
 /// <c>llmforge info</c>: the architecture a model directory's config.json describes, its parameter count, and
-/// whether model.safetensors (optional) matches it — read from headers only, so it is instant even for GPT-2 XL.
-/// Exit code 1 when the weights do not match the config.
+/// whether model.safetensors (optional) loads — the loader's own verdict (<see cref="Gpt2Checkpoint.Check"/>: names,
+/// shapes and dtypes from the header, then every value finite) — and, for a training checkpoint, whether every file
+/// still matches the size and SHA-256 trainer_state.json recorded. Exit code 1 when either fails.
 /// </summary>
 public sealed class InfoCommand : ICommand
 {
@@ -24,7 +25,9 @@ public sealed class InfoCommand : ICommand
           --model DIR   config.json (required), model.safetensors and tokenizer files (optional)
           --json        one JSON object instead of the human-readable lines
 
-        Exit code 1 if model.safetensors does not match config.json.
+        Exit code 1 if model.safetensors does not match config.json or would not load (a NaN or infinite
+        weight, a dtype that is not a float), or if trainer_state.json is present and a file differs from
+        the size and SHA-256 it records.
 
         """;
 
@@ -36,22 +39,51 @@ public sealed class InfoCommand : ICommand
         bool json = a.Switch("json");
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
-        if (Bert.BertDirectory.IsBert(directory)) return Bert.BertInfo.Write(stdout, directory, json);
+        if (Bert.BertDirectory.IsBert(directory)) return Bert.BertInfo.Write(stdout, stderr, directory, json);
 
         var config = ModelDirectory.LoadConfig(directory);
         string modelType = ReadModelType(ModelDirectory.ConfigPath(directory));
         long parameters = Gpt2TensorNames.ParameterCount(config);
         string weightsPath = ModelDirectory.WeightsPath(directory);
-        WeightsReport? weights = File.Exists(weightsPath) ? WeightsCheck.Check(weightsPath, config) : null;
+        Gpt2WeightsReport? weights = File.Exists(weightsPath) ? Gpt2Checkpoint.Check(directory) : null;
+        var checkpoint = CheckpointIntegrity.Of(directory);
         ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);
 
-        if (json) WriteJson(stdout, modelType, config, parameters, weights, tokenizer);
-        else WriteText(stdout, directory, modelType, config, parameters, weights, tokenizer);
-        return weights is { Matches: false } ? 1 : 0;
+        if (json) WriteJson(stdout, modelType, config, parameters, weights, checkpoint, tokenizer);
+        else WriteText(stdout, directory, modelType, config, parameters, weights, checkpoint, tokenizer);
+        return Verdict(stderr, weights?.Path, weights?.Problems, checkpoint);
+    }
+
+    /// <summary>The exit code; each failed check is also one line on stderr, for scripts that read only that.</summary>
+    internal static int Verdict(TextWriter stderr, string? weightsPath, IReadOnlyList<string>? problems, CheckpointIntegrity? checkpoint)
+    {
+        if (problems is { Count: > 0 }) stderr.WriteLine($"llmforge info: {weightsPath}: {string.Join("; ", problems)}.");
+        if (checkpoint is { Intact: false }) stderr.WriteLine($"llmforge info: {checkpoint.Problem}");
+        return problems is { Count: > 0 } || checkpoint is { Intact: false } ? 1 : 0;
+    }
+
+    internal static void WriteCheckpointLine(TextWriter o, CheckpointIntegrity? checkpoint)
+    {
+        if (checkpoint is null) return; // not a training checkpoint: nothing records the files' checksums
+        o.WriteLine(checkpoint.Intact
+            ? $"checkpoint     {TrainerStateJson.FileName} (step {checkpoint.Step}): every file matches its recorded size and SHA-256"
+            : $"checkpoint     NOT intact: {checkpoint.Problem}");
+    }
+
+    internal static void WriteCheckpointJson(Utf8JsonWriter w, CheckpointIntegrity? checkpoint)
+    {
+        if (checkpoint is null) { w.WriteNull("checkpoint"); return; }
+        w.WriteStartObject("checkpoint");
+        w.WriteBoolean("intact", checkpoint.Intact);
+        if (checkpoint.Step is int step) w.WriteNumber("step", step);
+        else w.WriteNull("step");
+        if (checkpoint.Problem is { } problem) w.WriteString("problem", problem);
+        else w.WriteNull("problem");
+        w.WriteEndObject();
     }
 
     private static void WriteText(TextWriter o, string directory, string modelType, GptConfig c, long parameters,
-        WeightsReport? weights, ITokenizer? tokenizer)
+        Gpt2WeightsReport? weights, CheckpointIntegrity? checkpoint, ITokenizer? tokenizer)
     {
         o.WriteLine($"model          {directory}");
         o.WriteLine($"model_type     {modelType}");
@@ -72,13 +104,15 @@ public sealed class InfoCommand : ICommand
                         $"{Count(weights.Parameters)} parameters, {string.Join("/", weights.DTypes)}");
         else
             o.WriteLine($"weights        {Gpt2Checkpoint.WeightsFileName} does NOT match config.json: {string.Join("; ", weights.Problems)}");
+        WriteCheckpointLine(o, checkpoint);
         o.WriteLine(tokenizer is null
             ? "tokenizer      none"
             : $"tokenizer      {TokenizerKind(tokenizer)}, {tokenizer.VocabSize} ids" +
               (tokenizer.EndOfTextId is int eot ? $", <|endoftext|> = {eot}" : ""));
     }
 
-    private static void WriteJson(TextWriter o, string modelType, GptConfig c, long parameters, WeightsReport? weights, ITokenizer? tokenizer)
+    private static void WriteJson(TextWriter o, string modelType, GptConfig c, long parameters, Gpt2WeightsReport? weights,
+        CheckpointIntegrity? checkpoint, ITokenizer? tokenizer)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -111,6 +145,7 @@ public sealed class InfoCommand : ICommand
                 w.WriteEndArray();
                 w.WriteEndObject();
             }
+            WriteCheckpointJson(w, checkpoint);
             if (tokenizer is null) w.WriteNull("tokenizer");
             else
             {
@@ -128,7 +163,7 @@ public sealed class InfoCommand : ICommand
 
     private static string ReadModelType(string configPath)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(configPath));
+        using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(configPath));
         return doc.RootElement.TryGetProperty("model_type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "gpt2";
     }
 

@@ -15,6 +15,8 @@ public static class BertCheckpoint
 {
     public const string WeightsFileName = "model.safetensors";
 
+    private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
+
     /// <summary>Builds the model config.json describes, with the heads model.safetensors holds, and loads every weight.</summary>
     /// <exception cref="CheckpointFormatException">A bad config.json, or weights that do not match it (all problems in one message).</exception>
     public static BertModel Load(string directory, ITensorBackend backend, int seed = 0)
@@ -28,8 +30,10 @@ public static class BertCheckpoint
         if (heads.Classifier && config.Labels.Count == 0)
             throw new CheckpointFormatException(Path.Combine(directory, BertConfigJson.FileName),
                 $"{path} holds a classifier but key \"id2label\" is missing: the class names are needed to build it.");
+        // The header must agree with config.json before the model is allocated (a config.json asking for 100,000 layers).
+        var found = Match(config, heads, stored, path, newHeadsAllowed: false, out _);
         var model = new BertModel(config, backend, heads, seed);
-        LoadWeights(model, file, stored, path, newHeadsAllowed: false);
+        ReadWeights(model, file, found);
         return model;
     }
 
@@ -55,8 +59,11 @@ public static class BertCheckpoint
         }
         foreach (string name in stored.Keys.Where(n => n.StartsWith("cls.predictions.", StringComparison.Ordinal)).ToList())
             stored.Remove(name);
-        var model = new BertModel(saved with { Labels = [.. labels] }, backend, BertHeads.SequenceClassification, seed);
-        return (model, LoadWeights(model, file, stored, path, newHeadsAllowed: true));
+        var config = saved with { Labels = [.. labels] };
+        var found = Match(config, BertHeads.SequenceClassification, stored, path, newHeadsAllowed: true, out var initialized);
+        var model = new BertModel(config, backend, BertHeads.SequenceClassification, seed);
+        ReadWeights(model, file, found);
+        return (model, initialized);
     }
 
     /// <summary>
@@ -78,26 +85,48 @@ public static class BertCheckpoint
 
     /// <summary>
     /// Checks model.safetensors against <paramref name="config"/> from its header alone (no weights read, so the tied
-    /// decoder's values are not compared): which heads it holds and every missing, unexpected or mis-shaped tensor.
+    /// decoder's values are not compared): which heads it holds and every missing, unexpected, mis-shaped or non-float
+    /// tensor, by the rules <see cref="Load"/> applies.
     /// </summary>
     public static BertWeightsReport Inspect(string path, BertConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
         using var file = SafeTensorsFile.Open(path);
+        return Report(file, config, allValues: false);
+    }
+
+    /// <summary>
+    /// The loader's verdict on <paramref name="directory"/> without building a model: config.json is read (a bad one
+    /// throws), then model.safetensors is checked by <see cref="Load"/>'s rules — the header as <see cref="Inspect"/>
+    /// does, then the values (a tied decoder equal to the word embeddings; every tensor finite).
+    /// </summary>
+    public static BertWeightsReport Check(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var config = BertConfigJson.Load(RequireFile(directory, BertConfigJson.FileName));
+        using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
+        return Report(file, config, allValues: true);
+    }
+
+    private static BertWeightsReport Report(SafeTensorsFile file, BertConfig config, bool allValues)
+    {
         var problems = new List<string>();
-        var stored = Canonical(file, path, compareTied: false, problems);
+        var stored = Canonical(file, file.FilePath, compareTied: allValues, problems);
         var heads = HeadsOf(stored, config);
         var parameters = stored.Values.Sum(e => e.ElementCount);
-        var map = BertParameterMap.For(config with { Labels = heads.Classifier && config.Labels.Count == 0 ? ["?"] : config.Labels }, heads);
-        foreach (var row in map)
+        var labelled = config with { Labels = heads.Classifier && config.Labels.Count == 0 ? ["?"] : config.Labels };
+        if (problems.Count == 0) problems.AddRange(MatchProblems(labelled, heads, new(stored), newHeadsAllowed: false, [], [], ConfigWants));
+        if (problems.Count == 0 && allValues)
         {
-            if (!stored.Remove(row.HfName, out var entry)) problems.Add($"missing tensor '{row.HfName}' {Format(row.Shape)}");
-            else if (!entry.Shape.AsSpan().SequenceEqual(row.Shape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but config.json asks for {Format(row.Shape)}");
+            foreach (var entry in file.Entries)
+            {
+                if (TensorValues.NonFiniteProblem(entry.Name, file.ReadFloat32(entry.Name)) is not { } problem) continue;
+                problems.Add(problem);
+                break; // the first bad tensor is the verdict
+            }
         }
-        foreach (var (_, entry) in stored) problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
         var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new BertWeightsReport(path, heads, file.Entries.Count, parameters, dtypes, problems);
+        return new BertWeightsReport(file.FilePath, heads, file.Entries.Count, parameters, dtypes, LoadProblems.Capped(problems));
     }
 
     private static BertHeads HeadsOf(Dictionary<string, SafeTensorsEntry> stored, BertConfig config) => new(
@@ -142,14 +171,28 @@ public static class BertCheckpoint
             problems.Add($"tensor '{copyEntry.Name}' differs from '{originalEntry.Name}', to which BERT ties it");
     }
 
-    private static List<string> LoadWeights(BertModel model, SafeTensorsFile file, Dictionary<string, SafeTensorsEntry> stored,
-        string path, bool newHeadsAllowed)
+    /// <summary>The stored tensor of every row the model loads, or one exception listing every problem.</summary>
+    private static List<(BertTensorMapping Row, SafeTensorsEntry Entry)> Match(BertConfig config, BertHeads heads,
+        Dictionary<string, SafeTensorsEntry> stored, string path, bool newHeadsAllowed, out List<string> initialized)
     {
-        var map = BertParameterMap.For(model.Config, model.Heads);
-        var problems = new List<string>();
-        var initialized = new List<string>();
         var found = new List<(BertTensorMapping Row, SafeTensorsEntry Entry)>();
-        foreach (var row in map)
+        initialized = [];
+        var problems = MatchProblems(config, heads, stored, newHeadsAllowed, found, initialized, ModelWants);
+        if (problems.Count > 0) throw new CheckpointFormatException(path, Describe(problems, config, heads));
+        return found;
+    }
+
+    /// <summary>
+    /// The header rules: the layer count first (one line for a config.json asking for far more layers than the file
+    /// holds), then dtypes, missing, mis-shaped and unexpected tensors. Consumes <paramref name="stored"/>.
+    /// </summary>
+    private static List<string> MatchProblems(BertConfig config, BertHeads heads, Dictionary<string, SafeTensorsEntry> stored,
+        bool newHeadsAllowed, List<(BertTensorMapping Row, SafeTensorsEntry Entry)> found, List<string> initialized, string wants)
+    {
+        if (LoadProblems.LayerCountProblem(stored.Keys, "bert.encoder.layer.", config.Layers, "num_hidden_layers", WeightsFileName) is { } layers)
+            return [layers];
+        var problems = stored.Values.Select(LoadProblems.DTypeProblem).OfType<string>().ToList();
+        foreach (var row in BertParameterMap.For(config, heads))
         {
             if (!stored.Remove(row.HfName, out var entry))
             {
@@ -157,31 +200,34 @@ public static class BertCheckpoint
                 else problems.Add($"missing tensor '{row.HfName}' {Format(row.Shape)}");
             }
             else if (!entry.Shape.AsSpan().SequenceEqual(row.Shape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but the model expects {Format(row.Shape)}");
+                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but {wants} {Format(row.Shape)}");
             else found.Add((row, entry));
         }
         foreach (var (_, entry) in stored)
             problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
-        if (problems.Count > 0) throw new CheckpointFormatException(path, Describe(problems, model));
+        return problems;
+    }
 
+    /// <summary>Reads every matched tensor into the model, refusing the first that is not finite.</summary>
+    private static void ReadWeights(BertModel model, SafeTensorsFile file, List<(BertTensorMapping Row, SafeTensorsEntry Entry)> found)
+    {
         foreach (var (row, entry) in found)
-            file.ReadInto(entry.Name, model.GetParameter(row.Parameter).Data);
-        return initialized;
+        {
+            var data = model.GetParameter(row.Parameter).Data;
+            file.ReadInto(entry.Name, data);
+            TensorValues.ThrowIfNonFinite(file.FilePath, entry.Name, data);
+        }
     }
 
     private static bool IsHead(string hfName) =>
         hfName.StartsWith("bert.pooler.", StringComparison.Ordinal) || hfName.StartsWith("classifier.", StringComparison.Ordinal);
 
-    private static string Describe(List<string> problems, BertModel model)
+    private static string Describe(List<string> problems, BertConfig c, BertHeads heads)
     {
-        var c = model.Config;
         var text = new StringBuilder()
             .Append($"does not match the BERT model (num_hidden_layers {c.Layers}, hidden_size {c.HiddenSize}, ")
-            .Append($"vocab_size {c.VocabSize}, layer_norm_position {c.NormPosition.ToString().ToLowerInvariant()}, {model.Heads}): ");
-        const int Shown = 8;
-        text.AppendJoin("; ", problems.Take(Shown));
-        if (problems.Count > Shown) text.Append($"; and {problems.Count - Shown} more");
-        return text.Append('.').ToString();
+            .Append($"vocab_size {c.VocabSize}, layer_norm_position {c.NormPosition.ToString().ToLowerInvariant()}, {heads}): ");
+        return text.AppendJoin("; ", LoadProblems.Capped(problems)).Append('.').ToString();
     }
 
     private static string RequireFile(string directory, string name)

@@ -111,6 +111,11 @@ public sealed record BertConfig
             ?? Positive(nameof(IntermediateSize), "intermediate_size", IntermediateSize)
             ?? Positive(nameof(MaxPositions), "max_position_embeddings", MaxPositions)
             ?? Positive(nameof(TypeVocabSize), "type_vocab_size", TypeVocabSize)
+            ?? TensorSizeLimit.Check("vocab_size", VocabSize, "hidden_size", HiddenSize)
+            ?? TensorSizeLimit.Check("max_position_embeddings", MaxPositions, "hidden_size", HiddenSize)
+            ?? TensorSizeLimit.Check("type_vocab_size", TypeVocabSize, "hidden_size", HiddenSize)
+            ?? TensorSizeLimit.Check("hidden_size", HiddenSize, "hidden_size", HiddenSize)
+            ?? TensorSizeLimit.Check("intermediate_size", IntermediateSize, "hidden_size", HiddenSize)
             ?? (float.IsFinite(LayerNormEpsilon) && LayerNormEpsilon > 0
                 ? null
                 : $"{nameof(LayerNormEpsilon)} (layer_norm_eps) must be positive, got {LayerNormEpsilon}.")

@@ -14,25 +14,35 @@ public static class Gpt2Checkpoint
 {
     public const string WeightsFileName = "model.safetensors";
 
+    private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
+
     /// <summary>Builds the model that <paramref name="directory"/>/config.json describes and loads its weights.</summary>
+    /// <remarks>
+    /// model.safetensors' header is checked against config.json before the model is allocated, so a config.json that
+    /// asks for far more than the file holds fails at once instead of allocating it.
+    /// </remarks>
     /// <exception cref="CheckpointFormatException">A bad config.json, or weights that do not match it (see <see cref="Load(GptModel, string)"/>).</exception>
     public static GptModel Load(string directory, ITensorBackend backend, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var config = GptConfigJson.Load(RequireFile(directory, GptConfigJson.FileName));
+        string path = RequireFile(directory, WeightsFileName);
+        using var file = SafeTensorsFile.Open(path);
+        ThrowIfMismatched(file, config);
         var model = new GptModel(config, backend, seed);
-        LoadWeights(model, directory);
+        ReadWeights(model, file);
         return model;
     }
 
     /// <summary>
     /// Loads <paramref name="directory"/>/model.safetensors into <paramref name="model"/>'s parameters. If the
     /// directory has a config.json, its architecture must equal the model's. Every tensor must be present with
-    /// its exact shape; the buffers h.{i}.attn.bias / masked_bias of old checkpoints are ignored, and names
-    /// without the "transformer." prefix (GPT2Model) are accepted.
+    /// its exact shape, in a float dtype, and hold only finite values; the buffers h.{i}.attn.bias / masked_bias of
+    /// old checkpoints are ignored, and names without the "transformer." prefix (GPT2Model) are accepted.
     /// </summary>
     /// <exception cref="CheckpointFormatException">
-    /// Missing, unexpected or mis-shaped tensors, all listed in one message naming the file, each tensor and both shapes.
+    /// Missing, unexpected, mis-shaped or non-float tensors, all listed in one message naming the file, each tensor and
+    /// both shapes; or the first tensor holding a NaN or infinity, with its index.
     /// </exception>
     public static void Load(GptModel model, string directory)
     {
@@ -41,7 +51,31 @@ public static class Gpt2Checkpoint
         string configPath = Path.Combine(directory, GptConfigJson.FileName);
         if (File.Exists(configPath))
             CheckSameArchitecture(GptConfigJson.Load(configPath), model.Config, configPath);
-        LoadWeights(model, directory);
+        using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
+        ThrowIfMismatched(file, model.Config);
+        ReadWeights(model, file);
+    }
+
+    /// <summary>
+    /// The loader's verdict on <paramref name="directory"/> without building a model: config.json is read (a bad one
+    /// throws), then model.safetensors is checked by the rules <see cref="Load(string, ITensorBackend, int)"/> applies —
+    /// names, shapes and dtypes from the header, then every value (finite; a tied lm_head equal to wte).
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json, or a model.safetensors that is not a safetensors file.</exception>
+    /// <exception cref="FileNotFoundException">No config.json or model.safetensors.</exception>
+    public static Gpt2WeightsReport Check(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var config = GptConfigJson.Load(RequireFile(directory, GptConfigJson.FileName));
+        string path = RequireFile(directory, WeightsFileName);
+        using var file = SafeTensorsFile.Open(path);
+        var problems = HeaderProblems(file, config, ConfigWants);
+        if (problems.Count == 0) ValueProblems(file, config, problems, allValues: true);
+        var tensors = file.Entries.Where(e => !Gpt2TensorNames.IsIgnoredBuffer(e.Name)).ToList();
+        long parameters = tensors.Sum(e => e.ElementCount)
+                          - (config.TieWeights ? tensors.Where(e => Gpt2TensorNames.Canonicalize(e.Name) == Gpt2TensorNames.LmHead).Sum(e => e.ElementCount) : 0);
+        var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new Gpt2WeightsReport(path, tensors.Count, parameters, dtypes, LoadProblems.Capped(problems));
     }
 
     /// <summary>
@@ -75,13 +109,19 @@ public static class Gpt2Checkpoint
         GptConfigJson.Save(model.Config, Path.Combine(directory, GptConfigJson.FileName));
     }
 
-    private static void LoadWeights(GptModel model, string directory)
+    /// <exception cref="CheckpointFormatException">The header does not match <paramref name="config"/> (every problem in one message).</exception>
+    private static void ThrowIfMismatched(SafeTensorsFile file, GptConfig config)
     {
-        string path = RequireFile(directory, WeightsFileName);
-        var map = Gpt2ParameterMap.For(model.Config);
-        using var file = SafeTensorsFile.Open(path);
+        var problems = HeaderProblems(file, config, ModelWants);
+        if (problems.Count == 0) ValueProblems(file, config, problems, allValues: false);
+        if (problems.Count > 0) throw new CheckpointFormatException(file.FilePath, Describe(problems, config));
+    }
 
-        // canonical HF name → the name as stored in the file
+    /// <summary>What the header alone shows: layer count, duplicates, dtypes, missing, mis-shaped and unexpected tensors.</summary>
+    /// <param name="wants">Who asks for the expected shape, in messages: the model being loaded, or config.json when checked.</param>
+    private static List<string> HeaderProblems(SafeTensorsFile file, GptConfig config, string wants)
+    {
+        // canonical HF name → the entry as stored in the file
         var stored = new Dictionary<string, SafeTensorsEntry>(StringComparer.Ordinal);
         var problems = new List<string>();
         foreach (var entry in file.Entries)
@@ -89,44 +129,63 @@ public static class Gpt2Checkpoint
             if (Gpt2TensorNames.IsIgnoredBuffer(entry.Name)) continue;
             if (!stored.TryAdd(Gpt2TensorNames.Canonicalize(entry.Name), entry))
                 problems.Add($"tensor '{entry.Name}' appears twice (with and without the 'transformer.' prefix)");
+            else if (LoadProblems.DTypeProblem(entry) is { } dtype)
+                problems.Add(dtype);
         }
+        if (LoadProblems.LayerCountProblem(stored.Keys, "transformer.h.", config.Layers, "n_layer", WeightsFileName) is { } layers)
+            return [layers];
 
-        foreach (var row in map)
+        // A tied checkpoint may still carry lm_head.weight; it must then be wte's copy (its values: ValueProblems).
+        // Checked first, so that a capped list of problems still names it.
+        int[] head = [config.VocabSize, config.EmbeddingDim];
+        if (config.TieWeights && stored.Remove(Gpt2TensorNames.LmHead, out var lmHead) && !lmHead.Shape.AsSpan().SequenceEqual(head))
+            problems.Add($"tensor '{lmHead.Name}' has shape {Format(lmHead.Shape)} but {wants} {Format(head)}");
+        foreach (var row in Gpt2ParameterMap.For(config))
         {
             if (!stored.Remove(row.HfName, out var entry))
                 problems.Add($"missing tensor '{row.HfName}' {Format(row.HfShape)}");
             else if (!entry.Shape.AsSpan().SequenceEqual(row.HfShape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but the model expects {Format(row.HfShape)}");
+                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but {wants} {Format(row.HfShape)}");
         }
-        // A tied checkpoint may still carry lm_head.weight; it must then be wte's copy.
-        if (model.Config.TieWeights && stored.Remove(Gpt2TensorNames.LmHead, out var lmHead))
-            CheckTiedHead(file, lmHead, model.Config, problems);
         foreach (var (_, entry) in stored)
             problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
-        if (problems.Count > 0)
-            throw new CheckpointFormatException(path, Describe(problems, model.Config));
+        return problems;
+    }
 
-        foreach (var row in map)
+    /// <summary>
+    /// What only the values show, for a header without problems: a tied lm_head.weight that differs from wte, and
+    /// (with <paramref name="allValues"/>, for <see cref="Check"/>) the first tensor holding a NaN or infinity —
+    /// the loader checks those as it reads, in <see cref="ReadWeights"/>.
+    /// </summary>
+    private static void ValueProblems(SafeTensorsFile file, GptConfig config, List<string> problems, bool allValues)
+    {
+        string wte = file.Contains(Gpt2TensorNames.TokenEmbedding) ? Gpt2TensorNames.TokenEmbedding : Bare(Gpt2TensorNames.TokenEmbedding);
+        string? head = file.Contains(Gpt2TensorNames.LmHead) ? Gpt2TensorNames.LmHead : null;
+        if (config.TieWeights && head is not null && !file.ReadFloat32(head).AsSpan().SequenceEqual(file.ReadFloat32(wte)))
+            problems.Add($"tensor '{head}' differs from '{wte}' but tie_word_embeddings is true");
+        if (!allValues) return;
+        foreach (var entry in file.Entries)
         {
-            var data = file.ReadFloat32(file.TryGetEntry(row.HfName, out var entry) ? entry.Name : Bare(row.HfName));
-            for (int p = 0; p < row.Parameters.Count; p++)
-                Gpt2ParameterMap.ToParameter(row, p, data, model.GetParameter(row.Parameters[p]).Data);
+            if (Gpt2TensorNames.IsIgnoredBuffer(entry.Name)) continue;
+            if (TensorValues.NonFiniteProblem(entry.Name, file.ReadFloat32(entry.Name)) is { } problem)
+            {
+                problems.Add(problem);
+                return; // the first bad tensor is the verdict; reading on would only repeat it
+            }
         }
     }
 
-    private static void CheckTiedHead(SafeTensorsFile file, SafeTensorsEntry lmHead, GptConfig config, List<string> problems)
+    /// <summary>Reads every tensor of a checked header into the model, refusing the first that is not finite.</summary>
+    private static void ReadWeights(GptModel model, SafeTensorsFile file)
     {
-        int[] expected = [config.VocabSize, config.EmbeddingDim];
-        if (!lmHead.Shape.AsSpan().SequenceEqual(expected))
+        foreach (var row in Gpt2ParameterMap.For(model.Config))
         {
-            problems.Add($"tensor '{lmHead.Name}' has shape {Format(lmHead.Shape)} but the model expects {Format(expected)}");
-            return;
+            string name = file.TryGetEntry(row.HfName, out var entry) ? entry.Name : Bare(row.HfName);
+            var data = file.ReadFloat32(name);
+            TensorValues.ThrowIfNonFinite(file.FilePath, name, data);
+            for (int p = 0; p < row.Parameters.Count; p++)
+                Gpt2ParameterMap.ToParameter(row, p, data, model.GetParameter(row.Parameters[p]).Data);
         }
-        string wte = file.Contains(Gpt2TensorNames.TokenEmbedding) ? Gpt2TensorNames.TokenEmbedding : Bare(Gpt2TensorNames.TokenEmbedding);
-        if (!file.TryGetEntry(wte, out var wteEntry) || !wteEntry.Shape.AsSpan().SequenceEqual(expected))
-            return; // already reported as missing or mis-shaped
-        if (!file.ReadFloat32(lmHead.Name).AsSpan().SequenceEqual(file.ReadFloat32(wte)))
-            problems.Add($"tensor '{lmHead.Name}' differs from '{wte}' but tie_word_embeddings is true");
     }
 
     private static string Describe(List<string> problems, GptConfig config)
@@ -135,10 +194,7 @@ public static class Gpt2Checkpoint
             .Append($"does not match the GPT-2 model (n_layer {config.Layers}, n_embd {config.EmbeddingDim}, ")
             .Append($"vocab_size {config.VocabSize}, qkv_bias {Lower(config.QkvBias)}, tie_word_embeddings {Lower(config.TieWeights)}, ")
             .Append($"position_embedding_type {config.PositionEmbedding.ToString().ToLowerInvariant()}, normalization {config.Normalization.ToString().ToLowerInvariant()}): ");
-        const int Shown = 8;
-        text.AppendJoin("; ", problems.Take(Shown));
-        if (problems.Count > Shown) text.Append($"; and {problems.Count - Shown} more");
-        return text.Append('.').ToString();
+        return text.AppendJoin("; ", LoadProblems.Capped(problems)).Append('.').ToString();
     }
 
     /// <summary>The architecture keys must agree; dropout rates and token ids may differ.</summary>
@@ -176,4 +232,10 @@ public static class Gpt2Checkpoint
     private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private static string Lower(bool value) => value ? "true" : "false";
+}
+
+/// <summary>What <see cref="Gpt2Checkpoint.Check"/> found: the loader's verdict on a model.safetensors, and what it holds.</summary>
+public sealed record Gpt2WeightsReport(string Path, int Tensors, long Parameters, IReadOnlyList<string> DTypes, IReadOnlyList<string> Problems)
+{
+    public bool Matches => Problems.Count == 0;
 }

@@ -113,6 +113,10 @@ public sealed record GptConfig
                 ? $"{nameof(EmbeddingDim)} (n_embd) {EmbeddingDim} must be divisible by {nameof(Heads)} (n_head) {Heads}."
                 : null)
             ?? (InnerDim is int inner ? Positive(nameof(InnerDim), "n_inner", inner) : null)
+            ?? TensorSizeLimit.Check("vocab_size", VocabSize, "n_embd", EmbeddingDim)
+            ?? TensorSizeLimit.Check("n_positions", ContextLength, "n_embd", EmbeddingDim)
+            ?? TensorSizeLimit.Check("3 × n_embd", 3L * EmbeddingDim, "n_embd", EmbeddingDim)
+            ?? TensorSizeLimit.Check(InnerDim is null ? "4 × n_embd" : "n_inner", InnerDim ?? 4L * EmbeddingDim, "n_embd", EmbeddingDim)
             ?? (Enum.IsDefined(Activation) ? null : $"{nameof(Activation)} (activation_function) {Activation} is not a known GELU.")
             ?? (float.IsFinite(LayerNormEpsilon) && LayerNormEpsilon > 0
                 ? null

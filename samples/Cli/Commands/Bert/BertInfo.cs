@@ -8,12 +8,14 @@ namespace LlmForge.Cli.Commands.Bert;
 /// <summary><c>llmforge info</c> for a BERT directory: the architecture, parameter count, heads and header-only weight check.</summary>
 public static class BertInfo
 {
-    /// <returns>The exit code: 1 when model.safetensors does not match config.json.</returns>
-    public static int Write(TextWriter o, string directory, bool json)
+    /// <returns>The exit code: 1 when model.safetensors does not match config.json or would not load (see <see cref="BertCheckpoint.Check"/>).</returns>
+    public static int Write(TextWriter o, TextWriter stderr, string directory, bool json)
     {
-        var c = BertConfigJson.Load(Path.Combine(directory, BertConfigJson.FileName));
+        string configPath = Path.Combine(directory, BertConfigJson.FileName);
+        var c = BertConfigJson.Load(configPath);
+        string modelType = BertConfigJson.ReadModelType(configPath) ?? BertConfigJson.BertModelType;
         string weightsPath = Path.Combine(directory, BertCheckpoint.WeightsFileName);
-        var weights = File.Exists(weightsPath) ? BertCheckpoint.Inspect(weightsPath, c) : null;
+        var weights = File.Exists(weightsPath) ? BertCheckpoint.Check(directory) : null;
         var heads = weights?.Heads ?? new BertHeads(Pooler: true, MaskedLM: true, Classifier: c.Labels.Count > 0);
         long parameters = BertParameterMap.ParameterCount(c with { Labels = heads.Classifier && c.Labels.Count == 0 ? ["?"] : c.Labels }, heads);
         var tokenizer = WordPieceTokenizerFiles.Present(directory) ? WordPieceTokenizer.FromDirectory(directory) : null;
@@ -25,7 +27,7 @@ public static class BertInfo
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                w.WriteString("model_type", "bert");
+                w.WriteString("model_type", modelType);
                 w.WriteString("architecture", heads.Architecture);
                 w.WriteNumber("num_hidden_layers", c.Layers);
                 w.WriteNumber("num_attention_heads", c.Heads);
@@ -68,7 +70,7 @@ public static class BertInfo
         else
         {
             o.WriteLine($"model          {directory}");
-            o.WriteLine($"model_type     bert ({heads.Architecture})");
+            o.WriteLine($"model_type     {modelType} ({heads.Architecture})");
             o.WriteLine($"layers         {c.Layers} (num_hidden_layers), {c.NormPosition.ToString().ToLowerInvariant()}-LN");
             o.WriteLine($"heads          {c.Heads} (num_attention_heads), head dim {c.HeadDim}");
             o.WriteLine($"hidden         {c.HiddenSize} (hidden_size), intermediate {c.IntermediateSize}");
@@ -82,6 +84,6 @@ public static class BertInfo
             o.WriteLine(tokenizer is null ? "tokenizer      none"
                 : $"tokenizer      wordpiece, {tokenizer.VocabSize} ids, {(tokenizer.LowerCase ? "uncased" : "cased")}");
         }
-        return weights is { Matches: false } ? 1 : 0;
+        return InfoCommand.Verdict(stderr, weights?.Path, weights?.Problems, checkpoint: null);
     }
 }
