@@ -24,9 +24,6 @@ public static class ModelFile
             throw new CheckpointFormatException(path, $"is {kind}, not a regular file: a model directory's files must be regular files (or links to them).");
     }
 
-    /// <summary>Whether <paramref name="path"/> names a regular file, following links (false when missing).</summary>
-    public static bool IsRegular(string path) => File.Exists(path) && FileKind(path) is null;
-
     public static byte[] ReadAllBytes(string path)
     {
         RequireRegular(path);

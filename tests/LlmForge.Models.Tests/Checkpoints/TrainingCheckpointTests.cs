@@ -112,6 +112,56 @@ public sealed class TrainingCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void An_edited_trainer_state_is_refused_naming_the_file()
+    {
+        string directory = Save("ckpt", steps: 2);
+        string statePath = Path.Combine(directory, TrainerStateJson.FileName);
+        string text = File.ReadAllText(statePath);
+        Assert.Contains("\"state_sha256\": \"", text);
+        File.WriteAllText(statePath, text.Replace("\"step\": 2,", "\"step\": 7,"));
+
+        var e = Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Load(directory));
+
+        Assert.StartsWith(statePath + ": key \"state_sha256\" is ", e.Message);
+        Assert.EndsWith("the file was edited or damaged after it was saved.", e.Message);
+        Assert.Throws<CheckpointFormatException>(() => TrainingCheckpoint.Verify(directory));
+    }
+
+    [Fact]
+    public void The_digest_covers_content_not_layout_and_a_format_2_file_without_one_is_refused()
+    {
+        var (_, state) = Trained(steps: 1);
+        string json = TrainerStateJson.ToJson(state);
+        // re-indented, the same content: still accepted
+        Assert.Equal(state.Step, TrainerStateJson.Parse(json.Replace("\n  ", "\n    "), "s.json").Step);
+        string withoutDigest = string.Join("\n", json.Split('\n').Where(line => !line.Contains("state_sha256", StringComparison.Ordinal)));
+        var e = Assert.Throws<CheckpointFormatException>(() => TrainerStateJson.Parse(withoutDigest, "s.json"));
+        Assert.Equal("s.json: required key \"state_sha256\" is missing.", e.Message);
+    }
+
+    [Fact]
+    public void A_format_1_trainer_state_written_before_the_digest_is_still_read()
+    {
+        var (_, state) = Trained(steps: 1);
+        string withoutDigest = string.Join("\n", TrainerStateJson.ToJson(state).Split('\n').Where(line => !line.Contains("state_sha256", StringComparison.Ordinal)));
+        var old = TrainerStateJson.Parse(withoutDigest.Replace("\"format_version\": 2", "\"format_version\": 1"), "s.json");
+        Assert.Equal(1, old.FormatVersion);
+        Assert.Equal(state.Step, old.Step);
+        // saved again, it is written in the current format, digest included
+        Assert.Contains("\"format_version\": 2", TrainerStateJson.ToJson(old));
+    }
+
+    [Fact]
+    public void Verify_checks_without_recovering_an_interrupted_save()
+    {
+        string directory = Save("ckpt", steps: 1);
+        string staging = Path.Combine(directory, TrainingCheckpoint.StagingDirectoryName);
+        Directory.CreateDirectory(staging);
+        Assert.Equal(1, TrainingCheckpoint.Verify(directory).Step);
+        Assert.True(Directory.Exists(staging)); // info must not change the directory it describes
+    }
+
+    [Fact]
     public void A_save_of_another_tokenizer_kind_removes_the_old_kinds_files()
     {
         string directory = Save("ckpt", steps: 1);
