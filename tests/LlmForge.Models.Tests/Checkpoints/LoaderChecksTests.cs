@@ -24,20 +24,8 @@ public sealed class LoaderChecksTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    /// <summary>Rewrites model.safetensors with <paramref name="value"/> at <paramref name="index"/> of <paramref name="tensor"/>.</summary>
-    private static void SetValue(string directory, string tensor, int index, float value)
-    {
-        string path = Path.Combine(directory, "model.safetensors");
-        var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
-        using (var file = SafeTensorsFile.Open(path))
-            foreach (var e in file.Entries)
-            {
-                float[] data = file.ReadFloat32(e.Name);
-                if (e.Name == tensor) data[index] = value;
-                tensors.Add((e.Name, e.Shape, data));
-            }
-        SafeTensorsWriter.Write(path, tensors);
-    }
+    private static void SetValue(string directory, string tensor, int index, float value) =>
+        SafeTensorsEdit.SetValue(Path.Combine(directory, "model.safetensors"), tensor, index, value);
 
     private string SavedGpt(GptConfig? config = null)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LlmForge.Checkpoints;
 using LlmForge.Tokenization;
 using Xunit;
@@ -12,19 +11,10 @@ public sealed class ModelFileTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private string Fifo(string name)
-    {
-        string path = temp.File(name);
-        using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        Assert.True(mkfifo.WaitForExit(10_000));
-        Assert.Equal(0, mkfifo.ExitCode);
-        return path;
-    }
-
     [Fact]
     public void A_fifo_is_refused_naming_it_without_opening_it()
     {
-        string fifo = Fifo("model.safetensors");
+        string fifo = Fifo.Make(temp.File("model.safetensors"));
         var e = Assert.Throws<CheckpointFormatException>(() => ModelFile.RequireRegular(fifo));
         Assert.Equal($"{fifo}: is a FIFO (named pipe), not a regular file: a model directory's files must be regular files (or links to them).", e.Message);
         // every reader of a model directory goes through it (the call would block forever otherwise)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 using LlmForge.Checkpoints;
@@ -42,28 +41,13 @@ public sealed class LoadingReliabilityTests : IDisposable
         File.WriteAllText(Config(directory), json.ToJsonString());
     }
 
-    /// <summary>Rewrites model.safetensors with <paramref name="value"/> at <paramref name="index"/> of <see cref="BadTensor"/>.</summary>
-    private static void Poison(string directory, float value, int index)
-    {
-        string path = Weights(directory);
-        var tensors = new List<(string, int[], ReadOnlyMemory<float>)>();
-        using (var file = SafeTensorsFile.Open(path))
-            foreach (var e in file.Entries)
-            {
-                float[] data = file.ReadFloat32(e.Name);
-                if (e.Name == BadTensor) data[index] = value;
-                tensors.Add((e.Name, e.Shape, data));
-            }
-        SafeTensorsWriter.Write(path, tensors, new Dictionary<string, string> { ["format"] = "pt" });
-    }
-
     [Theory]
     [InlineData(float.NaN, "NaN")]
     [InlineData(float.PositiveInfinity, "Infinity")]
     public void Non_finite_weights_fail_generate_and_info_naming_the_tensor_and_index(float value, string shown)
     {
         string dir = Tiny();
-        Poison(dir, value, index: 5);
+        SafeTensorsEdit.SetValue(Weights(dir), BadTensor, index: 5, value);
 
         var generate = Cli.Run("generate", "--model", dir, "--prompt-ids", "1,2", "--output-ids", "--max-new-tokens", "2");
         Assert.Equal(1, generate.Code);
@@ -175,7 +159,7 @@ public sealed class LoadingReliabilityTests : IDisposable
         string dir = Tiny();
         string fifo = Path.Combine(dir, file);
         File.Delete(fifo);
-        MakeFifo(fifo);
+        Fifo.Make(fifo);
         string[] args = command == "info"
             ? ["info", "--model", dir]
             : ["generate", "--model", dir, "--prompt", "hi", "--max-new-tokens", "1"];
@@ -294,13 +278,6 @@ public sealed class LoadingReliabilityTests : IDisposable
 
         Assert.Equal(1, code);
         OneLine(err, "llmforge generate: ", Path.Combine(dir, TrainerStateJson.FileName), "not a training checkpoint");
-    }
-
-    private static void MakeFifo(string path)
-    {
-        using var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        Assert.True(mkfifo.WaitForExit(10_000), "mkfifo did not return");
-        Assert.Equal(0, mkfifo.ExitCode);
     }
 
     /// <summary>A safetensors file of any dtypes (SafeTensorsWriter writes F32 only).</summary>
