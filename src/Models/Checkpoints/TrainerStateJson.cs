@@ -156,7 +156,8 @@ public static class TrainerStateJson
             };
             if (state.Step < 0) throw keys.Error("step", $"must be zero or positive, got {state.Step}.");
             if (digest is not null && Digest(state) is var actual && actual != digest)
-                throw keys.Error(DigestKey, $"is {Short(digest)}, but the content hashes to {Short(actual)}: the file was edited or damaged after it was saved.");
+                throw keys.Error(DigestKey, (digest.Length == actual.Length && digest.All(char.IsAsciiHexDigitLower) ? $"is {Short(digest)}" : "is not a SHA-256 in lower-case hex")
+                                            + $", but the content hashes to {Short(actual)}: the file was edited or damaged after it was saved.");
             return state;
         }
     }
