@@ -17,7 +17,7 @@ internal static class TrainBertVariant
     private const int DefaultVocabSize = 2000;
 
     public static int Run(ModelVariant variant, ITensorBackend backend, TrainingOptions training, string? corpusPath, string text,
-        string outDir, TextWriter stdout)
+        string outDir, TextWriter stdout, CancellationToken cancellationToken = default)
     {
         // The GPT path's short-run rule: the warm-up stays under a tenth of the decay, so the schedule is valid for any --steps.
         int decaySteps = training.DecaySteps > 0 ? training.DecaySteps : training.MaxSteps;
@@ -34,7 +34,7 @@ internal static class TrainBertVariant
             Training = training,
             Components = variant.BertComponents,
         };
-        var result = BertPretraining.Run(settings, backend, stdout);
+        var result = BertPretraining.Run(settings, backend, stdout, cancellationToken);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"masked-token loss: {result.InitialValidationLoss:F4} before training, {result.FinalValidationLoss:F4} after {result.Steps} steps (train {result.FinalTrainLoss:F4})"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"val_loss={result.FinalValidationLoss:F4}"));

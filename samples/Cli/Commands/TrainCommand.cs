@@ -13,12 +13,16 @@ namespace LlmForge.Cli.Commands;
 
 /// <summary>
 /// <c>llmforge train [--variant NAME] [--config FILE] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]
-/// [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR]</c>: the main job. Trains a GPT of a
+/// [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR] [--overwrite]</c>: the main job. Trains a GPT of a
 /// named variant of appsettings.json (default gpt-char, nanoGPT's CPU "baby" shape: context 64, 4 layers, 4 heads,
 /// 128 dims) on a text, checkpoints it (Hugging Face layout + optimizer.safetensors + trainer_state.json) every
 /// Training:CheckpointInterval steps and at the end, prints a sample; the last line is <c>val_loss=…</c>.
 /// <c>--resume DIR</c> continues such a checkpoint exactly. A bert variant runs masked-LM pretraining instead
 /// (<see cref="TrainBertVariant"/>).
+/// Before any training work the output directory is checked and locked (<see cref="RunDirectoryLock"/>), and a new run
+/// refuses a directory that holds a checkpoint unless <c>--overwrite</c>. A NaN or infinite loss or gradient norm stops
+/// the run (exit 1) before anything of it is saved. The first Ctrl-C (SIGINT or SIGTERM) finishes the step, saves a
+/// checkpoint, prints how to resume and exits 130; a second one ends the process at once (<see cref="InterruptSignals"/>).
 /// </summary>
 public sealed class TrainCommand : ICommand
 {
@@ -29,6 +33,7 @@ public sealed class TrainCommand : ICommand
     public const string Usage = """
         usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl]
                               [--seed S] [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR]
+                              [--overwrite]
 
           --config FILE         a configuration overlay on appsettings.json (only the keys it sets)
           --variant NAME        a model variant of LlmForge:Variants (default: LlmForge:Variant, gpt-char)
@@ -41,9 +46,14 @@ public sealed class TrainCommand : ICommand
                                 from the corpus, --vocab-size ids (default 512, at least 257)
           --resume DIR          continue the checkpoint in DIR exactly (its variant, seed, tokenizer, corpus and
                                 MaxSteps unless given); --steps may raise MaxSteps
+          --overwrite           let a new run replace the checkpoint or model already in its --out directory
+                                (without it, such a directory is refused: resume it, or choose another --out)
 
         A checkpoint (every Training:CheckpointInterval steps and at the end) is the Hugging Face model directory
         (config.json, model.safetensors, tokenizer files) plus optimizer.safetensors and trainer_state.json.
+        A run holds DIR/.llmforge.lock, so a second run into DIR fails at once. A NaN or infinite loss or gradient
+        norm stops the run (exit 1) before anything of that step is saved; Training:SkipNonFiniteSteps N skips up
+        to N such steps instead. Ctrl-C finishes the step, saves a checkpoint and exits 130 (twice: at once).
         The last line is val_loss=<number>.
 
         """;
@@ -51,7 +61,7 @@ public sealed class TrainCommand : ICommand
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var flags = CliArguments.Parse(Name, args);
+        var flags = CliArguments.Parse(Name, args, "overwrite");
         string? variantFlag = flags.String("variant"), backendFlag = flags.String("backend");
         int? stepsFlag = flags.Int("steps", min: 1);
         ulong? seedFlag = flags.ULong("seed");
@@ -60,6 +70,7 @@ public sealed class TrainCommand : ICommand
         string? tokenizerDir = flags.String("tokenizer-dir");
         int? vocabSize = flags.Int("vocab-size");
         string? resumeDir = flags.String("resume");
+        bool overwrite = flags.Switch("overwrite");
         flags.RejectUnknown();
 
         // A resume continues the saved run: its variant, seed, step target, tokenizer and corpus, unless a flag says otherwise.
@@ -97,6 +108,12 @@ public sealed class TrainCommand : ICommand
         if (resumed is not null && resumed.Step >= options.MaxSteps)
             throw new CliException(
                 $"{Name}: '{resumeDir}' is at step {resumed.Step}, which already reaches MaxSteps {options.MaxSteps}: give --steps N above {resumed.Step} to train further");
+        // --out's problems (a file, an unwritable path, another run writing there) show now, before any training work;
+        // the lock is held until the run ends.
+        using var directoryLock = RunDirectoryLock.Acquire(outDir);
+        bool inPlace = resumeDir is not null && Path.GetFullPath(outDir) == Path.GetFullPath(resumeDir);
+        if (!overwrite && !inPlace && ExistingCheckpoint.Describe(outDir) is { } existing)
+            throw new CliException($"{Name}: '{outDir}' already holds {existing}: continue it with --resume {outDir}, or pass --overwrite to replace it");
 
         string text;
         if (corpusPath is not null) text = TextFile.Read(corpusPath);
@@ -106,7 +123,19 @@ public sealed class TrainCommand : ICommand
             text = corpus.Text;
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
-        if (variant.IsBert) return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text, outDir, stdout);
+        using var interrupt = new InterruptSignals(stderr);
+        if (variant.IsBert)
+        {
+            try
+            {
+                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text, outDir, stdout, interrupt.Token);
+            }
+            catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+            {
+                stderr.WriteLine($"llmforge {Name}: interrupted: the model of the last finished step is saved in {outDir} (masked-LM pretraining has no --resume)");
+                return InterruptSignals.ExitCode;
+            }
+        }
 
         string kind = resumed?.Tokenizer ?? tokenizerFlag ?? TokenizerKinds.Char;
         ITokenizer tokenizer = resumeDir is not null
@@ -125,7 +154,17 @@ public sealed class TrainCommand : ICommand
         if (resumed is not null) Resume(run, resumeDir!, resumed, stderr);
         stderr.WriteLine($"model: {model.ParameterCount():N0} parameters, vocab {tokenizer.VocabSize}, backend {model.Backend.Name}, {run.TrainTokens:N0} training tokens");
 
-        double validationLoss = run.Train(stdout, stderr, outDir);
+        double validationLoss;
+        try
+        {
+            validationLoss = run.Train(stdout, stderr, outDir, overwrite, interrupt.Token);
+        }
+        catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+        {
+            stderr.WriteLine($"llmforge {Name}: interrupted after step {run.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
+                $"resume with: llmforge train --resume {outDir}{(configPath is null ? "" : $" --config {configPath}")}");
+            return InterruptSignals.ExitCode;
+        }
         stdout.WriteLine($"saved {outDir}");
         var generator = new TextGenerator(model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, tokenizer.EndOfTextId);
         stdout.WriteLine("--- sample ---");

@@ -22,6 +22,8 @@ namespace LlmForge.Checkpoints;
 /// trainer_state.json, which the next save or load deletes. A crash during (2) leaves a complete staging record,
 /// which the next save or load rolls forward. A load checks every listed file's size and hash, so a directory whose
 /// files were changed or half-copied is one error naming the file, never a silent mix of steps.
+/// A save holds DIR's <see cref="RunDirectoryLock"/> (joining the run's own), and first checks that every parameter and
+/// optimizer moment is finite (<see cref="NonFiniteGuard"/>): a diverged run never replaces a good checkpoint.
 /// </remarks>
 public static class TrainingCheckpoint
 {
@@ -30,6 +32,8 @@ public static class TrainingCheckpoint
 
     /// <summary>Writes a checkpoint of the run into <paramref name="directory"/> (created if needed) and commits it.</summary>
     /// <param name="state">The trainer state; its <see cref="TrainerState.Files"/> is filled in here.</param>
+    /// <exception cref="TrainingDivergedException">A parameter or optimizer moment is NaN or infinite; nothing was written.</exception>
+    /// <exception cref="RunDirectoryLockedException">Another run is writing <paramref name="directory"/>.</exception>
     public static void Save(string directory, GptModel model, ITokenizer tokenizer, IOptimizer optimizer, TrainerState state)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -37,7 +41,8 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(state);
-        Directory.CreateDirectory(directory);
+        NonFiniteGuard.EnsureFinite(state.Step, model.NamedParameters(), optimizer);
+        using var writer = RunDirectoryLock.AcquireOrJoin(directory); // creates the directory
         Recover(directory);
         string staging = Path.Combine(directory, StagingDirectoryName);
         Directory.CreateDirectory(staging);
@@ -66,6 +71,7 @@ public static class TrainingCheckpoint
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"{directory}: no such checkpoint directory.");
+        RunDirectoryLock.ThrowIfHeldByAnother(directory); // a live writer's staging folder is not a crashed save's
         Recover(directory);
         var state = Verify(directory);
         string statePath = Path.Combine(directory, TrainerStateJson.FileName);

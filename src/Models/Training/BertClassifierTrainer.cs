@@ -19,6 +19,9 @@ public sealed record BertClassifierOptions
     public float WeightDecay { get; init; } = 0.01f;
     public float GradientClip { get; init; } = 1f;
 
+    /// <summary>Batches whose loss or gradient norm is NaN or infinite that may be skipped before training stops (<see cref="NonFiniteGuard"/>).</summary>
+    public int SkipNonFiniteSteps { get; init; }
+
     /// <summary>Longest input in tokens, [CLS] and [SEP] included; null = the model's max_position_embeddings.</summary>
     public int? MaxLength { get; init; }
 
@@ -55,6 +58,7 @@ public sealed class BertClassifierTrainer
             throw new ArgumentException($"BertClassifierTrainer: the tokenizer has {tokenizer.VocabSize} tokens, the model's vocab_size is {model.Config.VocabSize}.", nameof(tokenizer));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.SkipNonFiniteSteps);
         Model = model;
         Tokenizer = tokenizer;
         Options = options;
@@ -73,7 +77,10 @@ public sealed class BertClassifierTrainer
 
     /// <summary>Trains for <see cref="BertClassifierOptions.Epochs"/> epochs; after each, one line of training loss and (with <paramref name="evaluation"/>) its metrics.</summary>
     /// <returns>The metrics on <paramref name="evaluation"/> after each epoch (empty without it).</returns>
-    public IReadOnlyList<ClassificationMetrics> Train(IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText>? evaluation, TextWriter log)
+    /// <param name="cancellationToken">When cancelled, training stops after the current batch with <see cref="OperationCanceledException"/> (this trainer writes no checkpoint; the caller decides what to save).</param>
+    /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm is not finite beyond <see cref="BertClassifierOptions.SkipNonFiniteSteps"/>: the model was not updated by it.</exception>
+    public IReadOnlyList<ClassificationMetrics> Train(IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText>? evaluation, TextWriter log,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(log);
@@ -84,6 +91,10 @@ public sealed class BertClassifierTrainer
         int total = batchesPerEpoch * Options.Epochs;
         int warmup = Math.Min((int)(Options.WarmupFraction * total), total - 1);
         var schedule = LearningRateSchedule.WarmupCosine(Options.LearningRate, 0, warmup, total);
+        var guard = new NonFiniteGuard(Options.SkipNonFiniteSteps, string.Create(CultureInfo.InvariantCulture,
+            $"lower the learning rate ({nameof(BertClassifierOptions)}.{nameof(Options.LearningRate)}, now {Options.LearningRate}) or clip the gradients harder " +
+            $"({nameof(Options.GradientClip)}, now {Options.GradientClip}; 0 = off), or let {nameof(Options.SkipNonFiniteSteps)} (now {Options.SkipNonFiniteSteps}) skip a few such batches"))
+        { OnSkip = log.WriteLine };
 
         var results = new List<ClassificationMetrics>();
         var order = new int[train.Count];
@@ -100,10 +111,16 @@ public sealed class BertClassifierTrainer
                 var input = Encode(rows.Select(r => train[r].Text));
                 optimizer.ZeroGrad();
                 var loss = Model.ClassificationLoss(input, [.. rows.Select(r => classes[r])]);
-                lossSum += loss.Item() * rows.Length;
+                double value = loss.Item();
                 loss.Backward();
-                if (Options.GradientClip > 0) GradientClipping.ClipGlobalNorm(optimizer.Parameters, Options.GradientClip);
-                optimizer.Step((float)schedule.GetLearningRate(optimizer.StepCount));
+                double norm = GradientClipping.GlobalNorm(optimizer.Parameters);
+                if (guard.Admit(optimizer.StepCount + 1, value, norm)) // a skipped batch takes no update (the next zeroes its gradients)
+                {
+                    lossSum += value * rows.Length;
+                    if (Options.GradientClip > 0) GradientClipping.ClipToNorm(optimizer.Parameters, Options.GradientClip, norm);
+                    optimizer.Step((float)schedule.GetLearningRate(optimizer.StepCount));
+                }
+                cancellationToken.ThrowIfCancellationRequested();
             }
             string line = string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}/{Options.Epochs} | train_loss {lossSum / train.Count:F4}");

@@ -43,7 +43,11 @@ public sealed class BertPretrainer
             : new AdamW(groups, options.Beta1, options.Beta2, options.Epsilon);
         _schedule = LearningRateSchedule.WarmupCosine(options.LearningRate, options.MinLearningRate, options.WarmupSteps,
             options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps);
+        NonFinite = NonFiniteGuard.For(options);
     }
+
+    /// <summary>The run's NaN / infinity policy (<see cref="TrainingOptions.SkipNonFiniteSteps"/>) and its count of skipped steps.</summary>
+    public NonFiniteGuard NonFinite { get; }
 
     public BertModel Model { get; }
 
@@ -57,19 +61,31 @@ public sealed class BertPretrainer
     /// <summary>
     /// Trains until <see cref="TrainingOptions.MaxSteps"/>, evaluating every <see cref="TrainingOptions.EvalInterval"/>
     /// steps and at the end; <paramref name="checkpoint"/> (if given) is called every
-    /// <see cref="TrainingOptions.CheckpointInterval"/> steps and after the last.
+    /// <see cref="TrainingOptions.CheckpointInterval"/> steps and after the last, once the parameters and the optimizer's
+    /// moments are checked finite (<see cref="NonFiniteGuard.EnsureFinite(int, IEnumerable{ValueTuple{string, Tensor}}, IOptimizer)"/>).
     /// </summary>
+    /// <param name="cancellationToken">
+    /// When cancelled, the run finishes its current step, calls <paramref name="checkpoint"/> for it (unless it just did)
+    /// and throws <see cref="OperationCanceledException"/>.
+    /// </param>
+    /// <exception cref="TrainingDivergedException">A non-finite loss or gradient norm beyond the allowed skips; nothing of that step was saved.</exception>
     /// <param name="train">The training batches.</param>
     /// <param name="trainEvaluation">Fresh batches of the training text, for the train_loss of each evaluation.</param>
     /// <param name="validation">Fresh batches of the held-out text.</param>
     public BertPretrainingResult Run(IMlmBatchSource train, Func<IMlmBatchSource> trainEvaluation, Func<IMlmBatchSource> validation,
-        TextWriter log, Action<int>? checkpoint = null)
+        TextWriter log, Action<int>? checkpoint = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(trainEvaluation);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(log);
         var progress = new TrainingProgress(log, Options.MaxSteps, Options.LogInterval, startStep: Step);
+        NonFinite.OnSkip = log.WriteLine;
+        void Checkpoint()
+        {
+            NonFiniteGuard.EnsureFinite(Step, Model.NamedParameters(), Optimizer);
+            checkpoint!(Step);
+        }
         double initial = Evaluate(validation());
         log.WriteLine(FormattableString.Invariant($"eval step {Step}: val_loss {initial:F4} (masked tokens, before training)"));
         double trainLoss = double.NaN, validationLoss = initial;
@@ -84,8 +100,13 @@ public sealed class BertPretrainer
                 validationLoss = Evaluate(validation());
                 progress.ReportEval(Step, trainLoss, validationLoss);
             }
-            if (checkpoint is not null && (last || (Options.CheckpointInterval > 0 && Step % Options.CheckpointInterval == 0)))
-                checkpoint(Step);
+            bool saved = checkpoint is not null && (last || (Options.CheckpointInterval > 0 && Step % Options.CheckpointInterval == 0));
+            if (saved) Checkpoint();
+            if (cancellationToken.IsCancellationRequested && !last)
+            {
+                if (checkpoint is not null && !saved) Checkpoint();
+                throw new OperationCanceledException($"pretraining cancelled after step {Step}.", cancellationToken);
+            }
         }
         progress.ReportDone(Step);
         return new BertPretrainingResult(Step, initial, trainLoss, validationLoss, progress.Elapsed);
@@ -93,27 +114,33 @@ public sealed class BertPretrainer
 
     /// <summary>
     /// One optimizer step over <see cref="TrainingOptions.GradientAccumulationSteps"/> batches; returns the mean of
-    /// their losses and the tokens processed.
+    /// their losses and the tokens processed. Batches whose loss or gradient norm is not finite are skipped (no update)
+    /// and fresh ones drawn while <see cref="NonFinite"/> allows; then it throws <see cref="TrainingDivergedException"/>.
     /// </summary>
     public (double Loss, long Tokens) TrainStep(IMlmBatchSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         Model.Train();
-        Optimizer.ZeroGrad();
         int micro = Options.GradientAccumulationSteps;
-        double total = 0;
-        long tokens = 0;
-        for (int m = 0; m < micro; m++)
+        while (true)
         {
-            var batch = source.NextBatch();
-            var loss = Model.MaskedLMLoss(BertInput.From(batch), batch.Labels);
-            total += loss.Item();
-            tokens += batch.InputIds.Length;
-            (micro == 1 ? loss : loss.Scale(1f / micro)).Backward(); // accumulated gradients average the micro-batches
+            Optimizer.ZeroGrad();
+            double total = 0;
+            long tokens = 0;
+            for (int m = 0; m < micro; m++)
+            {
+                var batch = source.NextBatch();
+                var loss = Model.MaskedLMLoss(BertInput.From(batch), batch.Labels);
+                total += loss.Item();
+                tokens += batch.InputIds.Length;
+                (micro == 1 ? loss : loss.Scale(1f / micro)).Backward(); // accumulated gradients average the micro-batches
+            }
+            double norm = GradientClipping.GlobalNorm(Optimizer.Parameters);
+            if (!NonFinite.Admit(Step + 1, total / micro, norm)) continue; // the next draw zeroes the gradients first
+            if (Options.GradientClip > 0) GradientClipping.ClipToNorm(Optimizer.Parameters, Options.GradientClip, norm);
+            Optimizer.Step((float)_schedule.GetLearningRate(Step));
+            return (total / micro, tokens);
         }
-        if (Options.GradientClip > 0) GradientClipping.ClipGlobalNorm(Optimizer.Parameters, Options.GradientClip);
-        Optimizer.Step((float)_schedule.GetLearningRate(Step));
-        return (total / micro, tokens);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace LlmForge.Training;
 /// The library training step of a <see cref="GptModel"/>: the optimizer of <see cref="TrainingOptions.Optimizer"/>
 /// (AdamW with nanoGPT's decay / no-decay groups, or SGD with momentum), the warm-up + cosine schedule, gradient
 /// accumulation over <see cref="TrainingOptions.GradientAccumulationSteps"/> micro-batches and clipping by global norm.
+/// A step whose loss or gradient norm is NaN or infinite is never applied (<see cref="NonFinite"/>).
 /// </summary>
 /// <remarks>
 /// Each micro-batch loss is the mean over its B·T tokens; scaling it by 1/steps before backward makes the summed
@@ -40,7 +41,11 @@ public sealed class GptTrainer
         // A short run keeps its warm-up under a tenth of the decay, so the schedule stays a warm-up then a decay.
         Schedule = LearningRateSchedule.WarmupCosine(options.LearningRate, options.MinLearningRate,
             Math.Min(options.WarmupSteps, decaySteps / 10), decaySteps);
+        NonFinite = NonFiniteGuard.For(options);
     }
+
+    /// <summary>The run's NaN / infinity policy (<see cref="TrainingOptions.SkipNonFiniteSteps"/>) and its count of skipped steps.</summary>
+    public NonFiniteGuard NonFinite { get; }
 
     public GptModel Model { get; }
 
@@ -77,25 +82,42 @@ public sealed class GptTrainer
     }
 
     /// <summary>Clips the accumulated gradients (if configured) and takes one optimizer step at the schedule's rate.</summary>
+    /// <exception cref="TrainingDivergedException">The gradient norm is not finite (nothing is updated; no skip here: <see cref="TrainStep"/> skips).</exception>
     public float ApplyUpdate()
     {
-        if (Options.GradientClip > 0) GradientClipping.ClipGlobalNorm(Optimizer.Parameters, Options.GradientClip);
+        double norm = GradientClipping.GlobalNorm(Optimizer.Parameters);
+        if (!double.IsFinite(norm)) throw NonFinite.Diverged(Step + 1, "gradient norm", norm);
+        return Update(norm);
+    }
+
+    private float Update(double gradientNorm)
+    {
+        if (Options.GradientClip > 0) GradientClipping.ClipToNorm(Optimizer.Parameters, Options.GradientClip, gradientNorm);
         float lr = (float)Schedule.GetLearningRate(Step);
         Optimizer.Step(lr);
         return lr;
     }
 
-    /// <summary>One optimizer step over <see cref="TrainingOptions.GradientAccumulationSteps"/> batches drawn from <paramref name="source"/>.</summary>
+    /// <summary>
+    /// One optimizer step over <see cref="TrainingOptions.GradientAccumulationSteps"/> batches drawn from <paramref name="source"/>.
+    /// A draw whose loss or gradient norm is not finite is skipped (no update, gradients zeroed) and fresh batches are
+    /// drawn, while <see cref="NonFinite"/> allows; then it throws <see cref="TrainingDivergedException"/>.
+    /// </summary>
     public (double Loss, long Tokens, float LearningRate) TrainStep(ITokenBatchSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
         // sources reuse their batch instance, so each micro-batch is copied (into buffers kept across steps) before the next is drawn
         if (_microBatches.Length != Options.GradientAccumulationSteps) _microBatches = new TokenBatch[Options.GradientAccumulationSteps];
-        for (int i = 0; i < _microBatches.Length; i++) _microBatches[i] = CopyInto(_microBatches[i], source.NextBatch());
-        using (_memory.Step())
+        while (true)
         {
-            var (loss, tokens) = AccumulateGradients(_microBatches); // the losses are read inside the step
-            return (loss, tokens, ApplyUpdate());
+            for (int i = 0; i < _microBatches.Length; i++) _microBatches[i] = CopyInto(_microBatches[i], source.NextBatch());
+            using (_memory.Step())
+            {
+                var (loss, tokens) = AccumulateGradients(_microBatches); // the losses are read inside the step
+                double norm = GradientClipping.GlobalNorm(Optimizer.Parameters);
+                if (NonFinite.Admit(Step + 1, loss, norm)) return (loss, tokens, Update(norm));
+                Optimizer.ZeroGrad(); // a skipped step leaves no gradient behind
+            }
         }
     }
 

@@ -61,6 +61,9 @@ public sealed class GptTrainingRun
     /// <summary>Optimizer steps done.</summary>
     public int Step => Trainer.Step;
 
+    /// <summary>The directory <see cref="Resume"/> continued (full path), or null for a new run.</summary>
+    public string? ResumedFrom { get; private set; }
+
     /// <summary>The last evaluation's validation loss (null before the first).</summary>
     public double? ValidationLoss { get; private set; }
 
@@ -118,13 +121,27 @@ public sealed class GptTrainingRun
         _trainEval.Restore(state.TrainEvalSampler);
         _validation.Restore(state.ValidationSampler);
         ValidationLoss = state.ValidationLoss;
+        ResumedFrom = Path.GetFullPath(directory);
     }
 
     /// <summary>
     /// Trains from <see cref="Step"/> to MaxSteps: progress on <paramref name="output"/>, evaluations, checkpoints into
     /// <paramref name="checkpointDirectory"/> (each announced on <paramref name="log"/>). Returns the final validation loss.
     /// </summary>
-    public double Train(TextWriter output, TextWriter log, string checkpointDirectory)
+    /// <remarks>
+    /// Before the first step the run takes <paramref name="checkpointDirectory"/>'s <see cref="RunDirectoryLock"/> (held
+    /// until it returns) and refuses a directory holding a checkpoint or model it did not resume
+    /// (<see cref="ExistingCheckpoint"/>) unless <paramref name="overwrite"/>. A step whose loss or gradient norm is NaN or
+    /// infinite stops the run with <see cref="TrainingDivergedException"/> before anything of it is saved (or is skipped,
+    /// up to <see cref="TrainingOptions.SkipNonFiniteSteps"/>).
+    /// </remarks>
+    /// <param name="overwrite">Allow a new run to replace what the directory holds.</param>
+    /// <param name="cancellationToken">
+    /// When cancelled, the run finishes its current step, saves a checkpoint of it (through the same atomic save; unless
+    /// the step just saved one) and throws <see cref="OperationCanceledException"/>: <see cref="Step"/> is the saved step,
+    /// and resuming the checkpoint continues exactly as if the run had not stopped.
+    /// </param>
+    public double Train(TextWriter output, TextWriter log, string checkpointDirectory, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(log);
@@ -132,7 +149,15 @@ public sealed class GptTrainingRun
         var o = Options;
         if (Step >= o.MaxSteps)
             throw new InvalidOperationException($"the run is at step {Step}, which already reaches MaxSteps {o.MaxSteps}: nothing to train.");
+        using var writer = RunDirectoryLock.AcquireOrJoin(checkpointDirectory);
+        if (!overwrite && ResumedFrom != writer.Directory) ExistingCheckpoint.RefuseToReplace(checkpointDirectory);
         var progress = new TrainingProgress(output, o.MaxSteps, o.LogInterval, startStep: Step);
+        Trainer.NonFinite.OnSkip = log.WriteLine;
+        void Checkpoint(int step)
+        {
+            SaveCheckpoint(checkpointDirectory);
+            log.WriteLine($"checkpoint step {step} -> {checkpointDirectory}");
+        }
         while (Step < o.MaxSteps)
         {
             var (loss, tokens, lr) = Trainer.TrainStep(_train);
@@ -145,12 +170,15 @@ public sealed class GptTrainingRun
                 ValidationLoss = validationLoss;
                 progress.ReportEval(step, trainLoss, validationLoss);
             }
-            if ((o.CheckpointInterval > 0 && step % o.CheckpointInterval == 0) || step == o.MaxSteps)
+            bool saved = (o.CheckpointInterval > 0 && step % o.CheckpointInterval == 0) || step == o.MaxSteps;
+            if (saved) Checkpoint(step);
+            if (cancellationToken.IsCancellationRequested && step < o.MaxSteps)
             {
-                SaveCheckpoint(checkpointDirectory);
-                log.WriteLine($"checkpoint step {step} -> {checkpointDirectory}");
+                if (!saved) Checkpoint(step);
+                throw new OperationCanceledException($"training cancelled after step {step}; the checkpoint of that step is in {checkpointDirectory}.", cancellationToken);
             }
         }
+        if (Trainer.NonFinite.Skipped > 0) log.WriteLine($"skipped {Trainer.NonFinite.Skipped} non-finite steps (Training:SkipNonFiniteSteps {o.SkipNonFiniteSteps})");
         progress.ReportDone(Step);
         return ValidationLoss!.Value;
     }

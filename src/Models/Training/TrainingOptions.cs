@@ -45,6 +45,12 @@ public sealed class TrainingOptions
     /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
     public float GradientClip { get; set; } = 1.0f;
 
+    /// <summary>
+    /// Steps whose loss or gradient norm is NaN or infinite that the run may skip (no update, gradients zeroed) before it
+    /// stops; 0, the default, stops at the first (<see cref="NonFiniteGuard"/>).
+    /// </summary>
+    public int SkipNonFiniteSteps { get; set; }
+
     /// <summary>Fraction of the corpus's tokens kept for validation (the tail, as nanoGPT).</summary>
     public float ValidationFraction { get; set; } = 0.1f;
 

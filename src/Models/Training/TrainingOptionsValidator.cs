@@ -31,6 +31,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         NonNegative(nameof(o.WeightDecay), o.WeightDecay);
         Fraction(nameof(o.Momentum), o.Momentum, open: true);
         NonNegative(nameof(o.GradientClip), o.GradientClip);
+        NonNegative(nameof(o.SkipNonFiniteSteps), o.SkipNonFiniteSteps);
         Fraction(nameof(o.ValidationFraction), o.ValidationFraction, open: true);
         Positive(nameof(o.EvalInterval), o.EvalInterval);
         Positive(nameof(o.EvalBatches), o.EvalBatches);

@@ -44,6 +44,24 @@ public class BertClassifierTrainerTests
     }
 
     [Fact]
+    public void A_non_finite_loss_stops_fine_tuning_naming_the_settings_unless_a_skip_is_left()
+    {
+        var config = BertTestModels.Small with { VocabSize = Tokenizer.VocabSize, Labels = ["neg", "pos"] };
+        var model = new BertModel(config, BertTestModels.Backend, BertHeads.SequenceClassification, seed: 3);
+        Array.Fill(model.NamedParameters().First().Parameter.Data, float.NaN);
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            new BertClassifierTrainer(model, Tokenizer, new BertClassifierOptions { Epochs = 1, BatchSize = 8 }).Train(Examples(16, 1), null, new StringWriter()));
+        Assert.Equal((1, "loss"), (e.Step, e.Quantity));
+        Assert.Contains("BertClassifierOptions.LearningRate, now 0.0001", e.Message);
+
+        var log = new StringWriter();
+        e = Assert.Throws<TrainingDivergedException>(() =>
+            new BertClassifierTrainer(model, Tokenizer, new BertClassifierOptions { Epochs = 1, BatchSize = 8, SkipNonFiniteSteps = 1 }).Train(Examples(16, 1), null, log));
+        Assert.Contains("step 1: the loss is NaN: step skipped, no update (1 of 1 allowed skips used)", log.ToString());
+        Assert.Contains("after skipping 1 such steps", e.Message);
+    }
+
+    [Fact]
     public void An_unknown_label_names_the_line()
     {
         var config = BertTestModels.Small with { VocabSize = Tokenizer.VocabSize, Labels = ["neg", "pos"] };

@@ -53,6 +53,34 @@ public class BertPretrainerTests
     }
 
     [Fact]
+    public void A_non_finite_loss_stops_the_run_before_any_checkpoint()
+    {
+        var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
+        Array.Fill(model.NamedParameters().First().Parameter.Data, float.NaN);
+        var trainer = new BertPretrainer(model, Options(5));
+        int saved = 0;
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+            trainer.Run(Source(1), () => Source(2, shuffle: false), () => Source(3, shuffle: false), new StringWriter(), _ => saved++));
+        Assert.Equal((1, "loss"), (e.Step, e.Quantity));
+        Assert.Contains("Training:LearningRate (now 0.01)", e.Message);
+        Assert.Equal((0, 0), (saved, trainer.Step));
+    }
+
+    [Fact]
+    public void Cancellation_finishes_the_step_saves_it_and_throws()
+    {
+        var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
+        var trainer = new BertPretrainer(model, Options(5));
+        var saved = new List<int>();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => trainer.Run(Source(1), () => Source(2, shuffle: false), () => Source(3, shuffle: false),
+            new StringWriter(), saved.Add, cancelled.Token));
+        Assert.Equal([1], saved);
+        Assert.Equal(1, trainer.Step);
+    }
+
+    [Fact]
     public void A_model_without_the_mlm_head_is_refused()
     {
         var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.SequenceClassification);

@@ -44,9 +44,11 @@ public sealed record BertPretrainingSettings
 /// </summary>
 public static class BertPretraining
 {
-    public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log)
+    /// <param name="cancellationToken">Cancelled: the current step finishes, is saved, and <see cref="OperationCanceledException"/> is thrown.</param>
+    public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        using var directoryLock = RunDirectoryLock.AcquireOrJoin(settings.OutputDirectory); // --out's problems show before the work
         string text = settings.CorpusText ?? TextFile.Read(settings.Corpus);
         int seed = unchecked((int)settings.Training.Seed);
 
@@ -88,6 +90,6 @@ public static class BertPretraining
             tokenizer.Save(settings.OutputDirectory);
             log.WriteLine($"saved step {step} to {settings.OutputDirectory}");
         }
-        return trainer.Run(train, () => Source(trainIds, shuffle: true, seed + 1), () => Source(validationIds, shuffle: false, seed + 2), log, Save);
+        return trainer.Run(train, () => Source(trainIds, shuffle: true, seed + 1), () => Source(validationIds, shuffle: false, seed + 2), log, Save, cancellationToken);
     }
 }
