@@ -1,0 +1,144 @@
+using LlmForge.Tests.Checkpoints;
+using LlmForge.Tokenization;
+using Xunit;
+
+namespace LlmForge.Tests.Cli.Reliability;
+
+/// <summary>
+/// Hostile inputs and outputs through the command line (issue 15, items 5, 6, 8, 10, 19, 20): every failure is ONE
+/// line on stderr naming the path, key or value, with exit code 1 (2 for usage errors) and no stack trace.
+/// </summary>
+public sealed class InputsReliabilityTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>Asserts exit <paramref name="code"/>, nothing on stdout unless allowed, and stderr one line holding every part.</summary>
+    private static void AssertOneLineError((int Code, string Out, string Err) result, int code, params string[] parts)
+    {
+        Assert.True(result.Code == code, $"exit {result.Code}, stderr: {result.Err}");
+        string[] lines = result.Err.TrimEnd('\n').Split('\n');
+        string last = lines[^1];
+        Assert.DoesNotContain("   at ", result.Err); // no stack trace
+        Assert.StartsWith("llmforge ", last);
+        foreach (string part in parts) Assert.Contains(part, last);
+    }
+
+    // ---- item 8: permission errors are one line naming the path, exit 1 -----------------------------------------
+
+    /// <summary>
+    /// A path that even root cannot create: sysfs refuses new files with EACCES, which .NET raises as
+    /// UnauthorizedAccessException (permission bits do not stop root, so a chmod'ed directory would not do).
+    /// </summary>
+    private static string Unwritable(string name) => Path.Combine("/sys", $"llmforge-{Guid.NewGuid():N}-{name}");
+
+    /// <summary>A write-only sysfs file (mode 0200, every bus has one): opening it to read is EACCES, even for root.</summary>
+    private static string Unreadable()
+    {
+        string path = Directory.GetDirectories("/sys/bus").Select(d => Path.Combine(d, "uevent")).First(File.Exists);
+        Assert.Throws<UnauthorizedAccessException>(() => File.ReadAllBytes(path)); // the premise of the tests using it
+        return path;
+    }
+
+    private string CharTokenizerDirectory()
+    {
+        string directory = Path.Combine(temp.Path, "char-tokenizer");
+        new CharTokenizer("abcdefgh \n").Save(directory);
+        return directory;
+    }
+
+    [Fact]
+    public void Forward_out_under_an_unwritable_directory_is_one_line_naming_the_out_path()
+    {
+        string output = Unwritable("logits.npy");
+        string model = FixturePath.Of("gpt2-tiny");
+        var result = Cli.Run("forward", "--model", model, "--input", Path.Combine(model, "input.json"), "--out", output);
+        AssertOneLineError(result, 1, $"'{output}'", "denied");
+    }
+
+    [Fact]
+    public void Forward_out_naming_a_directory_fails_before_the_forward_pass_naming_it()
+    {
+        string model = FixturePath.Of("gpt2-tiny");
+        var result = Cli.Run("forward", "--model", model, "--input", Path.Combine(model, "input.json"), "--out", temp.Path);
+        AssertOneLineError(result, 1, $"'{temp.Path}'", "is a directory");
+    }
+
+    [Fact]
+    public void Tokenize_out_unwritable_or_a_directory_is_one_line_naming_it()
+    {
+        string output = Unwritable("ids.json");
+        AssertOneLineError(Cli.Run("tokenize", "--tokenizer-dir", CharTokenizerDirectory(), "--text", "abc", "--out", output), 1, $"'{output}'", "denied");
+        AssertOneLineError(Cli.Run("tokenize", "--tokenizer-dir", CharTokenizerDirectory(), "--text", "abc", "--out", temp.Path), 1, $"'{temp.Path}'", "is a directory");
+    }
+
+    [Fact]
+    public void Tokenize_file_unreadable_is_one_line_naming_it()
+    {
+        string file = Unreadable();
+        AssertOneLineError(Cli.Run("tokenize", "--tokenizer-dir", CharTokenizerDirectory(), "--file", file), 1, $"'{file}'", "denied");
+    }
+
+    [Fact]
+    public void Train_corpus_unreadable_is_one_line_naming_it()
+    {
+        string corpus = Unreadable();
+        AssertOneLineError(Cli.Run("train", "--corpus", corpus, "--steps", "1", "--out", Path.Combine(temp.Path, "m")), 1, $"'{corpus}'", "denied");
+    }
+
+    [Fact]
+    public void Train_out_unwritable_is_one_line_naming_it()
+    {
+        string corpus = temp.File("corpus.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("to be or not to be, that is the question.\n", 50)));
+        string output = Unwritable("model");
+        var result = Cli.Run("train", "--corpus", corpus, "--config", TinyGptConfig(), "--steps", "1", "--out", output);
+        AssertOneLineError(result, 1, $"'{output}", "denied");
+    }
+
+    [Fact]
+    public void A_model_file_that_cannot_be_read_is_one_line_naming_it()
+    {
+        string model = Path.Combine(temp.Path, "model");
+        Directory.CreateDirectory(model);
+        File.Copy(FixturePath.Of("gpt2-tiny", "config.json"), Path.Combine(model, "config.json"));
+        string weights = Path.Combine(model, "model.safetensors");
+        File.CreateSymbolicLink(weights, Unreadable());
+        var result = Cli.Run("forward", "--model", model, "--input", FixturePath.Of("gpt2-tiny", "input.json"), "--out", temp.File("o.npy"));
+        AssertOneLineError(result, 1, $"'{weights}'", "denied");
+    }
+
+    [Fact]
+    public void Classify_and_pretrain_bert_out_unwritable_are_one_line_naming_it()
+    {
+        string train = temp.File("train.tsv");
+        File.WriteAllLines(train, ["text\tlabel", "good day\tpositive", "bad night\tnegative", "a good one\tpositive", "a bad one\tnegative"]);
+        string output = Unwritable("tuned");
+        var result = Cli.Run("classify", "--model", FixturePath.Of("bert-tiny"), "--train", train, "--epochs", "1", "--out", output, "--threads", "1");
+        AssertOneLineError(result, 1, $"'{output}", "denied");
+
+        string corpus = temp.File("corpus.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Range(0, 100).Select(i => $"the king is good. the queen is {(i % 2 == 0 ? "kind" : "wise")}.\n")));
+        output = Unwritable("bert");
+        result = Cli.Run("pretrain-bert", "--corpus", corpus, "--out", output, "--vocab-size", "40", "--layers", "1", "--hidden", "16",
+            "--heads", "2", "--intermediate", "32", "--seq-len", "16", "--steps", "1", "--batch-size", "4", "--eval-interval", "1",
+            "--eval-batches", "1", "--threads", "1");
+        AssertOneLineError(result, 1, $"'{output}", "denied");
+    }
+
+    /// <summary>A tiny gpt-char (context 16, 1 layer, 32 wide): a step costs next to nothing.</summary>
+    private string TinyGptConfig()
+    {
+        string path = temp.File("tiny.json");
+        File.WriteAllText(path, """
+            {
+              "LlmForge": {
+                "Training": { "BatchSize": 2, "EvalBatches": 1, "EvalInterval": 1, "LogInterval": 1 },
+                "Variants": { "gpt-char": { "ContextLength": 16, "EmbeddingDim": 32, "Layers": 1, "Heads": 2, "Dropout": 0 } }
+              }
+            }
+            """);
+        return path;
+    }
+}
