@@ -127,6 +127,55 @@ public sealed class InputsReliabilityTests : IDisposable
         AssertOneLineError(result, 1, $"'{output}", "denied");
     }
 
+    // ---- item 20: generate checks the vocabularies both ways before the first token; flag help = flag check ------
+
+    /// <summary>A tiny random GPT with <paramref name="modelVocab"/> ids beside a char tokenizer of <paramref name="tokenizerChars"/>.</summary>
+    private string CharModel(int modelVocab, string tokenizerChars)
+    {
+        string directory = Path.Combine(temp.Path, $"char-model-{modelVocab}");
+        var config = new LlmForge.Checkpoints.GptConfig
+        {
+            VocabSize = modelVocab, ContextLength = 16, EmbeddingDim = 8, Layers = 1, Heads = 2,
+            EmbeddingDropRate = 0, AttentionDropRate = 0, ResidualDropRate = 0, BosTokenId = 0, EosTokenId = 0,
+        };
+        LlmForge.Checkpoints.Gpt2Checkpoint.Save(new LlmForge.Gpt.GptModel(config, new LlmForge.Backends.Managed.ManagedBackend(), seed: 5), directory);
+        new CharTokenizer(tokenizerChars).Save(directory);
+        return directory;
+    }
+
+    [Fact]
+    public void Generate_with_a_model_larger_than_its_tokenizer_fails_before_the_first_token_naming_both()
+    {
+        string model = CharModel(modelVocab: 40, tokenizerChars: "abcdefgh \n");
+        var result = Cli.Run("generate", "--model", model, "--prompt", "abc", "--max-new-tokens", "30", "--seed", "2");
+        AssertOneLineError(result, 2, "has 10 ids", "vocab_size 40", "tokenizer.json", Path.Combine(model, "config.json"));
+        Assert.Empty(result.Out); // not even the prompt: nothing is printed before the check
+
+        // Ids need no decoding: --output-ids still works with the larger model.
+        var ids = Cli.Run("generate", "--model", model, "--prompt", "abc", "--max-new-tokens", "3", "--output-ids");
+        Assert.True(ids.Code == 0, ids.Err);
+    }
+
+    [Fact]
+    public void Generate_with_a_tokenizer_larger_than_its_model_fails_naming_both()
+    {
+        string model = CharModel(modelVocab: 6, tokenizerChars: "abcdefgh \n");
+        var result = Cli.Run("generate", "--model", model, "--prompt", "abc", "--output-ids");
+        AssertOneLineError(result, 2, "has 10 ids", "vocab_size 6", "tokenizer.json");
+    }
+
+    [Theory]
+    [InlineData("--top-p", "0", "--top-p must be a number in (0, 1], got '0'", "--top-p P             in (0, 1]")]
+    [InlineData("--top-p", "1.5", "--top-p must be a number in (0, 1], got '1.5'", "--top-p P             in (0, 1]")]
+    [InlineData("--temperature", "-0.5", "--temperature must be a number ≥ 0, got '-0.5'", "--temperature T       ≥ 0")]
+    [InlineData("--top-k", "-1", "--top-k must be an integer ≥ 0, got '-1'", "--top-k K             ≥ 0")]
+    public void Sampling_flags_are_refused_with_the_range_their_help_states(string flag, string value, string expected, string help)
+    {
+        var result = Cli.Run("generate", "--model", FixturePath.Of("gpt2-tiny"), "--prompt-ids", "1", "--output-ids", flag, value);
+        AssertOneLineError(result, 2, expected);
+        Assert.Contains(help, Cli.Run("generate", "--help").Out);
+    }
+
     /// <summary>A tiny gpt-char (context 16, 1 layer, 32 wide): a step costs next to nothing.</summary>
     private string TinyGptConfig()
     {
