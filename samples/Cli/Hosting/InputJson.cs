@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Cli.Hosting;
 
@@ -85,7 +86,7 @@ public sealed class InputJson
             foreach (var item in row.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int v))
-                    throw new InvalidDataException($"{Path}: {key}[{r}][{i}] is {item.GetRawText()}, not an integer{(what == "token id" ? " token id" : "")}.");
+                    throw new InvalidDataException($"{Path}: {key}[{r}][{i}] is {Printable.Escape(item.GetRawText())}, not an integer{(what == "token id" ? " token id" : "")}.");
                 if (check(v) is { } problem)
                     throw new InvalidDataException($"{Path}: {key}[{r}][{i}] = {v} {problem}.");
                 values.Add(v);

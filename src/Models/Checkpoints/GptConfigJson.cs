@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LlmForge.Backends;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Checkpoints;
 
@@ -29,7 +30,7 @@ public static class GptConfigJson
             string modelType = keys.RequiredString("model_type");
             if (modelType != "gpt2")
             {
-                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"gpt2\" configs only.");
+                throw keys.Error("model_type", $"is \"{Printable.Escape(modelType)}\"; this reader handles \"gpt2\" configs only.");
             }
             keys.Unsupported("scale_attn_weights", expected: true, why: "attention is always scaled by 1/sqrt(head_dim)");
             keys.Unsupported("scale_attn_by_inverse_layer_idx", expected: false, why: "attention is scaled by 1/sqrt(head_dim) only");
@@ -151,7 +152,7 @@ public static class GptConfigJson
         private CheckpointFormatException WrongType(string key, JsonElement value, string expected)
         {
             string raw = value.GetRawText();
-            return Error(key, $"must be {expected}, got {(raw.Length > 40 ? raw[..40] + "…" : raw)}.");
+            return Error(key, $"must be {expected}, got {Printable.Escape(raw, 40)}.");
         }
 
         public string RequiredString(string key)
@@ -222,7 +223,7 @@ public static class GptConfigJson
                     return v;
                 }
             }
-            throw Error(key, $"is \"{text}\", which is not supported (expected one of: {string.Join(", ", names.Select(n => '"' + n.Name + '"'))}).");
+            throw Error(key, $"is \"{Printable.Escape(text)}\", which is not supported (expected one of: {string.Join(", ", names.Select(n => '"' + n.Name + '"'))}).");
         }
 
         /// <summary>A key LlmForge does not implement: accepted only when absent or equal to <paramref name="expected"/>.</summary>
@@ -230,7 +231,7 @@ public static class GptConfigJson
         {
             if (Get(key) is { } value && OptionalBool(key, expected) != expected)
             {
-                throw Error(key, $"is {value.GetRawText()}, which is not supported: {why}.");
+                throw Error(key, $"is {Printable.Escape(value.GetRawText())}, which is not supported: {why}.");
             }
         }
     }

@@ -15,35 +15,42 @@ public static class Printable
     public const int DefaultMaxLength = 80;
 
     /// <summary>
-    /// <paramref name="content"/> in single quotes, escaped: C0 and C1 controls, DEL, format characters (bidi
-    /// overrides, zero-width), line and paragraph separators, U+FFFD (the mark of undecodable bytes) and unpaired
-    /// surrogates become <c>\xNN</c> / <c>\uNNNN</c>, a backslash becomes <c>\\</c> (so the escapes are unambiguous);
-    /// content longer than <paramref name="maxLength"/> characters is cut, saying how much was left out.
+    /// <paramref name="content"/> in single quotes, escaped as <see cref="Escape"/> does.
     /// </summary>
-    public static string Quote(string? content, int maxLength = DefaultMaxLength)
+    public static string Quote(string? content, int maxLength = DefaultMaxLength) =>
+        content is null ? "null" : "'" + Escape(content, maxLength, out string cut) + "'" + cut;
+
+    /// <summary>
+    /// <paramref name="content"/> escaped: C0 and C1 controls, DEL, format characters (bidi overrides, zero-width),
+    /// line and paragraph separators, U+FFFD (the mark of undecodable bytes) and unpaired surrogates become
+    /// <c>\xNN</c> / <c>\uNNNN</c>; content longer than <paramref name="maxLength"/> characters is cut, saying how
+    /// much was left out. For content already delimited in its message (a JSON value's raw text).
+    /// </summary>
+    public static string Escape(string content, int maxLength = DefaultMaxLength) => Escape(content, maxLength, out string cut) + cut;
+
+    private static string Escape(string content, int maxLength, out string cut)
     {
-        if (content is null) return "null";
+        ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
-        var text = new StringBuilder(Math.Min(content.Length, maxLength) + 2).Append('\'');
         int shown = Math.Min(content.Length, maxLength);
         // Never cut between the two halves of a surrogate pair.
         if (shown < content.Length && char.IsHighSurrogate(content[shown - 1]) && char.IsLowSurrogate(content[shown])) shown--;
-        Append(text, content.AsSpan(0, shown), escapeBackslash: true);
-        text.Append('\'');
-        if (shown < content.Length) text.Append($"… (+{content.Length - shown} more characters)");
+        var text = new StringBuilder(shown + 8);
+        Append(text, content.AsSpan(0, shown));
+        cut = shown < content.Length ? $"… (+{content.Length - shown} more characters)" : "";
         return text.ToString();
     }
 
     /// <summary>
-    /// A whole message with its unprintable characters escaped as in <see cref="Quote"/> (backslashes kept as they
-    /// are: the message's own paths and text stay readable). Newlines too: a message printed with it is one line.
+    /// A whole message with its unprintable characters escaped as in <see cref="Escape"/>, never cut. Newlines too:
+    /// a message printed with it is one line.
     /// </summary>
     public static string Sanitize(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (!NeedsEscape(message)) return message;
         var text = new StringBuilder(message.Length + 16);
-        Append(text, message, escapeBackslash: false);
+        Append(text, message);
         return text.ToString();
     }
 
@@ -54,14 +61,13 @@ public static class Printable
         return false;
     }
 
-    private static void Append(StringBuilder text, ReadOnlySpan<char> s, bool escapeBackslash)
+    private static void Append(StringBuilder text, ReadOnlySpan<char> s)
     {
         for (int i = 0; i < s.Length; i++)
         {
             char c = s[i];
             if (Unprintable(s, i, out bool pair))
                 text.Append(c <= 0xFF ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
-            else if (c == '\\' && escapeBackslash) text.Append(@"\\");
             else
             {
                 text.Append(c);

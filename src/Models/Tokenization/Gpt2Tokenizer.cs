@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -49,9 +50,9 @@ public sealed class Gpt2Tokenizer : ITokenizer
         var tokenOfId = new Dictionary<int, string>(_vocab.Count);
         foreach (var (token, id) in _vocab)
         {
-            if (id < 0) throw new ArgumentException($"Vocabulary token '{token}' has a negative id {id}.", nameof(vocabulary));
+            if (id < 0) throw new ArgumentException($"Vocabulary token {Printable.Quote(token)} has a negative id {id}.", nameof(vocabulary));
             if (!tokenOfId.TryAdd(id, token))
-                throw new ArgumentException($"Vocabulary tokens '{tokenOfId[id]}' and '{token}' share id {id}.", nameof(vocabulary));
+                throw new ArgumentException($"Vocabulary tokens {Printable.Quote(tokenOfId[id])} and {Printable.Quote(token)} share id {id}.", nameof(vocabulary));
             maxId = Math.Max(maxId, id);
         }
         VocabSize = maxId + 1;
@@ -78,7 +79,7 @@ public sealed class Gpt2Tokenizer : ITokenizer
         {
             if (string.IsNullOrEmpty(s)) throw new ArgumentException("A special token cannot be empty.", nameof(specialTokens));
             if (!_vocab.TryGetValue(s, out int id))
-                throw new ArgumentException($"Special token '{s}' is not in the vocabulary.", nameof(specialTokens));
+                throw new ArgumentException($"Special token {Printable.Quote(s)} is not in the vocabulary.", nameof(specialTokens));
             _special[s] = id;
         }
         EndOfTextId = _special.TryGetValue(EndOfText, out int eot) ? eot : null;
@@ -191,5 +192,5 @@ public sealed class Gpt2Tokenizer : ITokenizer
 
     private int IdOrThrow(string token, int rank) =>
         _vocab.TryGetValue(token, out int id) ? id
-            : throw new ArgumentException($"Merge #{rank} ('{_merges[rank].Left}' '{_merges[rank].Right}') uses token '{token}', which is not in the vocabulary.", "merges");
+            : throw new ArgumentException($"Merge #{rank} ({Printable.Quote(_merges[rank].Left)} {Printable.Quote(_merges[rank].Right)}) uses token {Printable.Quote(token)}, which is not in the vocabulary.", "merges");
 }

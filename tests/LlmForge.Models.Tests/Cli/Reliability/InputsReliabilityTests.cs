@@ -127,6 +127,55 @@ public sealed class InputsReliabilityTests : IDisposable
         AssertOneLineError(result, 1, $"'{output}", "denied");
     }
 
+    // ---- item 19: file content in a message is escaped (no terminal escapes reach the terminal) --------------------
+
+    /// <summary>Asserts that nothing a terminal would interpret reached stderr: no C0 (but the final newline), DEL or C1 control.</summary>
+    private static void AssertPrintable(string stderr) =>
+        Assert.DoesNotContain(stderr.TrimEnd('\n'), c => c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\uFFFD');
+
+    [Fact]
+    public void A_garbage_merges_line_is_quoted_escaped()
+    {
+        string directory = Path.Combine(temp.Path, "bpe");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "vocab.json"), "{\"a\": 0}");
+        File.WriteAllBytes(Path.Combine(directory, "merges.txt"), [.. "#version: 0.2\n"u8, 0x1B, (byte)'[', (byte)'2', (byte)'J', 0xFF, 0x9B, (byte)'\n']);
+        var result = Cli.Run("tokenize", "--tokenizer-dir", directory, "--text", "a");
+        AssertOneLineError(result, 1, "merges.txt", "line 2", "got '\\x1B[2J\\uFFFD\\uFFFD'");
+        AssertPrintable(result.Err);
+    }
+
+    [Fact]
+    public void A_vocabulary_token_with_controls_is_quoted_escaped()
+    {
+        string directory = Path.Combine(temp.Path, "wordpiece");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "vocab.txt"), "[PAD]\n[UNK]\n\u009B31m\u202E\n\u009B31m\u202E\n");
+        var result = Cli.Run("tokenize", "--tokenizer-dir", directory, "--text", "a");
+        AssertOneLineError(result, 1, "vocab.txt", "line 4 repeats the token '\\x9B31m\\u202E' of line 3");
+        AssertPrintable(result.Err);
+    }
+
+    [Fact]
+    public void An_input_json_value_with_raw_controls_is_escaped()
+    {
+        string input = temp.File("input.json");
+        File.WriteAllText(input, "{\"input_ids\": [[1, \"\u009B2J\u2028x\"]]}");
+        var result = Cli.Run("forward", "--model", FixturePath.Of("gpt2-tiny"), "--input", input, "--out", temp.File("o.npy"));
+        AssertOneLineError(result, 1, "input_ids[0][1] is \"\\x9B2J\\u2028x\", not an integer token id");
+        AssertPrintable(result.Err);
+    }
+
+    [Fact]
+    public void Any_message_is_printed_as_one_printable_line()
+    {
+        string directory = temp.File("no\u001B[31m\nsuch");
+        var result = Cli.Run("tokenize", "--tokenizer-dir", directory, "--text", "a"); // a flag value echoed by a usage error
+        AssertOneLineError(result, 2, "no\\x1B[31m\\x0Asuch");
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        AssertPrintable(result.Err);
+    }
+
     // ---- item 20: generate checks the vocabularies both ways before the first token; flag help = flag check ------
 
     /// <summary>A tiny random GPT with <paramref name="modelVocab"/> ids beside a char tokenizer of <paramref name="tokenizerChars"/>.</summary>
