@@ -12,10 +12,12 @@ namespace LlmForge.Tokenization;
 /// </summary>
 /// <remarks>
 /// Text is encoded as UTF-8 first; a .NET string's unpaired surrogate (not valid Unicode) becomes
-/// U+FFFD, as tiktoken does. Every other string round-trips: <c>Decode(Encode(s)) == s</c>.
+/// U+FFFD, as tiktoken does. Every other string round-trips: <c>Decode(Encode(s)) == s</c>. Bytes that are
+/// not UTF-8 at all (a file read as bytes) go through <see cref="EncodeBytes"/>, which round-trips any bytes:
+/// <c>DecodeBytes(EncodeBytes(b)) == b</c>.
 /// Thread-safe: the pre-token cache is concurrent and the merge workspace is per thread.
 /// </remarks>
-public sealed class Gpt2Tokenizer : ITokenizer
+public sealed class Gpt2Tokenizer : IByteLevelTokenizer
 {
     /// <summary>GPT-2's end-of-text token, also its document separator.</summary>
     public const string EndOfText = "<|endoftext|>";
@@ -113,7 +115,28 @@ public sealed class Gpt2Tokenizer : ITokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
-        ReadOnlySpan<char> rest = text;
+        EncodeText(text, allowSpecialTokens, ids);
+        return ids;
+    }
+
+    /// <summary>
+    /// Encodes raw bytes (see <see cref="IByteLevelTokenizer"/>): valid UTF-8 runs as their text (special tokens
+    /// included), each run of bytes that are not UTF-8 as one pre-token of byte tokens, merged by rank like any other.
+    /// </summary>
+    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true)
+    {
+        var ids = new List<int>(bytes.Length / 3 + 4);
+        foreach (var run in Utf8Runs.Split(bytes))
+        {
+            var piece = bytes.Slice(run.Start, run.Length);
+            if (run.IsText) EncodeText(Encoding.UTF8.GetString(piece), allowSpecialTokens, ids); // valid: exact round trip
+            else ids.AddRange(MergeBytes(piece));
+        }
+        return ids;
+    }
+
+    private void EncodeText(ReadOnlySpan<char> rest, bool allowSpecialTokens, List<int> ids)
+    {
         while (allowSpecialTokens && _special.Count > 0 && FindSpecial(rest, out int at, out string? special))
         {
             EncodeOrdinary(rest[..at], ids); // pre-tokens never cross a special token
@@ -121,7 +144,6 @@ public sealed class Gpt2Tokenizer : ITokenizer
             rest = rest[(at + special!.Length)..];
         }
         EncodeOrdinary(rest, ids);
-        return ids;
     }
 
     public string Decode(IEnumerable<int> ids) => Encoding.UTF8.GetString(DecodeBytes(ids));
@@ -158,10 +180,7 @@ public sealed class Gpt2Tokenizer : ITokenizer
             int byteCount = Encoding.UTF8.GetByteCount(piece);
             Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
             Encoding.UTF8.GetBytes(piece, bytes);
-            int[] symbols = new int[byteCount];
-            for (int k = 0; k < byteCount; k++) symbols[k] = _idOfByte[bytes[k]];
-            int n = _table.Apply(symbols);
-            int[] merged = n == symbols.Length ? symbols : symbols[..n];
+            int[] merged = MergeBytes(bytes);
             ids.AddRange(merged);
 
             if (length <= MaxCachedLength)
@@ -176,6 +195,15 @@ public sealed class Gpt2Tokenizer : ITokenizer
                 _cacheBySpan.TryAdd(piece, merged);
             }
         }
+    }
+
+    // One pre-token's bytes → byte tokens → merges by rank.
+    private int[] MergeBytes(ReadOnlySpan<byte> bytes)
+    {
+        int[] symbols = new int[bytes.Length];
+        for (int k = 0; k < bytes.Length; k++) symbols[k] = _idOfByte[bytes[k]];
+        int n = _table.Apply(symbols);
+        return n == symbols.Length ? symbols : symbols[..n];
     }
 
     // Earliest special token in text (the longest one if several start there).

@@ -1,4 +1,5 @@
 using LlmForge.Tests.Checkpoints;
+using Gpt2Vocabulary = LlmForge.Tests.Tokenization.Gpt2Vocabulary;
 using LlmForge.Tokenization;
 using Xunit;
 
@@ -125,6 +126,59 @@ public sealed class InputsReliabilityTests : IDisposable
             "--heads", "2", "--intermediate", "32", "--seq-len", "16", "--steps", "1", "--batch-size", "4", "--eval-interval", "1",
             "--eval-batches", "1", "--threads", "1");
         AssertOneLineError(result, 1, $"'{output}", "denied");
+    }
+
+    // ---- item 5: invalid UTF-8 is never silently replaced ----------------------------------------------------------
+
+    /// <summary>720 bytes of text with invalid UTF-8 spliced in (a stray 0xFF, a cut €, a lone surrogate's encoding).</summary>
+    private static byte[] TextWithInvalidUtf8()
+    {
+        var bytes = new List<byte>();
+        for (int i = 0; i < 30; i++)
+        {
+            bytes.AddRange("to be or not "u8.ToArray());
+            bytes.AddRange(i % 3 == 0 ? [0xFF] : i % 3 == 1 ? [0xE2, 0x82] : [0xED, 0xA0, 0x80]);
+            bytes.AddRange(" é\n"u8.ToArray());
+        }
+        return [.. bytes];
+    }
+
+    [Fact]
+    public void Tokenize_file_with_a_byte_level_bpe_keeps_every_byte()
+    {
+        string file = temp.File("latin.txt");
+        byte[] bytes = TextWithInvalidUtf8();
+        File.WriteAllBytes(file, bytes);
+        var (code, stdout, stderr) = Cli.Run("tokenize", "--tokenizer-dir", Gpt2Vocabulary.Directory(), "--file", file);
+        Assert.True(code == 0, stderr);
+        int[] ids = System.Text.Json.JsonSerializer.Deserialize<int[]>(stdout)!;
+        Assert.Equal(bytes, Gpt2Vocabulary.Tokenizer.DecodeBytes(ids)); // not one U+FFFD (3 bytes) in place of a bad byte
+    }
+
+    [Fact]
+    public void Tokenize_file_with_a_text_tokenizer_rejects_invalid_utf8_naming_the_offset()
+    {
+        string file = temp.File("latin.txt");
+        File.WriteAllBytes(file, [.. "abc\nab"u8, 0xE9, .. "\n"u8]);
+        var result = Cli.Run("tokenize", "--tokenizer-dir", CharTokenizerDirectory(), "--file", file);
+        AssertOneLineError(result, 1, $"'{file}'", "not valid UTF-8", "byte offset 6 (line 2) holds 0xE9");
+    }
+
+    [Fact]
+    public void Train_with_a_byte_level_bpe_reads_invalid_utf8_while_char_rejects_it_naming_the_offset()
+    {
+        string corpus = temp.File("corpus.bin");
+        byte[] bytes = TextWithInvalidUtf8();
+        File.WriteAllBytes(corpus, bytes);
+        string model = Path.Combine(temp.Path, "bpe");
+        var (code, _, stderr) = Cli.Run("train", "--corpus", corpus, "--config", TinyGptConfig(), "--steps", "1", "--out", model,
+            "--tokenizer", "bpe", "--vocab-size", "280");
+        Assert.True(code == 0, stderr);
+        var bpe = (IByteLevelTokenizer)TokenizerFiles.Load(model);
+        Assert.Equal(bytes, bpe.DecodeBytes(bpe.EncodeBytes(bytes)));
+
+        var rejected = Cli.Run("train", "--corpus", corpus, "--config", TinyGptConfig(), "--steps", "1", "--out", Path.Combine(temp.Path, "char"));
+        AssertOneLineError(rejected, 1, $"'{corpus}'", "not valid UTF-8", "byte offset 13 (line 1) holds 0xFF");
     }
 
     // ---- item 19: file content in a message is escaped (no terminal escapes reach the terminal) --------------------
