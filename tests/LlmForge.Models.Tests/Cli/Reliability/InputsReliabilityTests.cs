@@ -181,6 +181,53 @@ public sealed class InputsReliabilityTests : IDisposable
         AssertOneLineError(rejected, 1, $"'{corpus}'", "not valid UTF-8", "byte offset 13 (line 1) holds 0xFF");
     }
 
+    // ---- item 6: GPT forward honours attention_mask; a wrong one is an error naming it --------------------------------
+
+    private (int Code, string Out, string Err) GptForward(string json, string output)
+    {
+        string input = temp.File("input.json");
+        File.WriteAllText(input, json);
+        return Cli.Run("forward", "--model", FixturePath.Of("gpt2-tiny"), "--input", input, "--out", output);
+    }
+
+    [Theory]
+    [InlineData("[[1, 1, 1], [1, 1]]", "attention_mask[1] has 2 values but attention_mask[0] has 3", "[2, 3]")]
+    [InlineData("[[1, 1], [1, 1]]", "\"attention_mask\" is [2, 2] but \"input_ids\" is [2, 3]", "[2, 3]")]
+    [InlineData("[[1, 1, 1]]", "\"attention_mask\" is [1, 3] but \"input_ids\" is [2, 3]", "[2, 3]")]
+    [InlineData("[1, 1, 1]", "\"attention_mask\" must be [2, 3]", "[2, 3]")]
+    [InlineData("[[1, 2, 1], [1, 1, 1]]", "attention_mask[0][1] = 2 is not 0 or 1", "attention_mask")]
+    [InlineData("[[1, 1, 1], [0, 0, 0]]", "attention_mask[1] is all 0", "attention_mask")]
+    public void Gpt_forward_rejects_a_wrong_attention_mask_naming_it_and_the_shape(string mask, string expected, string shape)
+    {
+        string output = temp.File("o.npy");
+        var result = GptForward($"{{\"input_ids\": [[1, 2, 3], [4, 5, 6]], \"attention_mask\": {mask}}}", output);
+        AssertOneLineError(result, 1, expected, shape);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Gpt_forward_rejects_inputs_a_gpt_does_not_read()
+    {
+        var result = GptForward("{\"input_ids\": [[1, 2, 3]], \"token_type_ids\": [[0, 0, 0]]}", temp.File("o.npy"));
+        AssertOneLineError(result, 1, "\"token_type_ids\" is not read for a GPT model");
+    }
+
+    [Fact]
+    public void Gpt_forward_hides_the_masked_keys()
+    {
+        const string mask = "\"attention_mask\": [[1, 1, 0, 1, 1], [1, 1, 1, 0, 0]]";
+        var a = GptForward($"{{\"input_ids\": [[5, 9, 14, 2, 30], [7, 8, 9, 10, 11]], {mask}}}", temp.File("a.npy"));
+        var b = GptForward($"{{\"input_ids\": [[5, 9, 40, 2, 30], [7, 8, 9, 50, 51]], {mask}}}", temp.File("b.npy"));
+        Assert.True(a.Code == 0 && b.Code == 0, a.Err + b.Err);
+        float[] x = LlmForge.Checkpoints.NpyFile.Read<float>(temp.File("a.npy")).Data, y = LlmForge.Checkpoints.NpyFile.Read<float>(temp.File("b.npy")).Data;
+        const int vocab = 61, seq = 5;
+        foreach (var (row, position) in new[] { (0, 0), (0, 1), (0, 3), (0, 4), (1, 0), (1, 1), (1, 2) }) // every visible position
+        {
+            int at = (row * seq + position) * vocab;
+            Assert.Equal(x.AsSpan(at, vocab).ToArray(), y.AsSpan(at, vocab).ToArray());
+        }
+    }
+
     // ---- item 19: file content in a message is escaped (no terminal escapes reach the terminal) --------------------
 
     /// <summary>Asserts that nothing a terminal would interpret reached stderr: no C0 (but the final newline), DEL or C1 control.</summary>
