@@ -90,12 +90,14 @@ public sealed class CliArguments
         return v;
     }
 
-    public float? Float(string name, float min = float.NegativeInfinity, float max = float.PositiveInfinity)
+    /// <summary>A finite number in [min, max], or (min, max] with <paramref name="minExclusive"/>: the error states the same range.</summary>
+    public float? Float(string name, float min = float.NegativeInfinity, float max = float.PositiveInfinity, bool minExclusive = false)
     {
         string? s = String(name);
         if (s is null) return null;
-        if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v) || v < min || v > max)
-            throw new CliException($"{Command}: --{name} must be a number{Range(min, max)}, got '{s}'");
+        if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v)
+            || v < min || (minExclusive && v == min) || v > max)
+            throw new CliException($"{Command}: --{name} must be a number{Range(min, max, minExclusive)}, got '{s}'");
         return v;
     }
 
@@ -107,13 +109,13 @@ public sealed class CliArguments
             throw new CliException($"{Command}: unknown flag{(unknown.Count > 1 ? "s" : "")} {string.Join(", ", unknown.Select(u => "--" + u))}");
     }
 
-    private static string Range(double min, double max) =>
+    private static string Range(double min, double max, bool minExclusive = false) =>
         (double.IsInfinity(min) || min <= int.MinValue, double.IsInfinity(max) || max >= int.MaxValue) switch
         {
             (true, true) => "",
-            (false, true) => $" ≥ {min.ToString(CultureInfo.InvariantCulture)}",
+            (false, true) => $" {(minExclusive ? ">" : "≥")} {min.ToString(CultureInfo.InvariantCulture)}",
             (true, false) => $" ≤ {max.ToString(CultureInfo.InvariantCulture)}",
-            _ => $" in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]",
+            _ => $" in {(minExclusive ? "(" : "[")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]",
         };
 }
 

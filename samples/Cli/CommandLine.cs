@@ -1,5 +1,6 @@
 using LlmForge.Cli.Commands;
 using LlmForge.Cli.Commands.Bert;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Cli;
 
@@ -40,14 +41,16 @@ public static class CommandLine
         {
             return command.Run(args[1..], stdout, stderr);
         }
-        catch (Exception e) when (e is CliException or IOException // FileNotFound, DirectoryNotFound, CheckpointFormatException
+        catch (Exception e) when (e is CliException or IOException // FileNotFound, DirectoryNotFound, PathTooLong, CheckpointFormatException
+                                      or UnauthorizedAccessException or System.Security.SecurityException // "Access to the path '…' is denied."
                                       or InvalidDataException or ArgumentException or InvalidOperationException or NotSupportedException
                                       or Microsoft.Extensions.Options.OptionsValidationException)
         {
             // User errors are one clear line; anything else is a bug and keeps its stack trace.
             // CliArguments' messages already start with the command's name; print it once.
             string message = e.Message.StartsWith(command.Name + ": ", StringComparison.Ordinal) ? e.Message[(command.Name.Length + 2)..] : e.Message;
-            stderr.WriteLine($"llmforge {command.Name}: {message}");
+            // Last resort against file content that reached a message unquoted: no terminal escapes, one line.
+            stderr.WriteLine($"llmforge {command.Name}: {Printable.Sanitize(message)}");
             return e is CliException ? 2 : 1;
         }
     }

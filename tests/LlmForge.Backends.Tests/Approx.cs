@@ -45,9 +45,24 @@ public static class Approx
     /// <summary>A gradient against finite differences, with <see cref="Tolerances.GradientRelative"/>.</summary>
     public static void Gradient(ReadOnlySpan<double> finiteDifference, ReadOnlySpan<float> gradient, string what)
     {
-        double scale = 0;
-        foreach (var g in finiteDifference) scale = Math.Max(scale, Math.Abs(g));
+        double scale = FiniteScale(finiteDifference, what);
         Equal(finiteDifference, gradient, new Tolerance(Tolerances.GradientRelative, Tolerances.GradientRelative * scale + 1e-12), what);
+    }
+
+    /// <summary>
+    /// max |values[i]|, for a tolerance relative to a reference's scale. A NaN or infinity in the reference fails:
+    /// an infinite scale would accept every value (|error| ≤ ∞), a NaN one none but silently for the wrong reason.
+    /// </summary>
+    public static double FiniteScale(ReadOnlySpan<double> values, string what)
+    {
+        double scale = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+                throw new XunitException($"{what}: the reference [{i}] is {values[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; a tolerance cannot be scaled by it.");
+            scale = Math.Max(scale, Math.Abs(values[i]));
+        }
+        return scale;
     }
 
     /// <summary>The gradient a backward kernel added: after − before.</summary>

@@ -48,12 +48,7 @@ public static class Tolerances
     /// largest magnitude for entries that cancel (p and m near 0). v ~ 1e-5 here, so a fixed absolute term
     /// would hide a wrong 1 − β2.
     /// </summary>
-    public static Tolerance AdamW(ReadOnlySpan<double> expected)
-    {
-        double max = 0;
-        foreach (var e in expected) max = Math.Max(max, Math.Abs(e));
-        return new(1e-5, 1e-6 * max);
-    }
+    public static Tolerance AdamW(ReadOnlySpan<double> expected) => new(1e-5, 1e-6 * Approx.FiniteScale(expected, "AdamW reference"));
 
     /// <summary>A sum of n terms in float: |error| ≤ this · Σ|terms| (pairwise/vector sums do far better than n·ε).</summary>
     public const double SumRelative = 1e-5;

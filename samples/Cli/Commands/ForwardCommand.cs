@@ -1,8 +1,8 @@
-using LlmForge.Autograd;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Commands.Bert;
 using LlmForge.Cli.Hosting;
+using LlmForge.Inference;
 
 namespace LlmForge.Cli.Commands;
 
@@ -21,9 +21,11 @@ public sealed class ForwardCommand : ICommand
 
           --model DIR        config.json + model.safetensors (Hugging Face GPT-2 or BERT layout)
           --input FILE       {"input_ids": [[15496, 11], [314, 716]]}: rows of equal length ≤ n_positions;
-                             for BERT also "attention_mask" (1 = token, 0 = padding) and "token_type_ids",
-                             both optional, of the same shape; the logits are the MLM head's
-          --out FILE         float32 .npy of shape [batch, seq, vocab], written atomically
+                             optional "attention_mask" of the same shape (1 = token, 0 = padding: padding keys
+                             are hidden, positions stay 0..T-1, as Hugging Face does); for BERT also
+                             "token_type_ids"; BERT's logits are the MLM head's
+          --out FILE         float32 .npy of shape [batch, seq, vocab], written atomically, a chunk of rows at a
+                             time (memory stays that of one chunk however many rows there are)
           --backend NAME     managed (default) or mkl
 
         Prints one line: the output file and its shape.
@@ -45,23 +47,33 @@ public sealed class ForwardCommand : ICommand
         if (outDirectory is not null && !Directory.Exists(outDirectory))
             throw new CliException($"{Name}: --out '{output}': directory '{outDirectory}' does not exist");
 
-        Tensor logits;
-        if (BertDirectory.IsBert(directory))
-        {
-            logits = BertLogits(directory, input, backendName);
-        }
-        else
-        {
-            var config = ModelDirectory.LoadConfig(directory);
-            var (ids, batch, seq) = ReadInputIds(input, config);
-            var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
-            gpt.Eval();
-            using (GradMode.NoGrad()) logits = gpt.Forward(ids, batch, seq); // (B, T, vocab)
-        }
-
-        NpyFile.Write<float>(output, logits.Data.AsSpan(0, checked((int)logits.Length)), logits.Shape);
-        stdout.WriteLine($"{output}: float32 [{string.Join(", ", logits.Shape)}]");
+        int[] shape = BertDirectory.IsBert(directory)
+            ? BertLogits(directory, input, backendName, output)
+            : GptLogits(directory, input, backendName, output);
+        stdout.WriteLine($"{output}: float32 [{string.Join(", ", shape)}]");
         return 0;
+    }
+
+    /// <summary>
+    /// A GPT directory: input_ids with the optional attention_mask (0 or 1) → logits [batch, seq, vocab], written to
+    /// <paramref name="output"/> a chunk of rows at a time.
+    /// </summary>
+    private static int[] GptLogits(string directory, string input, string backendName, string output)
+    {
+        var config = ModelDirectory.LoadConfig(directory);
+        var json = InputJson.Read(input);
+        var (ids, batch, seq) = json.InputIds(config.VocabSize, config.ContextLength, "context length (n_positions)");
+        var mask = json.AttentionMask(batch, seq);
+        foreach (string unused in new[] { "token_type_ids", "position_ids" })
+            if (json.Has(unused))
+                throw new InvalidDataException($"{input}: \"{unused}\" is not read for a GPT model (only input_ids and attention_mask are); remove it.");
+        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        gpt.Eval();
+        int[] shape = [batch, seq, config.VocabSize];
+        using var npy = NpyWriter<float>.Create(output, shape);
+        ChunkedLogits.Gpt(gpt, ids, batch, seq, mask, npy.Write);
+        npy.Commit();
+        return shape;
     }
 
     /// <summary>
@@ -73,9 +85,9 @@ public sealed class ForwardCommand : ICommand
 
     /// <summary>
     /// A BERT directory: input_ids with the optional attention_mask (0 or 1, default all 1) and token_type_ids
-    /// (default all 0) → MLM logits [batch, seq, vocab].
+    /// (default all 0) → MLM logits [batch, seq, vocab], written a chunk of rows at a time.
     /// </summary>
-    private static Tensor BertLogits(string directory, string input, string backendName)
+    private static int[] BertLogits(string directory, string input, string backendName, string output)
     {
         var model = BertCheckpoint.Load(directory, BackendFactory.Create(backendName));
         if (model.MlmHead is null)
@@ -83,10 +95,14 @@ public sealed class ForwardCommand : ICommand
         var c = model.Config;
         var json = InputJson.Read(input);
         var (ids, batch, seq) = json.InputIds(c.VocabSize, c.MaxPositions, "max_position_embeddings");
-        var mask = json.SameShape("attention_mask", batch, seq, v => v is 0 or 1 ? null : "is not 0 or 1");
+        var mask = json.AttentionMask(batch, seq);
         var types = json.SameShape("token_type_ids", batch, seq,
             v => (uint)v < (uint)c.TypeVocabSize ? null : $"is outside the model's token types [0, {c.TypeVocabSize}) (type_vocab_size)");
         model.Eval();
-        using (GradMode.NoGrad()) return model.MaskedLMLogits(new BertInput(ids, batch, seq, types, mask)); // (B, T, vocab)
+        int[] shape = [batch, seq, c.VocabSize];
+        using var npy = NpyWriter<float>.Create(output, shape);
+        ChunkedLogits.BertMaskedLM(model, new BertInput(ids, batch, seq, types, mask), npy.Write);
+        npy.Commit();
+        return shape;
     }
 }

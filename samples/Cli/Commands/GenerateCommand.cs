@@ -26,9 +26,9 @@ public sealed class GenerateCommand : ICommand
           --prompt TEXT         encoded with the directory's tokenizer ("" starts from <|endoftext|>)
           --prompt-ids 1,2,3    token ids; needs no tokenizer with --output-ids
           --max-new-tokens N    at most N new tokens (default 50); <|endoftext|> stops earlier
-          --temperature T       0 = greedy (argmax), default 1.0
-          --top-k K             sample among the K most likely tokens (0 = all, the default)
-          --top-p P             nucleus sampling in (0, 1] (default 1 = off)
+          --temperature T       ≥ 0: 0 = greedy (argmax), default 1.0
+          --top-k K             ≥ 0: sample among the K most likely tokens (0 = all, the default)
+          --top-p P             in (0, 1]: nucleus sampling (default 1 = off)
           --seed S              sampling seed (default 1337): the same seed gives the same text
           --backend NAME        managed (default) or mkl
           --weights FORMAT      float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their
@@ -53,7 +53,7 @@ public sealed class GenerateCommand : ICommand
         {
             Temperature = a.Float("temperature", min: 0) ?? 1f,
             TopK = a.Int("top-k", min: 0) ?? 0,
-            TopP = a.Float("top-p", min: 0, max: 1) ?? 1f,
+            TopP = a.Float("top-p", min: 0, max: 1, minExclusive: true) ?? 1f, // the range the help states
             Seed = a.ULong("seed") ?? new SamplingOptions().Seed,
         };
         bool outputIds = a.Switch("output-ids");
@@ -65,8 +65,6 @@ public sealed class GenerateCommand : ICommand
         string directory = ModelDirectory.Require(Name, "model", model);
         if ((prompt is null) == (promptIds is null))
             throw new CliException($"{Name}: give exactly one of --prompt TEXT or --prompt-ids 1,2,3");
-        if (sampling.TopP == 0)
-            throw new CliException($"{Name}: --top-p must be in (0, 1], got 0");
         if (verify) TrainingCheckpoint.Verify(directory); // one error naming the first file that differs from its record
 
         ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);
@@ -75,9 +73,7 @@ public sealed class GenerateCommand : ICommand
                 $"{Name}: '{directory}' has no tokenizer (vocab.json + merges.txt, encoder.json + vocab.bpe or llmforge_char_tokenizer.json): " +
                 (prompt is not null ? "give --prompt-ids instead of --prompt" : "add --output-ids to print token ids instead of text"));
         var config = ModelDirectory.LoadConfig(directory);
-        if (tokenizer is not null && tokenizer.VocabSize > config.VocabSize)
-            throw new CliException(
-                $"{Name}: the tokenizer in '{directory}' has {tokenizer.VocabSize} ids but {ModelDirectory.ConfigPath(directory)} has vocab_size {config.VocabSize}");
+        CheckVocabularies(tokenizer, config, directory, decodesText: !outputIds);
 
         IReadOnlyList<int> ids = promptIds is not null
             ? TokenIds.ParseList(Name, "prompt-ids", promptIds)
@@ -111,5 +107,21 @@ public sealed class GenerateCommand : ICommand
         foreach (int id in generator.Generate(ids, maxNewTokens)) Print(id);
         stdout.WriteLine(text.Flush());
         return 0;
+    }
+
+    /// <summary>
+    /// Checked before the first token, both ways: a tokenizer with more ids than the model encodes prompts the model
+    /// cannot read; a model with more ids than the tokenizer samples ids that cannot be printed (mid-stream, after
+    /// the work). Printing ids (--output-ids) needs no decoding, so only the first applies there.
+    /// </summary>
+    private void CheckVocabularies(ITokenizer? tokenizer, GptConfig config, string directory, bool decodesText)
+    {
+        if (tokenizer is null || tokenizer.VocabSize == config.VocabSize) return;
+        if (tokenizer.VocabSize < config.VocabSize && !decodesText) return;
+        string sizes = $"the tokenizer in '{directory}' ({string.Join(" + ", ModelDirectory.TokenizerFilesIn(directory))}) has {tokenizer.VocabSize} ids " +
+                       $"but {ModelDirectory.ConfigPath(directory)} has vocab_size {config.VocabSize}";
+        throw new CliException(tokenizer.VocabSize > config.VocabSize
+            ? $"{Name}: {sizes}"
+            : $"{Name}: {sizes}: the model can sample ids the tokenizer cannot decode; add --output-ids to print ids instead of text");
     }
 }

@@ -1,6 +1,6 @@
-using System.Text;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Data;
 using LlmForge.Tokenization;
 
 namespace LlmForge.Cli.Commands;
@@ -21,7 +21,8 @@ public sealed class TokenizeCommand : ICommand
           --model DIR           a model directory with tokenizer files
           --tokenizer-dir DIR   vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json (char)
           --text TEXT           the text to encode
-          --file FILE           a UTF-8 text file to encode
+          --file FILE           a UTF-8 text file to encode (a byte-level BPE encodes any bytes, even invalid
+                                UTF-8, so that decoding the ids gives the file back; other tokenizers need valid UTF-8)
           --out FILE            write the JSON array there (atomically) instead of stdout
 
         Output: one line, e.g. [15496,11,314,716]. <|endoftext|> in the text is the special id.
@@ -42,13 +43,13 @@ public sealed class TokenizeCommand : ICommand
             : ModelDirectory.Require(Name, "tokenizer-dir", tokenizerDir);
         if ((text is null) == (file is null))
             throw new CliException($"{Name}: give exactly one of --text TEXT or --file FILE");
-        if (file is not null && !File.Exists(file))
+        if (file is not null && !File.Exists(file) && !Directory.Exists(file))
             throw new FileNotFoundException($"{file}: no such text file.", file);
 
         var tokenizer = ModelDirectory.LoadTokenizer(directory)
             ?? throw new CliException(
                 $"{Name}: no tokenizer in '{directory}': expected vocab.json + merges.txt, encoder.json + vocab.bpe or llmforge_char_tokenizer.json");
-        string json = TokenIds.ToJson(tokenizer.Encode(text ?? File.ReadAllText(file!, Encoding.UTF8)));
+        string json = TokenIds.ToJson(Encode(tokenizer, text, file));
         if (output is null)
         {
             stdout.WriteLine(json);
@@ -59,5 +60,18 @@ public sealed class TokenizeCommand : ICommand
             throw new CliException($"{Name}: --out '{output}': directory '{outDirectory}' does not exist");
         AtomicFile.WriteAllText(output, json + "\n");
         return 0;
+    }
+
+    /// <summary>
+    /// A file is read as bytes for a byte-level tokenizer (invalid UTF-8 included: nothing is replaced by U+FFFD)
+    /// and strictly as UTF-8 text for the others (an error names the byte offset); an empty file is no ids.
+    /// </summary>
+    private static IReadOnlyList<int> Encode(ITokenizer tokenizer, string? text, string? file)
+    {
+        const string role = "Text file";
+        if (text is not null) return tokenizer.Encode(text);
+        return tokenizer is IByteLevelTokenizer bytes
+            ? bytes.EncodeBytes(TextFile.ReadBytes(file!, role, allowEmpty: true))
+            : tokenizer.Encode(TextFile.Read(file!, role, allowEmpty: true));
     }
 }

@@ -115,12 +115,20 @@ public sealed class TrainCommand : ICommand
         if (!overwrite && !inPlace && ExistingCheckpoint.Describe(outDir) is { } existing)
             throw new CliException($"{Name}: '{outDir}' already holds {existing}: continue it with --resume {outDir}, or pass --overwrite to replace it");
 
-        string text;
-        if (corpusPath is not null) text = TextFile.Read(corpusPath);
+        string kind = resumed?.Tokenizer ?? tokenizerFlag ?? TokenizerKinds.Char;
+        // A byte-level BPE (gpt2, bpe) reads the corpus as bytes and encodes every one of them, valid UTF-8 or not;
+        // the char tokenizer and BERT's WordPiece need text, and a corpus that is not UTF-8 is an error naming the offset.
+        bool byteLevel = !variant.IsBert && kind is TokenizerKinds.Gpt2 or TokenizerKinds.Bpe;
+        var text = new CorpusText();
+        if (corpusPath is not null)
+        {
+            if (byteLevel) text.Bytes = TextFile.ReadBytes(corpusPath);
+            else text.Text = TextFile.Read(corpusPath);
+        }
         else
         {
             var corpus = DefaultCorpus.Load();
-            text = corpus.Text;
+            text.Text = corpus.Text;
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
         using var interrupt = new InterruptSignals(stderr);
@@ -128,7 +136,7 @@ public sealed class TrainCommand : ICommand
         {
             try
             {
-                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text, outDir, stdout, interrupt.Token);
+                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, interrupt.Token);
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {
@@ -137,12 +145,11 @@ public sealed class TrainCommand : ICommand
             }
         }
 
-        string kind = resumed?.Tokenizer ?? tokenizerFlag ?? TokenizerKinds.Char;
         ITokenizer tokenizer = resumeDir is not null
             ? TokenizerKinds.Load(kind, resumeDir)
             : TrainTokenizer.Create(Name, kind, text, tokenizerDir, vocabSize, stderr);
         int[] ids;
-        try { ids = [.. tokenizer.Encode(text)]; }
+        try { ids = [.. text.Encode(tokenizer)]; }
         catch (ArgumentException e) when (resumed is not null) // only a char vocabulary can miss a character
         {
             throw new CliException($"{Name}: the corpus does not fit the checkpoint's {kind} tokenizer (resume with the corpus the run trained on): {e.Message}");

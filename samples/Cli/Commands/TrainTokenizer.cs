@@ -12,7 +12,7 @@ internal static class TrainTokenizer
     /// <summary>The BPE vocabulary size when --vocab-size is not given.</summary>
     public const int DefaultBpeVocabSize = 512;
 
-    public static ITokenizer Create(string command, string kind, string text, string? tokenizerDir, int? vocabSize, TextWriter log)
+    public static ITokenizer Create(string command, string kind, CorpusText corpus, string? tokenizerDir, int? vocabSize, TextWriter log)
     {
         if (tokenizerDir is not null && kind != TokenizerKinds.Gpt2)
             throw new CliException($"{command}: --tokenizer-dir goes with --tokenizer gpt2 (the tokenizer is '{kind}')");
@@ -33,11 +33,11 @@ internal static class TrainTokenizer
                 int least = 256 + options.SpecialTokens.Count;
                 if (options.VocabSize < least)
                     throw new CliException($"{command}: --vocab-size must be at least {least} (256 byte tokens + {Gpt2Tokenizer.EndOfText}), got {options.VocabSize}");
-                var bpe = BpeTrainer.Train(text, options);
+                var bpe = BpeTrainer.Train(corpus.Utf8Bytes, options); // the bytes as they are: invalid UTF-8 is learned too
                 log.WriteLine($"tokenizer bpe: {bpe.VocabSize:N0} ids ({bpe.Merges.Count:N0} merges learned from the corpus, {options.VocabSize:N0} asked)");
                 return bpe;
             default:
-                return CharTokenizer.FromCorpus(text);
+                return CharTokenizer.FromCorpus(corpus.Text ?? throw new InvalidOperationException("The char tokenizer is built from the corpus's text."));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Cli.Hosting;
 
@@ -58,16 +59,33 @@ public sealed class InputJson
     public int[]? SameShape(string key, int batch, int seq, Func<int, string?> check)
     {
         if (!Has(key)) return null;
-        var (values, b, s) = Rows(key, "values", "integer", check);
+        var (values, b, s) = Rows(key, "values", "integer", check, (batch, seq));
         if (b != batch || s != seq)
             throw new InvalidDataException($"{Path}: \"{key}\" is [{b}, {s}] but \"input_ids\" is [{batch}, {seq}]; they must match.");
         return values;
     }
 
-    private (int[] Values, int Batch, int Seq) Rows(string key, string noun, string what, Func<int, string?> check)
+    /// <summary>
+    /// The optional attention_mask: input_ids' shape (an error names both shapes), values 1 (token) or 0 (padding),
+    /// and a token in every row. Null when absent.
+    /// </summary>
+    public int[]? AttentionMask(int batch, int seq)
+    {
+        const string key = "attention_mask";
+        var mask = SameShape(key, batch, seq, v => v is 0 or 1 ? null : "is not 0 or 1 (1 = token, 0 = padding)");
+        for (int r = 0; mask is not null && r < batch; r++)
+            if (!mask.AsSpan(r * seq, seq).ContainsAnyExcept(0))
+                throw new InvalidDataException($"{Path}: {key}[{r}] is all 0: every row needs at least one token (a 1).");
+        return mask;
+    }
+
+    private (int[] Values, int Batch, int Seq) Rows(string key, string noun, string what, Func<int, string?> check, (int Batch, int Seq)? expected = null)
     {
         if (!_root.TryGetProperty(key, out var rows))
             throw new InvalidDataException($"{Path}: no \"{key}\" key; {Expected}.");
+        if (expected is var (rowsExpected, seqExpected) && (rows.ValueKind != JsonValueKind.Array || rows.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Array)))
+            throw new InvalidDataException(
+                $"{Path}: \"{key}\" must be [{rowsExpected}, {seqExpected}] (a list of rows), the shape of \"input_ids\"; it is {Printable.Escape(rows.GetRawText(), 40)}.");
         if (rows.ValueKind != JsonValueKind.Array || rows.GetArrayLength() == 0)
             throw new InvalidDataException($"{Path}: \"{key}\" must be a non-empty list of rows; {Expected}.");
         int batch = rows.GetArrayLength(), seq = -1, r = 0;
@@ -80,12 +98,13 @@ public sealed class InputJson
             if (seq < 0) seq = length;
             if (length == 0) throw new InvalidDataException($"{Path}: {key}[{r}] is empty.");
             if (length != seq)
-                throw new InvalidDataException($"{Path}: {key}[{r}] has {length} {noun} but {key}[0] has {seq}; all rows must have the same length.");
+                throw new InvalidDataException($"{Path}: {key}[{r}] has {length} {noun} but {key}[0] has {seq}; all rows must have the same length" +
+                    (expected is var (eb, es) ? $" ({key} must be [{eb}, {es}], the shape of \"input_ids\")." : "."));
             int i = 0;
             foreach (var item in row.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int v))
-                    throw new InvalidDataException($"{Path}: {key}[{r}][{i}] is {item.GetRawText()}, not an integer{(what == "token id" ? " token id" : "")}.");
+                    throw new InvalidDataException($"{Path}: {key}[{r}][{i}] is {Printable.Escape(item.GetRawText())}, not an integer{(what == "token id" ? " token id" : "")}.");
                 if (check(v) is { } problem)
                     throw new InvalidDataException($"{Path}: {key}[{r}][{i}] = {v} {problem}.");
                 values.Add(v);

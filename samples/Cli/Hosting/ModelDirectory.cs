@@ -41,6 +41,10 @@ public static class ModelDirectory
     private static readonly string[] TokenizerFileNames =
         [TokenizerFiles.CharTokenizerFile, TokenizerFiles.LegacyCharTokenizerFile, "vocab.json", "merges.txt", "encoder.json", "vocab.bpe", WordPieceTokenizerFiles.VocabFile];
 
+    /// <summary>The tokenizer files present in <paramref name="directory"/> (to name them in a message).</summary>
+    public static IEnumerable<string> TokenizerFilesIn(string directory) =>
+        TokenizerFileNames.Where(name => File.Exists(Path.Combine(directory, name)));
+
     /// <summary>The directory's tokenizer, or null when it has none.</summary>
     public static ITokenizer? LoadTokenizer(string directory) => HasTokenizer(directory) ? TokenizerFiles.Load(directory) : null;
 }

@@ -51,8 +51,20 @@ public sealed class AtomicFile : IDisposable
         string full = System.IO.Path.GetFullPath(path);
         string directory = System.IO.Path.GetDirectoryName(full)
             ?? throw new ArgumentException($"'{path}' names no file.", nameof(path));
+        // Checked before any work is written: the rename at Commit would fail only then, with "Is a directory".
+        if (Directory.Exists(full))
+            throw new IOException($"Cannot write '{path}': it is a directory ({full}).");
         string temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            // .NET names the temporary file; the user knows the target.
+            throw new UnauthorizedAccessException($"Cannot write '{path}': access to its directory '{directory}' is denied.", e);
+        }
         return new AtomicFile(full, temp, stream);
     }
 

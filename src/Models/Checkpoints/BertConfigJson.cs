@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LlmForge.Backends;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Checkpoints;
 
@@ -65,7 +66,7 @@ public static class BertConfigJson
 
             string modelType = keys.RequiredString("model_type");
             if (!IsBertModelType(modelType))
-                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"{BertModelType}\" and \"{LlmForgeModelType}\" configs only.");
+                throw keys.Error("model_type", $"is \"{Printable.Escape(modelType)}\"; this reader handles \"{BertModelType}\" and \"{LlmForgeModelType}\" configs only.");
             keys.Unsupported("is_decoder", expected: false, why: "BERT here is an encoder with bidirectional attention");
             keys.Unsupported("add_cross_attention", expected: false, why: "BERT blocks here have no cross-attention");
 
@@ -170,7 +171,7 @@ public static class BertConfigJson
         foreach (var p in value.EnumerateObject())
         {
             if (!int.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out int id) || p.Value.ValueKind != JsonValueKind.String)
-                throw keys.Error("id2label", $"entry \"{p.Name}\": {p.Value.GetRawText()} must map a class id to a label string.");
+                throw keys.Error("id2label", $"entry {Printable.Quote(p.Name)}: {Printable.Escape(p.Value.GetRawText())} must map a class id to a label string.");
             byId[id] = p.Value.GetString()!;
         }
         if (byId.Count > 0 && (byId.Keys.First() != 0 || byId.Keys.Last() != byId.Count - 1))

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Checkpoints;
 
@@ -64,7 +65,7 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
     public CheckpointFormatException WrongType(string key, JsonElement value, string expected)
     {
         string raw = value.GetRawText();
-        return Error(key, $"must be {expected}, got {(raw.Length > 40 ? raw[..40] + "…" : raw)}.");
+        return Error(key, $"must be {expected}, got {Printable.Escape(raw, 40)}.");
     }
 
     public string RequiredString(string key)
@@ -117,13 +118,13 @@ internal readonly struct ConfigJsonKeys(JsonElement root, string source, string 
         string text = value.GetString()!;
         foreach (var (name, v) in names)
             if (name == text) return v;
-        throw Error(key, $"is \"{text}\", which is not supported (expected one of: {string.Join(", ", names.Select(n => '"' + n.Name + '"'))}).");
+        throw Error(key, $"is \"{Printable.Escape(text)}\", which is not supported (expected one of: {string.Join(", ", names.Select(n => '"' + n.Name + '"'))}).");
     }
 
     /// <summary>A key LlmForge does not implement: accepted only when absent, null or equal to <paramref name="expected"/>.</summary>
     public void Unsupported(string key, bool expected, string why)
     {
         if (Get(key) is { } value && OptionalBool(key, expected) != expected)
-            throw Error(key, $"is {value.GetRawText()}, which is not supported: {why}.");
+            throw Error(key, $"is {Printable.Escape(value.GetRawText())}, which is not supported: {why}.");
     }
 }

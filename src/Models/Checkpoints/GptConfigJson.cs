@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LlmForge.Backends;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Checkpoints;
 
@@ -47,7 +48,7 @@ public static class GptConfigJson
             string modelType = keys.RequiredString("model_type");
             if (modelType is not (Gpt2ModelType or LlmForgeModelType))
             {
-                throw keys.Error("model_type", $"is \"{modelType}\"; this reader handles \"{Gpt2ModelType}\" and \"{LlmForgeModelType}\" configs only.");
+                throw keys.Error("model_type", $"is \"{Printable.Escape(modelType)}\"; this reader handles \"{Gpt2ModelType}\" and \"{LlmForgeModelType}\" configs only.");
             }
             keys.Unsupported("scale_attn_weights", expected: true, why: "attention is always scaled by 1/sqrt(head_dim)");
             keys.Unsupported("scale_attn_by_inverse_layer_idx", expected: false, why: "attention is scaled by 1/sqrt(head_dim) only");

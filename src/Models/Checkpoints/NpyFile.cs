@@ -28,8 +28,26 @@ public static class NpyFile
     /// <summary>Writes <paramref name="data"/> (row-major, <paramref name="shape"/>; empty shape = scalar) atomically as format 1.0.</summary>
     public static void Write<T>(string path, ReadOnlySpan<T> data, ReadOnlySpan<int> shape) where T : unmanaged
     {
+        byte[] prefix = HeaderBytes<T>(path, shape, out long elements);
+        if (elements != data.Length)
+        {
+            throw new ArgumentException(
+                $"{path}: shape [{string.Join(", ", shape.ToArray())}] holds {elements} values but {data.Length} were given.", nameof(data));
+        }
+        using AtomicFile file = AtomicFile.Create(path);
+        file.Stream.Write(prefix);
+        file.Stream.Write(MemoryMarshal.AsBytes(data));
+        file.Commit();
+    }
+
+    /// <summary>
+    /// The format 1.0 magic, version, header length and header dict of an array of <paramref name="shape"/>, padded
+    /// to a multiple of 64 bytes: what precedes the data (<see cref="Write{T}"/>, <see cref="NpyWriter{T}"/>).
+    /// </summary>
+    internal static byte[] HeaderBytes<T>(string path, ReadOnlySpan<int> shape, out long elements) where T : unmanaged
+    {
         string descr = DescrOf<T>();
-        long elements = 1;
+        elements = 1;
         foreach (int d in shape)
         {
             if (d < 0)
@@ -37,11 +55,6 @@ public static class NpyFile
                 throw new ArgumentException($"{path}: shape [{string.Join(", ", shape.ToArray())}] has a negative dimension.", nameof(shape));
             }
             elements *= d;
-        }
-        if (elements != data.Length)
-        {
-            throw new ArgumentException(
-                $"{path}: shape [{string.Join(", ", shape.ToArray())}] holds {elements} values but {data.Length} were given.", nameof(data));
         }
 
         // magic (6) + version (2) + u16 header length (2) + dict + spaces + '\n', a multiple of 64
@@ -59,11 +72,7 @@ public static class NpyFile
         dict.CopyTo(prefix, 10);
         prefix.AsSpan(10 + dict.Length).Fill((byte)' ');
         prefix[^1] = (byte)'\n';
-
-        using AtomicFile file = AtomicFile.Create(path);
-        file.Stream.Write(prefix);
-        file.Stream.Write(MemoryMarshal.AsBytes(data));
-        file.Commit();
+        return prefix;
     }
 
     /// <summary>Reads the header only.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Checkpoints;
 
@@ -45,7 +46,7 @@ internal static class SafeTensorsHeader
             {
                 if (!seen.Add(property.Name))
                 {
-                    throw new CheckpointFormatException(path, $"the safetensors header lists '{property.Name}' twice.");
+                    throw new CheckpointFormatException(path, $"the safetensors header lists {Printable.Quote(property.Name)} twice.");
                 }
                 if (property.Name == MetadataKey)
                 {
@@ -73,7 +74,7 @@ internal static class SafeTensorsHeader
             if (item.Value.ValueKind != JsonValueKind.String)
             {
                 throw new CheckpointFormatException(path,
-                    $"'{MetadataKey}' key '{item.Name}' must have a string value, not {item.Value.ValueKind}.");
+                    $"'{MetadataKey}' key {Printable.Quote(item.Name)} must have a string value, not {item.Value.ValueKind}.");
             }
             metadata[item.Name] = item.Value.GetString()!;
         }
@@ -81,7 +82,7 @@ internal static class SafeTensorsHeader
 
     private static SafeTensorsEntry ReadEntry(string path, string name, JsonElement value, long bufferStart)
     {
-        string where = $"tensor '{name}'";
+        string where = $"tensor {Printable.Quote(name)}";
         if (value.ValueKind != JsonValueKind.Object)
         {
             throw new CheckpointFormatException(path, $"{where}: expected an object with dtype, shape and data_offsets, got {value.ValueKind}.");
@@ -95,7 +96,7 @@ internal static class SafeTensorsHeader
         if (!SafeTensorsDTypes.TryParse(dtypeName, out SafeTensorsDType dtype))
         {
             throw new CheckpointFormatException(path,
-                $"{where}: unknown dtype \"{dtypeName}\" (known: {string.Join(", ", SafeTensorsDTypes.HeaderNames)}).");
+                $"{where}: unknown dtype \"{Printable.Escape(dtypeName)}\" (known: {string.Join(", ", SafeTensorsDTypes.HeaderNames)}).");
         }
 
         int[] shape = ReadIntegers(path, where, value, "shape", expectedCount: null)
@@ -143,7 +144,7 @@ internal static class SafeTensorsHeader
         {
             if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out long v) || v < 0)
             {
-                throw new CheckpointFormatException(path, $"{where}: \"{key}\" must hold non-negative integers, found {item.GetRawText()}.");
+                throw new CheckpointFormatException(path, $"{where}: \"{key}\" must hold non-negative integers, found {Printable.Escape(item.GetRawText())}.");
             }
             values.Add(v);
         }
@@ -167,17 +168,17 @@ internal static class SafeTensorsHeader
             if (e.BufferEnd > bufferLength)
             {
                 throw new CheckpointFormatException(path,
-                    $"tensor '{e.Name}': data_offsets [{e.BufferBegin}, {e.BufferEnd}] run past the end of the {bufferLength}-byte data buffer (file truncated?).");
+                    $"tensor {Printable.Quote(e.Name)}: data_offsets [{e.BufferBegin}, {e.BufferEnd}] run past the end of the {bufferLength}-byte data buffer (file truncated?).");
             }
             if (e.BufferBegin < position)
             {
                 throw new CheckpointFormatException(path,
-                    $"tensors '{previous!.Name}' [{previous.BufferBegin}, {previous.BufferEnd}] and '{e.Name}' [{e.BufferBegin}, {e.BufferEnd}] overlap.");
+                    $"tensors {Printable.Quote(previous!.Name)} [{previous.BufferBegin}, {previous.BufferEnd}] and {Printable.Quote(e.Name)} [{e.BufferBegin}, {e.BufferEnd}] overlap.");
             }
             if (e.BufferBegin > position)
             {
                 throw new CheckpointFormatException(path,
-                    $"bytes [{position}, {e.BufferBegin}) of the data buffer, before tensor '{e.Name}', belong to no tensor (tensors must be densely packed).");
+                    $"bytes [{position}, {e.BufferBegin}) of the data buffer, before tensor {Printable.Quote(e.Name)}, belong to no tensor (tensors must be densely packed).");
             }
             position = e.BufferEnd;
             previous = e;

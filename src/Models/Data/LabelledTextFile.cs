@@ -1,4 +1,5 @@
 using System.Text;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Data;
 
@@ -35,7 +36,7 @@ public static class LabelledTextFile
                 throw new InvalidDataException($"{path}: line {i + 1} has an empty text.");
             if (labelsRequired && string.IsNullOrEmpty(label))
                 throw new InvalidDataException(
-                    $"{path}: line {i + 1} has no label; expected text{(csv ? "," : "<TAB>")}label, got '{Shorten(line)}'.");
+                    $"{path}: line {i + 1} has no label; expected text{(csv ? "," : "<TAB>")}label, got {Printable.Quote(line, 60)}.");
             examples.Add(new LabelledText(body, string.IsNullOrEmpty(label) ? null : label, i + 1));
         }
         if (examples.Count == 0) throw new InvalidDataException($"{path}: no examples.");
@@ -83,5 +84,4 @@ public static class LabelledTextFile
         };
     }
 
-    private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
 }

@@ -83,6 +83,14 @@ public sealed partial class GptModel : Module
     public Tensor Forward(int[] ids, int batch, int seq) => OutHead.Forward(Hidden(ids, batch, seq)); // (B, T, vocab)
 
     /// <summary>
+    /// Logits of padded rows: <paramref name="attentionMask"/> is Hugging Face's 2-D attention_mask [batch · seq]
+    /// (1 = token, 0 = padding; null = none), whose padding keys no query sees (see <see cref="GptAttentionMask"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Forward(int[], int, int)"/>, or the mask's length or values are wrong (named).</exception>
+    public Tensor Forward(int[] ids, int batch, int seq, int[]? attentionMask) =>
+        OutHead.Forward(Hidden(ids, batch, seq, attentionMask)); // (B, T, vocab)
+
+    /// <summary>
     /// Logits and the mean cross-entropy against next-token <paramref name="targets"/> [batch · seq]. Holds the full
     /// [B·T, vocab] logits (and, after backward, their gradient); training needs only the loss: <see cref="Loss"/>.
     /// </summary>
@@ -102,7 +110,7 @@ public sealed partial class GptModel : Module
         Hidden(ids, batch, seq).LinearCrossEntropy(OutHead.Weight, OutHead.Bias, targets, ignoreIndex);
 
     /// <summary>The final-norm output the LM head reads: ids (B, T) → (B, T, C).</summary>
-    private Tensor Hidden(int[] ids, int batch, int seq)
+    private Tensor Hidden(int[] ids, int batch, int seq, int[]? attentionMask = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
@@ -115,10 +123,13 @@ public sealed partial class GptModel : Module
             throw new ArgumentException(
                 $"GptModel: {ids.Length} token ids do not fill batch {batch} × seq {seq} = {(long)batch * seq}.", nameof(ids));
 
+        var mask = GptAttentionMask.ToKeyValid(attentionMask, batch, seq) is { } keyValid
+            ? new AttentionMaskSpec { Causal = true, KeyValid = keyValid }                // padding keys hidden too
+            : AttentionMaskSpec.CausalMask();
         var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
         foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
-            x = TensorArena.RunLayer((block, x, Positions), static s => s.block.Forward(s.x, s.Positions)); // (B, T, C)
+            x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, T, C)
         return FinalNorm.Forward(x);                                                   // (B, T, C)
     }
 }

@@ -58,6 +58,16 @@ public sealed class TransformerBlock : Module
         Block(x, AttentionMaskSpec.CausalMask(), positions, tokens: null, cache: null);
 
     /// <summary>
+    /// (B, T, C) → (B, T, C) under <paramref name="mask"/>: a causal mask that also hides padding keys
+    /// (<see cref="AttentionMaskSpec.KeyValid"/>, from an attention_mask); positions run 0 … T − 1.
+    /// </summary>
+    public Tensor Forward(Tensor x, IPositionalEncoding positions, AttentionMaskSpec mask)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return Block(x, mask, positions, tokens: null, cache: null);
+    }
+
+    /// <summary>
     /// One incremental step, (B, T, C) → (B, T, C): the new tokens at <paramref name="tokens"/>' positions attend
     /// over <paramref name="cache"/> (earlier tokens) and themselves; the prompt's padding is hidden as a key.
     /// </summary>

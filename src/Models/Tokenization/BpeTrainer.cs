@@ -18,7 +18,27 @@ public static class BpeTrainer
 {
     public static Gpt2Tokenizer Train(string corpus, BpeTrainerOptions options) => Train([corpus], options);
 
-    public static Gpt2Tokenizer Train(IEnumerable<string> documents, BpeTrainerOptions options)
+    public static Gpt2Tokenizer Train(IEnumerable<string> documents, BpeTrainerOptions options) => Train(documents, [], options);
+
+    /// <summary>
+    /// Learns from raw bytes (a corpus file read as bytes): valid UTF-8 runs are pre-tokenized as text, each run of
+    /// bytes that are not UTF-8 is one more word, as <see cref="Gpt2Tokenizer.EncodeBytes"/> splits them. A valid
+    /// UTF-8 corpus learns exactly what <see cref="Train(string, BpeTrainerOptions)"/> learns from its text.
+    /// </summary>
+    public static Gpt2Tokenizer Train(ReadOnlySpan<byte> corpus, BpeTrainerOptions options)
+    {
+        var texts = new List<string>();
+        var raw = new List<byte[]>();
+        foreach (var run in Utf8Runs.Split(corpus))
+        {
+            var piece = corpus.Slice(run.Start, run.Length);
+            if (run.IsText) texts.Add(System.Text.Encoding.UTF8.GetString(piece));
+            else raw.Add(piece.ToArray());
+        }
+        return Train(texts, raw, options);
+    }
+
+    private static Gpt2Tokenizer Train(IEnumerable<string> documents, IReadOnlyList<byte[]> rawWords, BpeTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,7 +62,7 @@ public static class BpeTrainer
         var idOfToken = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < tokens.Count; i++) idOfToken[tokens[i]] = i;
 
-        var words = BpeWordCounts.Count(documents, specials, idOfByte);
+        var words = BpeWordCounts.Count(documents, rawWords, specials, idOfByte);
         var pairs = new BpePairIndex(words);
         var merges = new List<(string Left, string Right)>();
 

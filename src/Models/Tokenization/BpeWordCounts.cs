@@ -7,7 +7,11 @@ internal sealed class BpeWordCounts
     public required List<int> Lengths { get; init; }    // word → live prefix length of Symbols
     public required List<long> Counts { get; init; }    // word → occurrences in the corpus
 
-    public static BpeWordCounts Count(IEnumerable<string> documents, string[] specials, int[] idOfByte)
+    /// <summary>
+    /// Counts the pre-tokens of <paramref name="documents"/>, then the <paramref name="rawWords"/> (runs of bytes that
+    /// are not UTF-8, each one word) after them, so a corpus without any keeps the words and order it always had.
+    /// </summary>
+    public static BpeWordCounts Count(IEnumerable<string> documents, IReadOnlyList<byte[]> rawWords, string[] specials, int[] idOfByte)
     {
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var bySpan = counts.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -35,6 +39,14 @@ internal sealed class BpeWordCounts
             result.Symbols.Add(Array.ConvertAll(bytes, b => idOfByte[b]));
             result.Lengths.Add(bytes.Length);
             result.Counts.Add(count);
+        }
+        // Keyed by their byte-level spelling (one character per byte), which no two byte strings share.
+        foreach (var group in rawWords.GroupBy(w => ByteLevelAlphabet.ToTokenString(w), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            byte[] bytes = group.First();
+            result.Symbols.Add(Array.ConvertAll(bytes, b => idOfByte[b]));
+            result.Lengths.Add(bytes.Length);
+            result.Counts.Add(group.LongCount());
         }
         return result;
     }

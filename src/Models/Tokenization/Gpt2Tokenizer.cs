@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -11,10 +12,12 @@ namespace LlmForge.Tokenization;
 /// </summary>
 /// <remarks>
 /// Text is encoded as UTF-8 first; a .NET string's unpaired surrogate (not valid Unicode) becomes
-/// U+FFFD, as tiktoken does. Every other string round-trips: <c>Decode(Encode(s)) == s</c>.
+/// U+FFFD, as tiktoken does. Every other string round-trips: <c>Decode(Encode(s)) == s</c>. Bytes that are
+/// not UTF-8 at all (a file read as bytes) go through <see cref="EncodeBytes"/>, which round-trips any bytes:
+/// <c>DecodeBytes(EncodeBytes(b)) == b</c>.
 /// Thread-safe: the pre-token cache is concurrent and the merge workspace is per thread.
 /// </remarks>
-public sealed class Gpt2Tokenizer : ITokenizer
+public sealed class Gpt2Tokenizer : IByteLevelTokenizer
 {
     /// <summary>GPT-2's end-of-text token, also its document separator.</summary>
     public const string EndOfText = "<|endoftext|>";
@@ -49,9 +52,9 @@ public sealed class Gpt2Tokenizer : ITokenizer
         var tokenOfId = new Dictionary<int, string>(_vocab.Count);
         foreach (var (token, id) in _vocab)
         {
-            if (id < 0) throw new ArgumentException($"Vocabulary token '{token}' has a negative id {id}.", nameof(vocabulary));
+            if (id < 0) throw new ArgumentException($"Vocabulary token {Printable.Quote(token)} has a negative id {id}.", nameof(vocabulary));
             if (!tokenOfId.TryAdd(id, token))
-                throw new ArgumentException($"Vocabulary tokens '{tokenOfId[id]}' and '{token}' share id {id}.", nameof(vocabulary));
+                throw new ArgumentException($"Vocabulary tokens {Printable.Quote(tokenOfId[id])} and {Printable.Quote(token)} share id {id}.", nameof(vocabulary));
             maxId = Math.Max(maxId, id);
         }
         VocabSize = maxId + 1;
@@ -78,7 +81,7 @@ public sealed class Gpt2Tokenizer : ITokenizer
         {
             if (string.IsNullOrEmpty(s)) throw new ArgumentException("A special token cannot be empty.", nameof(specialTokens));
             if (!_vocab.TryGetValue(s, out int id))
-                throw new ArgumentException($"Special token '{s}' is not in the vocabulary.", nameof(specialTokens));
+                throw new ArgumentException($"Special token {Printable.Quote(s)} is not in the vocabulary.", nameof(specialTokens));
             _special[s] = id;
         }
         EndOfTextId = _special.TryGetValue(EndOfText, out int eot) ? eot : null;
@@ -112,7 +115,28 @@ public sealed class Gpt2Tokenizer : ITokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>(text.Length / 3 + 4);
-        ReadOnlySpan<char> rest = text;
+        EncodeText(text, allowSpecialTokens, ids);
+        return ids;
+    }
+
+    /// <summary>
+    /// Encodes raw bytes (see <see cref="IByteLevelTokenizer"/>): valid UTF-8 runs as their text (special tokens
+    /// included), each run of bytes that are not UTF-8 as one pre-token of byte tokens, merged by rank like any other.
+    /// </summary>
+    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true)
+    {
+        var ids = new List<int>(bytes.Length / 3 + 4);
+        foreach (var run in Utf8Runs.Split(bytes))
+        {
+            var piece = bytes.Slice(run.Start, run.Length);
+            if (run.IsText) EncodeText(Encoding.UTF8.GetString(piece), allowSpecialTokens, ids); // valid: exact round trip
+            else ids.AddRange(MergeBytes(piece));
+        }
+        return ids;
+    }
+
+    private void EncodeText(ReadOnlySpan<char> rest, bool allowSpecialTokens, List<int> ids)
+    {
         while (allowSpecialTokens && _special.Count > 0 && FindSpecial(rest, out int at, out string? special))
         {
             EncodeOrdinary(rest[..at], ids); // pre-tokens never cross a special token
@@ -120,7 +144,6 @@ public sealed class Gpt2Tokenizer : ITokenizer
             rest = rest[(at + special!.Length)..];
         }
         EncodeOrdinary(rest, ids);
-        return ids;
     }
 
     public string Decode(IEnumerable<int> ids) => Encoding.UTF8.GetString(DecodeBytes(ids));
@@ -157,10 +180,7 @@ public sealed class Gpt2Tokenizer : ITokenizer
             int byteCount = Encoding.UTF8.GetByteCount(piece);
             Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
             Encoding.UTF8.GetBytes(piece, bytes);
-            int[] symbols = new int[byteCount];
-            for (int k = 0; k < byteCount; k++) symbols[k] = _idOfByte[bytes[k]];
-            int n = _table.Apply(symbols);
-            int[] merged = n == symbols.Length ? symbols : symbols[..n];
+            int[] merged = MergeBytes(bytes);
             ids.AddRange(merged);
 
             if (length <= MaxCachedLength)
@@ -177,6 +197,15 @@ public sealed class Gpt2Tokenizer : ITokenizer
         }
     }
 
+    // One pre-token's bytes → byte tokens → merges by rank.
+    private int[] MergeBytes(ReadOnlySpan<byte> bytes)
+    {
+        int[] symbols = new int[bytes.Length];
+        for (int k = 0; k < bytes.Length; k++) symbols[k] = _idOfByte[bytes[k]];
+        int n = _table.Apply(symbols);
+        return n == symbols.Length ? symbols : symbols[..n];
+    }
+
     // Earliest special token in text (the longest one if several start there).
     private bool FindSpecial(ReadOnlySpan<char> text, out int at, out string? found)
     {
@@ -191,5 +220,5 @@ public sealed class Gpt2Tokenizer : ITokenizer
 
     private int IdOrThrow(string token, int rank) =>
         _vocab.TryGetValue(token, out int id) ? id
-            : throw new ArgumentException($"Merge #{rank} ('{_merges[rank].Left}' '{_merges[rank].Right}') uses token '{token}', which is not in the vocabulary.", "merges");
+            : throw new ArgumentException($"Merge #{rank} ({Printable.Quote(_merges[rank].Left)} {Printable.Quote(_merges[rank].Right)}) uses token {Printable.Quote(token)}, which is not in the vocabulary.", "merges");
 }

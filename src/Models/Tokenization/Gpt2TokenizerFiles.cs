@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmForge.Checkpoints;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -67,9 +68,9 @@ internal static class Gpt2TokenizerFiles
                 string token = reader.GetString()!;
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int id))
-                    throw new InvalidDataException($"Vocabulary file '{path}': token '{token}' must map to an integer id.");
+                    throw new InvalidDataException($"Vocabulary file '{path}': token {Printable.Quote(token)} must map to an integer id.");
                 if (!vocab.TryAdd(token, id))
-                    throw new InvalidDataException($"Vocabulary file '{path}': token '{token}' appears twice.");
+                    throw new InvalidDataException($"Vocabulary file '{path}': token {Printable.Quote(token)} appears twice.");
             }
         }
         catch (JsonException e)
@@ -90,7 +91,7 @@ internal static class Gpt2TokenizerFiles
             if (line.Length == 0 || (lineNumber == 1 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
             int space = line.IndexOf(' ');
             if (space <= 0 || space == line.Length - 1 || line.IndexOf(' ', space + 1) >= 0)
-                throw new InvalidDataException($"Merges file '{path}' line {lineNumber}: expected two tokens separated by one space, got '{line}'.");
+                throw new InvalidDataException($"Merges file '{path}' line {lineNumber}: expected two tokens separated by one space, got {Printable.Quote(line)}.");
             merges.Add((line[..space], line[(space + 1)..]));
         }
         return merges;

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmForge.Checkpoints;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -64,7 +65,7 @@ public static class TokenizerFiles
                 || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"Tokenizer file '{path}' must be a JSON object with a \"type\" string.");
             if (type.GetString() != "char")
-                throw new InvalidDataException($"Tokenizer file '{path}' has \"type\": \"{type.GetString()}\"; only \"char\" is stored in {Path.GetFileName(path)} (GPT-2 BPE uses vocab.json + merges.txt).");
+                throw new InvalidDataException($"Tokenizer file '{path}' has \"type\": \"{Printable.Escape(type.GetString()!)}\"; only \"char\" is stored in {Path.GetFileName(path)} (GPT-2 BPE uses vocab.json + merges.txt).");
             if (!root.TryGetProperty("chars", out var chars) || chars.ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"Tokenizer file '{path}' lacks the \"chars\" string (the vocabulary in id order).");
             return new CharTokenizer(chars.GetString()!);

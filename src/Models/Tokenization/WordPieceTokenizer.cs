@@ -1,4 +1,5 @@
 using System.Text;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -48,7 +49,7 @@ public sealed partial class WordPieceTokenizer : ITokenizer
         {
             string token = _tokens[id] ?? throw new ArgumentException($"Vocabulary entry {id} is null.", nameof(vocabulary));
             if (!_ids.TryAdd(token, id))
-                throw new ArgumentException($"Vocabulary token '{token}' appears twice: ids {_ids[token]} and {id}.", nameof(vocabulary));
+                throw new ArgumentException($"Vocabulary token {Printable.Quote(token)} appears twice: ids {_ids[token]} and {id}.", nameof(vocabulary));
             if (token.Length > ContinuationPrefix.Length && token.StartsWith(ContinuationPrefix, StringComparison.Ordinal))
                 continuation[token[ContinuationPrefix.Length..]] = id;
         }
@@ -61,7 +62,7 @@ public sealed partial class WordPieceTokenizer : ITokenizer
         {
             if (string.IsNullOrEmpty(s)) throw new ArgumentException("A special token cannot be empty.", nameof(specialTokens));
             _special[s] = _ids.TryGetValue(s, out int id) ? id
-                : throw new ArgumentException($"Special token '{s}' is not in the {_tokens.Length}-token vocabulary.", nameof(vocabulary));
+                : throw new ArgumentException($"Special token {Printable.Quote(s)} is not in the {_tokens.Length}-token vocabulary.", nameof(vocabulary));
         }
         UnknownId = _special[Specials.Unknown];
         SeparatorId = _special[Specials.Separator];

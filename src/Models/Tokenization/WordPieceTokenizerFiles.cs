@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LlmForge.Checkpoints;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Tokenization;
 
@@ -46,7 +47,7 @@ public static class WordPieceTokenizerFiles
         foreach (string token in ModelFile.ReadLines(path))
         {
             if (!lineOf.TryAdd(token, tokens.Count + 1))
-                throw new InvalidDataException($"{path}: line {tokens.Count + 1} repeats the token '{token}' of line {lineOf[token]}.");
+                throw new InvalidDataException($"{path}: line {tokens.Count + 1} repeats the token {Printable.Quote(token)} of line {lineOf[token]}.");
             tokens.Add(token);
         }
         if (tokens.Count == 0) throw new InvalidDataException($"{path}: the vocabulary is empty.");
@@ -108,7 +109,7 @@ public static class WordPieceTokenizerFiles
                 {
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
-                    _ => throw new InvalidDataException($"{path}: key \"{key}\" must be true, false or null, got {v.GetRawText()}."),
+                    _ => throw new InvalidDataException($"{path}: key \"{key}\" must be true, false or null, got {Printable.Escape(v.GetRawText())}."),
                 };
             }
             // A special token is a string, or (newer transformers) an AddedToken object {"content": "[UNK]", …}.
@@ -118,7 +119,7 @@ public static class WordPieceTokenizerFiles
                 if (v.ValueKind == JsonValueKind.String) return v.GetString()!;
                 if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String)
                     return c.GetString()!;
-                throw new InvalidDataException($"{path}: key \"{key}\" must be a token string, got {v.GetRawText()}.");
+                throw new InvalidDataException($"{path}: key \"{key}\" must be a token string, got {Printable.Escape(v.GetRawText())}.");
             }
             var d = WordPieceSpecialTokens.Default;
             var specials = new WordPieceSpecialTokens

@@ -141,7 +141,7 @@ public class GenerateCommandTests
     [InlineData(new[] { "--prompt-ids", "1,-2", "--output-ids" }, 2, "--prompt-ids must be comma-separated non-negative integer ids like 1,2,3; item 2 is '-2'")]
     [InlineData(new[] { "--prompt-ids", "1,61", "--output-ids" }, 2, "--prompt-ids: id 61 at position 1 is outside the model's vocabulary [0, 61)")]
     [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--temperature", "-1" }, 2, "--temperature must be a number ≥ 0, got '-1'")]
-    [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--top-p", "0" }, 2, "--top-p must be in (0, 1], got 0")]
+    [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--top-p", "0" }, 2, "--top-p must be a number in (0, 1], got '0'")]
     [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--top-k", "2.5" }, 2, "--top-k must be an integer ≥ 0, got '2.5'")]
     [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--max-new-tokens", "x" }, 2, "--max-new-tokens must be an integer ≥ 0, got 'x'")]
     [InlineData(new[] { "--prompt-ids", "1", "--output-ids", "--temp", "1" }, 2, "unknown flag --temp")]

@@ -48,11 +48,11 @@ public class BackendSwapTests(ITestOutputHelper output)
         // A gradient that is zero in exact arithmetic (BERT's key bias: a constant added to every score of a query
         // leaves the softmax unchanged) is rounding noise on both sides; measured against itself it would be
         // noise over noise. So a parameter's scale is floored at 1e-3 of the model's largest gradient.
-        double floor = 1e-3 * expectedParameters.Max(p => p.Parameter.Grad!.Max(v => Math.Abs((double)v)));
+        double floor = 1e-3 * expectedParameters.Max(p => ToleranceScale.MaxAbs(p.Parameter.Grad!, p.Name));
         foreach (var (name, expected) in expectedParameters)
         {
             float[] a = expected.Grad!, b = parameters[name].Grad!;
-            double scale = Math.Max(a.Max(v => Math.Abs((double)v)), floor);
+            double scale = Math.Max(ToleranceScale.MaxAbs(a, name), floor);
             double relative = MaxAbsDifference(a, b) / scale;
             Assert.True(relative <= 1e-3, $"{variant} {backend}: ∂loss/∂{name} relative difference {relative:E3} > 1e-3");
         }

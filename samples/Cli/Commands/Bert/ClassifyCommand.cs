@@ -4,6 +4,7 @@ using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Data;
 using LlmForge.Training;
+using LlmForge.Diagnostics;
 
 namespace LlmForge.Cli.Commands.Bert;
 
@@ -72,7 +73,7 @@ public sealed class ClassifyCommand : ICommand
             var train = LabelledTextFile.Read(trainFile);
             var evaluation = evalFile is null ? null : LabelledTextFile.Read(evalFile);
             var labels = LabelledTextFile.Labels(train);
-            if (labels.Count < 2) throw new CliException($"{Name}: --train '{trainFile}' has a single label '{labels[0]}'; a classifier needs two or more");
+            if (labels.Count < 2) throw new CliException($"{Name}: --train '{trainFile}' has a single label {Printable.Quote(labels[0])}; a classifier needs two or more");
             (model, var initialized) = BertCheckpoint.LoadForClassification(directory, backend, labels, options.Seed);
             stdout.WriteLine($"classes: {string.Join(", ", labels)} ({train.Count} training examples" +
                              (evaluation is null ? ")" : $", {evaluation.Count} evaluation examples)"));
