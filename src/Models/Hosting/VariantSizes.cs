@@ -8,8 +8,9 @@ namespace LlmForge.Hosting;
 /// trains, every activation of one batch is one tensor of at most <see cref="Array.MaxLength"/> floats; the whole
 /// model at most <see cref="MaxParameters"/>. Each size alone can be sensible while their product is not, which
 /// would surface as "Shape [2000000000,128] has … elements" from the tensor library, naming no setting.
+/// The limits are public so that a command line taking these sizes as flags bounds them alike.
 /// </summary>
-internal static class VariantSizes
+public static class VariantSizes
 {
     public const int MaxVocabSize = 1 << 20;
     public const int MaxContextLength = 1 << 20;
@@ -23,7 +24,7 @@ internal static class VariantSizes
     public const long MaxParameters = 1L << 33;
 
     /// <summary>The weights of one variant (sizes already in range): each matrix, then the total.</summary>
-    public static void CheckModel(string key, ModelVariantOptions o, List<string> errors)
+    internal static void CheckModel(string key, ModelVariantOptions o, List<string> errors)
     {
         long c = o.EmbeddingDim, inner = o.InnerDim ?? 4L * o.EmbeddingDim;
         var wte = Product(errors, [($"{key}:VocabSize", o.VocabSize), ($"{key}:EmbeddingDim", c)], "the token embedding");
@@ -39,7 +40,7 @@ internal static class VariantSizes
     }
 
     /// <summary>The activations of one training batch of the variant a run builds (sizes already in range).</summary>
-    public static void CheckTraining(string key, ModelVariantOptions o, string trainingKey, TrainingOptions t, List<string> errors)
+    internal static void CheckTraining(string key, ModelVariantOptions o, string trainingKey, TrainingOptions t, List<string> errors)
     {
         long inner = o.InnerDim ?? 4L * o.EmbeddingDim;
         (string, long) batch = ($"{trainingKey}:BatchSize", t.BatchSize), context = ($"{key}:ContextLength", o.ContextLength);

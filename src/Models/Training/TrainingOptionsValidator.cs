@@ -25,6 +25,9 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
     /// <summary>Largest learning rate; above it no optimizer converges, and lr · gradient leaves float range.</summary>
     public const double MaxLearningRate = 1e6;
 
+    /// <summary>Largest decoupled weight decay: it multiplies a weight by 1 − lr·decay each step; past 10 it only flips signs.</summary>
+    public const float MaxWeightDecay = 10;
+
     private readonly string _section;
 
     public TrainingOptionsValidator(string section = "LlmForge:Training") => _section = section;
@@ -50,8 +53,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         Real(nameof(o.Beta1), o.Beta1, 0, 1, maxOpen: true);
         Real(nameof(o.Beta2), o.Beta2, 0, 1, maxOpen: true);
         Real(nameof(o.Epsilon), o.Epsilon, 0, 1, minOpen: true);
-        // Decoupled decay multiplies a weight by 1 − lr·decay each step; past 10 it only flips signs.
-        Real(nameof(o.WeightDecay), o.WeightDecay, 0, 10);
+        Real(nameof(o.WeightDecay), o.WeightDecay, 0, MaxWeightDecay);
         Real(nameof(o.Momentum), o.Momentum, 0, 1, maxOpen: true);
         Real(nameof(o.GradientClip), o.GradientClip, 0, 1e6, note: "0 = no clipping");
         // Both parts must exist: the run trains on the head and reports the loss of the tail.

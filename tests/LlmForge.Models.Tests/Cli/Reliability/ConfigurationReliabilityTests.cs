@@ -152,6 +152,26 @@ public sealed class ConfigurationReliabilityTests : IDisposable
         Assert.Equal("llmforge train: LlmForge:Training:MaxSteps 2000000000 is out of range [1, 1000000000].", OneLine(stderr));
     }
 
+    /// <summary>pretrain-bert and classify take the same sizes as flags: the same bounds, as usage errors naming the flag.</summary>
+    [Theory]
+    [InlineData("pretrain-bert", "batch-size", "2000000000", "must be an integer in [1, 1048576]")]
+    [InlineData("pretrain-bert", "layers", "100000", "must be an integer in [1, 1024]")]
+    [InlineData("pretrain-bert", "hidden", "2000000000", "must be an integer in [1, 16384]")]
+    [InlineData("pretrain-bert", "seq-len", "2000000000", "must be an integer in [3, 1048576]")]
+    [InlineData("pretrain-bert", "intermediate", "2000000000", "must be an integer in [1, 131072]")]
+    [InlineData("pretrain-bert", "eval-batches", "100000000", "must be an integer in [1, 100000]")]
+    [InlineData("pretrain-bert", "weight-decay", "1000", "must be a number in [0, 10]")]
+    [InlineData("pretrain-bert", "threads", "100000", "must be an integer in [0, 4096]")]
+    [InlineData("classify", "batch-size", "2000000000", "must be an integer in [1, 1048576]")]
+    [InlineData("classify", "max-length", "2000000000", "must be an integer in [3, 1048576]")]
+    public void Bert_size_flags_are_bounded_like_the_configuration(string command, string flag, string value, string message)
+    {
+        string[] required = command == "pretrain-bert" ? ["--corpus", Corpus(), "--out", Path.Combine(dir, "out")] : ["--model", dir, "--predict", Corpus()];
+        var (code, _, stderr) = Cli.Run([command, .. required, $"--{flag}", value]);
+        Assert.Equal(2, code);
+        Assert.Equal($"llmforge {command}: --{flag} {message}, got '{value}'", OneLine(stderr));
+    }
+
     /// <summary>stderr, which must be exactly one line (and so no stack trace).</summary>
     internal static string OneLine(string stderr)
     {
