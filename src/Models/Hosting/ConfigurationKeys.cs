@@ -39,10 +39,14 @@ public static class ConfigurationKeys
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(errors);
+        // Bound at a configuration's root, the options share it with the application's own settings (Logging, …,
+        // every environment variable): there only Training and Variants, which are surely ours, are checked.
+        bool root = section is not IConfigurationSection;
         foreach (var child in section.GetChildren())
         {
             string key = prefix + child.Key;
-            if (!Known(child.Key, Section, key, errors, others: VariantTraining.SettingNames, othersAt: nameof(LlmForgeOptions.Training)))
+            if (root ? !Section.Contains(child.Key, StringComparer.OrdinalIgnoreCase)
+                     : !Known(child.Key, Section, key, errors, others: VariantTraining.SettingNames, othersAt: nameof(LlmForgeOptions.Training)))
                 continue;
             if (Is(child.Key, nameof(LlmForgeOptions.Training)))
                 foreach (var setting in child.GetChildren())

@@ -66,6 +66,20 @@ public class ConfigurationKeysTests
     }
 
     [Fact]
+    public void Bound_at_the_root_only_the_sections_own_subtrees_are_checked()
+    {
+        // The application's other settings share the root; a misspelling inside Training is still ours to report.
+        var settings = LlmForgeServices.SmallVariant().ToDictionary(kv => kv.Key["LlmForge:".Length..], kv => kv.Value);
+        settings["Logging:LogLevel:Default"] = "Information";
+        using (var provider = new ServiceCollection().AddManagedBackend().AddLlmForge(LlmForgeServices.Configuration(settings)).BuildServiceProvider())
+            Assert.Equal("v", provider.GetRequiredService<IModelFactory>().DefaultVariant);
+        settings["Training:BatchSzie"] = "8";
+        using (var provider = new ServiceCollection().AddManagedBackend().AddLlmForge(LlmForgeServices.Configuration(settings)).BuildServiceProvider())
+            Assert.Equal("Training:BatchSzie is not a setting; did you mean BatchSize?",
+                Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IModelFactory>()).Message);
+    }
+
+    [Fact]
     public void Theta_is_refused_where_the_kind_ignores_it_and_allowed_for_rotary_and_registered_kinds()
     {
         var settings = LlmForgeServices.SmallVariant();
