@@ -33,6 +33,8 @@ internal static class TrainBertVariant
             SequenceLength = variant.Options.ContextLength,
             Training = training,
             Components = variant.BertComponents,
+            SequenceLengthSetting = $"{variant.Key}:{nameof(variant.Options.ContextLength)}",
+            ValidationFractionSetting = $"{LlmForgeOptions.SectionName}:Training:{nameof(training.ValidationFraction)}",
         };
         var result = BertPretraining.Run(settings, backend, stdout, cancellationToken);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

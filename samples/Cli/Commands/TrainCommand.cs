@@ -99,7 +99,12 @@ public sealed class TrainCommand : ICommand
             factory = services.GetRequiredService<IModelFactory>();
             options = services.GetRequiredService<IOptions<LlmForgeOptions>>().Value.Training;
         }
-        catch (OptionsValidationException e) { throw new CliException($"{Name}: {e.Message}"); } // a configuration mistake is a user error
+        // A bad configuration file or variable is bad input: OptionsValidationException, one line naming every bad
+        // key, exit 1. Only when every bad key is one a flag set (--variant gpt-9) is it a usage error, exit 2.
+        catch (OptionsValidationException e) when (e.Failures.All(f => overrides.Keys.Any(k => f.StartsWith(k + " ", StringComparison.Ordinal) || f.StartsWith(k + ":", StringComparison.Ordinal))))
+        {
+            throw new CliException($"{Name}: {e.Message}");
+        }
         var variant = factory.GetVariant();
         string outDir = outFlag ?? resumeDir ?? Path.Combine("out", variant.Name);
         stderr.WriteLine($"variant {variant.Describe()}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -45,8 +46,10 @@ internal sealed class BackendOptionsValidator(string prefix, IEnumerable<TensorB
         if (!names.Contains(options.Backend, StringComparer.OrdinalIgnoreCase))
             return ValidateOptionsResult.Fail(
                 $"{prefix}Backend: unknown backend '{options.Backend}'; valid values: {string.Join(", ", names)}.");
-        if (options.Threads < 0)
-            return ValidateOptionsResult.Fail($"{prefix}Threads must be 0 (every core) or positive, got {options.Threads}.");
+        // The range message of every numeric LlmForge setting ("… is out of range [min, max]").
+        if (!(options.Threads >= 0 && options.Threads <= BackendOptions.MaxThreads))
+            return ValidateOptionsResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                $"{prefix}Threads {options.Threads} is out of range [0, {BackendOptions.MaxThreads}] (0 = every core)."));
         return ValidateOptionsResult.Success;
     }
 }

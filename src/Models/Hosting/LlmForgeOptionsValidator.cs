@@ -7,23 +7,35 @@ namespace LlmForge.Hosting;
 
 /// <summary>
 /// Checks the <c>LlmForge</c> section at start, every variant (not only the selected one, so a typo in any of them
-/// is found before a long run): sizes, divisibility, kind names against the registered kinds, and combinations that
-/// make no sense. Every message names the full configuration key, e.g. <c>LlmForge:Variants:gpt-rope:Heads</c>.
+/// is found before a long run): keys nothing reads, sizes and their products, divisibility, kind names against the
+/// registered kinds, and combinations that make no sense. Every message names the full configuration key, e.g.
+/// <c>LlmForge:Variants:gpt-rope:Heads</c>.
 /// </summary>
-public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog catalog) : IValidateOptions<LlmForgeOptions>
+/// <param name="section">The section's path, the prefix of every key named.</param>
+/// <param name="configuration">
+/// The bound section itself, whose keys are checked against the options' names (<see cref="ConfigurationKeys"/>);
+/// null checks the bound values only.
+/// </param>
+public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog catalog, IConfiguration? configuration = null)
+    : IValidateOptions<LlmForgeOptions>
 {
     public ValidateOptionsResult Validate(string? name, LlmForgeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         string prefix = section.Length == 0 ? "" : section + ":";
-        if (options.Threads < 0) errors.Add($"{prefix}Threads must be 0 (every core) or positive, got {options.Threads}.");
+        if (configuration is not null) ConfigurationKeys.FindUnknown(configuration, prefix, catalog, errors);
+        // Backend and Threads are the backend selection's to check (AddTensorBackendSelection's validator), as it reads them.
         if (!options.Variants.Keys.Contains(options.Variant, StringComparer.OrdinalIgnoreCase))
             errors.Add($"{prefix}Variant: unknown variant '{options.Variant}'; valid values: {List(options.Variants.Keys)}.");
         foreach (var (variantName, variant) in options.Variants)
             ValidateVariant($"{prefix}Variants:{variantName}", variant, errors);
         var training = new TrainingOptionsValidator($"{prefix}Training").Validate(name, options.Training);
         if (training.Failed) errors.AddRange(training.Failures);
+        // The run's batches are of the variant it builds; only sizes already in range are multiplied.
+        var selected = options.Variants.FirstOrDefault(v => string.Equals(v.Key, options.Variant, StringComparison.OrdinalIgnoreCase));
+        if (errors.Count == 0 && selected.Value is not null)
+            VariantSizes.CheckTraining($"{prefix}Variants:{selected.Key}", selected.Value, $"{prefix}Training", options.Training, errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
@@ -31,24 +43,27 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
     public void ValidateVariant(string key, ModelVariantOptions o, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(o);
+        ArgumentNullException.ThrowIfNull(errors);
+        int before = errors.Count;
         void Fail(string subKey, string message) => errors.Add($"{key}:{subKey} {message}");
-        void Positive(string subKey, long value) { if (value <= 0) Fail(subKey, $"must be positive, got {value}."); }
+        void Size(string subKey, long value, long min, long max, string? note = null) => SettingRange.Check(errors, $"{key}:{subKey}", value, min, max, note);
 
         bool bert = string.Equals(o.Architecture, ModelArchitectures.Bert, StringComparison.OrdinalIgnoreCase);
         if (!ModelArchitectures.All.Contains(o.Architecture, StringComparer.OrdinalIgnoreCase))
             Fail(nameof(o.Architecture), $"'{o.Architecture}' is unknown; valid values: {List(ModelArchitectures.All)}.");
-        if (o.VocabSize < 0) Fail(nameof(o.VocabSize), $"must be 0 (the tokenizer's) or positive, got {o.VocabSize}.");
-        Positive(nameof(o.ContextLength), o.ContextLength);
-        Positive(nameof(o.EmbeddingDim), o.EmbeddingDim);
-        Positive(nameof(o.Layers), o.Layers);
-        Positive(nameof(o.Heads), o.Heads);
-        if (o.InnerDim is int inner) Positive(nameof(o.InnerDim), inner);
-        if (bert) Positive(nameof(o.TypeVocabSize), o.TypeVocabSize);
+        Size(nameof(o.VocabSize), o.VocabSize, 0, VariantSizes.MaxVocabSize, note: "0 = the tokenizer's");
+        Size(nameof(o.ContextLength), o.ContextLength, 1, VariantSizes.MaxContextLength);
+        Size(nameof(o.EmbeddingDim), o.EmbeddingDim, 1, VariantSizes.MaxEmbeddingDim);
+        Size(nameof(o.Layers), o.Layers, 1, VariantSizes.MaxLayers);
+        Size(nameof(o.Heads), o.Heads, 1, VariantSizes.MaxHeads);
+        if (o.InnerDim is int inner) Size(nameof(o.InnerDim), inner, 1, VariantSizes.MaxInnerDim);
+        if (bert) Size(nameof(o.TypeVocabSize), o.TypeVocabSize, 1, VariantSizes.MaxTypeVocabSize);
         bool headsDivide = o.Heads > 0 && o.EmbeddingDim > 0 && o.EmbeddingDim % o.Heads == 0;
         if (o.Heads > 0 && o.EmbeddingDim > 0 && !headsDivide)
             Fail(nameof(o.Heads), $"{o.Heads} must divide EmbeddingDim {o.EmbeddingDim} (each head gets EmbeddingDim / Heads dimensions).");
-        if (!(o.Dropout is >= 0f and < 1f)) Fail(nameof(o.Dropout), $"must be in [0, 1), got {o.Dropout}.");
-        if (!(float.IsFinite(o.InitializerRange) && o.InitializerRange >= 0)) Fail(nameof(o.InitializerRange), $"must be ≥ 0, got {o.InitializerRange}.");
+        SettingRange.Check(errors, $"{key}:{nameof(o.Dropout)}", o.Dropout, 0, 1, maxOpen: true);
+        // A standard deviation of 1 already saturates every activation at the first step.
+        SettingRange.Check(errors, $"{key}:{nameof(o.InitializerRange)}", o.InitializerRange, 0, 1);
         if (o.Activation is not null && o.Activation.ToLowerInvariant() is not ("gelu" or "gelu_new"))
             Fail(nameof(o.Activation), $"'{o.Activation}' is unknown; valid values: gelu_new, gelu.");
         if (o.NormPosition is not null)
@@ -66,7 +81,8 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         {
             if (bert && attention.DecoderOnly)
                 Fail("Attention:Kind", $"'{attention.Name}' is causal-only and cannot serve a bert (bidirectional) variant; use scaled-dot.");
-            if (o.Attention.Window < 0) Fail("Attention:Window", $"must be ≥ 1 (or 0 for none), got {o.Attention.Window}.");
+            if (o.Attention.Window is < 0 or > VariantSizes.MaxContextLength)
+                Size("Attention:Window", o.Attention.Window, 0, VariantSizes.MaxContextLength, note: "0 = none");
             else if (attention == BuiltInComponents.SlidingWindow && o.Attention.Window < 1)
                 Fail("Attention:Window", $"must be at least 1 for sliding-window attention, got {o.Attention.Window}.");
             else if (attention == BuiltInComponents.ScaledDot && o.Attention.Window != 0)
@@ -76,24 +92,24 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         var positions = catalog.FindPositionalEncoding(o.PositionalEncoding.Kind);
         if (positions is null)
             Fail("PositionalEncoding:Kind", $"'{o.PositionalEncoding.Kind}' is not a registered positional encoding; valid values: {List(catalog.PositionalEncodingNames)}.");
-        if (!(double.IsFinite(o.PositionalEncoding.Theta) && o.PositionalEncoding.Theta > 0))
-            Fail("PositionalEncoding:Theta", $"must be positive, got {o.PositionalEncoding.Theta}.");
+        SettingRange.Check(errors, $"{key}:PositionalEncoding:Theta", o.PositionalEncoding.Theta, 0, 1e12, minOpen: true);
         if (positions == BuiltInComponents.Rotary && headsDivide && o.EmbeddingDim / o.Heads % 2 != 0)
             Fail(nameof(o.Heads), $"{o.Heads} gives an odd head dim EmbeddingDim / Heads = {o.EmbeddingDim / o.Heads}; rotary turns pairs of dimensions, so it needs an even one.");
 
         if (catalog.FindNormalization(o.Normalization.Kind) is null)
             Fail("Normalization:Kind", $"'{o.Normalization.Kind}' is not a registered normalization; valid values: {List(catalog.NormalizationNames)}.");
-        if (o.Normalization.Epsilon is float eps && !(float.IsFinite(eps) && eps > 0))
-            Fail("Normalization:Epsilon", $"must be positive, got {eps}.");
+        if (o.Normalization.Epsilon is float eps) SettingRange.Check(errors, $"{key}:Normalization:Epsilon", eps, 0, 1, minOpen: true);
 
         // The variant's Training keys: names of TrainingOptions, values of their types (the merged section is checked as a whole).
         foreach (var (setting, value) in o.Training)
         {
             if (!VariantTraining.Settings.TryGetValue(setting, out var type))
-                Fail($"Training:{setting}", $"is not a training setting; valid keys: {List(VariantTraining.SettingNames)}.");
+                errors.Add(ConfigurationKeys.NotASetting($"{key}:Training:{setting}", setting, VariantTraining.SettingNames));
             else if (!Converts(setting, value))
                 Fail($"Training:{setting}", $"'{value}' is not a valid {type.Name}.");
         }
+        // Products only of sizes each in range, so one bad size is one message.
+        if (errors.Count == before) VariantSizes.CheckModel(key, o, errors);
     }
 
     /// <summary>Whether the binder turns <paramref name="value"/> into the setting's type.</summary>

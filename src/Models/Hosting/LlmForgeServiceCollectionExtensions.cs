@@ -39,7 +39,7 @@ public static class LlmForgeServiceCollectionExtensions
         services.AddSingleton(new LlmForgeSection(path));
         services.AddOptions<LlmForgeOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LlmForgeOptions>>(sp =>
-            new LlmForgeOptionsValidator(path, sp.GetRequiredService<ComponentCatalog>()));
+            new LlmForgeOptionsValidator(path, sp.GetRequiredService<ComponentCatalog>(), section));
 
         // Backend and Threads of this same section: the Abstractions' selection validates the name against the
         // registered backends and lists them when it is unknown.

@@ -35,7 +35,8 @@ public static class VariantTraining
         string prefix = section.Length == 0 ? "" : section + ":";
         var keys = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in source.GetSection($"{prefix}Variants:{variant}:Training").AsEnumerable(makePathsRelative: true))
-            if (value is not null) keys[$"{prefix}Training:{key}"] = value;
+            // A name that is no setting stays where it was written, for the validator to report at that key.
+            if (value is not null && Settings.ContainsKey(key)) keys[$"{prefix}Training:{key}"] = value;
         return keys;
     }
 }

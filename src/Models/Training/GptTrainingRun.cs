@@ -8,7 +8,11 @@ using LlmForge.Tokenization;
 namespace LlmForge.Training;
 
 /// <summary>What a run is, as trainer_state.json records it: the variant's name, the tokenizer kind and the corpus file (null = the default corpus).</summary>
-public sealed record GptRunDescription(string Variant, string TokenizerKind, string? CorpusPath);
+public sealed record GptRunDescription(string Variant, string TokenizerKind, string? CorpusPath)
+{
+    /// <summary>The path of the configuration section the run's settings come from, for the keys messages name.</summary>
+    public string Section { get; init; } = Hosting.LlmForgeOptions.SectionName;
+}
 
 /// <summary>
 /// A whole GPT training run: the corpus split into training and validation tokens, the <see cref="GptTrainer"/>, the
@@ -37,11 +41,26 @@ public sealed class GptTrainingRun
         var (train, validation) = TrainValidationSplit.Split(tokenIds, 1 - options.ValidationFraction);
         TrainTokens = train.Length;
         int seed = DataSeed(options.Seed), context = model.Config.ContextLength;
+        CheckCorpusSize(description, options, context, tokenIds.Length, train.Length, validation.Length);
         _train = new RandomWindowSampler(train, options.BatchSize, context, seed);
         _validation = new RandomWindowSampler(validation, options.BatchSize, context, seed + 1);
         _trainEval = new RandomWindowSampler(train, options.BatchSize, context, seed + 2);
         Corpus = new CorpusFingerprint(description.CorpusPath, tokenIds.Length,
             Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(tokenIds.Span))));
+    }
+
+    /// <summary>
+    /// Both parts of the corpus must hold one window of the context plus its next token; said with the keys that
+    /// decide it (the samplers below would say only "needs at least SequenceLength+1").
+    /// </summary>
+    private static void CheckCorpusSize(GptRunDescription run, TrainingOptions options, int context, int tokens, int train, int validation)
+    {
+        if (train > context && validation > context) return;
+        string prefix = run.Section.Length == 0 ? "" : run.Section + ":";
+        string corpus = run.CorpusPath is null ? "the corpus" : $"the corpus '{run.CorpusPath}'";
+        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{corpus} has {tokens} tokens, {train} for training and {validation} for validation ({prefix}Training:ValidationFraction {options.ValidationFraction}); " +
+            $"{prefix}Variants:{run.Variant}:ContextLength {context} needs at least {context + 1} in each: give a longer corpus or a shorter context."));
     }
 
     public GptTrainer Trainer { get; }

@@ -26,14 +26,15 @@ public sealed class NonFiniteGuard
         _hint = hint;
     }
 
-    /// <summary>The guard of a run configured by a <c>Training</c> section, its hint naming that section's keys.</summary>
-    public static NonFiniteGuard For(TrainingOptions options)
+    /// <summary>The guard of a run configured by a <c>Training</c> section, its hint naming that section's full keys.</summary>
+    /// <param name="section">The section's configuration path, as in the validator's messages.</param>
+    public static NonFiniteGuard For(TrainingOptions options, string section = "LlmForge:Training")
     {
         ArgumentNullException.ThrowIfNull(options);
         return new NonFiniteGuard(options.SkipNonFiniteSteps, string.Create(CultureInfo.InvariantCulture,
-            $"lower Training:{nameof(options.LearningRate)} (now {options.LearningRate}) or clip the gradients harder with " +
-            $"Training:{nameof(options.GradientClip)} (now {options.GradientClip}; 0 = off), or let " +
-            $"Training:{nameof(options.SkipNonFiniteSteps)} (now {options.SkipNonFiniteSteps}) skip a few such steps"));
+            $"lower {section}:{nameof(options.LearningRate)} (now {options.LearningRate}) or clip the gradients harder with " +
+            $"{section}:{nameof(options.GradientClip)} (now {options.GradientClip}; 0 = off), or let " +
+            $"{section}:{nameof(options.SkipNonFiniteSteps)} (now {options.SkipNonFiniteSteps}) skip a few such steps"));
     }
 
     public int AllowedSkips { get; }

@@ -103,7 +103,7 @@ public sealed class TrainVariantTests : IDisposable
     {
         string overlay = Write("bad.json", """{ "LlmForge": { "Variants": { "gpt-rope": { "Heads": 3 } } } }""");
         var (code, _, stderr) = Cli.Run("train", "--steps", "1", "--corpus", Corpus(), "--config", overlay);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Contains("LlmForge:Variants:gpt-rope:Heads 3 must divide EmbeddingDim 128", stderr);
     }
 

@@ -34,6 +34,12 @@ public sealed record BertPretrainingSettings
 
     /// <summary>The kinds of the attention, positional encoding and norms (a configured variant's); null = those the config names.</summary>
     public BertComponents? Components { get; init; }
+
+    /// <summary>What the user set <see cref="SequenceLength"/> with, for messages: the flag, or train's configuration key.</summary>
+    public string SequenceLengthSetting { get; init; } = "--seq-len";
+
+    /// <summary>What the user set the validation fraction with: the flag, or train's configuration key.</summary>
+    public string ValidationFractionSetting { get; init; } = "--validation-fraction";
 }
 
 /// <summary>
@@ -69,6 +75,8 @@ public static class BertPretraining
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"corpus: {ids.Length} tokens ({trainIds.Length} train, {validationIds.Length} validation), {ids.Count(i => i == tokenizer.UnknownId)} [UNK]"));
 
+        CheckCorpusSize(settings, ids.Length, trainIds.Length, validationIds.Length);
+
         var config = settings.Model with
         {
             VocabSize = tokenizer.VocabSize, MaxPositions = settings.SequenceLength, PadTokenId = tokenizer.PaddingId, Labels = [],
@@ -91,5 +99,19 @@ public static class BertPretraining
             log.WriteLine($"saved step {step} to {settings.OutputDirectory}");
         }
         return trainer.Run(train, () => Source(trainIds, shuffle: true, seed + 1), () => Source(validationIds, shuffle: false, seed + 2), log, Save, cancellationToken);
+    }
+
+    /// <summary>
+    /// Both parts must hold one row's corpus tokens (T − 2 between [CLS] and [SEP]) plus one, said with the settings
+    /// that decide it before anything is built (the dataset would say only "needs at least MaxLength+1").
+    /// </summary>
+    private static void CheckCorpusSize(BertPretrainingSettings settings, int tokens, int train, int validation)
+    {
+        int needed = settings.SequenceLength - 1;
+        if (train >= needed && validation >= needed) return;
+        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"the corpus '{settings.Corpus}' has {tokens} tokens, {train} for training and {validation} for validation " +
+            $"({settings.ValidationFractionSetting} {settings.Training.ValidationFraction}); {settings.SequenceLengthSetting} {settings.SequenceLength} " +
+            $"needs at least {needed} in each ([CLS] and [SEP] take two of its positions): give a longer corpus or a shorter sequence."));
     }
 }

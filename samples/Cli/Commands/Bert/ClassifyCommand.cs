@@ -3,6 +3,7 @@ using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Data;
+using LlmForge.Hosting;
 using LlmForge.Training;
 using LlmForge.Diagnostics;
 
@@ -44,17 +45,17 @@ public sealed class ClassifyCommand : ICommand
         var a = CliArguments.Parse(Name, args);
         string? modelDir = a.String("model");
         string? trainFile = a.String("train"), evalFile = a.String("eval"), predictFile = a.String("predict"), output = a.String("out");
-        int? epochs = a.Int("epochs", min: 1);
+        int? epochs = a.Int("epochs", min: 1, max: TrainingOptionsValidator.MaxSteps);
         var options = new BertClassifierOptions
         {
             Epochs = epochs ?? 3,
-            BatchSize = a.Int("batch-size", min: 1) ?? 16,
-            LearningRate = a.Float("lr", min: 0) ?? 1e-4f,
-            MaxLength = a.Int("max-length", min: 3),
+            BatchSize = a.Int("batch-size", min: 1, max: TrainingOptionsValidator.MaxBatchSize) ?? 16,
+            LearningRate = a.Float("lr", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate) ?? 1e-4f,
+            MaxLength = a.Int("max-length", min: 3, max: VariantSizes.MaxContextLength),
             Seed = (int)(a.ULong("seed") ?? 1337),
         };
         string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
-        int threads = a.Int("threads", min: 0) ?? 0;
+        int threads = a.Int("threads", min: 0, max: Backends.BackendOptions.MaxThreads) ?? 0;
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", modelDir);
         if (!BertDirectory.IsBert(directory))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Hosting;
 using LlmForge.Training;
 
 namespace LlmForge.Cli.Commands.Bert;
@@ -52,39 +53,39 @@ public sealed class PretrainBertCommand : ICommand
         string corpus = a.Required("corpus");
         string output = a.Required("out");
         string? tokenizerDir = a.String("tokenizer-dir");
-        int vocabSize = a.Int("vocab-size", min: 16) ?? 2000;
+        int vocabSize = a.Int("vocab-size", min: 16, max: VariantSizes.MaxVocabSize) ?? 2000;
         bool cased = a.Switch("cased");
         float dropout = a.Float("dropout", min: 0, max: 0.99f) ?? 0f;
         var model = new BertConfig
         {
-            Layers = a.Int("layers", min: 1) ?? 4,
-            HiddenSize = a.Int("hidden", min: 1) ?? 128,
-            Heads = a.Int("heads", min: 1) ?? 4,
-            IntermediateSize = a.Int("intermediate", min: 1) ?? 512,
+            Layers = a.Int("layers", min: 1, max: VariantSizes.MaxLayers) ?? 4,
+            HiddenSize = a.Int("hidden", min: 1, max: VariantSizes.MaxEmbeddingDim) ?? 128,
+            Heads = a.Int("heads", min: 1, max: VariantSizes.MaxHeads) ?? 4,
+            IntermediateSize = a.Int("intermediate", min: 1, max: VariantSizes.MaxInnerDim) ?? 512,
             NormPosition = a.Switch("pre-ln") ? LayerNormPosition.Pre : LayerNormPosition.Post,
             HiddenDropRate = dropout,
             AttentionDropRate = dropout,
         };
-        int seqLen = a.Int("seq-len", min: 3) ?? 64;
-        int steps = a.Int("steps", min: 1) ?? 8000;
+        int seqLen = a.Int("seq-len", min: 3, max: VariantSizes.MaxContextLength) ?? 64;
+        int steps = a.Int("steps", min: 1, max: TrainingOptionsValidator.MaxSteps) ?? 8000;
         var training = new TrainingOptions
         {
             MaxSteps = steps,
-            BatchSize = a.Int("batch-size", min: 1) ?? 32,
-            LearningRate = a.Float("lr", min: 0) ?? 1e-3f,
-            MinLearningRate = a.Float("min-lr", min: 0) ?? 1e-4f,
-            WarmupSteps = Math.Min(a.Int("warmup", min: 0) ?? 300, steps - 1),
-            WeightDecay = a.Float("weight-decay", min: 0) ?? 0.01f,
+            BatchSize = a.Int("batch-size", min: 1, max: TrainingOptionsValidator.MaxBatchSize) ?? 32,
+            LearningRate = a.Float("lr", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate) ?? 1e-3f,
+            MinLearningRate = a.Float("min-lr", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate) ?? 1e-4f,
+            WarmupSteps = Math.Min(a.Int("warmup", min: 0, max: TrainingOptionsValidator.MaxSteps) ?? 300, steps - 1),
+            WeightDecay = a.Float("weight-decay", min: 0, max: TrainingOptionsValidator.MaxWeightDecay) ?? 0.01f,
             Beta2 = 0.999f,
-            EvalInterval = a.Int("eval-interval", min: 1) ?? 1000,
-            EvalBatches = a.Int("eval-batches", min: 1) ?? 20,
+            EvalInterval = a.Int("eval-interval", min: 1, max: TrainingOptionsValidator.MaxSteps) ?? 1000,
+            EvalBatches = a.Int("eval-batches", min: 1, max: TrainingOptionsValidator.MaxEvalBatches) ?? 20,
             ValidationFraction = a.Float("validation-fraction", min: 0.001f, max: 0.999f) ?? 0.1f,
-            CheckpointInterval = a.Int("checkpoint-interval", min: 0) ?? 0,
-            LogInterval = a.Int("log-interval", min: 1) ?? 10,
+            CheckpointInterval = a.Int("checkpoint-interval", min: 0, max: TrainingOptionsValidator.MaxSteps) ?? 0,
+            LogInterval = a.Int("log-interval", min: 1, max: TrainingOptionsValidator.MaxSteps) ?? 10,
             Seed = a.ULong("seed") ?? 1337,
         };
         string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
-        int threads = a.Int("threads", min: 0) ?? 0;
+        int threads = a.Int("threads", min: 0, max: Backends.BackendOptions.MaxThreads) ?? 0;
         a.RejectUnknown();
         if (!File.Exists(corpus)) throw new CliException($"{Name}: --corpus '{corpus}': no such file");
         if (tokenizerDir is not null) ModelDirectory.Require(Name, "tokenizer-dir", tokenizerDir);
