@@ -53,7 +53,7 @@ public sealed class TrainingReliabilityTests : IDisposable
         Assert.Equal(1, code);
         string error = Error(stderr);
         Assert.Matches(@"^llmforge train: step \d+: the (loss|gradient norm) is (NaN|∞|-∞|Infinity|-Infinity): training diverged and stopped before saving anything of this step", error);
-        Assert.Contains("lower Training:LearningRate (now 1000) or clip the gradients harder with Training:GradientClip (now 0; 0 = off)", error);
+        Assert.Contains("lower LlmForge:Training:LearningRate (now 1000) or clip the gradients harder with LlmForge:Training:GradientClip (now 0; 0 = off)", error);
         Assert.DoesNotContain("val_loss=", stdout);
         Assert.False(File.Exists(Path.Combine(model, "model.safetensors")));
         Assert.False(File.Exists(Path.Combine(model, RunDirectoryLock.FileName)));
