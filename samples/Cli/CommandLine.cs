@@ -48,7 +48,10 @@ public static class CommandLine
         {
             // User errors are one clear line; anything else is a bug and keeps its stack trace.
             // CliArguments' messages already start with the command's name; print it once.
-            string message = e.Message.StartsWith(command.Name + ": ", StringComparison.Ordinal) ? e.Message[(command.Name.Length + 2)..] : e.Message;
+            string message = e is ArgumentException { ParamName: { } parameter }
+                ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) // a library argument's name means nothing here
+                : e.Message;
+            if (message.StartsWith(command.Name + ": ", StringComparison.Ordinal)) message = message[(command.Name.Length + 2)..];
             // Last resort against file content that reached a message unquoted: no terminal escapes, one line.
             stderr.WriteLine($"llmforge {command.Name}: {Printable.Sanitize(message)}");
             return e is CliException ? 2 : 1;

@@ -50,6 +50,15 @@ public sealed class InputsReliabilityTests : IDisposable
     }
 
     [Fact]
+    public void A_library_argument_error_is_printed_without_its_parameter_name()
+    {
+        // CharTokenizer.Encode throws ArgumentException(…, "text"); " (Parameter 'text')" means nothing to a CLI user.
+        var result = Cli.Run("tokenize", "--tokenizer-dir", CharTokenizerDirectory(), "--text", "abz");
+        AssertOneLineError(result, 1, "'z'", "not in the char tokenizer");
+        Assert.DoesNotContain("(Parameter", result.Err);
+    }
+
+    [Fact]
     public void Forward_out_under_an_unwritable_directory_is_one_line_naming_the_out_path()
     {
         string output = Unwritable("logits.npy");
