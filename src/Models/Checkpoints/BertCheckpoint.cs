@@ -197,14 +197,14 @@ public static class BertCheckpoint
             if (!stored.Remove(row.HfName, out var entry))
             {
                 if (newHeadsAllowed && IsHead(row.HfName)) initialized.Add(row.HfName);
-                else problems.Add($"missing tensor '{row.HfName}' {Format(row.Shape)}");
+                else problems.Add($"missing tensor '{row.HfName}' {LoadProblems.Shape(row.Shape)}");
             }
             else if (!entry.Shape.AsSpan().SequenceEqual(row.Shape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but {wants} {Format(row.Shape)}");
+                problems.Add($"tensor '{entry.Name}' has shape {LoadProblems.Shape(entry.Shape)} but {wants} {LoadProblems.Shape(row.Shape)}");
             else found.Add((row, entry));
         }
         foreach (var (_, entry) in stored)
-            problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
+            problems.Add($"unexpected tensor '{entry.Name}' {LoadProblems.Shape(entry.Shape)}");
         return problems;
     }
 
@@ -236,7 +236,6 @@ public static class BertCheckpoint
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
     }
 
-    private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }
 
 /// <summary>What <see cref="BertCheckpoint.Inspect"/> found in a model.safetensors header.</summary>

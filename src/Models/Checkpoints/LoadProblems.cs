@@ -39,4 +39,7 @@ internal static class LoadProblems
         // Only more layers than the file holds is summed up; extra layers in the file are listed tensor by tensor.
         return layers <= held ? null : $"config.json has {key} {layers} but {weightsFile} holds {held} layers";
     }
+
+    /// <summary>"[768, 2304]": a shape as messages show it.</summary>
+    public static string Shape(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -59,4 +59,6 @@ public sealed class ModelFactory : IModelFactory
         var v = GetVariant(variant);
         return new BertModel(v.ToBertConfig(vocabSize, padTokenId), Backend, heads ?? BertHeads.MaskedLanguageModel, seed, v.BertComponents);
     }
+
+    public GptModel LoadGpt(string directory, int seed = 0) => Gpt2Checkpoint.Load(directory, Backend, Catalog, seed);
 }
