@@ -37,6 +37,20 @@ internal static class ComponentKindsJson
         json.WriteEndObject();
     }
 
+    /// <summary>Runs <paramref name="resolve"/> (a components' For over a config and the registered kinds), naming config.json in its error.</summary>
+    /// <exception cref="CheckpointFormatException">A kind is not registered: '…/config.json: normalization kind "my-norm" is not registered; register it with …'.</exception>
+    public static T Resolve<T>(Func<T> resolve, string configPath)
+    {
+        try
+        {
+            return resolve();
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new CheckpointFormatException(configPath, e.Message + ".", e);
+        }
+    }
+
     private static string Name(ConfigJsonKeys kinds, string family)
     {
         var entry = kinds.RequiredObject(family);

@@ -107,16 +107,15 @@ public static class Gpt2Checkpoint
         Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
         string path = RequireFile(directory, WeightsFileName);
         using var file = SafeTensorsFile.Open(path);
-        var problems = config.Kinds is null ? HeaderProblems(file, config, ConfigWants) : StateDictProblems(file);
-        if (problems.Count == 0) ValueProblems(file, config, problems, allValues: true);
         if (config.Kinds is not null)
             return new Gpt2WeightsReport(path, file.Entries.Count, file.Entries.Sum(e => e.ElementCount),
-                file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList(), LoadProblems.Capped(problems));
+                LoadProblems.DTypes(file), LoadProblems.Capped(StateDict.FileProblems(file, allValues: true)));
+        var problems = HeaderProblems(file, config, ConfigWants);
+        if (problems.Count == 0) ValueProblems(file, config, problems, allValues: true);
         var tensors = file.Entries.Where(e => !Gpt2TensorNames.IsIgnoredBuffer(e.Name)).ToList();
         long parameters = tensors.Sum(e => e.ElementCount)
                           - (config.TieWeights ? tensors.Where(e => Gpt2TensorNames.Canonicalize(e.Name) == Gpt2TensorNames.LmHead).Sum(e => e.ElementCount) : 0);
-        var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new Gpt2WeightsReport(path, tensors.Count, parameters, dtypes, LoadProblems.Capped(problems));
+        return new Gpt2WeightsReport(path, tensors.Count, parameters, LoadProblems.DTypes(file), LoadProblems.Capped(problems));
     }
 
     /// <summary>
@@ -158,21 +157,8 @@ public static class Gpt2Checkpoint
 
     /// <summary>The kinds <paramref name="config"/> selects, looked up in <paramref name="kinds"/>.</summary>
     /// <exception cref="CheckpointFormatException">A kind is not registered (the message names it and how to register it).</exception>
-    private static GptComponents Resolve(GptConfig config, IComponentKinds kinds, string configPath)
-    {
-        try
-        {
-            return GptComponents.For(config, kinds);
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new CheckpointFormatException(configPath, e.Message + ".", e);
-        }
-    }
-
-    /// <summary>What a state dict's header alone shows without its model: duplicates cannot occur, so the dtypes.</summary>
-    private static List<string> StateDictProblems(SafeTensorsFile file) =>
-        file.Entries.Select(LoadProblems.DTypeProblem).OfType<string>().ToList();
+    private static GptComponents Resolve(GptConfig config, IComponentKinds kinds, string configPath) =>
+        ComponentKindsJson.Resolve(() => GptComponents.For(config, kinds), configPath);
 
     /// <exception cref="CheckpointFormatException">The header does not match <paramref name="config"/> (every problem in one message).</exception>
     private static void ThrowIfMismatched(SafeTensorsFile file, GptConfig config)

@@ -144,8 +144,6 @@ public sealed record GptConfig
                 : null)
             ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
             ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
-            ?? (Kinds is { } kinds && (string.IsNullOrWhiteSpace(kinds.Attention) || string.IsNullOrWhiteSpace(kinds.PositionalEncoding) || string.IsNullOrWhiteSpace(kinds.Normalization))
-                ? $"{nameof(Kinds)} (llmforge) must name every kind, got {kinds}."
-                : null);
+            ?? Kinds?.FindError();
     }
 }

@@ -42,4 +42,8 @@ internal static class LoadProblems
 
     /// <summary>"[768, 2304]": a shape as messages show it.</summary>
     public static string Shape(int[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    /// <summary>The file's dtypes, each once, sorted: what a weights report lists.</summary>
+    public static List<string> DTypes(SafeTensorsFile file) =>
+        file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
 }

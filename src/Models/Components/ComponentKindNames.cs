@@ -17,6 +17,12 @@ public sealed record ComponentKindNames(string Attention, string PositionalEncod
             && string.Equals(Normalization, other.Normalization, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>"Kinds (llmforge) must name every kind, …" when a name is empty, else null (a config's validation).</summary>
+    public string? FindError() =>
+        string.IsNullOrWhiteSpace(Attention) || string.IsNullOrWhiteSpace(PositionalEncoding) || string.IsNullOrWhiteSpace(Normalization)
+            ? $"Kinds (llmforge) must name every kind, got {this}."
+            : null;
+
     /// <summary>The three kinds these names select in <paramref name="kinds"/>.</summary>
     /// <exception cref="KeyNotFoundException">
     /// A name is not registered: 'attention kind "my-attn" is not registered; register it with

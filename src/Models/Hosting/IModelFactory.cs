@@ -33,4 +33,11 @@ public interface IModelFactory
     /// </summary>
     /// <exception cref="CheckpointFormatException">A bad config.json (a kind that is not registered among them, named), or weights that do not match it.</exception>
     GptModel LoadGpt(string directory, int seed = 0);
+
+    /// <summary>
+    /// The BERT saved in <paramref name="directory"/> (as <see cref="BertCheckpoint.Save"/> writes it, with the heads its
+    /// weights hold), on the configured backend, with the kinds config.json names resolved among the registered ones.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json (a kind that is not registered among them, named), or weights that do not match it.</exception>
+    BertModel LoadBert(string directory, int seed = 0);
 }

@@ -61,4 +61,6 @@ public sealed class ModelFactory : IModelFactory
     }
 
     public GptModel LoadGpt(string directory, int seed = 0) => Gpt2Checkpoint.Load(directory, Backend, Catalog, seed);
+
+    public BertModel LoadBert(string directory, int seed = 0) => BertCheckpoint.Load(directory, Backend, Catalog, seed);
 }

@@ -60,13 +60,16 @@ public sealed record ModelVariant(
         });
     }
 
-    /// <summary>The encoder's config (no classifier labels); <paramref name="vocabSize"/> wins over the variant's VocabSize.</summary>
+    /// <summary>
+    /// The encoder's config (no classifier labels); <paramref name="vocabSize"/> wins over the variant's VocabSize.
+    /// Kinds the Hugging Face keys cannot select are recorded by name in <see cref="BertConfig.Kinds"/>, as for GPT.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not a BERT variant, or no vocabulary size anywhere.</exception>
     public BertConfig ToBertConfig(int? vocabSize = null, int padTokenId = 0)
     {
         if (!IsBert) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Bert}'.");
         var o = Options;
-        return new BertConfig
+        return BertComponents.Describe(new BertConfig
         {
             VocabSize = VocabSize(vocabSize),
             HiddenSize = o.EmbeddingDim,
@@ -85,7 +88,7 @@ public sealed record ModelVariant(
             PositionEmbedding = PositionEmbeddingOf(PositionalEncoding),
             RopeTheta = o.PositionalEncoding.Theta,
             Normalization = NormalizationOf(Normalization),
-        };
+        });
     }
 
     /// <summary>The GELU an Activation value names; null for null, throws for anything else unknown.</summary>

@@ -1,4 +1,5 @@
 using LlmForge.Autograd;
+using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
 using LlmForge.Gpt;
@@ -148,6 +149,56 @@ public class CustomComponentTests
         Assert.Null(GptConfigJson.Parse(config).Kinds);
         Assert.Equal(GptConfigJson.ToJson(model.Config), config);
         Assert.Equal(model.Forward(Ids, 2, 6).Data, factory.LoadGpt(dir.Path).Forward(Ids, 2, 6).Data);
+    }
+
+    [Fact]
+    public void A_BERT_with_a_custom_normalization_saves_and_reloads_through_the_same_registration()
+    {
+        var settings = LlmForgeServices.SmallVariant("bert");
+        settings[V + "Normalization:Kind"] = "scaled-rms";
+        using var dir = new TempDirectory();
+        var input = new BertInput(Ids, 2, 6);
+        float[] logits;
+        using (var provider = LlmForgeServices.Build(settings, register: RegisterScaledRms))
+        {
+            var model = provider.GetRequiredService<IModelFactory>().CreateBert(seed: 2);
+            Perturb(model);
+            model.Eval();
+            logits = model.Forward(input).MlmLogits!.Data;
+            BertCheckpoint.Save(model, dir.Path);
+        }
+        Assert.Equal(new ComponentKindNames("scaled-dot", "learned", "scaled-rms"), BertConfigJson.Load(dir.File("config.json")).Kinds);
+
+        using (var provider = LlmForgeServices.Build(LlmForgeServices.SmallVariant(), register: RegisterScaledRms))
+        {
+            var factory = provider.GetRequiredService<IModelFactory>();
+            var loaded = factory.LoadBert(dir.Path, seed: 9);
+            Assert.Equal(BertHeads.MaskedLanguageModel, loaded.Heads);
+            Assert.IsType<ScaledRmsNorm>(loaded.Blocks[0].Norm1);
+            loaded.Eval();
+            Assert.Equal(logits, loaded.Forward(input).MlmLogits!.Data);
+
+            // Fine-tuning a classifier from it: the encoder is loaded, the pooler and classifier are new.
+            var catalog = provider.GetRequiredService<ComponentCatalog>();
+            var (classifier, initialized) = BertCheckpoint.LoadForClassification(dir.Path, provider.GetRequiredService<Backends.ITensorBackend>(), ["neg", "pos"], catalog, seed: 9);
+            Assert.Equal(["pooler.dense.weight", "pooler.dense.bias", "classifier.weight", "classifier.bias"], initialized);
+            Assert.Equal(loaded.GetParameter("blocks.1.norm2.gain").Data, classifier.GetParameter("blocks.1.norm2.gain").Data);
+        }
+
+        string expected = $"{dir.File("config.json")}: normalization kind \"scaled-rms\" is not registered; " +
+            "register it with services.AddNormalization(\"scaled-rms\", …).";
+        Assert.Equal(expected, Assert.Throws<CheckpointFormatException>(() => BertCheckpoint.Load(dir.Path, new Backends.Managed.ManagedBackend())).Message);
+        var (code, stdout, stderr) = CliRunner.Run("info", "--model", dir.Path);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"llmforge info: {expected}", stderr.TrimEnd('\n'));
+    }
+
+    private static void Perturb(Module model)
+    {
+        var rng = new Random(5);
+        foreach (var (_, p) in model.NamedParameters())
+            for (int i = 0; i < p.Data.Length; i++) p.Data[i] += 0.1f * (float)(rng.NextDouble() - 0.5);
     }
 
     private static void RegisterScaledRms(IServiceCollection services) =>
