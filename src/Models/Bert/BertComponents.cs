@@ -56,6 +56,5 @@ public sealed record BertComponents(AttentionKind Attention, PositionalEncodingK
     }
 
     /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
-    public override string ToString() =>
-        $"attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+    public override string ToString() => Names.ToString();
 }

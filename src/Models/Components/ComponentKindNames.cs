@@ -41,4 +41,8 @@ public sealed record ComponentKindNames(string Attention, string PositionalEncod
         string shown = Printable.Escape(name); // read from a file: no control characters into a one-line message
         return new($"{family} kind \"{shown}\" is not registered; register it with services.{method}(\"{shown}\", …)");
     }
+
+    /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
+    public override string ToString() =>
+        $"attention {Attention}, positions {PositionalEncoding}, normalization {Normalization}";
 }

@@ -55,6 +55,5 @@ public sealed record GptComponents(AttentionKind Attention, PositionalEncodingKi
     }
 
     /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
-    public override string ToString() =>
-        $"attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+    public override string ToString() => Names.ToString();
 }
