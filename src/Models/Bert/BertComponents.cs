@@ -48,12 +48,8 @@ public sealed record BertComponents(AttentionKind Attention, PositionalEncodingK
     /// <paramref name="config"/> recording these kinds: without a "llmforge" key when its Hugging Face keys select
     /// exactly these built-ins (names compared, not instances), with their names otherwise.
     /// </summary>
-    public BertConfig Describe(BertConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        var plain = config with { Kinds = null };
-        return For(plain).Names.SameKinds(Names) ? plain : config with { Kinds = Names };
-    }
+    public BertConfig Describe(BertConfig config) =>
+        (config ?? throw new ArgumentNullException(nameof(config))) with { Kinds = Names.UnlessSelectedBy(For(config with { Kinds = null }).Names) };
 
     /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
     public override string ToString() => Names.ToString();

@@ -17,6 +17,12 @@ public sealed record ComponentKindNames(string Attention, string PositionalEncod
             && string.Equals(Normalization, other.Normalization, StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// What a config records for a model built from these kinds when its Hugging Face keys select
+    /// <paramref name="selectedByKeys"/>: nothing (null) when those are these kinds, else these names.
+    /// </summary>
+    public ComponentKindNames? UnlessSelectedBy(ComponentKindNames selectedByKeys) => SameKinds(selectedByKeys) ? null : this;
+
     /// <summary>"Kinds (llmforge) must name every kind, …" when a name is empty, else null (a config's validation).</summary>
     public string? FindError() =>
         string.IsNullOrWhiteSpace(Attention) || string.IsNullOrWhiteSpace(PositionalEncoding) || string.IsNullOrWhiteSpace(Normalization)
