@@ -11,12 +11,19 @@ namespace LlmForge.Bert;
 public sealed record BertComponents(AttentionKind Attention, PositionalEncodingKind PositionalEncoding, NormalizationKind Normalization)
 {
     /// <summary>
-    /// The built-in kinds a config.json selects: scaled-dot attention, position_embedding_type (BERT's "absolute" is
-    /// the learned table), normalization (BERT's "layernorm").
+    /// The kinds a config.json selects: those its "llmforge" key names (<see cref="BertConfig.Kinds"/>), looked up in
+    /// <paramref name="kinds"/> (default: the built-ins), or else the built-ins: scaled-dot attention,
+    /// position_embedding_type (BERT's "absolute" is the learned table), normalization (BERT's "layernorm").
     /// </summary>
-    public static BertComponents For(BertConfig config)
+    /// <exception cref="KeyNotFoundException">A kind the config names is not in <paramref name="kinds"/> (the message names it and how to register it).</exception>
+    public static BertComponents For(BertConfig config, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Kinds is { } names)
+        {
+            var (attention, positions, normalization) = names.Resolve(kinds ?? BuiltInComponents.Kinds);
+            return new(attention, positions, normalization);
+        }
         return new(
             BuiltInComponents.ScaledDot,
             config.PositionEmbedding switch
@@ -34,7 +41,16 @@ public sealed record BertComponents(AttentionKind Attention, PositionalEncodingK
             });
     }
 
+    /// <summary>The kinds' names, what config.json records.</summary>
+    public ComponentKindNames Names => new(Attention.Name, PositionalEncoding.Name, Normalization.Name);
+
+    /// <summary>
+    /// <paramref name="config"/> recording these kinds: without a "llmforge" key when its Hugging Face keys select
+    /// exactly these built-ins (names compared, not instances), with their names otherwise.
+    /// </summary>
+    public BertConfig Describe(BertConfig config) =>
+        (config ?? throw new ArgumentNullException(nameof(config))) with { Kinds = Names.UnlessSelectedBy(For(config with { Kinds = null }).Names) };
+
     /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
-    public override string ToString() =>
-        $"attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+    public override string ToString() => Names.ToString();
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using LlmForge.Backends;
 using LlmForge.Bert;
+using LlmForge.Components;
 
 namespace LlmForge.Checkpoints;
 
@@ -10,6 +11,9 @@ namespace LlmForge.Checkpoints;
 /// loads in transformers (<c>BertForMaskedLM.from_pretrained(dir)</c>, or the class its "architectures" names),
 /// and HF BERT directories load here: old TensorFlow-era names (LayerNorm.gamma/beta), BertModel names without
 /// "bert.", the position_ids buffer and the next-sentence head are all accepted (see <see cref="BertTensorNames"/>).
+/// A model built with kinds the Hugging Face keys cannot select (a user's own normalization, say) is saved as
+/// model_type "llmforge-bert" with the kinds by name in config.json's "llmforge" key and its weights as a
+/// <see cref="StateDict"/>; it reloads where the same kinds are registered (the overloads taking <see cref="IComponentKinds"/>).
 /// </summary>
 public static class BertCheckpoint
 {
@@ -19,11 +23,28 @@ public static class BertCheckpoint
 
     /// <summary>Builds the model config.json describes, with the heads model.safetensors holds, and loads every weight.</summary>
     /// <exception cref="CheckpointFormatException">A bad config.json, or weights that do not match it (all problems in one message).</exception>
-    public static BertModel Load(string directory, ITensorBackend backend, int seed = 0)
+    public static BertModel Load(string directory, ITensorBackend backend, int seed = 0) =>
+        Load(directory, backend, BuiltInComponents.Kinds, seed);
+
+    /// <summary>
+    /// As <see cref="Load(string, ITensorBackend, int)"/>, with the kinds config.json's "llmforge" key names looked up
+    /// in <paramref name="kinds"/> — a container's <c>ComponentCatalog</c>, where the user's own kinds are registered.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json (a kind not in <paramref name="kinds"/> among them, named), or weights that do not match it.</exception>
+    public static BertModel Load(string directory, ITensorBackend backend, IComponentKinds kinds, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var config = BertConfigJson.Load(RequireFile(directory, BertConfigJson.FileName));
+        ArgumentNullException.ThrowIfNull(kinds);
+        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        var config = BertConfigJson.Load(configPath);
+        var components = Resolve(config, kinds, configPath);
         string path = RequireFile(directory, WeightsFileName);
+        if (config.Kinds is not null)
+        {
+            var built = new BertModel(config, backend, StateDictHeads(path, config, configPath), seed, components);
+            StateDict.Load(built, path);
+            return built;
+        }
         using var file = SafeTensorsFile.Open(path);
         var stored = Canonical(file, path);
         var heads = HeadsOf(stored, config);
@@ -32,7 +53,7 @@ public static class BertCheckpoint
                 $"{path} holds a classifier but key \"id2label\" is missing: the class names are needed to build it.");
         // The header must agree with config.json before the model is allocated (a config.json asking for 100,000 layers).
         var found = Match(config, heads, stored, path, newHeadsAllowed: false, out _);
-        var model = new BertModel(config, backend, heads, seed);
+        var model = new BertModel(config, backend, heads, seed, components);
         ReadWeights(model, file, found);
         return model;
     }
@@ -43,13 +64,31 @@ public static class BertCheckpoint
     /// and freshly initialized otherwise. Saved heads the model does not use (the MLM head) are left out.
     /// </summary>
     /// <returns>The model and the HF names of the tensors that were initialized rather than loaded.</returns>
+    /// <remarks>For a state dict (a config.json with a "llmforge" key) the names of the initialized tensors are LlmForge's ("classifier.weight").</remarks>
     public static (BertModel Model, IReadOnlyList<string> Initialized) LoadForClassification(string directory, ITensorBackend backend,
-        IReadOnlyList<string> labels, int seed = 0)
+        IReadOnlyList<string> labels, int seed = 0) => LoadForClassification(directory, backend, labels, BuiltInComponents.Kinds, seed);
+
+    /// <summary>As <see cref="LoadForClassification(string, ITensorBackend, IReadOnlyList{string}, int)"/>, with the kinds config.json names looked up in <paramref name="kinds"/>.</summary>
+    public static (BertModel Model, IReadOnlyList<string> Initialized) LoadForClassification(string directory, ITensorBackend backend,
+        IReadOnlyList<string> labels, IComponentKinds kinds, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(labels);
-        var saved = BertConfigJson.Load(RequireFile(directory, BertConfigJson.FileName));
+        ArgumentNullException.ThrowIfNull(kinds);
+        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        var saved = BertConfigJson.Load(configPath);
+        var components = Resolve(saved, kinds, configPath);
         string path = RequireFile(directory, WeightsFileName);
+        if (saved.Kinds is not null)
+        {
+            bool sameLabels = saved.Labels.SequenceEqual(labels, StringComparer.Ordinal);
+            var classifier = new BertModel(saved with { Labels = [.. labels] }, backend, BertHeads.SequenceClassification, seed, components);
+            // The MLM head is not used, a classifier for other labels is not this one; pooler and classifier may be new.
+            var fresh = StateDict.Load(classifier, path,
+                ignored: n => n.StartsWith(MlmHeadPrefix, StringComparison.Ordinal) || (!sameLabels && n.StartsWith(ClassifierPrefix, StringComparison.Ordinal)),
+                mayBeMissing: n => n.StartsWith(PoolerPrefix, StringComparison.Ordinal) || n.StartsWith(ClassifierPrefix, StringComparison.Ordinal));
+            return (classifier, fresh);
+        }
         using var file = SafeTensorsFile.Open(path);
         var stored = Canonical(file, path);
         if (!saved.Labels.SequenceEqual(labels, StringComparer.Ordinal))
@@ -61,7 +100,7 @@ public static class BertCheckpoint
             stored.Remove(name);
         var config = saved with { Labels = [.. labels] };
         var found = Match(config, BertHeads.SequenceClassification, stored, path, newHeadsAllowed: true, out var initialized);
-        var model = new BertModel(config, backend, BertHeads.SequenceClassification, seed);
+        var model = new BertModel(config, backend, BertHeads.SequenceClassification, seed, components);
         ReadWeights(model, file, found);
         return (model, initialized);
     }
@@ -71,16 +110,29 @@ public static class BertCheckpoint
     /// metadata format=pt; the tied decoder is not written, as transformers does) into <paramref name="directory"/>,
     /// each file atomically.
     /// </summary>
+    /// <remarks>
+    /// The kinds recorded are the names of those the model was built from (<see cref="BertModel.Components"/>): a
+    /// model of kinds the Hugging Face keys cannot select is written as config.json with its "llmforge" key and the
+    /// model's <see cref="StateDict"/>; a BERT of built-in kinds is written exactly as before.
+    /// </remarks>
     public static void Save(BertModel model, string directory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
+        var config = model.Components.Describe(model.Config);
+        config.Validate();
         Directory.CreateDirectory(directory);
+        if (config.Kinds is not null)
+        {
+            StateDict.Save(model, Path.Combine(directory, WeightsFileName));
+            BertConfigJson.Save(config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
+            return;
+        }
         var tensors = BertParameterMap.For(model.Config, model.Heads)
             .Select(row => (row.HfName, row.Shape, (ReadOnlyMemory<float>)model.GetParameter(row.Parameter).Data))
             .ToList();
         SafeTensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-        BertConfigJson.Save(model.Config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
+        BertConfigJson.Save(config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
     }
 
     /// <summary>
@@ -92,7 +144,7 @@ public static class BertCheckpoint
     {
         ArgumentNullException.ThrowIfNull(config);
         using var file = SafeTensorsFile.Open(path);
-        return Report(file, config, allValues: false);
+        return config.Kinds is null ? Report(file, config, allValues: false) : StateDictReport(file, allValues: false);
     }
 
     /// <summary>
@@ -100,13 +152,48 @@ public static class BertCheckpoint
     /// throws), then model.safetensors is checked by <see cref="Load"/>'s rules — the header as <see cref="Inspect"/>
     /// does, then the values (a tied decoder equal to the word embeddings; every tensor finite).
     /// </summary>
-    public static BertWeightsReport Check(string directory)
+    /// <remarks>
+    /// A state dict (a config.json with a "llmforge" key) is checked for its kinds — each must be in
+    /// <paramref name="kinds"/> (default: the built-ins) — and for dtypes and finite values; its names and shapes
+    /// are those of the model the kinds build, checked when it loads.
+    /// </remarks>
+    public static BertWeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var config = BertConfigJson.Load(RequireFile(directory, BertConfigJson.FileName));
+        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        var config = BertConfigJson.Load(configPath);
+        Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
         using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
-        return Report(file, config, allValues: true);
+        return config.Kinds is null ? Report(file, config, allValues: true) : StateDictReport(file, allValues: true);
     }
+
+    private const string PoolerPrefix = "pooler.", MlmHeadPrefix = "mlm_head.", ClassifierPrefix = "classifier.";
+
+    /// <summary>The heads a state dict holds, by BertModel's module names.</summary>
+    private static BertHeads StateDictHeads(SafeTensorsFile file) => new(
+        Pooler: file.Entries.Any(e => e.Name.StartsWith(PoolerPrefix, StringComparison.Ordinal)),
+        MaskedLM: file.Entries.Any(e => e.Name.StartsWith(MlmHeadPrefix, StringComparison.Ordinal)),
+        Classifier: file.Entries.Any(e => e.Name.StartsWith(ClassifierPrefix, StringComparison.Ordinal)));
+
+    /// <exception cref="CheckpointFormatException">The state dict holds a classifier but config.json no labels for it.</exception>
+    private static BertHeads StateDictHeads(string path, BertConfig config, string configPath)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        var heads = StateDictHeads(file);
+        if (heads.Classifier && config.Labels.Count == 0)
+            throw new CheckpointFormatException(configPath,
+                $"{path} holds a classifier but key \"id2label\" is missing: the class names are needed to build it.");
+        return heads;
+    }
+
+    private static BertWeightsReport StateDictReport(SafeTensorsFile file, bool allValues) =>
+        new(file.FilePath, StateDictHeads(file), file.Entries.Count, file.Entries.Sum(e => e.ElementCount), LoadProblems.DTypes(file),
+            LoadProblems.Capped(StateDict.FileProblems(file, allValues)));
+
+    /// <summary>The kinds <paramref name="config"/> selects, looked up in <paramref name="kinds"/>.</summary>
+    /// <exception cref="CheckpointFormatException">A kind is not registered (the message names it and how to register it).</exception>
+    private static BertComponents Resolve(BertConfig config, IComponentKinds kinds, string configPath) =>
+        ComponentKindsJson.Resolve(() => BertComponents.For(config, kinds), configPath);
 
     private static BertWeightsReport Report(SafeTensorsFile file, BertConfig config, bool allValues)
     {
@@ -116,17 +203,8 @@ public static class BertCheckpoint
         var parameters = stored.Values.Sum(e => e.ElementCount);
         var labelled = config with { Labels = heads.Classifier && config.Labels.Count == 0 ? ["?"] : config.Labels };
         if (problems.Count == 0) problems.AddRange(MatchProblems(labelled, heads, new(stored), newHeadsAllowed: false, [], [], ConfigWants));
-        if (problems.Count == 0 && allValues)
-        {
-            foreach (var entry in file.Entries)
-            {
-                if (TensorValues.NonFiniteProblem(entry.Name, file.ReadFloat32(entry.Name)) is not { } problem) continue;
-                problems.Add(problem);
-                break; // the first bad tensor is the verdict
-            }
-        }
-        var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new BertWeightsReport(file.FilePath, heads, file.Entries.Count, parameters, dtypes, LoadProblems.Capped(problems));
+        if (problems.Count == 0 && allValues) problems.AddRange(StateDict.FileProblems(file, allValues: true)); // the first bad tensor is the verdict
+        return new BertWeightsReport(file.FilePath, heads, file.Entries.Count, parameters, LoadProblems.DTypes(file), LoadProblems.Capped(problems));
     }
 
     private static BertHeads HeadsOf(Dictionary<string, SafeTensorsEntry> stored, BertConfig config) => new(
@@ -197,14 +275,14 @@ public static class BertCheckpoint
             if (!stored.Remove(row.HfName, out var entry))
             {
                 if (newHeadsAllowed && IsHead(row.HfName)) initialized.Add(row.HfName);
-                else problems.Add($"missing tensor '{row.HfName}' {Format(row.Shape)}");
+                else problems.Add($"missing tensor '{row.HfName}' {LoadProblems.Shape(row.Shape)}");
             }
             else if (!entry.Shape.AsSpan().SequenceEqual(row.Shape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but {wants} {Format(row.Shape)}");
+                problems.Add($"tensor '{entry.Name}' has shape {LoadProblems.Shape(entry.Shape)} but {wants} {LoadProblems.Shape(row.Shape)}");
             else found.Add((row, entry));
         }
         foreach (var (_, entry) in stored)
-            problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
+            problems.Add($"unexpected tensor '{entry.Name}' {LoadProblems.Shape(entry.Shape)}");
         return problems;
     }
 
@@ -236,7 +314,6 @@ public static class BertCheckpoint
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
     }
 
-    private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }
 
 /// <summary>What <see cref="BertCheckpoint.Inspect"/> found in a model.safetensors header.</summary>

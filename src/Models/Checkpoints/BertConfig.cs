@@ -1,4 +1,5 @@
 using LlmForge.Backends;
+using LlmForge.Components;
 
 namespace LlmForge.Checkpoints;
 
@@ -75,6 +76,13 @@ public sealed record BertConfig
     /// <summary>normalization (LlmForge): "layernorm" (BERT) or "rmsnorm" (no LayerNorm.bias tensors).</summary>
     public NormalizationType Normalization { get; init; } = NormalizationType.LayerNorm;
 
+    /// <summary>
+    /// llmforge (LlmForge, a key transformers ignores): the component kinds by name, when the keys above cannot
+    /// select them (a user's own normalization, say); null means the built-ins those keys select
+    /// (<see cref="Bert.BertComponents.For(BertConfig, IComponentKinds?)"/>). A loader resolves them through the registered kinds.
+    /// </summary>
+    public ComponentKindNames? Kinds { get; init; }
+
     /// <summary>id2label: class names of the sequence-classification head, by class id (empty: no classifier).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
 
@@ -137,6 +145,7 @@ public sealed record BertConfig
                 : null)
             ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
             ?? (Labels.Any(string.IsNullOrEmpty) ? $"{nameof(Labels)} (id2label) has an empty class name." : null)
-            ?? (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count ? $"{nameof(Labels)} (id2label) repeats a class name." : null);
+            ?? (Labels.Distinct(StringComparer.Ordinal).Count() != Labels.Count ? $"{nameof(Labels)} (id2label) repeats a class name." : null)
+            ?? Kinds?.FindError();
     }
 }

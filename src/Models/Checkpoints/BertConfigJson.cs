@@ -35,7 +35,7 @@ public static class BertConfigJson
     {
         ArgumentNullException.ThrowIfNull(config);
         return config.NormPosition == LayerNormPosition.Post && config.PositionEmbedding == PositionEmbeddingType.Absolute
-            && config.Normalization == NormalizationType.LayerNorm;
+            && config.Normalization == NormalizationType.LayerNorm && config.Kinds is null;
     }
 
     /// <summary>Reads and validates a config.json.</summary>
@@ -91,6 +91,7 @@ public static class BertConfigJson
                 RopeTheta = keys.OptionalDouble("rope_theta", 10000),
                 Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
                 Labels = ReadLabels(keys),
+                Kinds = ComponentKindsJson.Read(keys),
             };
             if (config.FindError() is { } error) throw new CheckpointFormatException(source, error);
             return config;
@@ -143,6 +144,7 @@ public static class BertConfigJson
             json.WriteString("layer_norm_position", PositionNames.First(n => n.Value == config.NormPosition).Name);
             json.WriteNumber("rope_theta", config.RopeTheta);
             json.WriteString("normalization", NormalizationNames.First(n => n.Value == config.Normalization).Name);
+            if (config.Kinds is { } kinds) ComponentKindsJson.Write(json, kinds);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

@@ -1,5 +1,6 @@
 using System.Text;
 using LlmForge.Backends;
+using LlmForge.Components;
 using LlmForge.Gpt;
 
 namespace LlmForge.Checkpoints;
@@ -9,6 +10,10 @@ namespace LlmForge.Checkpoints;
 /// model.safetensors with GPT2LMHeadModel's tensor names and Conv1D layouts — through the explicit table
 /// <see cref="Gpt2ParameterMap"/>. A directory saved here loads in transformers
 /// (<c>GPT2LMHeadModel.from_pretrained(dir)</c>), and HF's GPT-2 directories load here.
+/// A model built with kinds the Hugging Face keys cannot select (a user's own normalization, say) is saved as
+/// model_type "llmforge-gpt" with the kinds by name in config.json's "llmforge" key and its weights as a
+/// <see cref="StateDict"/> (LlmForge's own parameter names, which no HF table maps); it reloads through
+/// <see cref="Load(string, ITensorBackend, IComponentKinds, int)"/> with the same kinds registered.
 /// </summary>
 public static class Gpt2Checkpoint
 {
@@ -22,14 +27,34 @@ public static class Gpt2Checkpoint
     /// asks for far more than the file holds fails at once instead of allocating it.
     /// </remarks>
     /// <exception cref="CheckpointFormatException">A bad config.json, or weights that do not match it (see <see cref="Load(GptModel, string)"/>).</exception>
-    public static GptModel Load(string directory, ITensorBackend backend, int seed = 0)
+    public static GptModel Load(string directory, ITensorBackend backend, int seed = 0) =>
+        Load(directory, backend, BuiltInComponents.Kinds, seed);
+
+    /// <summary>
+    /// As <see cref="Load(string, ITensorBackend, int)"/>, with the kinds config.json's "llmforge" key names looked up
+    /// in <paramref name="kinds"/> — a container's <c>ComponentCatalog</c>, where the user's own kinds are registered.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">
+    /// A bad config.json (a kind not in <paramref name="kinds"/> among them: 'normalization kind "my-norm" is not
+    /// registered; register it with services.AddNormalization("my-norm", …)'), or weights that do not match it.
+    /// </exception>
+    public static GptModel Load(string directory, ITensorBackend backend, IComponentKinds kinds, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var config = GptConfigJson.Load(RequireFile(directory, GptConfigJson.FileName));
+        ArgumentNullException.ThrowIfNull(kinds);
+        string configPath = RequireFile(directory, GptConfigJson.FileName);
+        var config = GptConfigJson.Load(configPath);
+        var components = Resolve(config, kinds, configPath);
         string path = RequireFile(directory, WeightsFileName);
+        if (config.Kinds is not null)
+        {
+            var built = new GptModel(config, backend, seed, components);
+            StateDict.Load(built, path);
+            return built;
+        }
         using var file = SafeTensorsFile.Open(path);
         ThrowIfMismatched(file, config);
-        var model = new GptModel(config, backend, seed);
+        var model = new GptModel(config, backend, seed, components);
         ReadWeights(model, file);
         return model;
     }
@@ -48,9 +73,15 @@ public static class Gpt2Checkpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
+        var described = model.Components.Describe(model.Config);
         string configPath = Path.Combine(directory, GptConfigJson.FileName);
         if (File.Exists(configPath))
-            CheckSameArchitecture(GptConfigJson.Load(configPath), model.Config, configPath);
+            CheckSameArchitecture(GptConfigJson.Load(configPath), described, configPath);
+        if (described.Kinds is not null)
+        {
+            StateDict.Load(model, RequireFile(directory, WeightsFileName));
+            return;
+        }
         using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
         ThrowIfMismatched(file, model.Config);
         ReadWeights(model, file);
@@ -63,38 +94,53 @@ public static class Gpt2Checkpoint
     /// </summary>
     /// <exception cref="CheckpointFormatException">A bad config.json, or a model.safetensors that is not a safetensors file.</exception>
     /// <exception cref="FileNotFoundException">No config.json or model.safetensors.</exception>
-    public static Gpt2WeightsReport Check(string directory)
+    /// <remarks>
+    /// A state dict (a config.json with a "llmforge" key) is checked for its kinds — each must be in
+    /// <paramref name="kinds"/> (default: the built-ins) — and for dtypes and finite values; its names and shapes
+    /// are those of the model the kinds build, checked when it loads.
+    /// </remarks>
+    public static Gpt2WeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var config = GptConfigJson.Load(RequireFile(directory, GptConfigJson.FileName));
+        string configPath = RequireFile(directory, GptConfigJson.FileName);
+        var config = GptConfigJson.Load(configPath);
+        Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
         string path = RequireFile(directory, WeightsFileName);
         using var file = SafeTensorsFile.Open(path);
+        if (config.Kinds is not null)
+            return new Gpt2WeightsReport(path, file.Entries.Count, file.Entries.Sum(e => e.ElementCount),
+                LoadProblems.DTypes(file), LoadProblems.Capped(StateDict.FileProblems(file, allValues: true)));
         var problems = HeaderProblems(file, config, ConfigWants);
         if (problems.Count == 0) ValueProblems(file, config, problems, allValues: true);
         var tensors = file.Entries.Where(e => !Gpt2TensorNames.IsIgnoredBuffer(e.Name)).ToList();
         long parameters = tensors.Sum(e => e.ElementCount)
                           - (config.TieWeights ? tensors.Where(e => Gpt2TensorNames.Canonicalize(e.Name) == Gpt2TensorNames.LmHead).Sum(e => e.ElementCount) : 0);
-        var dtypes = file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
-        return new Gpt2WeightsReport(path, tensors.Count, parameters, dtypes, LoadProblems.Capped(problems));
+        return new Gpt2WeightsReport(path, tensors.Count, parameters, LoadProblems.DTypes(file), LoadProblems.Capped(problems));
     }
 
     /// <summary>
     /// Writes config.json and model.safetensors (F32, metadata format=pt) into <paramref name="directory"/>
     /// (created if needed), each file atomically. Tied models write no lm_head.weight, as HF does.
     /// </summary>
-    /// <exception cref="NotSupportedException">
-    /// The model was built with a kind config.json cannot name (a user's own attention, say): loading the directory
-    /// would silently build the built-in one instead.
-    /// </exception>
+    /// <remarks>
+    /// The kinds recorded are the names of those the model was built from (<see cref="GptModel.Components"/>). When
+    /// the Hugging Face keys cannot select them, config.json gets them in its "llmforge" key (model_type
+    /// "llmforge-gpt") and model.safetensors is the model's <see cref="StateDict"/>; a GPT-2 of built-in kinds is
+    /// written exactly as before.
+    /// </remarks>
     public static void Save(GptModel model, string directory)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
-        var described = GptComponents.For(model.Config);
-        if (model.Components != described)
-            throw new NotSupportedException(
-                $"Gpt2Checkpoint.Save: the model has {model.Components}, but its config.json can only describe {described}.");
+        var config = model.Components.Describe(model.Config);
+        config.Validate();
         Directory.CreateDirectory(directory);
+        if (config.Kinds is not null)
+        {
+            StateDict.Save(model, Path.Combine(directory, WeightsFileName));
+            GptConfigJson.Save(config, Path.Combine(directory, GptConfigJson.FileName));
+            return;
+        }
         var map = Gpt2ParameterMap.For(model.Config);
         var tensors = new List<(string Name, int[] Shape, ReadOnlyMemory<float> Data)>(map.Count);
         foreach (var row in map)
@@ -106,8 +152,13 @@ public static class Gpt2Checkpoint
         }
         SafeTensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors,
             new Dictionary<string, string> { ["format"] = "pt" }); // transformers refuses safetensors without it
-        GptConfigJson.Save(model.Config, Path.Combine(directory, GptConfigJson.FileName));
+        GptConfigJson.Save(config, Path.Combine(directory, GptConfigJson.FileName));
     }
+
+    /// <summary>The kinds <paramref name="config"/> selects, looked up in <paramref name="kinds"/>.</summary>
+    /// <exception cref="CheckpointFormatException">A kind is not registered (the message names it and how to register it).</exception>
+    private static GptComponents Resolve(GptConfig config, IComponentKinds kinds, string configPath) =>
+        ComponentKindsJson.Resolve(() => GptComponents.For(config, kinds), configPath);
 
     /// <exception cref="CheckpointFormatException">The header does not match <paramref name="config"/> (every problem in one message).</exception>
     private static void ThrowIfMismatched(SafeTensorsFile file, GptConfig config)
@@ -139,16 +190,16 @@ public static class Gpt2Checkpoint
         // Checked first, so that a capped list of problems still names it.
         int[] head = [config.VocabSize, config.EmbeddingDim];
         if (config.TieWeights && stored.Remove(Gpt2TensorNames.LmHead, out var lmHead) && !lmHead.Shape.AsSpan().SequenceEqual(head))
-            problems.Add($"tensor '{lmHead.Name}' has shape {Format(lmHead.Shape)} but {wants} {Format(head)}");
+            problems.Add($"tensor '{lmHead.Name}' has shape {LoadProblems.Shape(lmHead.Shape)} but {wants} {LoadProblems.Shape(head)}");
         foreach (var row in Gpt2ParameterMap.For(config))
         {
             if (!stored.Remove(row.HfName, out var entry))
-                problems.Add($"missing tensor '{row.HfName}' {Format(row.HfShape)}");
+                problems.Add($"missing tensor '{row.HfName}' {LoadProblems.Shape(row.HfShape)}");
             else if (!entry.Shape.AsSpan().SequenceEqual(row.HfShape))
-                problems.Add($"tensor '{entry.Name}' has shape {Format(entry.Shape)} but {wants} {Format(row.HfShape)}");
+                problems.Add($"tensor '{entry.Name}' has shape {LoadProblems.Shape(entry.Shape)} but {wants} {LoadProblems.Shape(row.HfShape)}");
         }
         foreach (var (_, entry) in stored)
-            problems.Add($"unexpected tensor '{entry.Name}' {Format(entry.Shape)}");
+            problems.Add($"unexpected tensor '{entry.Name}' {LoadProblems.Shape(entry.Shape)}");
         return problems;
     }
 
@@ -219,6 +270,10 @@ public static class Gpt2Checkpoint
         Same("rope_theta", file.RopeTheta, model.RopeTheta);
         Same("sliding_window", file.SlidingWindow, model.SlidingWindow);
         Same("normalization", file.Normalization, model.Normalization);
+        // The kinds by name: those of the "llmforge" key, else the built-ins the keys above select.
+        static ComponentKindNames KindsOf(GptConfig config) => config.Kinds ?? GptComponents.For(config).Names;
+        if (!KindsOf(file).SameKinds(KindsOf(model)))
+            throw new CheckpointFormatException(path, $"key \"{ComponentKindsJson.Key}\" gives {KindsOf(file)} but the model has {KindsOf(model)}.");
     }
 
     private static string RequireFile(string directory, string name)
@@ -229,7 +284,6 @@ public static class Gpt2Checkpoint
 
     private static string Bare(string hfName) => hfName.StartsWith("transformer.", StringComparison.Ordinal) ? hfName["transformer.".Length..] : hfName;
 
-    private static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
     private static string Lower(bool value) => value ? "true" : "false";
 }

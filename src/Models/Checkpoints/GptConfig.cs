@@ -1,4 +1,5 @@
 using LlmForge.Backends;
+using LlmForge.Components;
 
 namespace LlmForge.Checkpoints;
 
@@ -69,6 +70,13 @@ public sealed record GptConfig
     /// <summary>normalization (LlmForge): "layernorm" (GPT-2) or "rmsnorm".</summary>
     public NormalizationType Normalization { get; init; } = NormalizationType.LayerNorm;
 
+    /// <summary>
+    /// llmforge (LlmForge, a key transformers ignores): the component kinds by name, when the keys above cannot
+    /// select them (a user's own normalization, say); null means the built-ins those keys select
+    /// (<see cref="Gpt.GptComponents.For(GptConfig, IComponentKinds?)"/>). A loader resolves them through the registered kinds.
+    /// </summary>
+    public ComponentKindNames? Kinds { get; init; }
+
     /// <summary>Width of the MLP hidden layer: n_inner, or 4·C when it is null.</summary>
     public int FeedForwardDim => InnerDim ?? 4 * EmbeddingDim;
 
@@ -135,6 +143,7 @@ public sealed record GptConfig
                 ? $"{nameof(PositionEmbedding)} (position_embedding_type) rotary needs an even head dim; n_embd / n_head = {EmbeddingDim} / {Heads} = {HeadDim}."
                 : null)
             ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
-            ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.");
+            ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
+            ?? Kinds?.FindError();
     }
 }

@@ -8,7 +8,7 @@ namespace LlmForge.Checkpoints;
 /// <summary>
 /// <see cref="GptConfig"/> ↔ Hugging Face GPT-2 <c>config.json</c> (model_type "gpt2", or "llmforge-gpt" for the
 /// layouts transformers cannot compute; GPT2Config's key names), plus LlmForge's own keys: qkv_bias, position_embedding_type, rope_theta,
-/// sliding_window, normalization. Keys absent from the file take GPT2Config's defaults, except the
+/// sliding_window, normalization, and "llmforge" (the component kinds by name, see <see cref="ComponentKindsJson"/>). Keys absent from the file take GPT2Config's defaults, except the
 /// five that fix the architecture's size, which are required. Other HF keys are ignored, but those
 /// that would change the math unsupportedly (scale_attn_by_inverse_layer_idx, …) are rejected.
 /// </summary>
@@ -31,7 +31,7 @@ public static class GptConfigJson
     {
         ArgumentNullException.ThrowIfNull(config);
         return config.PositionEmbedding == PositionEmbeddingType.Absolute && config.Normalization == NormalizationType.LayerNorm
-            && config.SlidingWindow is null && config.QkvBias;
+            && config.SlidingWindow is null && config.QkvBias && config.Kinds is null;
     }
 
     /// <summary>Reads and validates a config.json.</summary>
@@ -76,6 +76,7 @@ public static class GptConfigJson
                 RopeTheta = keys.OptionalDouble("rope_theta", 10000),
                 SlidingWindow = keys.OptionalNullableInt("sliding_window"),
                 Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
+                Kinds = ComponentKindsJson.Read(keys),
             };
             if (config.FindError() is { } error)
             {
@@ -123,6 +124,7 @@ public static class GptConfigJson
             json.WriteNumber("rope_theta", config.RopeTheta);
             WriteNullable(json, "sliding_window", config.SlidingWindow);
             json.WriteString("normalization", NameOf(config.Normalization, NormalizationNames));
+            if (config.Kinds is { } kinds) ComponentKindsJson.Write(json, kinds);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";

@@ -39,4 +39,11 @@ internal static class LoadProblems
         // Only more layers than the file holds is summed up; extra layers in the file are listed tensor by tensor.
         return layers <= held ? null : $"config.json has {key} {layers} but {weightsFile} holds {held} layers";
     }
+
+    /// <summary>"[768, 2304]": a shape as messages show it.</summary>
+    public static string Shape(int[] shape) => "[" + string.Join(", ", shape) + "]";
+
+    /// <summary>The file's dtypes, each once, sorted: what a weights report lists.</summary>
+    public static List<string> DTypes(SafeTensorsFile file) =>
+        file.Entries.Select(e => e.DType.ToHeaderName()).Distinct().Order(StringComparer.Ordinal).ToList();
 }

@@ -39,4 +39,19 @@ public static class BuiltInComponents
     public static IReadOnlyList<PositionalEncodingKind> PositionalEncodings { get; } = [Learned, Sinusoidal, Rotary];
 
     public static IReadOnlyList<NormalizationKind> Normalizations { get; } = [LayerNorm, RmsNorm];
+
+    /// <summary>The built-in kinds alone, by name: what a loader without a container resolves a config.json's kinds in.</summary>
+    public static IComponentKinds Kinds { get; } = new BuiltIns();
+
+    private sealed class BuiltIns : IComponentKinds
+    {
+        public AttentionKind? FindAttention(string? name) => Find(Attention, name, k => k.Name);
+
+        public PositionalEncodingKind? FindPositionalEncoding(string? name) => Find(PositionalEncodings, name, k => k.Name);
+
+        public NormalizationKind? FindNormalization(string? name) => Find(Normalizations, name, k => k.Name);
+
+        private static T? Find<T>(IReadOnlyList<T> kinds, string? name, Func<T, string> nameOf) where T : class =>
+            kinds.FirstOrDefault(k => string.Equals(nameOf(k), name, StringComparison.OrdinalIgnoreCase));
+    }
 }

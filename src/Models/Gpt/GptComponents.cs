@@ -9,10 +9,20 @@ namespace LlmForge.Gpt;
 /// </summary>
 public sealed record GptComponents(AttentionKind Attention, PositionalEncodingKind PositionalEncoding, NormalizationKind Normalization)
 {
-    /// <summary>The built-in kinds a config.json selects: position_embedding_type, sliding_window, normalization.</summary>
-    public static GptComponents For(GptConfig config)
+    /// <summary>
+    /// The kinds a config.json selects: those its "llmforge" key names (<see cref="GptConfig.Kinds"/>), looked up in
+    /// <paramref name="kinds"/> (default: the built-ins), or else the built-ins that position_embedding_type,
+    /// sliding_window and normalization select.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">A kind the config names is not in <paramref name="kinds"/> (the message names it and how to register it).</exception>
+    public static GptComponents For(GptConfig config, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.Kinds is { } names)
+        {
+            var (attention, positions, normalization) = names.Resolve(kinds ?? BuiltInComponents.Kinds);
+            return new(attention, positions, normalization);
+        }
         return new(
             config.SlidingWindow is null ? BuiltInComponents.ScaledDot : BuiltInComponents.SlidingWindow,
             config.PositionEmbedding switch
@@ -30,7 +40,16 @@ public sealed record GptComponents(AttentionKind Attention, PositionalEncodingKi
             });
     }
 
+    /// <summary>The kinds' names, what config.json records.</summary>
+    public ComponentKindNames Names => new(Attention.Name, PositionalEncoding.Name, Normalization.Name);
+
+    /// <summary>
+    /// <paramref name="config"/> recording these kinds: without a "llmforge" key when its Hugging Face keys select
+    /// exactly these built-ins (names compared, not instances), with their names otherwise.
+    /// </summary>
+    public GptConfig Describe(GptConfig config) =>
+        (config ?? throw new ArgumentNullException(nameof(config))) with { Kinds = Names.UnlessSelectedBy(For(config with { Kinds = null }).Names) };
+
     /// <summary>"attention scaled-dot, positions learned, normalization layernorm".</summary>
-    public override string ToString() =>
-        $"attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";
+    public override string ToString() => Names.ToString();
 }

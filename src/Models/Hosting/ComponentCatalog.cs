@@ -7,7 +7,7 @@ namespace LlmForge.Hosting;
 /// <c>AddAttention</c>, <c>AddPositionalEncoding</c>, <c>AddNormalization</c>), looked up by the name a
 /// configuration gives. Names compare case-insensitively, like configuration keys.
 /// </summary>
-public sealed class ComponentCatalog
+public sealed class ComponentCatalog : IComponentKinds
 {
     private readonly Dictionary<string, AttentionKind> attention;
     private readonly Dictionary<string, PositionalEncodingKind> positions;

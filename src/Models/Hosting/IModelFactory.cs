@@ -25,4 +25,19 @@ public interface IModelFactory
 
     /// <summary>An encoder of a bert variant with <paramref name="heads"/> (default: the masked-LM head).</summary>
     BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0);
+
+    /// <summary>
+    /// The GPT saved in <paramref name="directory"/> (config.json + model.safetensors, as <see cref="Gpt2Checkpoint.Save"/>
+    /// writes them), on the configured backend, with the kinds config.json names resolved among the registered ones —
+    /// so a model with the user's own kind reloads through the same registration.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json (a kind that is not registered among them, named), or weights that do not match it.</exception>
+    GptModel LoadGpt(string directory, int seed = 0);
+
+    /// <summary>
+    /// The BERT saved in <paramref name="directory"/> (as <see cref="BertCheckpoint.Save"/> writes it, with the heads its
+    /// weights hold), on the configured backend, with the kinds config.json names resolved among the registered ones.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json (a kind that is not registered among them, named), or weights that do not match it.</exception>
+    BertModel LoadBert(string directory, int seed = 0);
 }

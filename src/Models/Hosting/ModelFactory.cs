@@ -59,4 +59,8 @@ public sealed class ModelFactory : IModelFactory
         var v = GetVariant(variant);
         return new BertModel(v.ToBertConfig(vocabSize, padTokenId), Backend, heads ?? BertHeads.MaskedLanguageModel, seed, v.BertComponents);
     }
+
+    public GptModel LoadGpt(string directory, int seed = 0) => Gpt2Checkpoint.Load(directory, Backend, Catalog, seed);
+
+    public BertModel LoadBert(string directory, int seed = 0) => BertCheckpoint.Load(directory, Backend, Catalog, seed);
 }

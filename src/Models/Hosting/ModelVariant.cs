@@ -29,15 +29,15 @@ public sealed record ModelVariant(
 
     /// <summary>
     /// The decoder's config; <paramref name="vocabSize"/> (the tokenizer's) wins over the variant's VocabSize.
-    /// A user's own kind is recorded in config.json as the built-in default of its family (config.json names
-    /// built-ins only), so such a checkpoint reloads only through the same registration.
+    /// The kinds' names are recorded in <see cref="GptConfig.Kinds"/> (config.json's "llmforge" key) whenever the
+    /// Hugging Face keys cannot select them — a user's own kind — so the checkpoint reloads through the same registration.
     /// </summary>
     /// <exception cref="InvalidOperationException">Not a GPT variant, or no vocabulary size anywhere.</exception>
     public GptConfig ToGptConfig(int? vocabSize = null)
     {
         if (!IsGpt) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Gpt}'.");
         var o = Options;
-        return new GptConfig
+        return GptComponents.Describe(new GptConfig
         {
             VocabSize = VocabSize(vocabSize),
             ContextLength = o.ContextLength,
@@ -57,16 +57,19 @@ public sealed record ModelVariant(
             RopeTheta = o.PositionalEncoding.Theta,
             SlidingWindow = o.Attention.Window > 0 ? o.Attention.Window : null,
             Normalization = NormalizationOf(Normalization),
-        };
+        });
     }
 
-    /// <summary>The encoder's config (no classifier labels); <paramref name="vocabSize"/> wins over the variant's VocabSize.</summary>
+    /// <summary>
+    /// The encoder's config (no classifier labels); <paramref name="vocabSize"/> wins over the variant's VocabSize.
+    /// Kinds the Hugging Face keys cannot select are recorded by name in <see cref="BertConfig.Kinds"/>, as for GPT.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Not a BERT variant, or no vocabulary size anywhere.</exception>
     public BertConfig ToBertConfig(int? vocabSize = null, int padTokenId = 0)
     {
         if (!IsBert) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Bert}'.");
         var o = Options;
-        return new BertConfig
+        return BertComponents.Describe(new BertConfig
         {
             VocabSize = VocabSize(vocabSize),
             HiddenSize = o.EmbeddingDim,
@@ -85,7 +88,7 @@ public sealed record ModelVariant(
             PositionEmbedding = PositionEmbeddingOf(PositionalEncoding),
             RopeTheta = o.PositionalEncoding.Theta,
             Normalization = NormalizationOf(Normalization),
-        };
+        });
     }
 
     /// <summary>The GELU an Activation value names; null for null, throws for anything else unknown.</summary>
@@ -101,11 +104,15 @@ public sealed record ModelVariant(
         fromTokenizer ?? (Options.VocabSize > 0 ? Options.VocabSize
             : throw new InvalidOperationException($"{Key}:VocabSize is 0 (the tokenizer's) and no tokenizer vocabulary size was given."));
 
+    // By name, not instance: a kind the Hugging Face keys cannot name gets their default here and is recorded by
+    // name in GptConfig.Kinds / BertConfig.Kinds instead.
     private static PositionEmbeddingType PositionEmbeddingOf(PositionalEncodingKind kind) =>
-        kind == BuiltInComponents.Sinusoidal ? PositionEmbeddingType.Sinusoidal
-        : kind == BuiltInComponents.Rotary ? PositionEmbeddingType.Rotary
+        Is(kind.Name, BuiltInComponents.Sinusoidal.Name) ? PositionEmbeddingType.Sinusoidal
+        : Is(kind.Name, BuiltInComponents.Rotary.Name) ? PositionEmbeddingType.Rotary
         : PositionEmbeddingType.Absolute;
 
     private static NormalizationType NormalizationOf(NormalizationKind kind) =>
-        kind == BuiltInComponents.RmsNorm ? NormalizationType.RmsNorm : NormalizationType.LayerNorm;
+        Is(kind.Name, BuiltInComponents.RmsNorm.Name) ? NormalizationType.RmsNorm : NormalizationType.LayerNorm;
+
+    private static bool Is(string name, string builtIn) => string.Equals(name, builtIn, StringComparison.OrdinalIgnoreCase);
 }

@@ -74,14 +74,39 @@ public class Gpt2CheckpointTests
     }
 
     [Fact]
-    public void A_model_with_a_kind_config_json_cannot_name_is_not_saved()
+    public void A_model_with_a_kind_the_HF_keys_cannot_name_is_saved_with_the_kind_by_name()
     {
-        var components = GptComponents.For(Small) with { Attention = Components.BuiltInComponents.ScaledDot with { Name = "my-attention" } };
-        var model = new GptModel(Small, Backend, components: components);
+        var myAttention = Components.BuiltInComponents.ScaledDot with { Name = "my-attention" };
+        var components = GptComponents.For(Small) with { Attention = myAttention };
+        var model = new GptModel(Small, Backend, seed: 3, components: components);
         using var dir = new TempDirectory();
-        var error = Assert.Throws<NotSupportedException>(() => Gpt2Checkpoint.Save(model, dir.Path));
-        Assert.Contains("attention my-attention", error.Message);
-        Assert.Empty(dir.FileNames());
+
+        Gpt2Checkpoint.Save(model, dir.Path);
+
+        var config = GptConfigJson.Load(dir.File("config.json"));
+        Assert.Equal(new Components.ComponentKindNames("my-attention", "learned", "layernorm"), config.Kinds);
+        Assert.Contains("\"model_type\": \"llmforge-gpt\"", File.ReadAllText(dir.File("config.json")));
+        using (var file = SafeTensorsFile.Open(dir.File("model.safetensors")))
+            Assert.Equal(model.NamedParameters().Select(p => p.Name), file.Entries.Select(e => e.Name)); // LlmForge's names: a state dict
+
+        var error = Assert.Throws<CheckpointFormatException>(() => Gpt2Checkpoint.Load(dir.Path, Backend));
+        Assert.Equal($"{dir.File("config.json")}: attention kind \"my-attention\" is not registered; register it with services.AddAttention(\"my-attention\", …).",
+            error.Message);
+
+        var loaded = Gpt2Checkpoint.Load(dir.Path, Backend, new Kinds(myAttention), seed: 99);
+        Assert.Same(myAttention, loaded.Components.Attention);
+        Assert.Equal(model.Forward(Ids, 2, 3).Data, loaded.Forward(Ids, 2, 3).Data);
+    }
+
+    /// <summary>The built-ins plus one attention kind: what a container with one registration resolves.</summary>
+    private sealed class Kinds(Components.AttentionKind extra) : Components.IComponentKinds
+    {
+        public Components.AttentionKind? FindAttention(string? name) =>
+            string.Equals(name, extra.Name, StringComparison.OrdinalIgnoreCase) ? extra : Components.BuiltInComponents.Kinds.FindAttention(name);
+
+        public Components.PositionalEncodingKind? FindPositionalEncoding(string? name) => Components.BuiltInComponents.Kinds.FindPositionalEncoding(name);
+
+        public Components.NormalizationKind? FindNormalization(string? name) => Components.BuiltInComponents.Kinds.FindNormalization(name);
     }
 
     [Fact]

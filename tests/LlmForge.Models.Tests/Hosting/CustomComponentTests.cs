@@ -1,10 +1,15 @@
 using LlmForge.Autograd;
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
 using LlmForge.Components;
 using LlmForge.Gpt;
 using LlmForge.Hosting;
 using LlmForge.Layers;
+using LlmForge.Tests.Checkpoints;
+using LlmForge.Training.Optimizers;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using CliRunner = LlmForge.Tests.Cli.Cli;
 
 namespace LlmForge.Tests.Hosting;
 
@@ -80,6 +85,151 @@ public class CustomComponentTests
         Assert.IsType<RmsNorm>(model.FinalNorm);
         Assert.IsType<SinusoidalPositionalEncoding>(model.Positions);
         Assert.Equal(2 * 6 * 37, model.Forward(Ids, 2, 6).Data.Length);
+    }
+
+    [Fact]
+    public void A_trained_model_with_a_custom_normalization_saves_and_reloads_through_the_same_registration()
+    {
+        var settings = LlmForgeServices.SmallVariant();
+        settings[V + "Normalization:Kind"] = "scaled-rms";
+        using var dir = new TempDirectory();
+        float[] logits;
+        using (var provider = LlmForgeServices.Build(settings, register: RegisterScaledRms))
+        {
+            var model = provider.GetRequiredService<IModelFactory>().CreateGpt(seed: 2);
+            Train(model, steps: 2);
+            model.Eval();
+            logits = model.Forward(Ids, 2, 6).Data;
+            Gpt2Checkpoint.Save(model, dir.Path);
+        }
+
+        string config = File.ReadAllText(dir.File("config.json"));
+        Assert.Contains("\"model_type\": \"llmforge-gpt\"", config);
+        Assert.Equal(new ComponentKindNames("scaled-dot", "learned", "scaled-rms"), GptConfigJson.Parse(config).Kinds);
+
+        // A new container, as a new process would build it, with the same registration.
+        using (var provider = LlmForgeServices.Build(LlmForgeServices.SmallVariant(), register: RegisterScaledRms))
+        {
+            var loaded = provider.GetRequiredService<IModelFactory>().LoadGpt(dir.Path, seed: 9);
+            Assert.Equal("scaled-rms", loaded.Components.Normalization.Name);
+            Assert.IsType<ScaledRmsNorm>(loaded.FinalNorm);
+            loaded.Eval();
+            Assert.Equal(logits, loaded.Forward(Ids, 2, 6).Data);
+        }
+
+        // Without it: one line naming the kind and how to register it, from the library and from the CLI.
+        string expected = $"{dir.File("config.json")}: normalization kind \"scaled-rms\" is not registered; " +
+            "register it with services.AddNormalization(\"scaled-rms\", …).";
+        using (var provider = LlmForgeServices.Build(LlmForgeServices.SmallVariant()))
+        {
+            var error = Assert.Throws<CheckpointFormatException>(() => provider.GetRequiredService<IModelFactory>().LoadGpt(dir.Path));
+            Assert.Equal(expected, error.Message);
+        }
+        foreach (string[] args in new[] { new[] { "generate", "--model", dir.Path, "--prompt-ids", "1,2", "--output-ids" }, ["info", "--model", dir.Path] })
+        {
+            var (code, stdout, stderr) = CliRunner.Run(args);
+            Assert.NotEqual(0, code);
+            Assert.Equal("", stdout);
+            Assert.Contains(expected, stderr);
+            Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+        }
+    }
+
+    [Fact]
+    public void A_built_in_variant_still_saves_plain_GPT_2()
+    {
+        using var provider = LlmForgeServices.Build(LlmForgeServices.SmallVariant());
+        var factory = provider.GetRequiredService<IModelFactory>();
+        var model = factory.CreateGpt(seed: 2);
+        using var dir = new TempDirectory();
+        Gpt2Checkpoint.Save(model, dir.Path);
+
+        string config = File.ReadAllText(dir.File("config.json"));
+        Assert.DoesNotContain("\"llmforge\"", config); // the kinds are those its HF keys select
+        Assert.Null(GptConfigJson.Parse(config).Kinds);
+        Assert.Equal(GptConfigJson.ToJson(model.Config), config);
+        Assert.Equal(model.Forward(Ids, 2, 6).Data, factory.LoadGpt(dir.Path).Forward(Ids, 2, 6).Data);
+    }
+
+    [Fact]
+    public void A_BERT_with_a_custom_normalization_saves_and_reloads_through_the_same_registration()
+    {
+        var settings = LlmForgeServices.SmallVariant("bert");
+        settings[V + "Normalization:Kind"] = "scaled-rms";
+        using var dir = new TempDirectory();
+        var input = new BertInput(Ids, 2, 6);
+        float[] logits;
+        using (var provider = LlmForgeServices.Build(settings, register: RegisterScaledRms))
+        {
+            var model = provider.GetRequiredService<IModelFactory>().CreateBert(seed: 2);
+            Perturb(model);
+            model.Eval();
+            logits = model.Forward(input).MlmLogits!.Data;
+            BertCheckpoint.Save(model, dir.Path);
+        }
+        Assert.Equal(new ComponentKindNames("scaled-dot", "learned", "scaled-rms"), BertConfigJson.Load(dir.File("config.json")).Kinds);
+
+        using (var provider = LlmForgeServices.Build(LlmForgeServices.SmallVariant(), register: RegisterScaledRms))
+        {
+            var factory = provider.GetRequiredService<IModelFactory>();
+            var loaded = factory.LoadBert(dir.Path, seed: 9);
+            Assert.Equal(BertHeads.MaskedLanguageModel, loaded.Heads);
+            Assert.IsType<ScaledRmsNorm>(loaded.Blocks[0].Norm1);
+            loaded.Eval();
+            Assert.Equal(logits, loaded.Forward(input).MlmLogits!.Data);
+
+            // Fine-tuning a classifier from it: the encoder is loaded, the pooler and classifier are new.
+            var catalog = provider.GetRequiredService<ComponentCatalog>();
+            var (classifier, initialized) = BertCheckpoint.LoadForClassification(dir.Path, provider.GetRequiredService<Backends.ITensorBackend>(), ["neg", "pos"], catalog, seed: 9);
+            Assert.Equal(["pooler.dense.weight", "pooler.dense.bias", "classifier.weight", "classifier.bias"], initialized);
+            Assert.Equal(loaded.GetParameter("blocks.1.norm2.gain").Data, classifier.GetParameter("blocks.1.norm2.gain").Data);
+        }
+
+        string expected = $"{dir.File("config.json")}: normalization kind \"scaled-rms\" is not registered; " +
+            "register it with services.AddNormalization(\"scaled-rms\", …).";
+        Assert.Equal(expected, Assert.Throws<CheckpointFormatException>(() => BertCheckpoint.Load(dir.Path, new Backends.Managed.ManagedBackend())).Message);
+        var (code, stdout, stderr) = CliRunner.Run("info", "--model", dir.Path);
+        Assert.NotEqual(0, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"llmforge info: {expected}", stderr.TrimEnd('\n'));
+    }
+
+    private static void Perturb(Module model)
+    {
+        var rng = new Random(5);
+        foreach (var (_, p) in model.NamedParameters())
+            for (int i = 0; i < p.Data.Length; i++) p.Data[i] += 0.1f * (float)(rng.NextDouble() - 0.5);
+    }
+
+    private static void RegisterScaledRms(IServiceCollection services) =>
+        services.AddNormalization("scaled-rms", c => new ScaledRmsNorm(c));
+
+    /// <summary>Two AdamW steps of next-token loss, so the saved weights are not the init a reload would redraw.</summary>
+    private static void Train(GptModel model, int steps)
+    {
+        var optimizer = new AdamW(ParameterGroup.ForWeightDecay(model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter)), 0.01f));
+        int[] targets = [.. Ids[1..], 0];
+        for (int step = 0; step < steps; step++)
+        {
+            model.ZeroGrad();
+            model.Loss(Ids, targets, 2, 6).Backward();
+            optimizer.Step(0.05f);
+        }
+    }
+
+    /// <summary>RMSNorm with an extra learned per-channel gain: a user's normalization with a parameter no built-in has.</summary>
+    private sealed class ScaledRmsNorm : Module, INormalization
+    {
+        private readonly RmsNorm inner;
+        private readonly Tensor gain;
+
+        public ScaledRmsNorm(NormalizationContext c)
+        {
+            inner = RegisterModule("inner", new RmsNorm(c.Init, c.Dim, c.Epsilon));
+            gain = RegisterParameter("gain", Tensor.Full(c.Init.Backend, 1f, c.Dim));
+        }
+
+        public Tensor Forward(Tensor x) => inner.Forward(x) * gain;
     }
 
     /// <summary>Scaled-dot attention that reports each forward: the kind a user might write to instrument a model.</summary>
