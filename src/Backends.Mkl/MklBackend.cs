@@ -61,6 +61,7 @@ public sealed partial class MklBackend : ITensorBackend
     /// </summary>
     public static string? MklCpuShimPath => Native.MklCpuDispatch.ShimPath;
 
+    /// <inheritdoc/>
     public string Name => "Mkl";
 
     /// <summary>The backend running the kernels MKL has no routine for.</summary>
