@@ -5,6 +5,7 @@ namespace LlmForge.Backends.Managed;
 // The fused attention kernels' checks: q and o [groups, Tq, D], k and v [groups, Tk, D], logSumExp [groups, Tq].
 public static partial class KernelChecks
 {
+    /// <summary>The argument checks of <see cref="ITensorBackend.AttentionForward"/>.</summary>
     public static void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
         float scale, in SoftmaxMask mask)
@@ -13,6 +14,7 @@ public static partial class KernelChecks
         Rows(o.Length, groups * queryLength, headDim, nameof(o));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.AttentionBackward"/>.</summary>
     public static void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,

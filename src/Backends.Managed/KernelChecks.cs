@@ -11,6 +11,7 @@ namespace LlmForge.Backends.Managed;
 /// </summary>
 public static partial class KernelChecks
 {
+    /// <summary>The argument checks of <see cref="ITensorBackend.Gemm"/>.</summary>
     public static void Gemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
     {
@@ -22,6 +23,7 @@ public static partial class KernelChecks
         Matrix(c.Length, m, n, ldc, 1, 0, nameof(c), nameof(ldc), null);
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.GemmBf16"/>.</summary>
     public static void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c)
     {
         NonNegative(m, nameof(m));
@@ -59,14 +61,17 @@ public static partial class KernelChecks
     /// <summary>Scale, Exp, Tanh, Gelu: x and y of one length.</summary>
     public static void Unary(ReadOnlySpan<float> x, Span<float> y) => SameLength(y.Length, x.Length, nameof(y), nameof(x));
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.Axpy"/>.</summary>
     public static void Axpy(ReadOnlySpan<float> x, Span<float> y) => SameLength(y.Length, x.Length, nameof(y), nameof(x));
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.TanhBackward"/>.</summary>
     public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         SameLength(dy.Length, y.Length, nameof(dy), nameof(y));
         SameLength(dx.Length, y.Length, nameof(dx), nameof(y));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.GeluBackward"/>.</summary>
     public static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation)
     {
         SameLength(dy.Length, x.Length, nameof(dy), nameof(x));
@@ -95,6 +100,7 @@ public static partial class KernelChecks
         Approximation(approximation);
     }
 
+    /// <summary>Throws unless <paramref name="approximation"/> is <see cref="GeluApproximation.Tanh"/> or <see cref="GeluApproximation.Erf"/>.</summary>
     public static void Approximation(GeluApproximation approximation)
     {
         if (approximation is not (GeluApproximation.Tanh or GeluApproximation.Erf))
@@ -110,6 +116,7 @@ public static partial class KernelChecks
         Rows(y.Length, rows, cols, nameof(y));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.AddColumnSums"/>.</summary>
     public static void AddColumnSums(ReadOnlySpan<float> x, Span<float> y, int rows, int cols)
     {
         RowsCols(rows, cols);
@@ -126,6 +133,7 @@ public static partial class KernelChecks
         AtLeast(y.Length, rows, nameof(y), $"rows = {rows}");
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.Softmax"/>.</summary>
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int rows, int cols, in SoftmaxMask mask)
     {
         RowsCols(rows, cols);
@@ -134,6 +142,7 @@ public static partial class KernelChecks
         Mask(mask, rows, cols);
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.SoftmaxBackward"/>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols)
     {
         RowsCols(rows, cols);
@@ -142,6 +151,7 @@ public static partial class KernelChecks
         Rows(dx.Length, rows, cols, nameof(dx));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.LayerNorm"/>.</summary>
     public static void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> y, Span<float> mean, Span<float> rstd, int rows, int cols)
     {
@@ -154,6 +164,7 @@ public static partial class KernelChecks
         AtLeast(rstd.Length, rows, nameof(rstd), $"rows = {rows}");
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.LayerNormBackward"/>.</summary>
     public static void LayerNormBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> mean, ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int rows, int cols)
     {
@@ -168,6 +179,7 @@ public static partial class KernelChecks
         if (!dbeta.IsEmpty) AtLeast(dbeta.Length, cols, nameof(dbeta), $"cols = {cols} (or pass an empty dbeta for no bias)");
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.RmsNorm"/>.</summary>
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, Span<float> y, Span<float> rstd, int rows, int cols)
     {
         RowsCols(rows, cols);
@@ -177,6 +189,7 @@ public static partial class KernelChecks
         AtLeast(rstd.Length, rows, nameof(rstd), $"rows = {rows}");
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.RmsNormBackward"/>.</summary>
     public static void RmsNormBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma,
         ReadOnlySpan<float> rstd, Span<float> dx, Span<float> dgamma, int rows, int cols)
     {
@@ -189,6 +202,7 @@ public static partial class KernelChecks
         AtLeast(dgamma.Length, cols, nameof(dgamma), $"cols = {cols}");
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.EmbeddingGather"/>.</summary>
     public static void EmbeddingGather(ReadOnlySpan<int> ids, ReadOnlySpan<float> table, Span<float> y, int vocab, int dim)
     {
         NonNegative(vocab, nameof(vocab));
@@ -198,6 +212,7 @@ public static partial class KernelChecks
         Ids(ids, vocab, nameof(ids));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.EmbeddingScatterAdd"/>.</summary>
     public static void EmbeddingScatterAdd(ReadOnlySpan<int> ids, ReadOnlySpan<float> dy, Span<float> dtable, int vocab, int dim)
     {
         NonNegative(vocab, nameof(vocab));
@@ -207,6 +222,7 @@ public static partial class KernelChecks
         Ids(ids, vocab, nameof(ids));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.CrossEntropy"/>.</summary>
     public static void CrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> losses,
         Span<float> logSumExp, int rows, int vocab, int ignoreIndex)
     {
@@ -219,6 +235,7 @@ public static partial class KernelChecks
         Targets(targets, rows, vocab, ignoreIndex, nameof(targets));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.CrossEntropyBackward"/>.</summary>
     public static void CrossEntropyBackward(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, ReadOnlySpan<float> logSumExp,
         Span<float> dlogits, int rows, int vocab, int ignoreIndex)
     {
@@ -246,6 +263,7 @@ public static partial class KernelChecks
         Positive(step, nameof(step));
     }
 
+    /// <summary>The argument checks of <see cref="ITensorBackend.Dropout"/>.</summary>
     public static void Dropout(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float p)
     {
         SameLength(y.Length, x.Length, nameof(y), nameof(x));

@@ -26,6 +26,7 @@ public sealed partial class MklBackend
     /// </summary>
     internal const int SkinnySide = 4;
 
+    /// <inheritdoc/>
     public unsafe void Gemm(bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
@@ -49,6 +50,7 @@ public sealed partial class MklBackend
         }
     }
 
+    /// <inheritdoc/>
     public unsafe void GemmStridedBatched(bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, long strideA,
         ReadOnlySpan<float> b, int ldb, long strideB,

@@ -12,6 +12,7 @@ public sealed partial class MklBackend
     private const float InvSqrt2 = 0.707106781186547524401f;   // 1/√2
     private const float InvSqrt2Pi = 0.398942280401432677940f; // 1/√(2π) = φ(0)
 
+    /// <inheritdoc/>
     public unsafe void Gelu(ReadOnlySpan<float> x, Span<float> y, GeluApproximation approximation)
     {
         if (approximation != GeluApproximation.Erf)
@@ -35,6 +36,7 @@ public sealed partial class MklBackend
             });
     }
 
+    /// <inheritdoc/>
     public unsafe void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, GeluApproximation approximation)
     {
         if (approximation != GeluApproximation.Erf)

@@ -54,6 +54,14 @@ public sealed partial class MklBackend : ITensorBackend
     /// </summary>
     public static string MklCpuDispatch => MklLibrary.CpuDispatch;
 
+    /// <summary>
+    /// Where the CPU-dispatch shim <c>libllmforge_mkl_cpu.so</c> was found (beside the application or this assembly,
+    /// or in the NuGet package's <c>runtimes/linux-x64/native/</c> folder under the application's output), whether or
+    /// not this processor needs it; null when it is not deployed.
+    /// </summary>
+    public static string? MklCpuShimPath => Native.MklCpuDispatch.ShimPath;
+
+    /// <inheritdoc/>
     public string Name => "Mkl";
 
     /// <summary>The backend running the kernels MKL has no routine for.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmForge.Backends.Mkl;
 
+/// <summary>Registers the MKL backend with the backend selection of <c>AddLlmForge</c>.</summary>
 public static class MklServiceCollectionExtensions
 {
     /// <summary>

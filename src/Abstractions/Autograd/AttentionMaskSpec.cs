@@ -25,10 +25,12 @@ public sealed record AttentionMaskSpec
     /// <summary>No mask: every query sees every key.</summary>
     public static AttentionMaskSpec None { get; } = new();
 
+    /// <summary>A causal mask (GPT) whose first query sits at <paramref name="queryOffset"/>, limited to the last <paramref name="window"/> keys when <paramref name="window"/> &gt; 0.</summary>
     public static AttentionMaskSpec CausalMask(int queryOffset = 0, int window = 0) =>
         queryOffset == 0 && window == 0 ? Causal0 : new() { Causal = true, QueryOffset = queryOffset, Window = window };
 
     private static readonly AttentionMaskSpec Causal0 = new() { Causal = true }; // the common one, made once
 
+    /// <summary>A bidirectional padding mask (BERT): <paramref name="keyValid"/> [batch, Tk] is nonzero where the key is a real token.</summary>
     public static AttentionMaskSpec Padding(byte[] keyValid) => new() { KeyValid = keyValid };
 }

@@ -22,10 +22,13 @@ public sealed class BFloat16Weight
         BFloat16.FromFloat(weight.Data, Data);
     }
 
+    /// <summary>The backend of the weight it was rounded from, whose kernels multiply by it.</summary>
     public ITensorBackend Backend { get; }
 
+    /// <summary>Rows of the weight: the layer's output features.</summary>
     public int OutFeatures { get; }
 
+    /// <summary>Columns of the weight: the layer's input features.</summary>
     public int InFeatures { get; }
 
     /// <summary>The values, row-major [out, in].</summary>

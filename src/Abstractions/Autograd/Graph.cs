@@ -2,7 +2,7 @@ namespace LlmForge.Autograd;
 
 /// <summary>How an op attaches itself to the graph: the one place that decides whether to record.</summary>
 /// <remarks>
-/// An op passes its backward pass as a <c>static</c> lambda and what it needs as <paramref name="state"/> (a tuple
+/// An op passes its backward pass as a <c>static</c> lambda and what it needs as <c>state</c> (a tuple
 /// of the inputs, sizes and saved buffers), rather than as a closure: a static lambda is cached by the compiler and
 /// the tuple and the inputs' span live on the stack, so without a graph (<see cref="GradMode.NoGrad"/>, inference,
 /// decoding) an op allocates nothing but its output. A closure would cost a delegate and its captured variables

@@ -5,9 +5,11 @@ namespace LlmForge.Autograd;
 // Factories. Every tensor they make is a leaf with RequiresGrad = false; wrap one in Parameter(...) to train it.
 public sealed partial class Tensor
 {
+    /// <summary>A tensor of <paramref name="shape"/> filled with 0.</summary>
     public static Tensor Zeros(ITensorBackend backend, params int[] shape) =>
         new(backend, new float[Shapes.Count(shape, nameof(shape))], (int[])shape.Clone());
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(ITensorBackend backend, float value, params int[] shape)
     {
         var t = Zeros(backend, shape);
@@ -15,6 +17,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>A tensor of <paramref name="shape"/> filled with 1.</summary>
     public static Tensor Ones(ITensorBackend backend, params int[] shape) => Full(backend, 1f, shape);
 
     /// <summary>A scalar (shape []).</summary>
@@ -58,6 +61,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Normal(0, std²) values from a <see cref="Random"/> seeded with <paramref name="seed"/>.</summary>
     public static Tensor Randn(ITensorBackend backend, int seed, float std, params int[] shape) =>
         Randn(backend, new Random(seed), std, shape);
 
@@ -73,6 +77,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Uniform values in [low, high) from a <see cref="Random"/> seeded with <paramref name="seed"/>.</summary>
     public static Tensor Uniform(ITensorBackend backend, int seed, float low, float high, params int[] shape) =>
         Uniform(backend, new Random(seed), low, high, shape);
 }

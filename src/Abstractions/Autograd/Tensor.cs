@@ -46,6 +46,7 @@ public sealed partial class Tensor
     /// <summary>The dimensions, outermost first; empty for a scalar. Read it, never write it: a tensor made in a <see cref="TensorArena"/> step passes its array on to a tensor of a later step.</summary>
     public int[] Shape { get; }
 
+    /// <summary>Number of dimensions (0 for a scalar).</summary>
     public int Rank => Shape.Length;
 
     /// <summary>Number of elements (the product of <see cref="Shape"/>; 1 for a scalar).</summary>
@@ -54,6 +55,7 @@ public sealed partial class Tensor
     /// <summary>The values, row-major. Views made by <see cref="F.Reshape"/> and <see cref="Detach"/> share this array.</summary>
     public float[] Data { get; private set; }
 
+    /// <summary><see cref="Data"/> as a span.</summary>
     public Span<float> Span => Data;
 
     /// <summary>The backend whose kernels every op on this tensor runs.</summary>
@@ -84,6 +86,7 @@ public sealed partial class Tensor
     /// <summary>The op that produced this tensor and how to back-propagate through it; null for leaves.</summary>
     public Node? GradFn { get; internal set; }
 
+    /// <summary>Whether no recorded op produced this tensor (a parameter, an input, or anything made without a graph).</summary>
     public bool IsLeaf => GradFn is null;
 
     /// <summary>Back-propagates from this scalar (e.g. a loss): seeds ∂this/∂this = 1.</summary>
@@ -127,6 +130,7 @@ public sealed partial class Tensor
         return Data[0];
     }
 
+    /// <summary>A copy of the values, row-major.</summary>
     public float[] ToArray() => (float[])Data.Clone();
 
     /// <summary>"Tensor [2,3] name=wte requires_grad grad_fn=MatMul [0.1, 0.2, …]".</summary>
@@ -146,11 +150,18 @@ public sealed partial class Tensor
     /// <summary>"Tensor [2,3] name=wte": how errors name a tensor.</summary>
     internal string Describe() => Name is null ? $"Tensor {Shapes.Format(Shape)}" : $"Tensor {Shapes.Format(Shape)} name={Name}";
 
+    /// <summary>Element-wise a + b (<see cref="F.Add"/>).</summary>
     public static Tensor operator +(Tensor a, Tensor b) => F.Add(a, b);
+    /// <summary>Element-wise a − b (<see cref="F.Sub"/>).</summary>
     public static Tensor operator -(Tensor a, Tensor b) => F.Sub(a, b);
+    /// <summary>−x (<see cref="F.Neg"/>).</summary>
     public static Tensor operator -(Tensor x) => F.Neg(x);
+    /// <summary>Element-wise a · b (<see cref="F.Mul"/>).</summary>
     public static Tensor operator *(Tensor a, Tensor b) => F.Mul(a, b);
+    /// <summary>x scaled by s (<see cref="F.Scale"/>).</summary>
     public static Tensor operator *(Tensor x, float s) => F.Scale(x, s);
+    /// <summary>x scaled by s (<see cref="F.Scale"/>).</summary>
     public static Tensor operator *(float s, Tensor x) => F.Scale(x, s);
+    /// <summary>x scaled by 1/s (<see cref="F.Scale"/>).</summary>
     public static Tensor operator /(Tensor x, float s) => F.Scale(x, 1f / s);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace LlmForge.Backends;
 
+/// <summary>Registers tensor backends by name and selects the one <c>LlmForge:Backend</c> names.</summary>
 public static class BackendServiceCollectionExtensions
 {
     /// <summary>Makes a backend selectable under <paramref name="name"/>.</summary>

@@ -18,6 +18,7 @@ namespace LlmForge.Backends;
 /// </remarks>
 public readonly ref struct SoftmaxMask
 {
+    /// <summary>Key j is hidden from the query at position p when j &gt; p.</summary>
     public bool Causal { get; init; }
 
     /// <summary>Sliding-window size; 0 means no window.</summary>
@@ -26,6 +27,7 @@ public readonly ref struct SoftmaxMask
     /// <summary>Query rows per group (Tq); needed by causal and window masks.</summary>
     public int QueryLength { get; init; }
 
+    /// <summary>Absolute position of query row 0 (keys before it come from a KV cache).</summary>
     public int QueryOffset { get; init; }
 
     /// <summary>Padding mask [batch, cols]: nonzero where the key is a real token.</summary>
@@ -34,11 +36,14 @@ public readonly ref struct SoftmaxMask
     /// <summary>Softmax rows per batch item (heads · Tq); needed with <see cref="KeyValid"/>.</summary>
     public int RowsPerBatch { get; init; }
 
+    /// <summary>No mask: every entry is visible.</summary>
     public static SoftmaxMask None => default;
 
+    /// <summary>A causal mask over rows of <paramref name="queryLength"/> queries, limited to the last <paramref name="window"/> keys when <paramref name="window"/> &gt; 0.</summary>
     public static SoftmaxMask CausalMask(int queryLength, int queryOffset = 0, int window = 0) =>
         new() { Causal = true, QueryLength = queryLength, QueryOffset = queryOffset, Window = window };
 
+    /// <summary>Whether this mask hides nothing.</summary>
     public bool IsNone => !Causal && Window == 0 && KeyValid.IsEmpty;
 
     /// <summary>Whether key <paramref name="col"/> is visible from softmax row <paramref name="row"/>.</summary>

@@ -3,6 +3,8 @@ namespace LlmForge.Backends;
 /// <summary>Picks a backend by name among registrations (case-insensitive).</summary>
 public static class TensorBackends
 {
+    /// <summary>Creates the backend registered as <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No registration has that name (the message lists the registered ones).</exception>
     public static ITensorBackend Create(string name, IEnumerable<TensorBackendRegistration> registrations)
     {
         var list = registrations.ToList();

@@ -13,7 +13,7 @@ namespace LlmForge.Components;
 /// </param>
 /// <param name="Positions">
 /// The model's positional encoding, applied to q and k of every head through
-/// <see cref="IPositionalEncoding.EncodeQueryKey"/> (rotary); an encoding that acts on the embeddings leaves them
+/// <see cref="IPositionalEncoding.EncodeQueryKey(Tensor, TokenPositions)"/> (rotary); an encoding that acts on the embeddings leaves them
 /// unchanged, and null means none.
 /// </param>
 public sealed record AttentionInput(Tensor Hidden, AttentionMaskSpec Mask, IPositionalEncoding? Positions = null)

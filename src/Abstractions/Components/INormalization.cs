@@ -8,5 +8,6 @@ namespace LlmForge.Components;
 /// </summary>
 public interface INormalization
 {
+    /// <summary>Normalizes <paramref name="x"/> (.., C) over its last axis; returns (.., C).</summary>
     Tensor Forward(Tensor x);
 }

@@ -7,9 +7,9 @@ namespace LlmForge.Components;
 /// input unchanged where the encoding does not act:
 /// <list type="bullet">
 /// <item>on the embeddings, once before the first block: a learned table (GPT-2's wpe) or the original
-/// transformer's sinusoids, added per position (<see cref="EncodeEmbeddings"/>);</item>
+/// transformer's sinusoids, added per position (<see cref="EncodeEmbeddings(Tensor, int)"/>);</item>
 /// <item>on the queries and keys inside every attention layer: rotary embeddings turn q and k of every head by
-/// a position-dependent angle (<see cref="EncodeQueryKey"/>), so scores depend on relative positions.</item>
+/// a position-dependent angle (<see cref="EncodeQueryKey(Tensor, int)"/>), so scores depend on relative positions.</item>
 /// </list>
 /// Positions run from <c>startPosition</c> (0, or the length of a KV cache) to <c>startPosition + T − 1</c>.
 /// </summary>

@@ -23,6 +23,7 @@ public sealed record TokenPositions(int Batch, int Length, int[] Positions, byte
     /// <summary>Position of token <paramref name="t"/> of row <paramref name="b"/>.</summary>
     public int At(int b, int t) => Positions[b * Length + t];
 
+    /// <summary>Whether token <paramref name="t"/> of row <paramref name="b"/> is real (not padding).</summary>
     public bool IsValid(int b, int t) => Valid is null || Valid[b * Length + t] != 0;
 
     /// <summary>

@@ -46,6 +46,7 @@ public static class ErrorFunction
         return x >= 0 ? 1 - 0.5 * e : 0.5 * e;
     }
 
+    /// <summary>1/√2, the scale of x in the exact GELU's Φ(x) = ½·erfc(−x/√2).</summary>
     public const double Sqrt1Over2 = 0.70710678118654752440;
     private const double TwoOverSqrtPi = 1.12837916709551257390;
     private const int MaclaurinTerms = 11;

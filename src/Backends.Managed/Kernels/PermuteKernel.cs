@@ -3,6 +3,7 @@ namespace LlmForge.Backends.Managed;
 /// <summary>Axis permutation of a row-major tensor (head split/merge, transposes), parallel over output rows.</summary>
 public static unsafe class PermuteKernel
 {
+    /// <summary>The most axes a permuted tensor may have.</summary>
     public const int MaxRank = 6;
 
     /// <summary>

@@ -33,14 +33,39 @@ internal static partial class MklCpuDispatch
         if (!OperatingSystem.IsLinux()) return "mkl (not Linux)";
         if (IsIntel()) return "mkl (Intel processor)";
         if (!HasAvx512ForMkl()) return "mkl (no AVX-512 F/CD/BW/DQ/VL)";
-        string path = Path.Combine(AppContext.BaseDirectory, ShimFile);
-        if (!File.Exists(path))
-        {
-            path = Path.Combine(Path.GetDirectoryName(typeof(MklCpuDispatch).Assembly.Location) ?? "", ShimFile);
-            if (!File.Exists(path)) return $"mkl ({ShimFile} not built: no C compiler at build time)";
-        }
+        string? path = ShimPath;
+        if (path is null) return $"mkl ({ShimFile} not found: not built (no C compiler at build time) or not deployed)";
         return DlOpen(path, RtldNow | RtldGlobal) != 0 ? "avx512 (shim)" : $"mkl ({ShimFile} did not load)";
     }
+
+    /// <summary>The shim's full path, the first found in <see cref="SearchDirectories"/>; null if it is in none.</summary>
+    internal static string? ShimPath => shimPath.Value;
+
+    private static readonly Lazy<string?> shimPath = new(() => FindShim(SearchDirectories()));
+
+    /// <summary>
+    /// Where the shim may be, in order: the application's folder (a project reference copies it there, as does a
+    /// RID-specific publish of the package), the backend assembly's folder, then the runtime's native search folders.
+    /// </summary>
+    /// <remarks>
+    /// A RID-less app that references the NuGet package gets it in <c>runtimes/linux-x64/native/</c> under its output;
+    /// the host lists that folder (from the app's .deps.json) in <c>NATIVE_DLL_SEARCH_DIRECTORIES</c>, which is where
+    /// <see cref="NativeLibrary.Load(string, System.Reflection.Assembly, DllImportSearchPath?)"/> would look too. The
+    /// file is not loaded through NativeLibrary because that opens it without RTLD_GLOBAL, and MKL would not bind to it.
+    /// </remarks>
+    internal static IEnumerable<string> SearchDirectories()
+    {
+        yield return AppContext.BaseDirectory;
+        string? assemblyDirectory = Path.GetDirectoryName(typeof(MklCpuDispatch).Assembly.Location);
+        if (!string.IsNullOrEmpty(assemblyDirectory)) yield return assemblyDirectory;
+        if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string native)
+            foreach (var directory in native.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                yield return directory;
+    }
+
+    /// <summary>The first of <paramref name="directories"/> that holds <see cref="ShimFile"/>, as a full path; null if none does.</summary>
+    internal static string? FindShim(IEnumerable<string> directories) =>
+        directories.Select(d => Path.GetFullPath(Path.Combine(d, ShimFile))).FirstOrDefault(File.Exists);
 
     internal static bool HasAvx512ForMkl() =>
         Avx512F.IsSupported && Avx512CD.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported && Avx512F.VL.IsSupported;

@@ -12,6 +12,7 @@ public sealed record FillMaskCandidate(double Probability, int TokenId, string T
 
 /// <summary>The candidates for one [MASK] of the input, most probable first.</summary>
 /// <param name="Position">Index of the mask in the model input ([CLS] is 0).</param>
+/// <param name="Candidates">The most probable tokens at that position, most probable first.</param>
 public sealed record FillMaskResult(int Position, IReadOnlyList<FillMaskCandidate> Candidates);
 
 /// <summary>

@@ -170,6 +170,8 @@ public static class Gpt2Checkpoint
 
     /// <summary>What the header alone shows: layer count, duplicates, dtypes, missing, mis-shaped and unexpected tensors.</summary>
     /// <param name="wants">Who asks for the expected shape, in messages: the model being loaded, or config.json when checked.</param>
+    /// <param name="file">The checkpoint's safetensors file.</param>
+    /// <param name="config">The configuration its tensors must match.</param>
     private static List<string> HeaderProblems(SafeTensorsFile file, GptConfig config, string wants)
     {
         // canonical HF name → the entry as stored in the file

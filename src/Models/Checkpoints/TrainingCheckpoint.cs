@@ -34,6 +34,10 @@ public static class TrainingCheckpoint
     /// <param name="state">The trainer state; its <see cref="TrainerState.Files"/> is filled in here.</param>
     /// <exception cref="TrainingDivergedException">A parameter or optimizer moment is NaN or infinite; nothing was written.</exception>
     /// <exception cref="RunDirectoryLockedException">Another run is writing <paramref name="directory"/>.</exception>
+    /// <param name="directory">The run's output directory.</param>
+    /// <param name="model">The model whose weights are saved (model.safetensors, config.json).</param>
+    /// <param name="tokenizer">The model's tokenizer, saved beside it.</param>
+    /// <param name="optimizer">The optimizer whose moments are saved (optimizer.safetensors).</param>
     public static void Save(string directory, GptModel model, ITokenizer tokenizer, IOptimizer optimizer, TrainerState state)
     {
         ArgumentNullException.ThrowIfNull(directory);

@@ -5,6 +5,8 @@ namespace LlmForge.Data;
 
 /// <summary>One example of a text-classification file: the text and its label (null in a file to predict).</summary>
 /// <param name="Line">1-based line of the file, for error messages.</param>
+/// <param name="Text">The text to classify.</param>
+/// <param name="Label">Its label; null in a file to predict.</param>
 public sealed record LabelledText(string Text, string? Label, int Line);
 
 /// <summary>
@@ -17,6 +19,7 @@ public static class LabelledTextFile
 {
     /// <param name="labelsRequired">Every line must have a label (training and evaluation files).</param>
     /// <exception cref="InvalidDataException">A line without a label, an empty text, or a bad CSV quote; the message names the file and line.</exception>
+    /// <param name="path">The .tsv or .csv file.</param>
     public static IReadOnlyList<LabelledText> Read(string path, bool labelsRequired = true)
     {
         string text = TextFile.Read(path);

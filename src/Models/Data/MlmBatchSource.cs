@@ -16,6 +16,10 @@ public sealed class MlmBatchSource : IMlmBatchSource
     private int[]? _clean;
 
     /// <param name="windows">Batches of T − 2 token ids (only their inputs are read).</param>
+    /// <param name="masker">Chooses and corrupts the masked positions.</param>
+    /// <param name="classificationId">The [CLS] id, put before each window.</param>
+    /// <param name="separatorId">The [SEP] id, put after each window.</param>
+    /// <param name="seed">Seeds the masks; batch number s is masked from (seed, s).</param>
     public MlmBatchSource(DataLoader windows, MlmMasker masker, int classificationId, int separatorId, int seed)
     {
         ArgumentNullException.ThrowIfNull(windows);

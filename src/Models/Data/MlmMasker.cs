@@ -21,6 +21,9 @@ public sealed class MlmMasker
     /// <param name="vocabSize">Random replacements are drawn from [0, vocabSize).</param>
     /// <param name="maskId">The [MASK] token id.</param>
     /// <param name="specialIds">Ids never chosen ([CLS], [SEP], [PAD], [MASK], [UNK] …).</param>
+    /// <param name="maskProbability">The share of the non-special tokens chosen for prediction (BERT: 0.15).</param>
+    /// <param name="maskTokenFraction">The share of the chosen ones replaced by [MASK] (BERT: 0.8).</param>
+    /// <param name="randomTokenFraction">The share replaced by a random token (BERT: 0.1); the rest are kept.</param>
     public MlmMasker(int vocabSize, int maskId, IEnumerable<int> specialIds,
         double maskProbability = 0.15, double maskTokenFraction = 0.8, double randomTokenFraction = 0.1)
     {

@@ -15,7 +15,7 @@ public static class Printable
     public const int DefaultMaxLength = 80;
 
     /// <summary>
-    /// <paramref name="content"/> in single quotes, escaped as <see cref="Escape"/> does.
+    /// <paramref name="content"/> in single quotes, escaped as <see cref="Escape(string, int)"/> does.
     /// </summary>
     public static string Quote(string? content, int maxLength = DefaultMaxLength) =>
         content is null ? "null" : "'" + Escape(content, maxLength, out string cut) + "'" + cut;
@@ -42,7 +42,7 @@ public static class Printable
     }
 
     /// <summary>
-    /// A whole message with its unprintable characters escaped as in <see cref="Escape"/>, never cut. Newlines too:
+    /// A whole message with its unprintable characters escaped as in <see cref="Escape(string, int)"/>, never cut. Newlines too:
     /// a message printed with it is one line.
     /// </summary>
     public static string Sanitize(string message)

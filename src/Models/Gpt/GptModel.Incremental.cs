@@ -33,6 +33,10 @@ public sealed partial class GptModel
     /// </param>
     /// <param name="lastTokenOnly">Return the logits of each row's last real token only, (B, 1, vocab): all a generator needs.</param>
     /// <exception cref="ArgumentException">Wrong sizes, a malformed mask, or a step past the context length when the cache is bounded.</exception>
+    /// <param name="ids">The new tokens, [B · T] row-major.</param>
+    /// <param name="batch">B, the cache's batch size.</param>
+    /// <param name="seq">T, the new tokens per row.</param>
+    /// <param name="cache">The per-layer keys and values so far (<see cref="CreateKvCache"/>); the new ones are appended.</param>
     public Tensor ForwardIncremental(int[] ids, int batch, int seq, GptKvCache cache, int[]? attentionMask = null, bool lastTokenOnly = false)
     {
         ArgumentNullException.ThrowIfNull(ids);

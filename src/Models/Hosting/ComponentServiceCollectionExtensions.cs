@@ -13,6 +13,9 @@ namespace LlmForge.Hosting;
 public static class ComponentServiceCollectionExtensions
 {
     /// <param name="decoderOnly">The attention rejects a bidirectional mask (like sliding-window); validation then refuses it in a BERT variant.</param>
+    /// <param name="services">The container being configured.</param>
+    /// <param name="name">The kind name a variant's "Attention:Kind" selects.</param>
+    /// <param name="create">Builds the attention of one layer from its context.</param>
     public static IServiceCollection AddAttention<T>(this IServiceCollection services, string name, Func<AttentionContext, T> create, bool decoderOnly = false)
         where T : Module, IAttention
     {

@@ -34,6 +34,9 @@ public static class ConfigurationKeys
     /// checks them on the bound options (where a variant built in code has them too).
     /// </summary>
     /// <param name="catalog">The registered kinds: a key a component reads depends on its kind.</param>
+    /// <param name="section">The configuration section whose keys are checked.</param>
+    /// <param name="prefix">Its full path, for the messages ("LlmForge").</param>
+    /// <param name="errors">Collects one message per unknown key, with the closest valid name.</param>
     public static void FindUnknown(IConfiguration section, string prefix, ComponentCatalog catalog, List<string> errors)
     {
         ArgumentNullException.ThrowIfNull(section);

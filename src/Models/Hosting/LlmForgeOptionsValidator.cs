@@ -16,6 +16,7 @@ namespace LlmForge.Hosting;
 /// The bound section itself, whose keys are checked against the options' names (<see cref="ConfigurationKeys"/>);
 /// null checks the bound values only.
 /// </param>
+/// <param name="catalog">The registered component kinds, against which kind names are checked.</param>
 public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog catalog, IConfiguration? configuration = null)
     : IValidateOptions<LlmForgeOptions>
 {

@@ -11,6 +11,11 @@ namespace LlmForge.Hosting;
 /// <see cref="GptConfig"/> or <see cref="BertConfig"/> it describes (what config.json records).
 /// </summary>
 /// <param name="Key">Its configuration key, "LlmForge:Variants:gpt-rope", for messages.</param>
+/// <param name="Name">The variant's name, "gpt-rope".</param>
+/// <param name="Options">Its bound options.</param>
+/// <param name="Attention">The attention kind its Attention:Kind selects.</param>
+/// <param name="PositionalEncoding">The positional-encoding kind its PositionalEncoding:Kind selects.</param>
+/// <param name="Normalization">The normalization kind its Normalization:Kind selects.</param>
 public sealed record ModelVariant(
     string Name, string Key, ModelVariantOptions Options,
     AttentionKind Attention, PositionalEncodingKind PositionalEncoding, NormalizationKind Normalization)

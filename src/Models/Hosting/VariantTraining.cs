@@ -27,6 +27,7 @@ public static class VariantTraining
     /// </summary>
     /// <param name="source">One configuration source alone (built by itself), so its keys are its own.</param>
     /// <param name="section">The LlmForge section's path, normally "LlmForge".</param>
+    /// <param name="variant">The variant whose Training keys are read.</param>
     public static Dictionary<string, string?> Overlay(IConfiguration source, string section, string variant)
     {
         ArgumentNullException.ThrowIfNull(source);

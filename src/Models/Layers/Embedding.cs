@@ -11,6 +11,10 @@ public sealed class Embedding : Module
     /// <param name="paddingIndex">
     /// torch's padding_idx (BERT's [PAD]): that row starts at zero and lookups of it send it no gradient.
     /// </param>
+    /// <param name="init">The parameters' backend and random initialization.</param>
+    /// <param name="count">Rows of the table (vocabulary size or context length).</param>
+    /// <param name="dim">Width of each row.</param>
+    /// <param name="std">Init std; null: 1, as torch.nn.Embedding.</param>
     public Embedding(ModuleInit init, int count, int dim, float? std = null, int? paddingIndex = null)
     {
         ArgumentNullException.ThrowIfNull(init);

@@ -12,6 +12,10 @@ public sealed class FeedForward : Module, ITensorModule
     /// <param name="projectionStd">
     /// Init std of the output projection; GPT-2 scales it by 1/√(2·n_layer) because it feeds the residual stream.
     /// </param>
+    /// <param name="init">The parameters' backend and random initialization.</param>
+    /// <param name="embeddingDim">C, the width of input and output.</param>
+    /// <param name="hiddenDim">The hidden width (4·C in GPT-2).</param>
+    /// <param name="activation">The GELU form (GPT-2: tanh approximation; BERT: exact erf).</param>
     public FeedForward(ModuleInit init, int embeddingDim, int hiddenDim,
         GeluApproximation activation = GeluApproximation.Tanh, float? projectionStd = null)
     {
@@ -35,7 +39,7 @@ public sealed class FeedForward : Module, ITensorModule
     public Sequential Layers { get; }
 
     /// <summary>
-    /// (B, T, C) → (B, T, C): the first linear and the GELU run as one fused op (<see cref="F.LinearGelu"/>, bias + GELU
+    /// (B, T, C) → (B, T, C): the first linear and the GELU run as one fused op (<see cref="F.LinearGelu(Tensor, Tensor, Tensor, GeluApproximation)"/>, bias + GELU
     /// in one pass), then the projection. Equal to <c>Layers.Forward</c> to float rounding.
     /// </summary>
     public Tensor Forward(Tensor x) => Fc.Bias is not null

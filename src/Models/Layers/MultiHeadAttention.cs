@@ -13,6 +13,11 @@ namespace LlmForge.Layers;
 public class MultiHeadAttention : Module, IAttention, ITensorModule
 {
     /// <param name="projectionStd">Init std of out_proj (GPT-2 scales it by 1/√(2·n_layer)).</param>
+    /// <param name="init">The parameters' backend and random initialization.</param>
+    /// <param name="embeddingDim">C, the model width.</param>
+    /// <param name="heads">nh, which must divide C (hs = C / nh).</param>
+    /// <param name="qkvBias">Whether the q, k and v projections have a bias.</param>
+    /// <param name="dropRate">Dropout on the attention weights during training.</param>
     public MultiHeadAttention(ModuleInit init, int embeddingDim, int heads, bool qkvBias = false, float dropRate = 0f,
         float? projectionStd = null)
     {

@@ -17,6 +17,9 @@ internal sealed class PositionTable
 
     /// <param name="value">The entry at (position, column).</param>
     /// <param name="extends">Whether <see cref="Gather"/> computes rows past the table (rotary, whose angles have no end).</param>
+    /// <param name="backend">Where the rows' tensors live.</param>
+    /// <param name="positions">Rows computed up front.</param>
+    /// <param name="columns">Width of each row.</param>
     public PositionTable(ITensorBackend backend, int positions, int columns, Func<int, int, double> value, bool extends = false)
     {
         Backend = backend;

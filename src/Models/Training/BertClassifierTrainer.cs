@@ -79,6 +79,9 @@ public sealed class BertClassifierTrainer
     /// <returns>The metrics on <paramref name="evaluation"/> after each epoch (empty without it).</returns>
     /// <param name="cancellationToken">When cancelled, training stops after the current batch with <see cref="OperationCanceledException"/> (this trainer writes no checkpoint; the caller decides what to save).</param>
     /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm is not finite beyond <see cref="BertClassifierOptions.SkipNonFiniteSteps"/>: the model was not updated by it.</exception>
+    /// <param name="train">The labelled training texts.</param>
+    /// <param name="evaluation">Labelled texts to measure after each epoch, or null.</param>
+    /// <param name="log">Receives one line per epoch.</param>
     public IReadOnlyList<ClassificationMetrics> Train(IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText>? evaluation, TextWriter log,
         CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,8 @@ namespace LlmForge.Training;
 /// <param name="InitialValidationLoss">Mean masked-token cross-entropy on the validation batches before training.</param>
 /// <param name="FinalTrainLoss">The same on training batches after the last step.</param>
 /// <param name="FinalValidationLoss">The same on the validation batches after the last step.</param>
+/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
 public sealed record BertPretrainingResult(int Steps, double InitialValidationLoss, double FinalTrainLoss, double FinalValidationLoss, TimeSpan Elapsed);
 
 /// <summary>
@@ -72,6 +74,8 @@ public sealed class BertPretrainer
     /// <param name="train">The training batches.</param>
     /// <param name="trainEvaluation">Fresh batches of the training text, for the train_loss of each evaluation.</param>
     /// <param name="validation">Fresh batches of the held-out text.</param>
+    /// <param name="log">Receives the progress and evaluation lines.</param>
+    /// <param name="checkpoint">Called with the step number when a checkpoint is due; null: none.</param>
     public BertPretrainingResult Run(IMlmBatchSource train, Func<IMlmBatchSource> trainEvaluation, Func<IMlmBatchSource> validation,
         TextWriter log, Action<int>? checkpoint = null, CancellationToken cancellationToken = default)
     {

@@ -31,6 +31,10 @@ public sealed class GptTrainingRun
     private readonly RandomWindowSampler _train, _trainEval, _validation;
 
     /// <param name="tokenIds">The whole corpus encoded by <paramref name="tokenizer"/>; its tail is the validation part.</param>
+    /// <param name="model">The model to train.</param>
+    /// <param name="options">The training settings.</param>
+    /// <param name="tokenizer">The tokenizer of the corpus, saved with each checkpoint.</param>
+    /// <param name="description">What the checkpoint records of the run (variant, tokenizer kind, corpus).</param>
     public GptTrainingRun(GptModel model, TrainingOptions options, ITokenizer tokenizer, GptRunDescription description, ReadOnlyMemory<int> tokenIds)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -116,6 +120,7 @@ public sealed class GptTrainingRun
     /// kind, optimizer, seed, corpus, architecture); any difference is one error naming the file and key.
     /// </summary>
     /// <param name="state">The checkpoint's verified state (<see cref="TrainingCheckpoint.Load"/>).</param>
+    /// <param name="directory">The checkpoint directory.</param>
     public void Resume(string directory, TrainerState state)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -160,6 +165,9 @@ public sealed class GptTrainingRun
     /// the step just saved one) and throws <see cref="OperationCanceledException"/>: <see cref="Step"/> is the saved step,
     /// and resuming the checkpoint continues exactly as if the run had not stopped.
     /// </param>
+    /// <param name="output">Receives the progress and evaluation lines.</param>
+    /// <param name="log">Receives the checkpoint and skipped-step lines (stderr in the CLI).</param>
+    /// <param name="checkpointDirectory">Where checkpoints are written.</param>
     public double Train(TextWriter output, TextWriter log, string checkpointDirectory, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);

@@ -9,7 +9,7 @@ namespace LlmForge.Training;
 /// <see cref="BertClassifierTrainer"/>): a step whose loss or gradient norm is not finite is never applied. Up to
 /// <see cref="AllowedSkips"/> such steps over the run are skipped (the caller zeroes the gradients and takes no
 /// optimizer update), as mixed-precision trainers skip an overflowing step; the next one stops the run with a
-/// <see cref="TrainingDivergedException"/>. <see cref="EnsureFinite"/> is the last guard before a checkpoint write,
+/// <see cref="TrainingDivergedException"/>. <see cref="EnsureFinite(int, IEnumerable{ValueTuple{string, Tensor}}, IOptimizer)"/> is the last guard before a checkpoint write,
 /// so no NaN or infinity is ever saved over a good checkpoint.
 /// </summary>
 public sealed class NonFiniteGuard
@@ -28,6 +28,7 @@ public sealed class NonFiniteGuard
 
     /// <summary>The guard of a run configured by a <c>Training</c> section, its hint naming that section's full keys.</summary>
     /// <param name="section">The section's configuration path, as in the validator's messages.</param>
+    /// <param name="options">The run's settings: its SkipNonFiniteSteps and the values the hint quotes.</param>
     public static NonFiniteGuard For(TrainingOptions options, string section = "LlmForge:Training")
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +75,8 @@ public sealed class NonFiniteGuard
     /// </summary>
     /// <param name="what">What the tensors are ("parameter", "optimizer state").</param>
     /// <exception cref="TrainingDivergedException">The first tensor holding NaN or infinity, by name.</exception>
+    /// <param name="step">The step being saved, for the message.</param>
+    /// <param name="tensors">The named values to check.</param>
     public static void EnsureFinite(int step, string what, IEnumerable<(string Name, ReadOnlyMemory<float> Values)> tensors)
     {
         ArgumentNullException.ThrowIfNull(tensors);

@@ -57,6 +57,8 @@ public sealed class TrainingProgress
     /// <param name="step">Steps completed so far, 1..TotalSteps (the 0-based iteration + 1).</param>
     /// <param name="tokens">Tokens processed by this step (B·T, times gradient-accumulation steps).</param>
     /// <returns>Whether a line was printed.</returns>
+    /// <param name="loss">The step's mean training loss.</param>
+    /// <param name="learningRate">The learning rate it used.</param>
     public bool ReportStep(int step, double loss, double learningRate, long tokens)
     {
         if (step <= StartStep || step > TotalSteps)

@@ -41,7 +41,8 @@ public static partial class F
 
     /// <summary>
     /// The argument checks of a linear map y = x · Wᵀ (+ b), shared by the ops that start with one
-    /// (<see cref="Linear"/>, <see cref="LinearGelu"/>, <see cref="LinearCrossEntropy"/>): x [.., in], weight [out, in],
+    /// (<see cref="Linear(Tensor, Tensor, Tensor?)"/>, <see cref="LinearGelu(Tensor, Tensor, Tensor, Backends.GeluApproximation)"/>,
+    /// <see cref="LinearCrossEntropy"/>): x [.., in], weight [out, in],
     /// bias [out] or null.
     /// Returns the rows of x (its leading dims flattened) and the two feature sizes.
     /// </summary>

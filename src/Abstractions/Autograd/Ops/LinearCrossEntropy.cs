@@ -14,6 +14,11 @@ public static partial class F
     /// <see cref="ChunkedLinearCrossEntropy.DefaultChunkFloats"/>, spread evenly over the chunks.
     /// </param>
     /// <remarks>See <see cref="ChunkedLinearCrossEntropy"/> for where the gradients are computed and what is kept.</remarks>
+    /// <param name="hidden">The hidden states [.., C], N rows once the leading dims are flattened.</param>
+    /// <param name="weight">The output projection [vocab, C].</param>
+    /// <param name="bias">The output bias [vocab], or null.</param>
+    /// <param name="targets">The target id of each row [N], or <paramref name="ignoreIndex"/>.</param>
+    /// <param name="ignoreIndex">Rows whose target is this count for nothing (torch's ignore_index).</param>
     public static Tensor LinearCrossEntropy(this Tensor hidden, Tensor weight, Tensor? bias, int[] targets,
         int ignoreIndex = -100, int chunkRows = 0)
     {

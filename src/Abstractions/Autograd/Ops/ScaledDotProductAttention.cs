@@ -10,6 +10,10 @@ public static partial class F
     /// Equals q.MatMul(k, transposeB: true).Scale(scale).Softmax(mask).MatMul(v) to float rounding.
     /// </summary>
     /// <param name="scale">Multiplies the scores; default 1/√D.</param>
+    /// <param name="q">Queries (.., Tq, D).</param>
+    /// <param name="k">Keys (.., Tk, D).</param>
+    /// <param name="v">Values (.., Tk, D).</param>
+    /// <param name="mask">Which keys each query sees; null: all of them.</param>
     public static Tensor ScaledDotProductAttention(this Tensor q, Tensor k, Tensor v, AttentionMaskSpec? mask = null, float? scale = null)
     {
         ArgumentNullException.ThrowIfNull(q);

@@ -23,6 +23,9 @@ public interface IKvCache
     /// <paramref name="positions"/>, and returns what the new queries attend over.
     /// </summary>
     /// <param name="mask">The attention's own mask for the new queries (causal, window; KeyValid over the new tokens).</param>
+    /// <param name="keys">The new tokens' keys, (B, nh, T, hs).</param>
+    /// <param name="values">Their values, (B, nh, T, hs).</param>
+    /// <param name="positions">Each row's absolute positions of the new tokens.</param>
     KvCacheView Append(Tensor keys, Tensor values, AttentionMaskSpec mask, TokenPositions positions);
 
     /// <summary>Forgets every token (a new prompt).</summary>

@@ -19,6 +19,10 @@ namespace LlmForge.Backends.Managed;
 /// </remarks>
 public static unsafe class AttentionKernels
 {
+    /// <summary>
+    /// <see cref="ITensorBackend.AttentionForward"/> on <paramref name="threads"/> workers: o [groups, Tq, D] and the
+    /// softmax rows' log-sum-exp [groups, Tq], which the backward pass reuses.
+    /// </summary>
     public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
         float scale, in SoftmaxMask mask, int threads)
@@ -40,6 +44,10 @@ public static unsafe class AttentionKernels
         }
     }
 
+    /// <summary>
+    /// <see cref="ITensorBackend.AttentionBackward"/> on <paramref name="threads"/> workers: dq, dk, dv accumulated from dO,
+    /// recomputing each tile's softmax from the forward pass's log-sum-exp.
+    /// </summary>
     public static void Backward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
