@@ -138,7 +138,7 @@ public static class BertCheckpoint
     /// <summary>
     /// Checks model.safetensors against <paramref name="config"/> from its header alone (no weights read, so the tied
     /// decoder's values are not compared): which heads it holds and every missing, unexpected, mis-shaped or non-float
-    /// tensor, by the rules <see cref="Load"/> applies.
+    /// tensor, by the rules <see cref="Load(string, ITensorBackend, int)"/> applies.
     /// </summary>
     public static BertWeightsReport Inspect(string path, BertConfig config)
     {
@@ -149,7 +149,7 @@ public static class BertCheckpoint
 
     /// <summary>
     /// The loader's verdict on <paramref name="directory"/> without building a model: config.json is read (a bad one
-    /// throws), then model.safetensors is checked by <see cref="Load"/>'s rules — the header as <see cref="Inspect"/>
+    /// throws), then model.safetensors is checked by <see cref="Load(string, ITensorBackend, int)"/>'s rules — the header as <see cref="Inspect"/>
     /// does, then the values (a tied decoder equal to the word embeddings; every tensor finite).
     /// </summary>
     /// <remarks>

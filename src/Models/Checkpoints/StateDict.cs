@@ -13,6 +13,8 @@ namespace LlmForge.Checkpoints;
 public static class StateDict
 {
     /// <summary>Writes every parameter of <paramref name="module"/> to <paramref name="path"/>, atomically (the old file stays intact unless the write succeeds).</summary>
+    /// <param name="module">The module whose <c>NamedParameters()</c> are written.</param>
+    /// <param name="path">The .safetensors file to write.</param>
     /// <param name="metadata">safetensors string metadata; default format=pt (what torch's safetensors loader expects).</param>
     public static void Save(Module module, string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
