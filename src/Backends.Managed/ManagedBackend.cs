@@ -72,6 +72,17 @@ public sealed class ManagedBackend : ITensorBackend
         Span<float> dbias, int rows, int cols, GeluApproximation approximation) =>
         BiasGeluKernels.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation, _threads);
 
+    public void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y) => MapKernels.Map(op, x, y, _threads);
+
+    public void MapBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        MapKernels.MapBackward(op, x, dy, dx, _threads);
+
+    public void AddColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) =>
+        ColumnBroadcastKernels.Add(x, v, y, rows, cols, _threads);
+
+    public void MulColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) =>
+        ColumnBroadcastKernels.Mul(x, v, y, rows, cols, _threads);
+
     public double SumOfSquares(ReadOnlySpan<float> x) => ReductionKernels.SumOfSquares(x, _threads);
 
     public void SumLastAxis(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) =>
