@@ -21,8 +21,8 @@ public class MapParityTests
     }
 
     /// <summary>
-    /// Positive inputs over [1e-3, 1e3] (log-uniform) for the positive-only functions, else [−12, 12] with tiny
-    /// magnitudes, ±0 and large values.
+    /// Positive inputs over [1e-3, 1e3] (log-uniform) for the positive-only functions, else the activations' inputs
+    /// ([−12, 12] with tiny magnitudes, ±0 and large values).
     /// </summary>
     internal static float[] Inputs(UnaryOp op, int n, int seed)
     {
@@ -35,11 +35,7 @@ public class MapParityTests
             for (int i = 0; i < Math.Min(n, positives.Length); i++) x[i * 3 % n] = positives[i];
             return x;
         }
-        x = TestData.Uniform(n, seed, -12, 12);
-        for (int i = 0; i < n; i += 5) x[i] *= MathF.Pow(10, -rng.Next(0, 9));
-        float[] specials = [0f, -0f, 1e-30f, -1e-30f, 30f, -30f, 1000f, -1000f];
-        for (int i = 0; i < Math.Min(n, specials.Length); i++) x[i * 3 % n] = specials[i];
-        return x;
+        return ActivationParityTests.Inputs(n, seed);
     }
 
     [Theory]
