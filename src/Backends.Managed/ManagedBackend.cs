@@ -91,6 +91,21 @@ public sealed class ManagedBackend : ITensorBackend
         BiasGeluKernels.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation, _threads);
 
     /// <inheritdoc/>
+    public void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y) => MapKernels.Map(op, x, y, _threads);
+
+    /// <inheritdoc/>
+    public void MapBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) =>
+        MapKernels.MapBackward(op, x, dy, dx, _threads);
+
+    /// <inheritdoc/>
+    public void AddColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) =>
+        ColumnBroadcastKernels.Add(x, v, y, rows, cols, _threads);
+
+    /// <inheritdoc/>
+    public void MulColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) =>
+        ColumnBroadcastKernels.Mul(x, v, y, rows, cols, _threads);
+
+    /// <inheritdoc/>
     public double SumOfSquares(ReadOnlySpan<float> x) => ReductionKernels.SumOfSquares(x, _threads);
 
     /// <inheritdoc/>

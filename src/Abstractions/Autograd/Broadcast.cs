@@ -17,4 +17,11 @@ internal static class Broadcast
         if (small.Length > big.Length) return false;
         return big[^core.Length..].SequenceEqual(core);
     }
+
+    /// <summary>
+    /// Whether <paramref name="small"/> is <paramref name="big"/>'s shape with the last dim 1 ([.., 1] against
+    /// [.., C], C &gt; 1): one value per row of big, PyTorch's keepdim broadcast.
+    /// </summary>
+    public static bool IsPerRow(ReadOnlySpan<int> small, ReadOnlySpan<int> big) =>
+        small.Length == big.Length && small.Length > 0 && small[^1] == 1 && big[^1] > 1 && small[..^1].SequenceEqual(big[..^1]);
 }

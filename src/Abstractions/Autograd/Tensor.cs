@@ -164,4 +164,16 @@ public sealed partial class Tensor
     public static Tensor operator *(float s, Tensor x) => F.Scale(x, s);
     /// <summary>x scaled by 1/s (<see cref="F.Scale"/>).</summary>
     public static Tensor operator /(Tensor x, float s) => F.Scale(x, 1f / s);
+
+    /// <summary>a / b element-wise (<see cref="F.Div"/>; b may be a per-row [.., 1]).</summary>
+    public static Tensor operator /(Tensor a, Tensor b) => F.Div(a, b);
+
+    /// <summary>x + c (<see cref="F.AddScalar"/>): <c>variance + 1e-5f</c>.</summary>
+    public static Tensor operator +(Tensor x, float c) => F.AddScalar(x, c);
+
+    /// <summary>c + x (<see cref="F.AddScalar"/>).</summary>
+    public static Tensor operator +(float c, Tensor x) => F.AddScalar(x, c);
+
+    /// <summary>x − c (<see cref="F.AddScalar"/> of −c).</summary>
+    public static Tensor operator -(Tensor x, float c) => F.AddScalar(x, -c);
 }

@@ -106,6 +106,26 @@ public interface ITensorBackend
     void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
         Span<float> dbias, int rows, int cols, GeluApproximation approximation);
 
+    /// <summary>
+    /// y = f(x) for the element-wise function <paramref name="op"/> (see <see cref="UnaryOp"/>); y may be x.
+    /// </summary>
+    void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y);
+
+    /// <summary>
+    /// dx += dy · f'(x) for the element-wise function <paramref name="op"/>: the backward pass of <see cref="Map"/>,
+    /// the derivative recomputed from x (so the caller keeps only the input).
+    /// </summary>
+    void MapBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx);
+
+    /// <summary>
+    /// y[r, c] = x[r, c] + v[r] for x of [rows, cols] and v of [rows]: one value per row broadcast along it
+    /// (PyTorch's <c>x - x.mean(-1, keepdim=True)</c>; rows = 1 adds a scalar to every element).
+    /// </summary>
+    void AddColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols);
+
+    /// <summary>y[r, c] = x[r, c] · v[r] for x of [rows, cols] and v of [rows] (a per-row scale such as 1/σ).</summary>
+    void MulColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols);
+
     /// <summary>Σ x² in double precision (global gradient norm for clipping).</summary>
     double SumOfSquares(ReadOnlySpan<float> x);
 

@@ -88,4 +88,19 @@ internal static unsafe partial class MklNative
 
     [LibraryImport(Library, EntryPoint = "vmsErf")]
     internal static partial void VmsErf(int n, float* a, float* y, long mode);
+
+    [LibraryImport(Library, EntryPoint = "vmsSqrt")]
+    internal static partial void VmsSqrt(int n, float* a, float* y, long mode);
+
+    [LibraryImport(Library, EntryPoint = "vmsInvSqrt")]
+    internal static partial void VmsInvSqrt(int n, float* a, float* y, long mode);
+
+    [LibraryImport(Library, EntryPoint = "vmsInv")]
+    internal static partial void VmsInv(int n, float* a, float* y, long mode);
+
+    [LibraryImport(Library, EntryPoint = "vmsLn")]
+    internal static partial void VmsLn(int n, float* a, float* y, long mode);
+
+    [LibraryImport(Library, EntryPoint = "vmsSqr")]
+    internal static partial void VmsSqr(int n, float* a, float* y, long mode);
 }

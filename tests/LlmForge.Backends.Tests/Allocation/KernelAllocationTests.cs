@@ -22,6 +22,16 @@ public class KernelAllocationTests
         Large,
     }
 
+    static KernelAllocationTests()
+    {
+        // Map and MapBackward once per function (Map of Sqrt, Rsqrt, Reciprocal, Log and Square is VML's on Mkl).
+        foreach (var op in Enum.GetValues<UnaryOp>())
+        {
+            Kernels[$"Map {op}"] = large => Binary(large, (be, x, _, y) => be.Map(op, x, y));
+            Kernels[$"MapBackward {op}"] = large => Ternary(large, (be, x, dy, dx) => be.MapBackward(op, x, dy, dx));
+        }
+    }
+
     public static TheoryData<string, string, Size> Cases()
     {
         var data = new TheoryData<string, string, Size>();
@@ -62,6 +72,8 @@ public class KernelAllocationTests
         ["Gelu erf (VML on Mkl)"] = large => Binary(large, (be, x, _, y) => be.Gelu(x, y, GeluApproximation.Erf)),
         ["GeluBackward tanh"] = large => Ternary(large, (be, x, dy, dx) => be.GeluBackward(x, dy, dx, GeluApproximation.Tanh)),
         ["GeluBackward erf (VML on Mkl)"] = large => Ternary(large, (be, x, dy, dx) => be.GeluBackward(x, dy, dx, GeluApproximation.Erf)),
+        ["AddColumnBroadcast"] = large => ColumnRows(large, (be, x, v, y, rows, cols) => be.AddColumnBroadcast(x, v, y, rows, cols)),
+        ["MulColumnBroadcast"] = large => ColumnRows(large, (be, x, v, y, rows, cols) => be.MulColumnBroadcast(x, v, y, rows, cols)),
         ["Dropout"] = large => Ternary(large, (be, x, y, mask) => be.Dropout(x, y, mask, 0.1f, 42)),
         ["SumOfSquares"] = large => Binary(large, (be, x, _, _) => be.SumOfSquares(x)),
         ["AdamW"] = large =>
@@ -200,6 +212,14 @@ public class KernelAllocationTests
     {
         var (rows, cols) = Matrix(large);
         var (x, v, y) = (TestData.Uniform(rows * cols, 1), TestData.Uniform(cols, 2), new float[rows * cols]);
+        return be => kernel(be, x, v, y, rows, cols);
+    }
+
+    /// <summary>x [rows, cols], a [rows] vector, y [rows, cols].</summary>
+    private static Action<ITensorBackend> ColumnRows(bool large, Action<ITensorBackend, float[], float[], float[], int, int> kernel)
+    {
+        var (rows, cols) = Matrix(large);
+        var (x, v, y) = (TestData.Uniform(rows * cols, 1), TestData.Uniform(rows, 2), new float[rows * cols]);
         return be => kernel(be, x, v, y, rows, cols);
     }
 

@@ -19,6 +19,8 @@ public class MklBackendRoutingTests
         backend.GemmStridedBatched(false, false, 5, 5, 5, 1f, square, 5, 0, square, 5, 0, 0f, new float[50], 5, 25, 2);
         backend.Gelu(v, v, GeluApproximation.Erf);
         backend.GeluBackward(v, v, new float[8], GeluApproximation.Erf);
+        foreach (var op in new[] { UnaryOp.Sqrt, UnaryOp.Rsqrt, UnaryOp.Reciprocal, UnaryOp.Log, UnaryOp.Square })
+            backend.Map(op, v, v);
         Assert.Empty(fallback.Calls);
     }
 
@@ -70,12 +72,18 @@ public class MklBackendRoutingTests
         backend.AdamW(v, v, v, v, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, 1);
         backend.Dropout(v, v, v, 0.1f, 42);
         backend.Permute(v, [2, 4], [1, 0], v);
+        backend.Map(UnaryOp.Sigmoid, v, v);
+        backend.Map(UnaryOp.Relu, v, v);
+        backend.Map(UnaryOp.Silu, v, v);
+        backend.MapBackward(UnaryOp.Sqrt, v, v, v);
+        backend.AddColumnBroadcast(v, v, v, 2, 4);
+        backend.MulColumnBroadcast(v, v, v, 2, 4);
         Assert.Equal(
         [
             "Add", "Mul", "Scale", "Axpy", "Exp", "AddRowBroadcast", "MulRowBroadcast", "AddColumnSums", "Tanh", "TanhBackward", "Gelu", "GeluBackward",
             "SumOfSquares", "SumLastAxis", "MaxLastAxis", "Softmax", "SoftmaxBackward", "LayerNorm", "LayerNormBackward",
             "RmsNorm", "RmsNormBackward", "EmbeddingGather", "EmbeddingScatterAdd", "CrossEntropy", "CrossEntropyBackward",
-            "AdamW", "Dropout", "Permute",
+            "AdamW", "Dropout", "Permute", "Map", "Map", "Map", "MapBackward", "AddColumnBroadcast", "MulColumnBroadcast",
         ], fallback.Calls);
     }
 

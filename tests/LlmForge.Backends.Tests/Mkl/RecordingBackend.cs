@@ -33,6 +33,10 @@ internal sealed class RecordingBackend : ITensorBackend
     public void AddRowBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int rows, int cols) => Record();
     public void MulRowBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> scale, Span<float> y, int rows, int cols) => Record();
     public void AddColumnSums(ReadOnlySpan<float> x, Span<float> y, int rows, int cols) => Record();
+    public void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y) => Record();
+    public void MapBackward(UnaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => Record();
+    public void AddColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) => Record();
+    public void MulColumnBroadcast(ReadOnlySpan<float> x, ReadOnlySpan<float> v, Span<float> y, int rows, int cols) => Record();
     public void Exp(ReadOnlySpan<float> x, Span<float> y) => Record();
     public void Tanh(ReadOnlySpan<float> x, Span<float> y) => Record();
     public void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => Record();

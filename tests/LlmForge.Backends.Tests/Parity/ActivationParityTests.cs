@@ -10,7 +10,7 @@ public class ActivationParityTests
     public static TheoryData<string, int> Lengths => TestBackends.Cross(1, 15, 33, 100_003);
 
     /// <summary>Spread over [−12, 12] with tiny magnitudes (relative accuracy near 0), plus ±0 and large values.</summary>
-    private static float[] Inputs(int n, int seed)
+    internal static float[] Inputs(int n, int seed)
     {
         var x = TestData.Uniform(n, seed, -12, 12);
         var rng = new Random(seed);

@@ -37,4 +37,13 @@ public static partial class F
             s.x.Backend.Axpy(1f, term.Span, s.x.GradBuffer());
         });
     }
+
+    /// <summary>σ(x) = 1 / (1 + e^(−x)) (element-wise; gates of GLU variants, LSTMs).</summary>
+    public static Tensor Sigmoid(this Tensor x) => Map(x, UnaryOp.Sigmoid, "Sigmoid");
+
+    /// <summary>max(x, 0) (element-wise); its gradient at 0 is 0, as in PyTorch.</summary>
+    public static Tensor Relu(this Tensor x) => Map(x, UnaryOp.Relu, "Relu");
+
+    /// <summary>SiLU (swish), x · σ(x) (element-wise): the activation of SwiGLU feed-forward layers (Llama).</summary>
+    public static Tensor Silu(this Tensor x) => Map(x, UnaryOp.Silu, "Silu");
 }

@@ -4,7 +4,9 @@ public static partial class F
 {
     /// <summary>
     /// a + b. The shapes are equal, or one (ignoring leading 1s) is a suffix of the other and is broadcast over
-    /// the larger's leading dims: a bias [C] or position embeddings [T, C] added to [B, T, C], or a scalar.
+    /// the larger's leading dims: a bias [C] or position embeddings [T, C] added to [B, T, C], or a scalar; or one is
+    /// the other's shape with the last dim 1 and adds one value per row: [B, T, 1] to [B, T, C], PyTorch's
+    /// <c>x - x.mean(-1, keepdim=True)</c> (see <see cref="MeanLastAxis"/>).
     /// </summary>
     public static Tensor Add(this Tensor a, Tensor b)
     {
@@ -14,9 +16,11 @@ public static partial class F
         if (Shapes.Equal(a.Shape, b.Shape)) return AddSameShape(a, b);
         if (Broadcast.IsSuffix(b.Shape, a.Shape)) return AddBroadcast(a, b);
         if (Broadcast.IsSuffix(a.Shape, b.Shape)) return AddBroadcast(b, a);
+        if (Broadcast.IsPerRow(b.Shape, a.Shape)) return AddPerRow(a, b);
+        if (Broadcast.IsPerRow(a.Shape, b.Shape)) return AddPerRow(b, a);
         throw new ArgumentException(
             $"Add: a {Shapes.Format(a.Shape)} and b {Shapes.Format(b.Shape)} do not broadcast: " +
-            "the shapes must be equal or one must be a suffix of the other.");
+            "the shapes must be equal, one a suffix of the other, or one the other's shape with the last dim 1 ([.., 1]).");
     }
 
     private static Tensor AddSameShape(Tensor a, Tensor b)

@@ -4,9 +4,32 @@ namespace LlmForge.Autograd;
 /// The differentiable ops, like <c>torch.nn.functional</c>: <c>F.Linear(x, w, b)</c>, also callable as
 /// extension methods (<c>x.MatMul(w)</c>, <c>x.Reshape(B, T, C)</c>). One file per primitive under Ops/
 /// holds its forward and, beside it, its backward pass: a static lambda over what the op saved for it
-/// (see <see cref="Graph.Record{TState}"/>). Composites (Sub, Neg, Mean) are built from primitives and need no
-/// backward of their own. Every computation runs on the input's backend kernels.
+/// (see <see cref="Graph.Record{TState}"/>). Composites (Sub, Neg, Div, Mean, MeanLastAxis) are built from primitives
+/// and need no backward of their own. Every computation runs on the input's backend kernels.
 /// </summary>
+/// <remarks>
+/// The ops, by family:
+/// <list type="bullet">
+/// <item>Arithmetic: <see cref="Add"/>, <see cref="Sub"/>, <see cref="Mul"/>, <see cref="Div"/> (equal shapes; a suffix
+/// such as a bias [C] or a scalar; or a per-row [.., 1] against [.., C]), <see cref="Neg"/>, <see cref="Scale"/>,
+/// <see cref="AddScalar"/>.</item>
+/// <item>Element-wise functions: <see cref="Exp"/>, <see cref="Log"/>, <see cref="Sqrt"/>, <see cref="Rsqrt"/>,
+/// <see cref="Reciprocal"/>, <see cref="Square"/>, <see cref="Tanh"/>, <see cref="Sigmoid"/>, <see cref="Relu"/>,
+/// <see cref="Silu"/>, <see cref="Gelu(Tensor, Backends.GeluApproximation)"/>.</item>
+/// <item>Reductions: <see cref="Sum"/>, <see cref="Mean"/> (all elements), <see cref="SumLastAxis(Tensor)"/>,
+/// <see cref="SumLastAxis(Tensor, bool)"/> and <see cref="MeanLastAxis"/> (keepDim gives [.., 1]).</item>
+/// <item>Products and attention: <see cref="MatMul"/>, <see cref="Linear(Tensor, Tensor, Tensor?)"/>,
+/// <see cref="Softmax"/> (with an optional causal/window/padding <see cref="AttentionMaskSpec"/>),
+/// <see cref="ScaledDotProductAttention"/>, <see cref="Rotary"/>.</item>
+/// <item>Layout: <see cref="Reshape"/>, <see cref="Permute"/>, <see cref="Transpose"/>, <see cref="Narrow"/>,
+/// <see cref="Split"/>, <see cref="Concat"/>, <see cref="Embedding(Tensor, int[], int[])"/>.</item>
+/// <item>Fused layers and losses: <see cref="LayerNorm"/>, <see cref="RmsNorm"/>,
+/// <see cref="LinearGelu(Tensor, Tensor, Tensor, Backends.GeluApproximation)"/>, <see cref="Dropout"/>,
+/// <see cref="CrossEntropy"/>, <see cref="LinearCrossEntropy"/>.</item>
+/// </list>
+/// The fused ops are what the built-in layers use; each equals its composition from the primitives above (the
+/// tests write LayerNorm, RMSNorm, SwiGLU and a causal attention head that way and compare).
+/// </remarks>
 public static partial class F
 {
     /// <summary>

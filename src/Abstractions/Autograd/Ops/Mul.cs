@@ -4,7 +4,8 @@ public static partial class F
 {
     /// <summary>
     /// a ⊙ b (element-wise). Broadcasts like <see cref="Add"/>: equal shapes, or one a suffix of the other
-    /// (a per-channel scale [C] over [B, T, C], a dropout-style mask, a scalar).
+    /// (a per-channel scale [C] over [B, T, C], a dropout-style mask, a scalar), or a per-row [.., 1] against [.., C]
+    /// (a per-row scale such as LayerNorm's 1/σ).
     /// </summary>
     public static Tensor Mul(this Tensor a, Tensor b)
     {
@@ -14,9 +15,11 @@ public static partial class F
         if (Shapes.Equal(a.Shape, b.Shape)) return MulSameShape(a, b);
         if (Broadcast.IsSuffix(b.Shape, a.Shape)) return MulBroadcast(a, b);
         if (Broadcast.IsSuffix(a.Shape, b.Shape)) return MulBroadcast(b, a);
+        if (Broadcast.IsPerRow(b.Shape, a.Shape)) return MulPerRow(a, b);
+        if (Broadcast.IsPerRow(a.Shape, b.Shape)) return MulPerRow(b, a);
         throw new ArgumentException(
             $"Mul: a {Shapes.Format(a.Shape)} and b {Shapes.Format(b.Shape)} do not broadcast: " +
-            "the shapes must be equal or one must be a suffix of the other.");
+            "the shapes must be equal, one a suffix of the other, or one the other's shape with the last dim 1 ([.., 1]).");
     }
 
     private static Tensor MulSameShape(Tensor a, Tensor b)

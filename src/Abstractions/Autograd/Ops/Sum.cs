@@ -36,4 +36,31 @@ public static partial class F
             x.Backend.Gemm(false, false, rows, cols, 1, 1f, dy, 1, ones.Span, cols, 1f, x.GradBuffer(), cols);
         });
     }
+
+    /// <summary>
+    /// Σ over the last axis, keeping it as size 1 when <paramref name="keepDim"/>: [.., C] → [.., 1] (PyTorch's
+    /// <c>x.sum(-1, keepdim=True)</c>), which <see cref="Add"/> and <see cref="Mul"/> broadcast back against [.., C].
+    /// </summary>
+    public static Tensor SumLastAxis(this Tensor x, bool keepDim) =>
+        keepDim ? KeepLastDim(SumLastAxis(x), x) : SumLastAxis(x);
+
+    /// <summary>
+    /// Mean over the last axis: [.., C] → [..], or [.., 1] when <paramref name="keepDim"/>
+    /// (<c>x.mean(-1, keepdim=True)</c>; LayerNorm's mean and variance).
+    /// </summary>
+    public static Tensor MeanLastAxis(this Tensor x, bool keepDim = false)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var (_, cols) = Shapes.RowsByLastAxis(x, "MeanLastAxis");
+        return Scale(SumLastAxis(x, keepDim), 1f / cols);
+    }
+
+    /// <summary>A reduction's result [..] viewed as [.., 1] for an input of <paramref name="like"/>'s rank.</summary>
+    private static Tensor KeepLastDim(Tensor reduced, Tensor like)
+    {
+        Span<int> shape = stackalloc int[like.Rank];
+        like.Shape.CopyTo(shape);
+        shape[^1] = 1;
+        return Reshape(reduced, shape);
+    }
 }

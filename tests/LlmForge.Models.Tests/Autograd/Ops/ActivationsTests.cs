@@ -50,4 +50,31 @@ public class ActivationsTests
         Assert.Equal(Math.Exp(x.Data[5]), x.Exp().Data[5], 1e-5);
         GradCheck.Assert(xs => xs[0].Exp(), x);
     }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void SigmoidAndSilu(string backendName)
+    {
+        var x = GradCheck.Param(TestBackends.Create(backendName), 4, 2, 3, 4);
+        var sigmoid = x.Sigmoid();
+        var silu = x.Silu();
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x.Data[i], s = 1 / (1 + Math.Exp(-v));
+            Assert.Equal(s, sigmoid.Data[i], 1e-6);
+            Assert.Equal(v * s, silu.Data[i], 1e-6);
+        }
+        GradCheck.Assert(xs => xs[0].Sigmoid(), x);
+        GradCheck.Assert(xs => xs[0].Silu(), x);
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Relu(string backendName)
+    {
+        // Inputs kept at least 0.1 away from the kink at 0, where a finite difference is not a derivative.
+        float[] data = [-2f, -0.5f, -0.1f, 0.1f, 0.7f, 3f, -1.25f, 1.5f];
+        var x = Tensor.Parameter(Tensor.FromArray(TestBackends.Create(backendName), data, 2, 4));
+        var y = x.Relu();
+        for (int i = 0; i < data.Length; i++) Assert.Equal(Math.Max(data[i], 0f), y.Data[i]);
+        GradCheck.Assert(xs => xs[0].Relu(), x);
+    }
 }
