@@ -28,10 +28,14 @@ public sealed class RunDirectoryLock : IDisposable
 
     private readonly FileStream? _stream;
 
-    private RunDirectoryLock(string directory, FileStream? stream)
+    // Whether Acquire created the directory: a run that fails before writing anything leaves no empty directory behind.
+    private readonly bool _created;
+
+    private RunDirectoryLock(string directory, FileStream? stream, bool created = false)
     {
         Directory = directory;
         _stream = stream;
+        _created = created;
     }
 
     /// <summary>The locked directory (full path).</summary>
@@ -45,7 +49,7 @@ public sealed class RunDirectoryLock : IDisposable
     public static RunDirectoryLock Acquire(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        string full = Prepare(directory);
+        var (full, created) = Prepare(directory);
         string path = Path.Combine(full, FileName);
         for (int attempt = 0; ; attempt++)
         {
@@ -74,7 +78,7 @@ public sealed class RunDirectoryLock : IDisposable
                 File.Delete(path);
                 throw;
             }
-            var held = new RunDirectoryLock(full, stream);
+            var held = new RunDirectoryLock(full, stream, created);
             HeldByThisProcess[full] = held;
             return held;
         }
@@ -116,7 +120,10 @@ public sealed class RunDirectoryLock : IDisposable
         }
     }
 
-    /// <summary>Releases the lock (deletes the lock file) unless this instance only joined one held elsewhere.</summary>
+    /// <summary>
+    /// Releases the lock (deletes the lock file) unless this instance only joined one held elsewhere; a directory that
+    /// <see cref="Acquire"/> created and that is still empty is removed too.
+    /// </summary>
     public void Dispose()
     {
         if (_stream is null || !HeldByThisProcess.TryRemove(new KeyValuePair<string, RunDirectoryLock>(Directory, this))) return;
@@ -127,12 +134,19 @@ public sealed class RunDirectoryLock : IDisposable
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
         _stream.Dispose();
+        try
+        {
+            if (_created && !System.IO.Directory.EnumerateFileSystemEntries(Directory).Any()) System.IO.Directory.Delete(Directory);
+        }
+        catch (IOException) { } // something appeared meanwhile: keep it
+        catch (UnauthorizedAccessException) { }
     }
 
     // The path must be a directory that exists (created here) and can be written.
-    private static string Prepare(string directory)
+    private static (string Full, bool Created) Prepare(string directory)
     {
         string full = Path.GetFullPath(directory);
+        bool created = !System.IO.Directory.Exists(full);
         if (File.Exists(full))
             throw new IOException($"{directory}: is a file, not a directory: the checkpoint directory must be a directory (or a path to create one)");
         try
@@ -145,7 +159,7 @@ public sealed class RunDirectoryLock : IDisposable
             while (file is not null && !File.Exists(file)) file = Path.GetDirectoryName(file);
             throw new IOException($"{directory}: cannot create the checkpoint directory ({(file is not null ? $"'{file}' is a file" : e.Message)})", e);
         }
-        return full;
+        return (full, created);
     }
 
     private static void TakeOverIfStale(string directory, string path)

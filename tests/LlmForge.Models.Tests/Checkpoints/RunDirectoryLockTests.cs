@@ -29,6 +29,23 @@ public sealed class RunDirectoryLockTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_the_lock_created_is_removed_on_release_while_empty_and_kept_otherwise()
+    {
+        string created = temp.File("created");
+        using (RunDirectoryLock.Acquire(created)) { } // a run that failed before writing anything
+        Assert.False(Directory.Exists(created));
+
+        string existing = temp.File("existing");
+        Directory.CreateDirectory(existing);
+        using (RunDirectoryLock.Acquire(existing)) { }
+        Assert.True(Directory.Exists(existing)); // not ours to remove
+
+        string written = temp.File("written");
+        using (RunDirectoryLock.Acquire(written)) File.WriteAllText(Path.Combine(written, "config.json"), "{}");
+        Assert.True(File.Exists(Path.Combine(written, "config.json")));
+    }
+
+    [Fact]
     public void A_lock_left_by_a_dead_process_is_taken_over()
     {
         string directory = temp.File("run");

@@ -147,6 +147,8 @@ public sealed class TrainingReliabilityTests : IDisposable
         }
         using var exited = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
         exited.WaitForExit();
+        Assert.False(Directory.Exists(model)); // the refused run left nothing, and the released lock took its empty directory
+        Directory.CreateDirectory(model);
         File.WriteAllText(Path.Combine(model, RunDirectoryLock.FileName), $"{exited.Id}\n"); // a dead run's lock
         var after = Train("--config", Config(0.01f), "--out", model, "--steps", "2");
         Assert.True(after.Code == 0, after.Err);
