@@ -59,7 +59,7 @@ public sealed class GenerateCommand : ICommand
         bool outputIds = a.Switch("output-ids");
         bool useKvCache = !a.Switch("no-kv-cache");
         bool verify = a.Switch("verify");
-        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
         bool bf16 = (a.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
@@ -84,7 +84,7 @@ public sealed class GenerateCommand : ICommand
                 : throw new CliException($"{Name}: the prompt is empty and the tokenizer has no <|endoftext|> to start from");
         TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
 
-        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (bf16) gpt.UseBFloat16Weights();
         var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
 
