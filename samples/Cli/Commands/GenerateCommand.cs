@@ -87,11 +87,16 @@ public sealed class GenerateCommand : ICommand
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (bf16) gpt.UseBFloat16Weights();
         var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
+        // Ctrl-C stops before the next token: what was generated is printed as without it, and the exit code is 130.
+        using var interrupt = new InterruptSignals(stderr, "stopping before the next token", "(the text printed so far stays)");
+        int code;
 
         if (outputIds)
         {
-            stdout.WriteLine(TokenIds.ToJson(generator.Generate(ids, maxNewTokens)));
-            return 0;
+            var generated = new List<int>(maxNewTokens);
+            code = Interruptible(() => generated.AddRange(generator.Generate(ids, maxNewTokens, interrupt.Token)), interrupt.Token);
+            stdout.WriteLine(TokenIds.ToJson(generated));
+            return code;
         }
 
         var text = new TokenStreamDecoder(tokenizer!);
@@ -104,9 +109,16 @@ public sealed class GenerateCommand : ICommand
             stdout.Flush();
         }
         foreach (int id in ids) Print(id);
-        foreach (int id in generator.Generate(ids, maxNewTokens)) Print(id);
+        code = Interruptible(() => { foreach (int id in generator.Generate(ids, maxNewTokens, interrupt.Token)) Print(id); }, interrupt.Token);
         stdout.WriteLine(text.Flush());
-        return 0;
+        return code;
+    }
+
+    /// <summary>Runs <paramref name="generate"/>; 0 when it ends, <see cref="InterruptSignals.ExitCode"/> when a signal cancelled it.</summary>
+    private static int Interruptible(Action generate, CancellationToken interrupted)
+    {
+        try { generate(); return 0; }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested) { return InterruptSignals.ExitCode; }
     }
 
     /// <summary>

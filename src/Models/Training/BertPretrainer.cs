@@ -95,11 +95,7 @@ public sealed class BertPretrainer
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(log);
         var lines = new TrainingProgressWriter(log, Options.MaxSteps, Options.LogInterval, startStep: Step);
-        NonFinite.OnSkip = message =>
-        {
-            log.WriteLine(message);
-            TrainingLog.NonFiniteStepSkipped(Logger, message);
-        };
+        NonFinite.OnSkip = TrainingLog.Skips(log, Logger);
         void Checkpoint()
         {
             NonFiniteGuard.EnsureFinite(Step, Model.NamedParameters(), Optimizer);

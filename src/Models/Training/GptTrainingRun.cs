@@ -192,11 +192,7 @@ public sealed class GptTrainingRun
         using var writer = RunDirectoryLock.AcquireOrJoin(checkpointDirectory);
         if (!overwrite && ResumedFrom != writer.Directory) ExistingCheckpoint.RefuseToReplace(checkpointDirectory);
         var lines = new TrainingProgressWriter(output, o.MaxSteps, o.LogInterval, startStep: Step);
-        Trainer.NonFinite.OnSkip = message =>
-        {
-            log.WriteLine(message);
-            TrainingLog.NonFiniteStepSkipped(Logger, message);
-        };
+        Trainer.NonFinite.OnSkip = TrainingLog.Skips(log, Logger);
         void Checkpoint(int step)
         {
             SaveCheckpoint(checkpointDirectory);

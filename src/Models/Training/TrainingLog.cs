@@ -9,6 +9,13 @@ namespace LlmForge.Training;
 /// </summary>
 internal static partial class TrainingLog
 {
+    /// <summary>A <see cref="NonFiniteGuard.OnSkip"/> that writes the skip's line to <paramref name="log"/> and logs it as a warning.</summary>
+    public static Action<string> Skips(TextWriter log, ILogger logger) => message =>
+    {
+        log.WriteLine(message);
+        NonFiniteStepSkipped(logger, message);
+    };
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Checkpoint of step {Step} saved to {Directory}")]
     public static partial void CheckpointSaved(ILogger logger, int step, string directory);
 
