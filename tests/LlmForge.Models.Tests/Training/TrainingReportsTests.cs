@@ -92,6 +92,26 @@ public sealed class TrainingReportsTests : IDisposable
         Assert.Equal([5, 7, 6], logger.Entries.Select(e => e.EventId).ToArray()); // evaluation, checkpoint, finished
     }
 
+    [Fact]
+    public void Skipped_non_finite_steps_are_written_and_logged_as_warnings()
+    {
+        var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
+        Array.Fill(model.NamedParameters().First().Parameter.Data, float.NaN); // every batch's loss is NaN
+        var options = BertPretrainerTests.Options(5);
+        options.SkipNonFiniteSteps = 2;
+        var trainer = new BertPretrainer(model, options);
+        var logger = new RecordingLogger<BertPretrainer>();
+        trainer.Logger = logger;
+        var log = new StringWriter();
+        Assert.Throws<TrainingDivergedException>(() => trainer.Run(BertPretrainerTests.Source(1), () => BertPretrainerTests.Source(2, shuffle: false),
+            () => BertPretrainerTests.Source(3, shuffle: false), log));
+
+        var skips = logger.Entries.Where(e => e.EventId == 2).ToList();
+        Assert.Equal(2, skips.Count);
+        Assert.All(skips, e => Assert.Equal(LogLevel.Warning, e.Level));
+        foreach (var skip in skips) Assert.Contains(skip.Message["Non-finite step skipped: ".Length..] + "\n", log.ToString());
+    }
+
     /// <summary>A synchronous progress callback (the test cancels from it at a given step).</summary>
     private sealed class CallbackProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
