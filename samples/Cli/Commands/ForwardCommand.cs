@@ -37,7 +37,7 @@ public sealed class ForwardCommand : ICommand
         if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
         var a = CliArguments.Parse(Name, args);
         string? model = a.String("model"), input = a.String("input"), output = a.String("out");
-        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
         if (input is null) throw new CliException($"{Name}: --input is required");
@@ -58,7 +58,7 @@ public sealed class ForwardCommand : ICommand
     /// A GPT directory: input_ids with the optional attention_mask (0 or 1) → logits [batch, seq, vocab], written to
     /// <paramref name="output"/> a chunk of rows at a time.
     /// </summary>
-    private static int[] GptLogits(string directory, string input, string backendName, string output)
+    private static int[] GptLogits(string directory, string input, string? backendName, string output)
     {
         var config = ModelDirectory.LoadConfig(directory);
         var json = InputJson.Read(input);
@@ -67,7 +67,7 @@ public sealed class ForwardCommand : ICommand
         foreach (string unused in new[] { "token_type_ids", "position_ids" })
             if (json.Has(unused))
                 throw new InvalidDataException($"{input}: \"{unused}\" is not read for a GPT model (only input_ids and attention_mask are); remove it.");
-        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         gpt.Eval();
         int[] shape = [batch, seq, config.VocabSize];
         using var npy = NpyWriter<float>.Create(output, shape);
@@ -87,9 +87,9 @@ public sealed class ForwardCommand : ICommand
     /// A BERT directory: input_ids with the optional attention_mask (0 or 1, default all 1) and token_type_ids
     /// (default all 0) → MLM logits [batch, seq, vocab], written a chunk of rows at a time.
     /// </summary>
-    private static int[] BertLogits(string directory, string input, string backendName, string output)
+    private static int[] BertLogits(string directory, string input, string? backendName, string output)
     {
-        var model = BertCheckpoint.Load(directory, BackendFactory.Create(backendName));
+        var model = BertCheckpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (model.MlmHead is null)
             throw new CliException($"forward: '{directory}' holds a {model.Heads.Architecture} without the masked-LM head (cls.predictions.*)");
         var c = model.Config;

@@ -59,7 +59,7 @@ public sealed class GenerateCommand : ICommand
         bool outputIds = a.Switch("output-ids");
         bool useKvCache = !a.Switch("no-kv-cache");
         bool verify = a.Switch("verify");
-        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
         bool bf16 = (a.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
@@ -84,14 +84,19 @@ public sealed class GenerateCommand : ICommand
                 : throw new CliException($"{Name}: the prompt is empty and the tokenizer has no <|endoftext|> to start from");
         TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
 
-        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.Create(backendName));
+        var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (bf16) gpt.UseBFloat16Weights();
         var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
+        // Ctrl-C stops before the next token: what was generated is printed as without it, and the exit code is 130.
+        using var interrupt = new InterruptSignals(stderr, "stopping before the next token", "(the text printed so far stays)");
+        int code;
 
         if (outputIds)
         {
-            stdout.WriteLine(TokenIds.ToJson(generator.Generate(ids, maxNewTokens)));
-            return 0;
+            var generated = new List<int>(maxNewTokens);
+            code = Interruptible(() => generated.AddRange(generator.Generate(ids, maxNewTokens, interrupt.Token)), interrupt.Token);
+            stdout.WriteLine(TokenIds.ToJson(generated));
+            return code;
         }
 
         var text = new TokenStreamDecoder(tokenizer!);
@@ -104,9 +109,16 @@ public sealed class GenerateCommand : ICommand
             stdout.Flush();
         }
         foreach (int id in ids) Print(id);
-        foreach (int id in generator.Generate(ids, maxNewTokens)) Print(id);
+        code = Interruptible(() => { foreach (int id in generator.Generate(ids, maxNewTokens, interrupt.Token)) Print(id); }, interrupt.Token);
         stdout.WriteLine(text.Flush());
-        return 0;
+        return code;
+    }
+
+    /// <summary>Runs <paramref name="generate"/>; 0 when it ends, <see cref="InterruptSignals.ExitCode"/> when a signal cancelled it.</summary>
+    private static int Interruptible(Action generate, CancellationToken interrupted)
+    {
+        try { generate(); return 0; }
+        catch (OperationCanceledException) when (interrupted.IsCancellationRequested) { return InterruptSignals.ExitCode; }
     }
 
     /// <summary>

@@ -1,15 +1,18 @@
+using System.Globalization;
 using LlmForge.Backends;
 using LlmForge.Backends.Managed;
 using LlmForge.Backends.Mkl;
-using Microsoft.Extensions.Configuration;
+using LlmForge.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LlmForge.Cli.Hosting;
 
 /// <summary>
-/// The one place the command line builds a compute backend: every command's <c>--backend managed|mkl</c>
-/// goes through the same DI registrations an application makes (AddXxxBackend + AddTensorBackendSelection),
-/// so an unknown name fails with the list of valid ones.
+/// The one place the command line builds a compute backend. Every command that loads a model (generate, forward,
+/// classify, fill-mask) resolves it from the same configuration and container as <c>train</c>
+/// (<see cref="CliConfiguration"/> → <see cref="CliServices"/>): appsettings.json, then the environment
+/// (<c>LlmForge__Backend=Mkl</c>, <c>LlmForge__Threads</c>), then the <c>--backend</c> / <c>--threads</c> flags, each
+/// overriding the ones before, so the backend is chosen the same way whatever the command.
 /// </summary>
 public static class BackendFactory
 {
@@ -24,26 +27,51 @@ public static class BackendFactory
         return services;
     }
 
-    /// <summary>The backend named by <c>--backend</c> (default Managed), read from <paramref name="args"/>.</summary>
-    public static ITensorBackend FromArguments(CliArguments args) => Create(args.String("backend") ?? DefaultBackend);
+    /// <summary>The backend of <c>--backend</c> (else <c>LlmForge:Backend</c> of the environment or appsettings.json, else Managed).</summary>
+    public static ITensorBackend FromArguments(CliArguments args) => FromConfiguration(args.String("backend"));
 
-    /// <summary>The backend registered under <paramref name="name"/> (case-insensitive); <paramref name="threads"/> 0 = every core.</summary>
+    /// <summary>
+    /// The backend configured for this process: <paramref name="backendFlag"/> (the <c>--backend</c> flag) when given,
+    /// else <c>LlmForge:Backend</c> from the environment or appsettings.json; <paramref name="threads"/> (the
+    /// <c>--threads</c> flag) when above 0, else <c>LlmForge:Threads</c> (0 = every core).
+    /// </summary>
+    /// <exception cref="CliException">An unknown <paramref name="backendFlag"/> (the message lists the valid ones).</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An unknown backend or bad thread count from the environment or a file, naming its key.</exception>
+    public static ITensorBackend FromConfiguration(string? backendFlag, int threads = 0)
+    {
+        var flags = new Dictionary<string, string?>();
+        if (backendFlag is not null)
+        {
+            CheckName(backendFlag);
+            flags[$"{LlmForgeOptions.SectionName}:{nameof(BackendOptions.Backend)}"] = backendFlag;
+        }
+        if (threads > 0)
+            flags[$"{LlmForgeOptions.SectionName}:{nameof(BackendOptions.Threads)}"] = threads.ToString(CultureInfo.InvariantCulture);
+        // Not disposed: the backend outlives the container (the loaded model keeps it) and owns nothing the container must release.
+        var services = CliServices.Build(CliConfiguration.Build(configFile: null, flags));
+        return services.GetRequiredService<ITensorBackend>();
+    }
+
+    /// <summary>The backend registered under <paramref name="name"/> (case-insensitive), whatever the configuration says; <paramref name="threads"/> 0 = every core.</summary>
     /// <exception cref="CliException">Unknown name (the message lists the valid ones).</exception>
     public static ITensorBackend Create(string name, int threads = 0)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                [nameof(BackendOptions.Backend)] = name,
-                [nameof(BackendOptions.Threads)] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            })
-            .Build();
-        var services = new ServiceCollection().AddCliBackends().AddTensorBackendSelection(configuration);
-        // Not disposed: the backend outlives this short-lived container and owns nothing the container must release.
-        var provider = services.BuildServiceProvider();
-        var names = provider.GetServices<TensorBackendRegistration>().Select(r => r.Name.ToLowerInvariant()).ToList();
+        CheckName(name);
+        var backend = TensorBackends.Create(name, Registrations());
+        if (threads > 0) backend.Threads = threads;
+        return backend;
+    }
+
+    /// <summary>A flag's backend name must be one the command line registers; said as the flag, not as a configuration key.</summary>
+    private static void CheckName(string name)
+    {
+        var names = Registrations().Select(r => r.Name.ToLowerInvariant()).ToList();
         if (!names.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new CliException($"--backend '{name}' is not a backend here; valid values: {string.Join(", ", names)}");
-        return provider.GetRequiredService<ITensorBackend>();
     }
+
+    private static IEnumerable<TensorBackendRegistration> Registrations() =>
+        new ServiceCollection().AddCliBackends()
+            .Where(d => d.ServiceType == typeof(TensorBackendRegistration))
+            .Select(d => (TensorBackendRegistration)d.ImplementationInstance!);
 }

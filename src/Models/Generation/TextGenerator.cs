@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using LlmForge.Autograd;
 using LlmForge.Tokenization;
@@ -57,13 +58,21 @@ public sealed class TextGenerator
     /// <c>generate</c> keeps the eos token) and generation ends. Lazy: each id is computed when enumerated.
     /// </summary>
     /// <exception cref="ArgumentException">Empty prompt, or <paramref name="maxNewTokens"/> &lt; 0.</exception>
-    public IEnumerable<int> Generate(IReadOnlyList<int> prompt, int maxNewTokens)
+    public IEnumerable<int> Generate(IReadOnlyList<int> prompt, int maxNewTokens) => Generate(prompt, maxNewTokens, CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="Generate(IReadOnlyList{int}, int)"/> that checks <paramref name="cancellationToken"/> before computing
+    /// each token: once it is cancelled, the next enumeration throws <see cref="OperationCanceledException"/> without
+    /// running the model again (at most the token being computed when it was cancelled is still yielded).
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty prompt, or <paramref name="maxNewTokens"/> &lt; 0.</exception>
+    public IEnumerable<int> Generate(IReadOnlyList<int> prompt, int maxNewTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         if (prompt.Count == 0)
             throw new ArgumentException("TextGenerator: the prompt needs at least one token (use the end-of-text id for an unconditional sample).", nameof(prompt));
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        return Steps([.. prompt], maxNewTokens);
+        return Steps([.. prompt], maxNewTokens, cancellationToken);
     }
 
     /// <summary>Runs <see cref="Generate(IReadOnlyList{int}, int)"/> to the end, calling <paramref name="onToken"/> with each new id as it comes.</summary>
@@ -84,27 +93,69 @@ public sealed class TextGenerator
     /// without the stop token's text). <paramref name="onText"/>, if given, receives each completed piece of
     /// text as it is produced (whole characters, see <see cref="TokenStreamDecoder"/>).
     /// </summary>
-    public string Complete(ITokenizer tokenizer, string prompt, int maxNewTokens, Action<string>? onText = null)
+    public string Complete(ITokenizer tokenizer, string prompt, int maxNewTokens, Action<string>? onText = null) =>
+        Complete(tokenizer, prompt, maxNewTokens, onText, CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="Complete(ITokenizer, string, int, Action{string})"/> that stops with <see cref="OperationCanceledException"/>
+    /// before the next token once <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public string Complete(ITokenizer tokenizer, string prompt, int maxNewTokens, Action<string>? onText, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        foreach (string piece in Pieces(tokenizer, prompt, maxNewTokens, cancellationToken))
+        {
+            text.Append(piece);
+            onText?.Invoke(piece);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Streams the new text of <paramref name="prompt"/> as it is generated: each piece is whole characters
+    /// (<see cref="TokenStreamDecoder"/>), without the prompt or the stop token's text; the pieces concatenated are
+    /// what <see cref="Complete(ITokenizer, string, int, Action{string})"/> returns. Each token is computed on the
+    /// thread pool, so an awaiting caller (a UI, a web request) is not blocked while the model runs.
+    /// </summary>
+    /// <param name="tokenizer">Encodes the prompt and decodes the new ids.</param>
+    /// <param name="prompt">The text to continue ("" starts from the end-of-text id).</param>
+    /// <param name="maxNewTokens">At most this many new tokens; the stop token ends earlier.</param>
+    /// <param name="cancellationToken">
+    /// Checked before each token: once cancelled, the enumeration throws <see cref="OperationCanceledException"/>
+    /// without running the model again.
+    /// </param>
+    public async IAsyncEnumerable<string> StreamAsync(ITokenizer tokenizer, string prompt, int maxNewTokens,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var pieces = Pieces(tokenizer, prompt, maxNewTokens, cancellationToken).GetEnumerator();
+        while (await Task.Run(pieces.MoveNext, cancellationToken).ConfigureAwait(false))
+            yield return pieces.Current;
+    }
+
+    /// <summary>The non-empty pieces of new text, in order: the one decoding loop of Complete and StreamAsync.</summary>
+    private IEnumerable<string> Pieces(ITokenizer tokenizer, string prompt, int maxNewTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(prompt);
         IReadOnlyList<int> ids = tokenizer.Encode(prompt);
         if (ids.Count == 0 && tokenizer.EndOfTextId is int eot) ids = [eot];
-        var stream = new TokenStreamDecoder(tokenizer);
-        var text = new StringBuilder();
-        void Emit(string piece)
-        {
-            if (piece.Length == 0) return;
-            text.Append(piece);
-            onText?.Invoke(piece);
-        }
-        foreach (int id in Generate(ids, maxNewTokens))
-            if (id != StopTokenId) Emit(stream.Append(id));
-        Emit(stream.Flush());
-        return text.ToString();
+        return Decode(tokenizer, Generate(ids, maxNewTokens, cancellationToken));
     }
 
-    private IEnumerable<int> Steps(List<int> tokens, int maxNewTokens)
+    private IEnumerable<string> Decode(ITokenizer tokenizer, IEnumerable<int> ids)
+    {
+        var stream = new TokenStreamDecoder(tokenizer);
+        foreach (int id in ids)
+        {
+            if (id == StopTokenId) continue;
+            string piece = stream.Append(id);
+            if (piece.Length > 0) yield return piece;
+        }
+        string rest = stream.Flush();
+        if (rest.Length > 0) yield return rest;
+    }
+
+    private IEnumerable<int> Steps(List<int> tokens, int maxNewTokens, CancellationToken cancellationToken)
     {
         var sampler = new TokenSampler(Sampling);
         var incremental = UseKvCache ? _model as IIncrementalLanguageModel : null;
@@ -114,6 +165,7 @@ public sealed class TextGenerator
         {
             for (int step = 0; step < maxNewTokens; step++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 int next;
                 if (incremental is null)
                 {

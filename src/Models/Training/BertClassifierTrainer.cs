@@ -129,7 +129,7 @@ public sealed class BertClassifierTrainer
                 $"epoch {epoch + 1}/{Options.Epochs} | train_loss {lossSum / train.Count:F4}");
             if (evaluation is not null)
             {
-                var metrics = Evaluate(evaluation);
+                var metrics = Evaluate(evaluation, cancellationToken);
                 results.Add(metrics);
                 line += string.Create(CultureInfo.InvariantCulture, $" | eval_loss {metrics.Loss:F4} | eval_accuracy {metrics.Accuracy:F4} ({metrics.Correct}/{metrics.Total})");
             }
@@ -139,11 +139,13 @@ public sealed class BertClassifierTrainer
     }
 
     /// <summary>Mean loss and accuracy on labelled examples (eval mode, no graph).</summary>
-    public ClassificationMetrics Evaluate(IReadOnlyList<LabelledText> examples)
+    /// <param name="examples">The labelled texts.</param>
+    /// <param name="cancellationToken">Checked before each batch; the model's mode is restored when it throws.</param>
+    public ClassificationMetrics Evaluate(IReadOnlyList<LabelledText> examples, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(examples);
         int[] classes = ClassIds(examples);
-        var predictions = Probabilities(examples.Select(e => e.Text).ToList());
+        var predictions = Probabilities(examples.Select(e => e.Text).ToList(), cancellationToken);
         double loss = 0;
         int correct = 0;
         for (int i = 0; i < examples.Count; i++)
@@ -156,10 +158,10 @@ public sealed class BertClassifierTrainer
 
     /// <summary>The most probable label of each text, with its probability.</summary>
     public IReadOnlyList<(string Label, double Probability)> Predict(IReadOnlyList<string> texts) =>
-        [.. Probabilities(texts).Select(p => { int c = ArgMax(p); return (Model.Config.Labels[c], p[c]); })];
+        [.. Probabilities(texts, CancellationToken.None).Select(p => { int c = ArgMax(p); return (Model.Config.Labels[c], p[c]); })];
 
     // softmax of the classifier logits, per text, in batches; eval mode, no graph.
-    private List<double[]> Probabilities(IReadOnlyList<string> texts)
+    private List<double[]> Probabilities(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {
         bool wasTraining = Model.IsTraining;
         Model.Eval();
@@ -168,6 +170,11 @@ public sealed class BertClassifierTrainer
         {
             for (int start = 0; start < texts.Count; start += Options.BatchSize)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Model.Train(wasTraining);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var batch = texts.Skip(start).Take(Options.BatchSize).ToList();
                 var logits = Model.ClassifierLogits(Encode(batch)).Data; // (B, labels)
                 int labels = Model.Config.Labels.Count;

@@ -2,6 +2,8 @@ using LlmForge.Autograd;
 using LlmForge.Bert;
 using LlmForge.Data;
 using LlmForge.Training.Optimizers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmForge.Training;
 
@@ -16,7 +18,7 @@ public sealed record BertPretrainingResult(int Steps, double InitialValidationLo
 /// <summary>
 /// Masked-LM pretraining of a <see cref="BertModel"/> (with its MLM head) from the shared training pieces: AdamW with
 /// the decay / no-decay split (biases and norms undecayed), linear warm-up then cosine decay, gradient accumulation,
-/// clipping by global norm, periodic evaluation and <see cref="TrainingProgress"/> lines. The loss is the mean
+/// clipping by global norm, periodic evaluation and <see cref="TrainingProgressWriter"/> lines. The loss is the mean
 /// cross-entropy over the masked positions of each batch (<see cref="BertModel.MaskedLMLoss"/>).
 /// </summary>
 /// <remarks>
@@ -61,6 +63,12 @@ public sealed class BertPretrainer
     public int Step => Optimizer.StepCount;
 
     /// <summary>
+    /// Where the run reports checkpoints, skipped non-finite steps, evaluations and cancellation (besides the lines
+    /// of <see cref="Run"/>); none by default.
+    /// </summary>
+    public ILogger<BertPretrainer> Logger { get; set; } = NullLogger<BertPretrainer>.Instance;
+
+    /// <summary>
     /// Trains until <see cref="TrainingOptions.MaxSteps"/>, evaluating every <see cref="TrainingOptions.EvalInterval"/>
     /// steps and at the end; <paramref name="checkpoint"/> (if given) is called every
     /// <see cref="TrainingOptions.CheckpointInterval"/> steps and after the last, once the parameters and the optimizer's
@@ -76,19 +84,23 @@ public sealed class BertPretrainer
     /// <param name="validation">Fresh batches of the held-out text.</param>
     /// <param name="log">Receives the progress and evaluation lines.</param>
     /// <param name="checkpoint">Called with the step number when a checkpoint is due; null: none.</param>
+    /// <param name="progress">
+    /// Receives every step as a <see cref="TrainingProgress"/> (after its evaluation, when one ran); null: only the lines.
+    /// </param>
     public BertPretrainingResult Run(IMlmBatchSource train, Func<IMlmBatchSource> trainEvaluation, Func<IMlmBatchSource> validation,
-        TextWriter log, Action<int>? checkpoint = null, CancellationToken cancellationToken = default)
+        TextWriter log, Action<int>? checkpoint = null, CancellationToken cancellationToken = default, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(trainEvaluation);
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(log);
-        var progress = new TrainingProgress(log, Options.MaxSteps, Options.LogInterval, startStep: Step);
-        NonFinite.OnSkip = log.WriteLine;
+        var lines = new TrainingProgressWriter(log, Options.MaxSteps, Options.LogInterval, startStep: Step);
+        NonFinite.OnSkip = TrainingLog.Skips(log, Logger);
         void Checkpoint()
         {
             NonFiniteGuard.EnsureFinite(Step, Model.NamedParameters(), Optimizer);
             checkpoint!(Step);
+            TrainingLog.CheckpointWritten(Logger, Step);
         }
         double initial = Evaluate(validation());
         log.WriteLine(FormattableString.Invariant($"eval step {Step}: val_loss {initial:F4} (masked tokens, before training)"));
@@ -96,24 +108,31 @@ public sealed class BertPretrainer
         while (Step < Options.MaxSteps)
         {
             var (loss, tokens) = TrainStep(train);
-            progress.ReportStep(Step, loss, _schedule.GetLearningRate(Step - 1), tokens);
+            double rate = _schedule.GetLearningRate(Step - 1);
+            lines.ReportStep(Step, loss, rate, tokens);
+            var report = lines.Snapshot(Step, loss, rate, tokens);
             bool last = Step == Options.MaxSteps;
             if (Step % Options.EvalInterval == 0 || last)
             {
                 trainLoss = Evaluate(trainEvaluation());
                 validationLoss = Evaluate(validation());
-                progress.ReportEval(Step, trainLoss, validationLoss);
+                lines.ReportEval(Step, trainLoss, validationLoss);
+                TrainingLog.Evaluated(Logger, Step, trainLoss, validationLoss);
+                report = report with { TrainLoss = trainLoss, ValidationLoss = validationLoss };
             }
+            progress?.Report(report);
             bool saved = checkpoint is not null && (last || (Options.CheckpointInterval > 0 && Step % Options.CheckpointInterval == 0));
             if (saved) Checkpoint();
             if (cancellationToken.IsCancellationRequested && !last)
             {
                 if (checkpoint is not null && !saved) Checkpoint();
+                TrainingLog.Cancelled(Logger, Step);
                 throw new OperationCanceledException($"pretraining cancelled after step {Step}.", cancellationToken);
             }
         }
-        progress.ReportDone(Step);
-        return new BertPretrainingResult(Step, initial, trainLoss, validationLoss, progress.Elapsed);
+        lines.ReportDone(Step);
+        TrainingLog.Finished(Logger, Step - lines.StartStep, lines.Elapsed);
+        return new BertPretrainingResult(Step, initial, trainLoss, validationLoss, lines.Elapsed);
     }
 
     /// <summary>
@@ -151,7 +170,9 @@ public sealed class BertPretrainer
     /// Mean masked-token cross-entropy over <see cref="TrainingOptions.EvalBatches"/> batches of
     /// <paramref name="source"/>, each masked token weighted equally; eval mode, no graph.
     /// </summary>
-    public double Evaluate(IMlmBatchSource source)
+    /// <param name="source">The batches to score.</param>
+    /// <param name="cancellationToken">Checked before each batch; the model's mode is restored when it throws.</param>
+    public double Evaluate(IMlmBatchSource source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         bool wasTraining = Model.IsTraining;
@@ -162,6 +183,11 @@ public sealed class BertPretrainer
         {
             for (int i = 0; i < Options.EvalBatches; i++)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Model.Train(wasTraining);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var batch = source.NextBatch();
                 int predictions = batch.PredictionCount;
                 sum += Model.MaskedLMLoss(BertInput.From(batch), batch.Labels).Item() * predictions;

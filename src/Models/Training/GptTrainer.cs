@@ -130,7 +130,10 @@ public sealed class GptTrainer
     }
 
     /// <summary>Mean loss over <paramref name="batches"/> batches of <paramref name="source"/>; eval mode, no graph.</summary>
-    public double Evaluate(ITokenBatchSource source, int batches)
+    /// <param name="source">The batches to score.</param>
+    /// <param name="batches">How many batches.</param>
+    /// <param name="cancellationToken">Checked before each batch; the model's mode is restored when it throws.</param>
+    public double Evaluate(ITokenBatchSource source, int batches, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentOutOfRangeException.ThrowIfLessThan(batches, 1);
@@ -141,6 +144,11 @@ public sealed class GptTrainer
         {
             for (int i = 0; i < batches; i++)
             {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Model.Train(wasTraining);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 var batch = source.NextBatch();
                 using var step = _memory.Step();
                 sum += Model.Loss(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength).Item();

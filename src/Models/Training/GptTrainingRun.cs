@@ -4,6 +4,8 @@ using LlmForge.Checkpoints;
 using LlmForge.Data;
 using LlmForge.Gpt;
 using LlmForge.Tokenization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlmForge.Training;
 
@@ -84,6 +86,12 @@ public sealed class GptTrainingRun
     /// <summary>Optimizer steps done.</summary>
     public int Step => Trainer.Step;
 
+    /// <summary>
+    /// Where the run reports checkpoints, skipped non-finite steps, the resume, evaluations and cancellation
+    /// (besides the lines of <see cref="Train"/>); none by default.
+    /// </summary>
+    public ILogger<GptTrainingRun> Logger { get; set; } = NullLogger<GptTrainingRun>.Instance;
+
     /// <summary>The directory <see cref="Resume"/> continued (full path), or null for a new run.</summary>
     public string? ResumedFrom { get; private set; }
 
@@ -146,6 +154,7 @@ public sealed class GptTrainingRun
         _validation.Restore(state.ValidationSampler);
         ValidationLoss = state.ValidationLoss;
         ResumedFrom = Path.GetFullPath(directory);
+        TrainingLog.Resumed(Logger, ResumedFrom, state.Step);
     }
 
     /// <summary>
@@ -168,7 +177,11 @@ public sealed class GptTrainingRun
     /// <param name="output">Receives the progress and evaluation lines.</param>
     /// <param name="log">Receives the checkpoint and skipped-step lines (stderr in the CLI).</param>
     /// <param name="checkpointDirectory">Where checkpoints are written.</param>
-    public double Train(TextWriter output, TextWriter log, string checkpointDirectory, bool overwrite = false, CancellationToken cancellationToken = default)
+    /// <param name="progress">
+    /// Receives every step as a <see cref="TrainingProgress"/> (after its evaluation, when one ran); null: only the lines.
+    /// </param>
+    public double Train(TextWriter output, TextWriter log, string checkpointDirectory, bool overwrite = false, CancellationToken cancellationToken = default,
+        IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(log);
@@ -178,35 +191,42 @@ public sealed class GptTrainingRun
             throw new InvalidOperationException($"the run is at step {Step}, which already reaches MaxSteps {o.MaxSteps}: nothing to train.");
         using var writer = RunDirectoryLock.AcquireOrJoin(checkpointDirectory);
         if (!overwrite && ResumedFrom != writer.Directory) ExistingCheckpoint.RefuseToReplace(checkpointDirectory);
-        var progress = new TrainingProgress(output, o.MaxSteps, o.LogInterval, startStep: Step);
-        Trainer.NonFinite.OnSkip = log.WriteLine;
+        var lines = new TrainingProgressWriter(output, o.MaxSteps, o.LogInterval, startStep: Step);
+        Trainer.NonFinite.OnSkip = TrainingLog.Skips(log, Logger);
         void Checkpoint(int step)
         {
             SaveCheckpoint(checkpointDirectory);
             log.WriteLine($"checkpoint step {step} -> {checkpointDirectory}");
+            TrainingLog.CheckpointSaved(Logger, step, checkpointDirectory);
         }
         while (Step < o.MaxSteps)
         {
             var (loss, tokens, lr) = Trainer.TrainStep(_train);
             int step = Step;
-            progress.ReportStep(step, loss, lr, tokens);
+            lines.ReportStep(step, loss, lr, tokens);
+            var report = lines.Snapshot(step, loss, lr, tokens);
             if (step % o.EvalInterval == 0 || step == o.MaxSteps)
             {
                 double trainLoss = Trainer.Evaluate(_trainEval, o.EvalBatches);
                 double validationLoss = Trainer.Evaluate(_validation, o.EvalBatches);
                 ValidationLoss = validationLoss;
-                progress.ReportEval(step, trainLoss, validationLoss);
+                lines.ReportEval(step, trainLoss, validationLoss);
+                TrainingLog.Evaluated(Logger, step, trainLoss, validationLoss);
+                report = report with { TrainLoss = trainLoss, ValidationLoss = validationLoss };
             }
+            progress?.Report(report);
             bool saved = (o.CheckpointInterval > 0 && step % o.CheckpointInterval == 0) || step == o.MaxSteps;
             if (saved) Checkpoint(step);
             if (cancellationToken.IsCancellationRequested && step < o.MaxSteps)
             {
                 if (!saved) Checkpoint(step);
+                TrainingLog.Cancelled(Logger, step);
                 throw new OperationCanceledException($"training cancelled after step {step}; the checkpoint of that step is in {checkpointDirectory}.", cancellationToken);
             }
         }
         if (Trainer.NonFinite.Skipped > 0) log.WriteLine($"skipped {Trainer.NonFinite.Skipped} non-finite steps (Training:SkipNonFiniteSteps {o.SkipNonFiniteSteps})");
-        progress.ReportDone(Step);
+        lines.ReportDone(Step);
+        TrainingLog.Finished(Logger, Step - lines.StartStep, lines.Elapsed);
         return ValidationLoss!.Value;
     }
 }

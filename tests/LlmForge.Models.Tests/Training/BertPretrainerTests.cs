@@ -14,11 +14,11 @@ public class BertPretrainerTests
     // A corpus with structure: the token after 10 + k is always 10 + (k + 1) % 8, so a masked token is predictable.
     private static int[] Corpus(int length) => [.. Enumerable.Range(0, length).Select(i => 10 + i % 8)];
 
-    private static MlmBatchSource Source(int seed, bool shuffle = true) =>
+    internal static MlmBatchSource Source(int seed, bool shuffle = true) =>
         MlmBatchSource.FromTokenIds(Corpus(400), sequenceLength: 10, batchSize: 8,
             new MlmMasker(20, Mask, [0, 1, Cls, Sep, Mask]), Cls, Sep, shuffle, seed);
 
-    private static TrainingOptions Options(int steps) => new()
+    internal static TrainingOptions Options(int steps) => new()
     {
         MaxSteps = steps, LearningRate = 1e-2f, MinLearningRate = 1e-3f, WarmupSteps = Math.Min(10, steps - 1), EvalInterval = 1000, EvalBatches = 4,
         LogInterval = 1000, CheckpointInterval = 0, WeightDecay = 0.01f,

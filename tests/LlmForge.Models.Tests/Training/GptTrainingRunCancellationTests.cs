@@ -31,7 +31,7 @@ public sealed class GptTrainingRunCancellationTests : IDisposable
         }
     }
 
-    private static GptTrainingRun NewRun()
+    internal static GptTrainingRun NewRun()
     {
         var tokenizer = CharTokenizer.FromCorpus(Text);
         var config = new GptConfig

@@ -54,7 +54,7 @@ public sealed class ClassifyCommand : ICommand
             MaxLength = a.Int("max-length", min: 3, max: VariantSizes.MaxContextLength),
             Seed = (int)(a.ULong("seed") ?? 1337),
         };
-        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
         int threads = a.Int("threads", min: 0, max: Backends.BackendOptions.MaxThreads) ?? 0;
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", modelDir);
@@ -65,7 +65,7 @@ public sealed class ClassifyCommand : ICommand
         if (trainFile is null && (evalFile is not null || output is not null || epochs is not null))
             throw new CliException($"{Name}: --eval, --epochs and --out go with --train");
 
-        var backend = BackendFactory.Create(backendName, threads);
+        var backend = BackendFactory.FromConfiguration(backendName, threads);
         var tokenizer = BertDirectory.LoadTokenizer(Name, directory);
         BertModel model;
         ClassificationMetrics? last = null;

@@ -39,13 +39,13 @@ public sealed class FillMaskCommand : ICommand
         string text = a.Required("text");
         int topK = a.Int("top-k", min: 1) ?? 5;
         bool json = a.Switch("json");
-        string backendName = a.String("backend") ?? BackendFactory.DefaultBackend;
+        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
         a.RejectUnknown();
         string directory = ModelDirectory.Require(Name, "model", model);
         if (!BertDirectory.IsBert(directory))
             throw new CliException($"{Name}: '{directory}' is not a BERT directory (its config.json needs \"model_type\": \"bert\")");
 
-        var (bert, tokenizer) = BertDirectory.Load(Name, directory, BackendFactory.Create(backendName));
+        var (bert, tokenizer) = BertDirectory.Load(Name, directory, BackendFactory.FromConfiguration(backendName));
         if (bert.MlmHead is null)
             throw new CliException($"{Name}: '{directory}' holds a {bert.Heads.Architecture} without the masked-LM head (cls.predictions.*)");
         var results = FillMask.Predict(bert, tokenizer, text, topK);

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace LlmForge.Tests.Training;
 
-public class TrainingProgressTests
+public class TrainingProgressWriterTests
 {
     /// <summary>A clock the test moves by hand.</summary>
     private sealed class FakeClock : TimeProvider
@@ -22,7 +22,7 @@ public class TrainingProgressTests
     {
         var clock = new FakeClock();
         var output = new StringWriter();
-        var progress = new TrainingProgress(output, totalSteps: 2000, logInterval: 10, clock: clock);
+        var progress = new TrainingProgressWriter(output, totalSteps: 2000, logInterval: 10, clock: clock);
 
         clock.Advance(TimeSpan.FromSeconds(0.5));
         Assert.True(progress.ReportStep(1, 10.98765, 9.8e-4, 4096)); // the first step always prints
@@ -47,7 +47,7 @@ public class TrainingProgressTests
     {
         var clock = new FakeClock();
         var output = new StringWriter();
-        var progress = new TrainingProgress(output, totalSteps: 100, logInterval: 2, clock: clock);
+        var progress = new TrainingProgressWriter(output, totalSteps: 100, logInterval: 2, clock: clock);
         clock.Advance(TimeSpan.FromSeconds(10));
         progress.ReportStep(1, 1, 1e-3, 1000); // slow first step: 100 tok/s
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -62,7 +62,7 @@ public class TrainingProgressTests
     {
         var clock = new FakeClock();
         var output = new StringWriter();
-        var progress = new TrainingProgress(output, totalSteps: 1000, logInterval: 100, startStep: 900, clock: clock);
+        var progress = new TrainingProgressWriter(output, totalSteps: 1000, logInterval: 100, startStep: 900, clock: clock);
         for (int step = 901; step <= 1000; step++)
         {
             clock.Advance(TimeSpan.FromSeconds(1.5));
@@ -79,7 +79,7 @@ public class TrainingProgressTests
     public void EvalLine_ShowsLossesAndPerplexity()
     {
         var output = new StringWriter();
-        var progress = new TrainingProgress(output, totalSteps: 2000, clock: new FakeClock());
+        var progress = new TrainingProgressWriter(output, totalSteps: 2000, clock: new FakeClock());
         progress.ReportEval(250, 2.1, 2.15);
         Assert.Equal("eval step 250: train_loss 2.1000 val_loss 2.1500 val_ppl 8.58", Lines(output)[0]); // e^2.15 = 8.5849
     }
@@ -93,25 +93,25 @@ public class TrainingProgressTests
     [InlineData(90061, "25:01:01")]
     public void FormatDuration(double seconds, string expected)
     {
-        Assert.Equal(expected, TrainingProgress.FormatDuration(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, TrainingProgressWriter.FormatDuration(TimeSpan.FromSeconds(seconds)));
     }
 
     [Fact]
     public void FormatRateAndThroughput()
     {
-        Assert.Equal("9.80e-04", TrainingProgress.FormatRate(9.8e-4));
-        Assert.Equal("6.00e-05", TrainingProgress.FormatRate(6e-5));
-        Assert.Equal("1.00e+00", TrainingProgress.FormatRate(1));
-        Assert.Equal("1234", TrainingProgress.FormatTokensPerSecond(2468, TimeSpan.FromSeconds(2)));
-        Assert.Equal("-", TrainingProgress.FormatTokensPerSecond(2468, TimeSpan.Zero));
+        Assert.Equal("9.80e-04", TrainingProgressWriter.FormatRate(9.8e-4));
+        Assert.Equal("6.00e-05", TrainingProgressWriter.FormatRate(6e-5));
+        Assert.Equal("1.00e+00", TrainingProgressWriter.FormatRate(1));
+        Assert.Equal("1234", TrainingProgressWriter.FormatTokensPerSecond(2468, TimeSpan.FromSeconds(2)));
+        Assert.Equal("-", TrainingProgressWriter.FormatTokensPerSecond(2468, TimeSpan.Zero));
     }
 
     [Fact]
     public void OutOfRangeSteps_AreRejected()
     {
-        var progress = new TrainingProgress(new StringWriter(), totalSteps: 10, startStep: 5, clock: new FakeClock());
+        var progress = new TrainingProgressWriter(new StringWriter(), totalSteps: 10, startStep: 5, clock: new FakeClock());
         Assert.Throws<ArgumentOutOfRangeException>(() => progress.ReportStep(5, 1, 1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => progress.ReportStep(11, 1, 1, 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingProgress(new StringWriter(), totalSteps: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingProgressWriter(new StringWriter(), totalSteps: 0));
     }
 }
