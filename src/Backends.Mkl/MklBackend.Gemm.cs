@@ -50,6 +50,26 @@ public sealed partial class MklBackend
         }
     }
 
+    /// <summary>
+    /// C[m, n] = A[m, k] · B[k, n], dense row-major, straight to <c>cblas_sgemm</c> whatever the shape: no skinny
+    /// fallback and no LlmForge kernel in between. It is the baseline <see cref="Gemm"/> is measured against
+    /// (<c>llmforge bench gemm</c>'s "mkl-cblas"); models should call <see cref="Gemm"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its matrix, or a size is negative.</exception>
+    public unsafe void CblasSgemm(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c)
+    {
+        // Packed rows: the leading dimensions are the column counts (at least 1, as the checks and MKL want, when one is 0).
+        CheckGemm(false, false, m, n, k, a.Length, Math.Max(1, k), 0, b.Length, Math.Max(1, n), 0, c.Length, Math.Max(1, n), 0, batch: 1);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            c[..(m * n)].Clear(); // an empty sum
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+            MklNative.Sgemm(MklNative.CblasRowMajor, MklNative.CblasNoTrans, MklNative.CblasNoTrans, m, n, k, 1f, pa, k, pb, n, 0f, pc, n);
+    }
+
     /// <inheritdoc/>
     public unsafe void GemmStridedBatched(bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda, long strideA,

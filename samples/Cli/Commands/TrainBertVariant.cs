@@ -1,4 +1,3 @@
-using System.Globalization;
 using LlmForge.Backends;
 using LlmForge.Cli.Commands.Bert;
 using LlmForge.Hosting;
@@ -36,10 +35,6 @@ internal static class TrainBertVariant
             SequenceLengthSetting = $"{variant.Key}:{nameof(variant.Options.ContextLength)}",
             ValidationFractionSetting = $"{LlmForgeOptions.SectionName}:Training:{nameof(training.ValidationFraction)}",
         };
-        var result = BertPretraining.Run(settings, backend, stdout, cancellationToken);
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"masked-token loss: {result.InitialValidationLoss:F4} before training, {result.FinalValidationLoss:F4} after {result.Steps} steps (train {result.FinalTrainLoss:F4})"));
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"val_loss={result.FinalValidationLoss:F4}"));
-        return 0;
+        return BertPretrainingReport.Write(BertPretraining.Run(settings, backend, stdout, cancellationToken), stdout);
     }
 }

@@ -124,16 +124,15 @@ public sealed class TrainCommand : ICommand
         // A byte-level BPE (gpt2, bpe) reads the corpus as bytes and encodes every one of them, valid UTF-8 or not;
         // the char tokenizer and BERT's WordPiece need text, and a corpus that is not UTF-8 is an error naming the offset.
         bool byteLevel = !variant.IsBert && kind is TokenizerKinds.Gpt2 or TokenizerKinds.Bpe;
-        var text = new CorpusText();
+        TokenizerCorpus text;
         if (corpusPath is not null)
         {
-            if (byteLevel) text.Bytes = TextFile.ReadBytes(corpusPath);
-            else text.Text = TextFile.Read(corpusPath);
+            text = byteLevel ? TokenizerCorpus.FromBytes(TextFile.ReadBytes(corpusPath)) : TokenizerCorpus.FromText(TextFile.Read(corpusPath));
         }
         else
         {
             var corpus = DefaultCorpus.Load();
-            text.Text = corpus.Text;
+            text = TokenizerCorpus.FromText(corpus.Text);
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
         using var interrupt = new InterruptSignals(stderr);
@@ -150,9 +149,7 @@ public sealed class TrainCommand : ICommand
             }
         }
 
-        ITokenizer tokenizer = resumeDir is not null
-            ? TokenizerKinds.Load(kind, resumeDir)
-            : TrainTokenizer.Create(Name, kind, text, tokenizerDir, vocabSize, stderr);
+        ITokenizer tokenizer = resumeDir is not null ? TokenizerKinds.Load(kind, resumeDir) : CreateTokenizer(kind, tokenizerDir, vocabSize, text, stderr);
         int[] ids;
         try { ids = [.. text.Encode(tokenizer)]; }
         catch (ArgumentException e) when (resumed is not null) // only a char vocabulary can miss a character
@@ -184,6 +181,18 @@ public sealed class TrainCommand : ICommand
         stdout.WriteLine();
         stdout.WriteLine($"val_loss={validationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         return 0;
+    }
+
+    /// <summary>A fresh run's tokenizer (<see cref="TokenizerTraining"/>); a flag that does not go with the kind is a usage error naming it.</summary>
+    private ITokenizer CreateTokenizer(string kind, string? tokenizerDir, int? vocabSize, TokenizerCorpus corpus, TextWriter stderr)
+    {
+        var options = new TokenizerTrainingOptions
+        {
+            Kind = kind, Directory = tokenizerDir, VocabSize = vocabSize,
+            KindSetting = "--tokenizer", DirectorySetting = "--tokenizer-dir", VocabSizeSetting = "--vocab-size",
+        };
+        if (options.FindError() is { } error) throw new CliException($"{Name}: {error}");
+        return TokenizerTraining.Create(options, corpus, stderr);
     }
 
     private static void Resume(GptTrainingRun run, string directory, TrainerState state, TextWriter stderr)

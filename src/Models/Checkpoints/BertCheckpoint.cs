@@ -35,10 +35,10 @@ public static class BertCheckpoint
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
         var config = BertConfigJson.Load(configPath);
         var components = Resolve(config, kinds, configPath);
-        string path = RequireFile(directory, WeightsFileName);
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
         if (config.Kinds is not null)
         {
             var built = new BertModel(config, backend, StateDictHeads(path, config, configPath), seed, components);
@@ -75,10 +75,10 @@ public static class BertCheckpoint
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
         var saved = BertConfigJson.Load(configPath);
         var components = Resolve(saved, kinds, configPath);
-        string path = RequireFile(directory, WeightsFileName);
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
         if (saved.Kinds is not null)
         {
             bool sameLabels = saved.Labels.SequenceEqual(labels, StringComparer.Ordinal);
@@ -160,10 +160,10 @@ public static class BertCheckpoint
     public static BertWeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string configPath = RequireFile(directory, BertConfigJson.FileName);
+        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
         var config = BertConfigJson.Load(configPath);
         Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
-        using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
+        using var file = SafeTensorsFile.Open(ModelFile.InDirectory(directory, WeightsFileName));
         return config.Kinds is null ? Report(file, config, allValues: true) : StateDictReport(file, allValues: true);
     }
 
@@ -307,13 +307,6 @@ public static class BertCheckpoint
             .Append($"vocab_size {c.VocabSize}, layer_norm_position {c.NormPosition.ToString().ToLowerInvariant()}, {heads}): ");
         return text.AppendJoin("; ", LoadProblems.Capped(problems)).Append('.').ToString();
     }
-
-    private static string RequireFile(string directory, string name)
-    {
-        string path = Path.Combine(directory, name);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
-    }
-
 }
 
 /// <summary>What <see cref="BertCheckpoint.Inspect"/> found in a model.safetensors header.</summary>

@@ -42,10 +42,10 @@ public static class Gpt2Checkpoint
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = RequireFile(directory, GptConfigJson.FileName);
+        string configPath = ModelFile.InDirectory(directory, GptConfigJson.FileName);
         var config = GptConfigJson.Load(configPath);
         var components = Resolve(config, kinds, configPath);
-        string path = RequireFile(directory, WeightsFileName);
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
         if (config.Kinds is not null)
         {
             var built = new GptModel(config, backend, seed, components);
@@ -79,10 +79,10 @@ public static class Gpt2Checkpoint
             CheckSameArchitecture(GptConfigJson.Load(configPath), described, configPath);
         if (described.Kinds is not null)
         {
-            StateDict.Load(model, RequireFile(directory, WeightsFileName));
+            StateDict.Load(model, ModelFile.InDirectory(directory, WeightsFileName));
             return;
         }
-        using var file = SafeTensorsFile.Open(RequireFile(directory, WeightsFileName));
+        using var file = SafeTensorsFile.Open(ModelFile.InDirectory(directory, WeightsFileName));
         ThrowIfMismatched(file, model.Config);
         ReadWeights(model, file);
     }
@@ -102,10 +102,10 @@ public static class Gpt2Checkpoint
     public static Gpt2WeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        string configPath = RequireFile(directory, GptConfigJson.FileName);
+        string configPath = ModelFile.InDirectory(directory, GptConfigJson.FileName);
         var config = GptConfigJson.Load(configPath);
         Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
-        string path = RequireFile(directory, WeightsFileName);
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
         using var file = SafeTensorsFile.Open(path);
         if (config.Kinds is not null)
             return new Gpt2WeightsReport(path, file.Entries.Count, file.Entries.Sum(e => e.ElementCount),
@@ -276,12 +276,6 @@ public static class Gpt2Checkpoint
         static ComponentKindNames KindsOf(GptConfig config) => config.Kinds ?? GptComponents.For(config).Names;
         if (!KindsOf(file).SameKinds(KindsOf(model)))
             throw new CheckpointFormatException(path, $"key \"{ComponentKindsJson.Key}\" gives {KindsOf(file)} but the model has {KindsOf(model)}.");
-    }
-
-    private static string RequireFile(string directory, string name)
-    {
-        string path = Path.Combine(directory, name);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
     }
 
     private static string Bare(string hfName) => hfName.StartsWith("transformer.", StringComparison.Ordinal) ? hfName["transformer.".Length..] : hfName;

@@ -24,6 +24,14 @@ public static class ModelFile
             throw new CheckpointFormatException(path, $"is {kind}, not a regular file: a model directory's files must be regular files (or links to them).");
     }
 
+    /// <summary>The path of the model directory's file <paramref name="name"/> (config.json, model.safetensors), which must exist.</summary>
+    /// <exception cref="FileNotFoundException">No such file; the message names the path.</exception>
+    internal static string InDirectory(string directory, string name)
+    {
+        string path = Path.Combine(directory, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
+    }
+
     public static byte[] ReadAllBytes(string path)
     {
         RequireRegular(path);

@@ -1,3 +1,5 @@
+using LlmForge.Randomness;
+
 namespace LlmForge.Data;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using LlmForge.Randomness;
+
 namespace LlmForge.Data;
 
 /// <summary>Position of a <see cref="RandomWindowSampler"/>: batches drawn so far and the seed.</summary>

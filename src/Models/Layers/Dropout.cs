@@ -1,4 +1,5 @@
 using LlmForge.Autograd;
+using LlmForge.Randomness;
 
 namespace LlmForge.Layers;
 
@@ -41,7 +42,7 @@ public sealed class Dropout : Module, ITensorModule
     {
         ArgumentNullException.ThrowIfNull(x);
         if (!IsActive) return x;
-        ulong maskSeed = SplitMix64.Derive(Seed, (ulong)Calls++);
+        ulong maskSeed = SplitMix64.DeriveSeed(Seed, (ulong)Calls++);
         return x.Dropout(P, maskSeed, training: true);
     }
 }

@@ -1,5 +1,6 @@
 using LlmForge.Autograd;
 using LlmForge.Backends;
+using LlmForge.Randomness;
 
 namespace LlmForge.Layers;
 

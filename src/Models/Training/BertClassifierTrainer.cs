@@ -2,6 +2,7 @@ using System.Globalization;
 using LlmForge.Autograd;
 using LlmForge.Bert;
 using LlmForge.Data;
+using LlmForge.Randomness;
 using LlmForge.Tokenization;
 using LlmForge.Training.Optimizers;
 

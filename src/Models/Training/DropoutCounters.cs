@@ -5,7 +5,7 @@ namespace LlmForge.Training;
 
 /// <summary>
 /// Saves and restores the mask counters of a model's dropout layers. A <see cref="Dropout"/> draws mask
-/// <c>SplitMix64.Derive(Seed, Calls++)</c>, so a resumed run reproduces the masks of an uninterrupted one only if
+/// <c>SplitMix64.DeriveSeed(Seed, Calls++)</c>, so a resumed run reproduces the masks of an uninterrupted one only if
 /// every layer's <see cref="Dropout.Calls"/> is put back; the seeds come from the model seed and are checked.
 /// </summary>
 public static class DropoutCounters

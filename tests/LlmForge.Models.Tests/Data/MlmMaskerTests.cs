@@ -1,4 +1,5 @@
 using LlmForge.Data;
+using LlmForge.Randomness;
 using Xunit;
 
 namespace LlmForge.Tests.Data;

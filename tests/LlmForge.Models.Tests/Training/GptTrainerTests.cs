@@ -1,5 +1,6 @@
 using LlmForge.Checkpoints;
 using LlmForge.Data;
+using LlmForge.Randomness;
 using LlmForge.Gpt;
 using LlmForge.Training;
 using Xunit;

@@ -73,7 +73,8 @@ internal static class GemmBenchmark
             {
                 var mkl = BackendFactory.Create("Mkl"); // loads and configures libmkl_rt.so before the raw calls
                 list.Add(FromBackend("llmforge-mkl", mkl, threads));
-                list.Add(RawCblasImplementation(threads));
+                var cblas = (MklBackend)mkl; // cblas_sgemm with nothing in between, at the threads FromBackend set
+                list.Add(new("mkl-cblas", (m, n, k, a, b, c) => cblas.CblasSgemm(m, n, k, a, b, c)));
                 progress.WriteLine($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}; cpu dispatch {MklBackend.MklCpuDispatch}");
             }
         }
@@ -90,16 +91,6 @@ internal static class GemmBenchmark
     {
         backend.Threads = threads;
         return new(name, (m, n, k, a, b, c) => backend.Gemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n));
-    }
-
-    private static unsafe Implementation RawCblasImplementation(int threads)
-    {
-        RawCblas.SetNumThreads(threads);
-        return new("mkl-cblas", (m, n, k, a, b, c) =>
-        {
-            fixed (float* pa = a, pb = b, pc = c)
-                RawCblas.Sgemm(RawCblas.RowMajor, RawCblas.NoTrans, RawCblas.NoTrans, m, n, k, 1f, pa, k, pb, n, 0f, pc, n);
-        });
     }
 
     /// <summary>Seconds per call, averaged over <paramref name="calls"/> back-to-back calls.</summary>

@@ -1,7 +1,7 @@
-using LlmForge.Data;
+using LlmForge.Randomness;
 using Xunit;
 
-namespace LlmForge.Tests.Data;
+namespace LlmForge.Tests.Randomness;
 
 public class SplitMix64Tests
 {
@@ -39,5 +39,16 @@ public class SplitMix64Tests
         Assert.NotEqual(a, b);
         Assert.Equal(SplitMix64.Derive(7, 3).NextUInt64(), SplitMix64.Derive(7, 3).NextUInt64());
         Assert.NotEqual(SplitMix64.Derive(7, 3).NextUInt64(), SplitMix64.Derive(8, 3).NextUInt64());
+    }
+
+    [Fact]
+    public void DeriveSeed_is_the_streams_draw_at_that_index_in_O1()
+    {
+        // Dropout's mask seeds: the reference sequence of seed 0, and any seed's stream, indexed without drawing.
+        Assert.Equal(0xE220A8397B1DCDAFUL, SplitMix64.DeriveSeed(0, 0));
+        Assert.Equal(0x06C45D188009454FUL, SplitMix64.DeriveSeed(0, 2));
+        var rng = new SplitMix64(0xD20F_0A7E_5EED_0001UL);
+        for (ulong i = 0; i < 50; i++) Assert.Equal(rng.NextUInt64(), SplitMix64.DeriveSeed(0xD20F_0A7E_5EED_0001UL, i));
+        Assert.Equal(SplitMix64.Mix(SplitMix64.Golden), SplitMix64.DeriveSeed(0, 0));
     }
 }

@@ -4,57 +4,30 @@ using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Data;
 using LlmForge.Tokenization;
-using LlmForge.Training;
 
-namespace LlmForge.Cli.Commands.Bert;
-
-/// <summary>What one BERT masked-LM pretraining run needs (the flags of <c>llmforge pretrain-bert</c>).</summary>
-public sealed record BertPretrainingSettings
-{
-    public required string Corpus { get; init; }
-
-    /// <summary>The corpus itself when it is not read from <see cref="Corpus"/> (train's default corpus); Corpus then only names it.</summary>
-    public string? CorpusText { get; init; }
-    public required string OutputDirectory { get; init; }
-
-    /// <summary>A directory with a vocab.txt to use; null trains a WordPiece vocabulary of <see cref="VocabSize"/> on the corpus.</summary>
-    public string? TokenizerDirectory { get; init; }
-    public int VocabSize { get; init; } = 2000;
-    public bool LowerCase { get; init; } = true;
-
-    /// <summary>The encoder's shape; VocabSize and MaxPositions are filled in from the tokenizer and <see cref="SequenceLength"/>.</summary>
-    public BertConfig Model { get; init; } = new()
-    {
-        HiddenSize = 128, Layers = 4, Heads = 4, IntermediateSize = 512, HiddenDropRate = 0f, AttentionDropRate = 0f,
-    };
-
-    /// <summary>Tokens per row: [CLS] + T − 2 corpus tokens + [SEP].</summary>
-    public int SequenceLength { get; init; } = 64;
-    public TrainingOptions Training { get; init; } = new();
-
-    /// <summary>The kinds of the attention, positional encoding and norms (a configured variant's); null = those the config names.</summary>
-    public BertComponents? Components { get; init; }
-
-    /// <summary>What the user set <see cref="SequenceLength"/> with, for messages: the flag, or train's configuration key.</summary>
-    public string SequenceLengthSetting { get; init; } = "--seq-len";
-
-    /// <summary>What the user set the validation fraction with: the flag, or train's configuration key.</summary>
-    public string ValidationFractionSetting { get; init; } = "--validation-fraction";
-}
+namespace LlmForge.Training;
 
 /// <summary>
 /// BERT masked-LM pretraining end to end: read the corpus, train (or load) a WordPiece tokenizer, tokenize, split
 /// train / validation at the tail, build a BERT with its MLM head, train with <see cref="BertPretrainer"/> on
 /// [CLS] window [SEP] rows masked 15% (80/10/10), and save a Hugging Face BERT directory (config.json,
-/// model.safetensors, vocab.txt, tokenizer_config.json) at every checkpoint. Shared by the command line verbs.
+/// model.safetensors, vocab.txt, tokenizer_config.json) at every checkpoint. The library entry of <c>llmforge pretrain-bert</c> and <c>llmforge train --variant bert-…</c>.
 /// </summary>
 public static class BertPretraining
 {
+    /// <summary>Runs one pretraining: progress lines go to <paramref name="log"/>, the model directory to <see cref="BertPretrainingSettings.OutputDirectory"/>.</summary>
+    /// <param name="settings">Corpus, output directory, tokenizer, shape and training options.</param>
+    /// <param name="backend">The backend the encoder computes on.</param>
+    /// <param name="log">Receives the tokenizer, corpus, model, progress and "saved step N" lines.</param>
     /// <param name="cancellationToken">Cancelled: the current step finishes, is saved, and <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <returns>The steps run and the masked-token losses before and after training.</returns>
+    /// <exception cref="InvalidDataException">The corpus is too short for one row in the training or the validation part.</exception>
     public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        using var directoryLock = RunDirectoryLock.AcquireOrJoin(settings.OutputDirectory); // --out's problems show before the work
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(log);
+        using var directoryLock = RunDirectoryLock.AcquireOrJoin(settings.OutputDirectory); // the output directory's problems show before the work
         string text = settings.CorpusText ?? TextFile.Read(settings.Corpus);
         int seed = unchecked((int)settings.Training.Seed);
 
