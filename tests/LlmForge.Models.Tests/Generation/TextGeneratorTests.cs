@@ -12,24 +12,6 @@ public class TextGeneratorTests
 {
     public static TheoryData<string, string> Cases => GptFixture.EveryBackendAndGpt2;
 
-    /// <summary>The reference: argmax of a full forward of the (cropped) sequence, one step at a time.</summary>
-    internal static int[] IndependentGreedy(GptModel model, int[] prompt, int newTokens)
-    {
-        model.Eval();
-        var ids = new List<int>(prompt);
-        for (int step = 0; step < newTokens; step++)
-        {
-            int[] context = ids.Skip(Math.Max(0, ids.Count - model.Config.ContextLength)).ToArray();
-            Tensor logits;
-            using (GradMode.NoGrad()) logits = model.Forward(context, 1, context.Length);
-            int vocab = logits.Shape[2], offset = (context.Length - 1) * vocab, best = 0;
-            for (int v = 1; v < vocab; v++)
-                if (logits.Data[offset + v] > logits.Data[offset + best]) best = v;
-            ids.Add(best);
-        }
-        return [.. ids.Skip(prompt.Length)];
-    }
-
     [Theory, MemberData(nameof(Cases))]
     public void Greedy_equals_the_argmax_of_a_full_forward_each_step(string backend, string fixtureName)
     {
@@ -37,7 +19,7 @@ public class TextGeneratorTests
         var model = Gpt2Checkpoint.Load(fixture.Directory, TestBackends.Create(backend));
         int[] prompt = fixture.Ids[..4];
 
-        int[] expected = IndependentGreedy(model, prompt, 12);
+        int[] expected = GreedyReference.IndependentGreedy(model, prompt, 12);
         model.Train();
         int[] actual = [.. new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy).Generate(prompt, 12)];
 
@@ -56,7 +38,7 @@ public class TextGeneratorTests
         int[] actual = [.. new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy).Generate(prompt, 20)];
 
         Assert.Equal(20, actual.Length);
-        Assert.Equal(IndependentGreedy(model, prompt, 20), actual);
+        Assert.Equal(GreedyReference.IndependentGreedy(model, prompt, 20), actual);
     }
 
     [Fact]

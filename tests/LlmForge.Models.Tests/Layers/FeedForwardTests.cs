@@ -10,7 +10,7 @@ namespace LlmForge.Tests.Layers;
 /// <summary>FeedForward's fused forward (LinearGelu, then the projection) against its layers run one by one.</summary>
 public class FeedForwardTests
 {
-    [Theory, MemberData(nameof(LinearGeluTests.Cases), MemberType = typeof(LinearGeluTests))]
+    [Theory, MemberData(nameof(FusedGelu.Cases), MemberType = typeof(FusedGelu))]
     public void FusedEqualsUnfusedToFloatRounding(string backendName, GeluApproximation form)
     {
         var backend = TestBackends.Create(backendName);
@@ -21,8 +21,8 @@ public class FeedForwardTests
 
         var (fused, fusedGrads) = Run(ff.Forward, ff, x, dy);
         var (unfused, unfusedGrads) = Run(ff.Layers.Forward, ff, x, dy);
-        LinearGeluTests.AssertClose(unfused, fused, "y");
-        for (int i = 0; i < fusedGrads.Length; i++) LinearGeluTests.AssertClose(unfusedGrads[i], fusedGrads[i], $"grad {i}");
+        FusedGelu.AssertClose(unfused, fused, "y");
+        for (int i = 0; i < fusedGrads.Length; i++) FusedGelu.AssertClose(unfusedGrads[i], fusedGrads[i], $"grad {i}");
     }
 
     private static void TestInit(Tensor bias)

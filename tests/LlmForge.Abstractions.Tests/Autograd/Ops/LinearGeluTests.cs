@@ -7,10 +7,7 @@ namespace LlmForge.Tests.Autograd.Ops;
 /// <summary>F.LinearGelu: GELU(x · Wᵀ + b) through the fused bias + GELU kernels, against Linear then Gelu.</summary>
 public class LinearGeluTests
 {
-    public static TheoryData<string, GeluApproximation> Cases =>
-        new() { { "Managed", GeluApproximation.Tanh }, { "Managed", GeluApproximation.Erf }, { "Mkl", GeluApproximation.Tanh }, { "Mkl", GeluApproximation.Erf } };
-
-    [Theory, MemberData(nameof(Cases))]
+    [Theory, MemberData(nameof(FusedGelu.Cases), MemberType = typeof(FusedGelu))]
     public void GradientsMatchFiniteDifferences(string backendName, GeluApproximation form)
     {
         var backend = TestBackends.Create(backendName);
@@ -20,14 +17,14 @@ public class LinearGeluTests
         GradCheck.Assert(xs => xs[0].LinearGelu(xs[1], xs[2], form), x, w, b);
     }
 
-    [Theory, MemberData(nameof(Cases))]
+    [Theory, MemberData(nameof(FusedGelu.Cases), MemberType = typeof(FusedGelu))]
     public void EqualsLinearThenGelu(string backendName, GeluApproximation form)
     {
         var backend = TestBackends.Create(backendName);
         var (fused, fusedGrads) = Run(backend, form, fusedOp: true);
         var (unfused, unfusedGrads) = Run(backend, form, fusedOp: false);
-        AssertClose(unfused, fused, "y");
-        for (int i = 0; i < fusedGrads.Length; i++) AssertClose(unfusedGrads[i], fusedGrads[i], $"grad {i}");
+        FusedGelu.AssertClose(unfused, fused, "y");
+        for (int i = 0; i < fusedGrads.Length; i++) FusedGelu.AssertClose(unfusedGrads[i], fusedGrads[i], $"grad {i}");
     }
 
     [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
@@ -63,13 +60,5 @@ public class LinearGeluTests
         var values = y.ToArray();
         y.Backward(Tensor.Randn(backend, 14, 1f, y.Shape));
         return (values, [x.Grad!, w.Grad!, b.Grad!]);
-    }
-
-    internal static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5 * (1 + Math.Abs(expected[i])),
-                $"{what}[{i}]: fused {actual[i]:R}, unfused {expected[i]:R}");
     }
 }

@@ -27,7 +27,7 @@ public class GenerateCommandTests
         var fixture = GptFixture.Load(fixtureName);
         int[] prompt = fixture.Ids[..5];
         var model = Gpt2Checkpoint.Load(fixture.Directory, TestBackends.Create(backend));
-        int[] expected = TextGeneratorTests.IndependentGreedy(model, prompt, 20); // runs past the context of 16
+        int[] expected = GreedyReference.IndependentGreedy(model, prompt, 20); // runs past the context of 16
 
         var (code, stdout, stderr) = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", string.Join(",", prompt),
             "--max-new-tokens", "20", "--temperature", "0", "--output-ids", "--backend", Cli.BackendFlag(backend));
