@@ -30,7 +30,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-var flags = Flags.Parse(args);
+Flags flags;
+try { flags = Flags.Parse(args); }
+catch (ArgumentException e) { Console.Error.WriteLine($"custom-component: {e.Message}"); return 2; }
 
 // ---------------------------------------------------------------------------------------------- 1. the container
 // The same registration in the parent and in the child: a reloaded model finds "my-norm" only because the new process
@@ -64,7 +66,7 @@ try
     // A character tokenizer of the built-in text; the model's vocabulary is the tokenizer's, whatever the variant says.
     var chars = CharTokenizer.FromCorpus(SampleText.Paragraph);
     var gpt = factory.CreateGpt("gpt-my-norm", vocabSize: chars.VocabSize, seed: 1);
-    Console.WriteLine($"gpt: {factory.GetVariant("gpt-my-norm").Describe()}, {gpt.ParameterCount():N0} parameters, final norm {gpt.FinalNorm.GetType().Name}");
+    Console.WriteLine($"gpt: {factory.GetVariant("gpt-my-norm").Describe()}, {gpt.ParameterCount():N0} parameters, final norm {gpt.FinalNorm.GetType().Name}, backend {gpt.Backend.Name}");
 
     // GptTrainingRun owns the loop: batches, evaluations on a held-out tail, a training checkpoint at the end.
     // Its own progress lines go to TextWriter.Null here: the sample prints its own from IProgress.
@@ -118,7 +120,8 @@ catch (OperationCanceledException e)
 
 // ---------------------------------------------------------------------------------------------- the pieces
 
-// Options from the sample's appsettings.json (beside the program, wherever it is started from), the backends, the
+// Options from the sample's appsettings.json (beside the program, wherever it is started from) and LlmForge__*
+// environment variables, the backends, the
 // user's kind, then AddLlmForge: the built-in kinds, the validated options and IModelFactory.
 static ServiceProvider BuildServices(int? steps)
 {
@@ -131,11 +134,12 @@ static ServiceProvider BuildServices(int? steps)
     }
     var configuration = new ConfigurationBuilder()
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+        .AddEnvironmentVariables()                                      // LlmForge__Backend=Mkl, inherited by the child
         .AddInMemoryCollection(overrides)
         .Build();
     return new ServiceCollection()
         .AddManagedBackend()
-        .AddMklBackend(() => new ManagedBackend())                       // "Backend": "Mkl" in appsettings.json to use it
+        .AddMklBackend(() => new ManagedBackend())                       // chosen by "Backend": "Mkl" (falls back without MKL)
         .AddNormalization("my-norm", c => new MyNorm(c))                 // the context carries the width and the epsilon
         .AddLlmForge(configuration.GetSection(LlmForgeOptions.SectionName))
         .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
