@@ -14,6 +14,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using LlmForge.Autograd;
+using LlmForge.Backends;
+using LlmForge.Backends.Managed;
+using LlmForge.Backends.Mkl;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
@@ -21,9 +24,6 @@ using LlmForge.Data;
 using LlmForge.Generation;
 using LlmForge.Hosting;
 using LlmForge.Layers;
-using LlmForge.Backends;
-using LlmForge.Backends.Managed;
-using LlmForge.Backends.Mkl;
 using LlmForge.Tokenization;
 using LlmForge.Training;
 using Microsoft.Extensions.Configuration;
@@ -74,17 +74,19 @@ try
         chars.Encode(SampleText.Paragraph).ToArray());
     run.Train(TextWriter.Null, Console.Error, Path.Combine(flags.Output, "gpt-run"), overwrite: true, cancellation.Token, progress);
 
-    // 3. Save: config.json names "my-norm" under its "llmforge" key; the tokenizer goes beside it for the child.
+    // ------------------------------------------------------------------------------------------ 3. save
+    // config.json names "my-norm" under its "llmforge" key; the tokenizer goes beside it for the child.
     string gptSaved = Path.Combine(flags.Output, "gpt");
     Gpt2Checkpoint.Save(gpt, gptSaved);
     chars.Save(gptSaved);
     string gptText = Generate(gpt, chars);
     Console.WriteLine($"gpt saved to {gptSaved}; greedy text: {gptText.ReplaceLineEndings(" ")}");
 
-    // 4–5. A new process reloads it and generates.
+    // ------------------------------------------------------------------------------------------ 4–5. reload elsewhere
+    // A new process reloads it and generates.
     bool gptIdentical = CompareWithChild("--reload-gpt", gptSaved, gptText);
 
-    // ------------------------------------------------------------------------------------------ 2'. a BERT masked-LM
+    // ------------------------------------------------------------------------------------------ the same, a BERT masked-LM
     // A WordPiece vocabulary trained on the same text; the encoder gets the masked-LM head by default.
     var wordPiece = WordPieceTrainer.Train(SampleText.Paragraph, new WordPieceTrainerOptions { VocabSize = 300, LowerCase = true });
     var bert = factory.CreateBert("bert-my-norm", vocabSize: wordPiece.VocabSize, seed: 1, padTokenId: wordPiece.PaddingId);
@@ -121,8 +123,8 @@ catch (OperationCanceledException e)
 // ---------------------------------------------------------------------------------------------- the pieces
 
 // Options from the sample's appsettings.json (beside the program, wherever it is started from) and LlmForge__*
-// environment variables, the backends, the
-// user's kind, then AddLlmForge: the built-in kinds, the validated options and IModelFactory.
+// environment variables; the backends, the user's kind, then AddLlmForge: the built-in kinds, the validated options
+// and IModelFactory.
 static ServiceProvider BuildServices(int? steps)
 {
     // --steps N shortens the run and its warm-up with it (a tenth of the steps), as a settings file would.
