@@ -1,0 +1,283 @@
+// A user's own component, end to end, through the library alone.
+//
+// This console app is what a .NET developer writes after reading README and the XML docs: it declares a normalization
+// of its own (MyNorm, below, written from the public F primitives), registers it under the kind name "my-norm", and
+// selects it by name in appsettings.json. Then, for a GPT and for a BERT masked-LM, it
+//   1. builds the model from the configured variant through IModelFactory,
+//   2. trains it with the library's trainer, a CancellationToken (Ctrl-C) and an IProgress<TrainingProgress>,
+//   3. saves it (config.json records "my-norm" by name, the weights are a state dict) and predicts from it,
+//   4. starts itself again as a new process that reloads the directory through the same registration and predicts,
+//   5. checks that both processes printed the same text.
+//
+// Usage: custom-component [--steps N] [--out DIR]      (defaults: appsettings' MaxSteps, samples/out/custom-component)
+//        custom-component --reload-gpt DIR | --reload-bert DIR      (the child process; prints its prediction only)
+using System.Diagnostics;
+using System.Globalization;
+using LlmForge.Autograd;
+using LlmForge.Backends;
+using LlmForge.Backends.Managed;
+using LlmForge.Backends.Mkl;
+using LlmForge.Bert;
+using LlmForge.Checkpoints;
+using LlmForge.Components;
+using LlmForge.Data;
+using LlmForge.Generation;
+using LlmForge.Hosting;
+using LlmForge.Layers;
+using LlmForge.Tokenization;
+using LlmForge.Training;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+Flags flags;
+try { flags = Flags.Parse(args); }
+catch (ArgumentException e) { Console.Error.WriteLine($"custom-component: {e.Message}"); return 2; }
+
+// ---------------------------------------------------------------------------------------------- 1. the container
+// The same registration in the parent and in the child: a reloaded model finds "my-norm" only because the new process
+// registers it too (without it, LoadGpt fails with one line naming the kind and how to register it).
+using var provider = BuildServices(flags.Steps);
+var factory = provider.GetRequiredService<IModelFactory>();
+
+// The child process: reload, predict, print the prediction alone on stdout, exit.
+if (flags.ReloadGpt is { } gptDirectory)
+{
+    var tokenizer = TokenizerFiles.Load(gptDirectory);
+    Console.Out.Write(Generate(factory.LoadGpt(gptDirectory), tokenizer));
+    return 0;
+}
+if (flags.ReloadBert is { } bertDirectory)
+{
+    Console.Out.Write(FillMasks(factory.LoadBert(bertDirectory), WordPieceTokenizer.FromDirectory(bertDirectory)));
+    return 0;
+}
+
+// Ctrl-C asks the training to stop: the step in flight finishes, then the trainer throws OperationCanceledException.
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancellation.Cancel(); };
+var training = provider.GetRequiredService<IOptions<LlmForgeOptions>>().Value.Training;
+var progress = new Progress(training.LogInterval);
+Directory.CreateDirectory(flags.Output);
+
+try
+{
+    // ------------------------------------------------------------------------------------------ 2. a GPT
+    // A character tokenizer of the built-in text; the model's vocabulary is the tokenizer's, whatever the variant says.
+    var chars = CharTokenizer.FromCorpus(SampleText.Paragraph);
+    var gpt = factory.CreateGpt("gpt-my-norm", vocabSize: chars.VocabSize, seed: 1);
+    Console.WriteLine($"gpt: {factory.GetVariant("gpt-my-norm").Describe()}, {gpt.ParameterCount():N0} parameters, final norm {gpt.FinalNorm.GetType().Name}, backend {gpt.Backend.Name}");
+
+    // GptTrainingRun owns the loop: batches, evaluations on a held-out tail, a training checkpoint at the end.
+    // Its own progress lines go to TextWriter.Null here: the sample prints its own from IProgress.
+    var run = new GptTrainingRun(gpt, training, chars, new GptRunDescription("gpt-my-norm", TokenizerKinds.Char, CorpusPath: null),
+        chars.Encode(SampleText.Paragraph).ToArray());
+    run.Train(TextWriter.Null, Console.Error, Path.Combine(flags.Output, "gpt-run"), overwrite: true, cancellation.Token, progress);
+
+    // ------------------------------------------------------------------------------------------ 3. save
+    // config.json names "my-norm" under its "llmforge" key; the tokenizer goes beside it for the child.
+    string gptSaved = Path.Combine(flags.Output, "gpt");
+    Gpt2Checkpoint.Save(gpt, gptSaved);
+    chars.Save(gptSaved);
+    string gptText = Generate(gpt, chars);
+    Console.WriteLine($"gpt saved to {gptSaved}; greedy text: {gptText.ReplaceLineEndings(" ")}");
+
+    // ------------------------------------------------------------------------------------------ 4–5. reload elsewhere
+    // A new process reloads it and generates.
+    bool gptIdentical = CompareWithChild("--reload-gpt", gptSaved, gptText);
+
+    // ------------------------------------------------------------------------------------------ the same, a BERT masked-LM
+    // A WordPiece vocabulary trained on the same text; the encoder gets the masked-LM head by default.
+    var wordPiece = WordPieceTrainer.Train(SampleText.Paragraph, new WordPieceTrainerOptions { VocabSize = 300, LowerCase = true });
+    var bert = factory.CreateBert("bert-my-norm", vocabSize: wordPiece.VocabSize, seed: 1, padTokenId: wordPiece.PaddingId);
+    Console.WriteLine($"bert: {factory.GetVariant("bert-my-norm").Describe()}, {bert.ParameterCount():N0} parameters, {wordPiece.VocabSize} WordPiece tokens");
+
+    // Rows are [CLS] window [SEP], 15% of their tokens masked (80% [MASK], 10% random, 10% kept); the validation rows
+    // come from the tail of the text, as GptTrainingRun splits it.
+    int[] ids = [.. wordPiece.Encode(SampleText.Paragraph, allowSpecialTokens: false)];
+    var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 1 - training.ValidationFraction);
+    var masker = new MlmMasker(wordPiece.VocabSize, wordPiece.MaskId, wordPiece.SpecialTokens.Values);
+    int sequence = bert.Config.MaxPositions, seed = GptTrainingRun.DataSeed(training.Seed);
+    MlmBatchSource Rows(ReadOnlyMemory<int> tokens, bool shuffle, int s) => MlmBatchSource.FromTokenIds(
+        tokens, sequence, training.BatchSize, masker, wordPiece.ClassificationId, wordPiece.SeparatorId, shuffle, s);
+
+    new BertPretrainer(bert, training).Run(Rows(trainIds, true, seed), () => Rows(trainIds, true, seed + 1), () => Rows(validationIds, false, seed + 2),
+        TextWriter.Null, checkpoint: null, cancellation.Token, progress);
+
+    string bertSaved = Path.Combine(flags.Output, "bert");
+    BertCheckpoint.Save(bert, bertSaved);
+    wordPiece.Save(bertSaved);
+    string bertText = FillMasks(bert, wordPiece);
+    Console.Write($"bert saved to {bertSaved}; fill-mask:\n{bertText}");
+
+    bool bertIdentical = CompareWithChild("--reload-bert", bertSaved, bertText);
+    return gptIdentical && bertIdentical ? 0 : 1;
+}
+catch (OperationCanceledException e)
+{
+    // A clean stop: the message names the step and, for the GPT, where its checkpoint is.
+    Console.Error.WriteLine($"stopped: {e.Message}");
+    return 130;
+}
+
+// ---------------------------------------------------------------------------------------------- the pieces
+
+// Options from the sample's appsettings.json (beside the program, wherever it is started from) and LlmForge__*
+// environment variables; the backends, the user's kind, then AddLlmForge: the built-in kinds, the validated options
+// and IModelFactory.
+static ServiceProvider BuildServices(int? steps)
+{
+    // --steps N shortens the run and its warm-up with it (a tenth of the steps), as a settings file would.
+    var overrides = new Dictionary<string, string?>();
+    if (steps is { } n)
+    {
+        overrides["LlmForge:Training:MaxSteps"] = n.ToString(CultureInfo.InvariantCulture);
+        overrides["LlmForge:Training:WarmupSteps"] = (n / 10).ToString(CultureInfo.InvariantCulture);
+    }
+    var configuration = new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false)
+        .AddEnvironmentVariables()                                      // LlmForge__Backend=Mkl, inherited by the child
+        .AddInMemoryCollection(overrides)
+        .Build();
+    return new ServiceCollection()
+        .AddManagedBackend()
+        .AddMklBackend(() => new ManagedBackend())                       // chosen by "Backend": "Mkl" (falls back without MKL)
+        .AddNormalization("my-norm", c => new MyNorm(c))                 // the context carries the width and the epsilon
+        .AddLlmForge(configuration.GetSection(LlmForgeOptions.SectionName))
+        .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+}
+
+// Greedy decoding: no randomness, so the same weights give the same text in any process.
+static string Generate(LlmForge.Gpt.GptModel model, ITokenizer tokenizer)
+{
+    model.Eval();
+    const string Prompt = "The model ";
+    return Prompt + new TextGenerator(new GptLanguageModel(model), SamplingOptions.Greedy).Complete(tokenizer, Prompt, 80);
+}
+
+// The top three tokens for each [MASK], with their probabilities printed round-trip exact ("R"): two processes agree
+// on this text only if the reloaded MLM logits are the saved model's.
+static string FillMasks(BertModel model, WordPieceTokenizer tokenizer)
+{
+    model.Eval();
+    var lines = new System.Text.StringBuilder();
+    foreach (string sentence in SampleText.Cloze)
+        foreach (var result in FillMask.Predict(model, tokenizer, sentence, topK: 3))
+            lines.Append(CultureInfo.InvariantCulture, $"  {sentence} -> ")
+                 .AppendJoin(", ", result.Candidates.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Token} {c.Probability:R}")))
+                 .Append('\n');
+    return lines.ToString();
+}
+
+// Starts this program again (the apphost, or `dotnet custom-component.dll`) with the reload flag, and compares what
+// it prints with what this process computed.
+static bool CompareWithChild(string flag, string directory, string expected)
+{
+    string host = Environment.ProcessPath!;
+    var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+    if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(System.Reflection.Assembly.GetEntryAssembly()!.Location);
+    start.ArgumentList.Add(flag);
+    start.ArgumentList.Add(directory);
+    using var child = Process.Start(start)!;
+    string reloaded = child.StandardOutput.ReadToEnd();
+    child.WaitForExit();
+    bool identical = child.ExitCode == 0 && reloaded == expected;
+    Console.WriteLine($"reloaded in process {child.Id} ({flag[2..]}): identical: {identical}");
+    if (!identical) Console.WriteLine($"  the new process printed (exit {child.ExitCode}):\n{reloaded}");
+    return identical;
+}
+
+/// <summary>
+/// The sample's own normalization: RMSNorm with a learned bias, x / √(mean(x²) + eps) · γ + β over the last axis —
+/// a kind no built-in provides, written from the public primitives, so its gradients come from theirs.
+/// </summary>
+internal sealed class MyNorm : Module, INormalization
+{
+    private readonly Tensor _gain, _bias;
+    private readonly float _epsilon;
+
+    public MyNorm(NormalizationContext context)
+    {
+        _epsilon = context.Epsilon;
+        _gain = RegisterParameter("weight", Tensor.Full(context.Init.Backend, 1f, context.Dim));   // [C]
+        _bias = RegisterParameter("bias", Tensor.Full(context.Init.Backend, 0f, context.Dim));     // [C]
+    }
+
+    /// <param name="x">[B, T, C]</param>
+    public Tensor Forward(Tensor x)
+    {
+        var inverseRms = (x.Square().MeanLastAxis(keepDim: true) + _epsilon).Rsqrt();   // [B, T, 1]
+        return x * inverseRms * _gain + _bias;                                          // per row, then per channel
+    }
+}
+
+/// <summary>Prints a line every <c>every</c> steps and after each evaluation, as the training reports them.</summary>
+internal sealed class Progress(int every) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress p)
+    {
+        if (p.Step % every != 0 && !p.Evaluated) return;
+        string evaluation = p.Evaluated ? FormattableString.Invariant($", train {p.TrainLoss:F3}, val {p.ValidationLoss:F3}") : "";
+        Console.WriteLine(FormattableString.Invariant($"  step {p.Step}/{p.MaxSteps}: loss {p.Loss:F3}, lr {p.LearningRate:G3}{evaluation}, {p.Elapsed.TotalSeconds:F1} s"));
+    }
+}
+
+/// <summary>The command line: a step count and an output directory, or a reload flag for the child process.</summary>
+internal sealed record Flags(int? Steps, string Output, string? ReloadGpt, string? ReloadBert)
+{
+    public static Flags Parse(string[] args)
+    {
+        int? steps = null;
+        string output = Path.Combine("samples", "out", "custom-component");
+        string? gpt = null, bert = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--steps":
+                    string s = Value();
+                    steps = int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+                        : throw new ArgumentException($"--steps {s} is not a positive whole number");
+                    break;
+                case "--out": output = Value(); break;
+                case "--reload-gpt": gpt = Value(); break;
+                case "--reload-bert": bert = Value(); break;
+                default: throw new ArgumentException($"unknown argument {args[i]}; use --steps N, --out DIR");
+            }
+        }
+        return new Flags(steps, Path.GetFullPath(output), gpt, bert);
+    }
+}
+
+/// <summary>
+/// The text both models learn from, built in so the sample needs no files: a few paragraphs written for it, repeated
+/// in different orders so the held-out tail is the same kind of text as the rest.
+/// </summary>
+internal static class SampleText
+{
+    private static readonly string[] Paragraphs =
+    [
+        "The model reads a line of text and guesses the next letter. At first every guess is noise. After a few hundred " +
+        "steps the model has learned which letters follow which, where the spaces go, and how a sentence ends. ",
+        "A normalization keeps the numbers of each row in a useful range. This one divides every row by the root of its " +
+        "mean square, then scales and shifts each channel with weights the model learns like any other. ",
+        "The trainer draws random windows of the text, computes the loss, follows the gradient and repeats. Every so " +
+        "often it measures the loss on text it never trained on, to see whether the model learns or only remembers. ",
+        "When the run ends the weights are saved with the name of every component. A new process reads the names, finds " +
+        "the same components registered, builds the same model and loads the weights, so it writes the same text. ",
+        "The encoder sees a sentence with some words hidden and learns to fill them in from the words around them. The " +
+        "decoder sees only the words before and learns to write the next one. Both learn from the same small text. ",
+    ];
+
+    /// <summary>Every paragraph, then every paragraph again in the reverse order, three times over (about 5,000 characters).</summary>
+    public static string Paragraph { get; } = string.Concat(Enumerable.Range(0, 3).SelectMany(_ => Paragraphs.Concat(Paragraphs.Reverse())));
+
+    /// <summary>Sentences of the text with one word masked, for the masked-LM's predictions.</summary>
+    public static IReadOnlyList<string> Cloze { get; } =
+    [
+        "the trainer draws random [MASK] of the text.",
+        "a new process reads the [MASK].",
+        "the model reads a line of [MASK] and guesses the next letter.",
+    ];
+}
