@@ -8,9 +8,6 @@ namespace LlmForge.Hosting;
 /// </summary>
 internal static class SettingRange
 {
-    /// <summary>The most elements one tensor (a float[]) may hold: what <c>Shapes</c> allows.</summary>
-    public static long TensorLimit => Array.MaxLength;
-
     /// <summary>Adds a failure to <paramref name="errors"/> unless <paramref name="value"/> is in [min, max].</summary>
     public static void Check(List<string> errors, string key, long value, long min, long max, string? note = null)
     {

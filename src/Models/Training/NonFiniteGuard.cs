@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmForge.Autograd;
+using LlmForge.Checkpoints;
 using LlmForge.Training.Optimizers;
 
 namespace LlmForge.Training;
@@ -100,10 +101,5 @@ public sealed class NonFiniteGuard
     }
 
     /// <summary>The index of the first NaN or infinity in <paramref name="values"/>, or -1.</summary>
-    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!float.IsFinite(values[i])) return i;
-        return -1;
-    }
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values) => TensorValues.FirstNonFinite(values); // the loaders' own scan
 }
