@@ -1,4 +1,5 @@
 using System.Numerics;
+using LlmForge.Checkpoints;
 using LlmForge.Training;
 
 namespace LlmForge.Hosting;
@@ -53,10 +54,8 @@ public static class VariantSizes
     /// <summary>The product of the factors, or null (with a message naming every factor's key) when it exceeds one tensor.</summary>
     private static BigInteger? Product(List<string> errors, (string Key, long Value)[] factors, string what)
     {
-        BigInteger product = BigInteger.One;
-        foreach (var (_, value) in factors) product *= value;
-        if (product <= Array.MaxLength) return product;
-        errors.Add($"{string.Join(" × ", factors.Select(f => $"{f.Key} {f.Value}"))} = {product} elements for {what}, more than one tensor holds ({Array.MaxLength}).");
+        if (TensorSizeLimit.Exceeds(factors, out var product) is not { } count) return product;
+        errors.Add($"{count} for {what}, more than one tensor holds ({Array.MaxLength}).");
         return null;
     }
 }
