@@ -41,24 +41,15 @@ public sealed class ModelFactory : IModelFactory
         if (entry.Value is null)
             throw new ArgumentException(
                 $"Unknown model variant '{name}'; valid values: {string.Join(", ", options.Variants.Keys)}.", nameof(name));
-        var o = entry.Value;
         // The validator has checked every name, so the lookups cannot miss here.
-        return new ModelVariant(entry.Key, $"{(section.Length == 0 ? "" : section + ":")}Variants:{entry.Key}", o,
-            Catalog.FindAttention(o.Attention.Kind)!, Catalog.FindPositionalEncoding(o.PositionalEncoding.Kind)!,
-            Catalog.FindNormalization(o.Normalization.Kind)!);
+        return ModelVariant.Resolve(entry.Key, $"{(section.Length == 0 ? "" : section + ":")}Variants:{entry.Key}", entry.Value, Catalog);
     }
 
-    public GptModel CreateGpt(string? variant = null, int? vocabSize = null, int seed = 0)
-    {
-        var v = GetVariant(variant);
-        return new GptModel(v.ToGptConfig(vocabSize), Backend, seed, v.GptComponents);
-    }
+    public GptModel CreateGpt(string? variant = null, int? vocabSize = null, int seed = 0) =>
+        GetVariant(variant).CreateGpt(Backend, vocabSize, seed);
 
-    public BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0)
-    {
-        var v = GetVariant(variant);
-        return new BertModel(v.ToBertConfig(vocabSize, padTokenId), Backend, heads ?? BertHeads.MaskedLanguageModel, seed, v.BertComponents);
-    }
+    public BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0) =>
+        GetVariant(variant).CreateBert(Backend, vocabSize, heads, seed, padTokenId);
 
     public GptModel LoadGpt(string directory, int seed = 0) => Gpt2Checkpoint.Load(directory, Backend, Catalog, seed);
 

@@ -28,6 +28,44 @@ public sealed record ModelVariant(
 
     public BertComponents BertComponents => new(Attention, PositionalEncoding, Normalization);
 
+    /// <summary>
+    /// The variant <paramref name="options"/> describe, with each kind name looked up in <paramref name="kinds"/>: what
+    /// <see cref="IModelFactory.GetVariant"/> returns for a configured variant, and how code that holds its settings
+    /// itself (a benchmark's workload, a test) describes a model through the same mapping to <see cref="GptConfig"/>.
+    /// </summary>
+    /// <param name="name">The variant's name, for <see cref="Describe"/>.</param>
+    /// <param name="key">Where the settings come from, "LlmForge:Variants:gpt-rope", for messages.</param>
+    /// <param name="options">The sizes and kind names.</param>
+    /// <param name="kinds">The registered kinds (a container's <see cref="ComponentCatalog"/>) or <see cref="BuiltInComponents.Kinds"/>.</param>
+    /// <exception cref="ArgumentException">A kind name <paramref name="kinds"/> does not know, naming its key and the value.</exception>
+    public static ModelVariant Resolve(string name, string key, ModelVariantOptions options, IComponentKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(kinds);
+        return new ModelVariant(name, key, options,
+            kinds.FindAttention(options.Attention.Kind) ?? throw Unknown(key, "Attention", options.Attention.Kind),
+            kinds.FindPositionalEncoding(options.PositionalEncoding.Kind) ?? throw Unknown(key, "PositionalEncoding", options.PositionalEncoding.Kind),
+            kinds.FindNormalization(options.Normalization.Kind) ?? throw Unknown(key, "Normalization", options.Normalization.Kind));
+
+        static ArgumentException Unknown(string key, string part, string? kind) =>
+            new($"{key}:{part}:Kind '{kind}' is not a registered kind.", nameof(options));
+    }
+
+    /// <summary>
+    /// A decoder of this variant on <paramref name="backend"/>: <see cref="ToGptConfig"/> built with the kinds the
+    /// variant selected, its weights drawn from <paramref name="seed"/> (the same seed gives the same weights).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not a GPT variant, or no vocabulary size anywhere.</exception>
+    public GptModel CreateGpt(ITensorBackend backend, int? vocabSize = null, int seed = 0) =>
+        new(ToGptConfig(vocabSize), backend, seed, GptComponents);
+
+    /// <summary>An encoder of this variant on <paramref name="backend"/> with <paramref name="heads"/> (default: the masked-LM head).</summary>
+    /// <exception cref="InvalidOperationException">Not a BERT variant, or no vocabulary size anywhere.</exception>
+    public BertModel CreateBert(ITensorBackend backend, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0) =>
+        new(ToBertConfig(vocabSize, padTokenId), backend, heads ?? BertHeads.MaskedLanguageModel, seed, BertComponents);
+
     /// <summary>"gpt-rope: gpt, attention scaled-dot, positions rotary, normalization layernorm".</summary>
     public string Describe() =>
         $"{Name}: {Options.Architecture}, attention {Attention.Name}, positions {PositionalEncoding.Name}, normalization {Normalization.Name}";

@@ -1,7 +1,8 @@
 using LlmForge.Backends;
-using LlmForge.Checkpoints;
 using LlmForge.Cli.Commands.Bench.Workloads;
+using LlmForge.Components;
 using LlmForge.Gpt;
+using LlmForge.Hosting;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -10,22 +11,25 @@ internal static class GptWorkloadModel
 {
     public const int Seed = 1234;
 
-    /// <summary>GPT-2's architecture (learned positions, pre-LN, tanh GELU, MLP 4·C) at the workload's sizes.</summary>
-    public static GptConfig Config(WorkloadModel model) => new()
+    /// <summary>
+    /// The workload's model as a variant of the built-in kinds — GPT-2's architecture (learned positions, pre-LN,
+    /// tanh GELU, MLP 4·C) at its sizes — so that it maps to a <see cref="Checkpoints.GptConfig"/> the one way every
+    /// configured variant does (<see cref="ModelVariant.ToGptConfig"/>).
+    /// </summary>
+    public static ModelVariant Variant(WorkloadModel model) => ModelVariant.Resolve("bench", "model", new ModelVariantOptions
     {
+        Architecture = ModelArchitectures.Gpt,
         VocabSize = model.VocabSize,
         ContextLength = model.ContextLength,
         EmbeddingDim = model.EmbeddingDim,
         Heads = model.Heads,
         Layers = model.Layers,
-        EmbeddingDropRate = model.DropRate,
-        AttentionDropRate = model.DropRate,
-        ResidualDropRate = model.DropRate,
+        Dropout = model.DropRate,
         QkvBias = model.QkvBias,
         TieWeights = model.TieWeights,
-    };
+    }, BuiltInComponents.Kinds);
 
-    public static GptModel Create(WorkloadModel model, ITensorBackend backend) => new(Config(model), backend, Seed);
+    public static GptModel Create(WorkloadModel model, ITensorBackend backend) => Variant(model).CreateGpt(backend, seed: Seed);
 
     /// <summary>Random token ids in [0, vocab), seeded, for inputs and targets.</summary>
     public static int[] RandomIds(Random rng, int count, int vocab)
