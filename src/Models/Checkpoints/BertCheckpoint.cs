@@ -33,12 +33,7 @@ public static class BertCheckpoint
     /// <exception cref="CheckpointFormatException">A bad config.json (a kind not in <paramref name="kinds"/> among them, named), or weights that do not match it.</exception>
     public static BertModel Load(string directory, ITensorBackend backend, IComponentKinds kinds, int seed = 0)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
-        var config = BertConfigJson.Load(configPath);
-        var components = Resolve(config, kinds, configPath);
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        var (config, components, configPath, path) = Saved(directory, kinds);
         if (config.Kinds is not null)
         {
             var built = new BertModel(config, backend, StateDictHeads(path, config, configPath), seed, components);
@@ -72,13 +67,8 @@ public static class BertCheckpoint
     public static (BertModel Model, IReadOnlyList<string> Initialized) LoadForClassification(string directory, ITensorBackend backend,
         IReadOnlyList<string> labels, IComponentKinds kinds, int seed = 0)
     {
-        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(labels);
-        ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
-        var saved = BertConfigJson.Load(configPath);
-        var components = Resolve(saved, kinds, configPath);
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        var (saved, components, _, path) = Saved(directory, kinds);
         if (saved.Kinds is not null)
         {
             bool sameLabels = saved.Labels.SequenceEqual(labels, StringComparer.Ordinal);
@@ -159,11 +149,8 @@ public static class BertCheckpoint
     /// </remarks>
     public static BertWeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
-        var config = BertConfigJson.Load(configPath);
-        Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
-        using var file = SafeTensorsFile.Open(ModelFile.InDirectory(directory, WeightsFileName));
+        var (config, _, _, path) = Saved(directory, kinds ?? BuiltInComponents.Kinds);
+        using var file = SafeTensorsFile.Open(path);
         return config.Kinds is null ? Report(file, config, allValues: true) : StateDictReport(file, allValues: true);
     }
 
@@ -190,10 +177,17 @@ public static class BertCheckpoint
         new(file.FilePath, StateDictHeads(file), file.Entries.Count, file.Entries.Sum(e => e.ElementCount), LoadProblems.DTypes(file),
             LoadProblems.Capped(StateDict.FileProblems(file, allValues)));
 
-    /// <summary>The kinds <paramref name="config"/> selects, looked up in <paramref name="kinds"/>.</summary>
-    /// <exception cref="CheckpointFormatException">A kind is not registered (the message names it and how to register it).</exception>
-    private static BertComponents Resolve(BertConfig config, IComponentKinds kinds, string configPath) =>
-        ComponentKindsJson.Resolve(() => BertComponents.For(config, kinds), configPath);
+    /// <summary>What both loads read first: config.json, the kinds it names resolved in <paramref name="kinds"/>, and the paths of both files.</summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json, or a kind it names is not registered (the message names it and how to register it).</exception>
+    private static (BertConfig Config, BertComponents Components, string ConfigPath, string WeightsPath) Saved(string directory, IComponentKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(kinds);
+        string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
+        var config = BertConfigJson.Load(configPath);
+        var components = ComponentKindsJson.Resolve(() => BertComponents.For(config, kinds), configPath);
+        return (config, components, configPath, ModelFile.InDirectory(directory, WeightsFileName));
+    }
 
     private static BertWeightsReport Report(SafeTensorsFile file, BertConfig config, bool allValues)
     {

@@ -40,23 +40,8 @@ public static class Gpt2Checkpoint
     /// </exception>
     public static GptModel Load(string directory, ITensorBackend backend, IComponentKinds kinds, int seed = 0)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(kinds);
-        string configPath = ModelFile.InDirectory(directory, GptConfigJson.FileName);
-        var config = GptConfigJson.Load(configPath);
-        var components = Resolve(config, kinds, configPath);
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
-        if (config.Kinds is not null)
-        {
-            var built = new GptModel(config, backend, seed, components);
-            StateDict.Load(built, path);
-            return built;
-        }
-        using var file = SafeTensorsFile.Open(path);
-        ThrowIfMismatched(file, config);
-        var model = new GptModel(config, backend, seed, components);
-        ReadWeights(model, file);
-        return model;
+        var (config, components) = Saved(directory, kinds);
+        return LoadWeights(directory, config, () => new GptModel(config, backend, seed, components));
     }
 
     /// <summary>
@@ -77,14 +62,28 @@ public static class Gpt2Checkpoint
         string configPath = Path.Combine(directory, GptConfigJson.FileName);
         if (File.Exists(configPath))
             CheckSameArchitecture(GptConfigJson.Load(configPath), described, configPath);
-        if (described.Kinds is not null)
+        LoadWeights(directory, described, () => model);
+    }
+
+    /// <summary>
+    /// The one reading of model.safetensors both loads share: a state dict when <paramref name="config"/> records kinds
+    /// by name, else the Hugging Face layout, whose header is checked against <paramref name="config"/> before
+    /// <paramref name="model"/> is called — so a new model is allocated only for weights that fit it.
+    /// </summary>
+    private static GptModel LoadWeights(string directory, GptConfig config, Func<GptModel> model)
+    {
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        if (config.Kinds is not null)
         {
-            StateDict.Load(model, ModelFile.InDirectory(directory, WeightsFileName));
-            return;
+            var built = model();
+            StateDict.Load(built, path);
+            return built;
         }
-        using var file = SafeTensorsFile.Open(ModelFile.InDirectory(directory, WeightsFileName));
-        ThrowIfMismatched(file, model.Config);
-        ReadWeights(model, file);
+        using var file = SafeTensorsFile.Open(path);
+        ThrowIfMismatched(file, config);
+        var target = model();
+        ReadWeights(target, file);
+        return target;
     }
 
     /// <summary>
@@ -101,10 +100,7 @@ public static class Gpt2Checkpoint
     /// </remarks>
     public static Gpt2WeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        string configPath = ModelFile.InDirectory(directory, GptConfigJson.FileName);
-        var config = GptConfigJson.Load(configPath);
-        Resolve(config, kinds ?? BuiltInComponents.Kinds, configPath);
+        var (config, _) = Saved(directory, kinds ?? BuiltInComponents.Kinds);
         string path = ModelFile.InDirectory(directory, WeightsFileName);
         using var file = SafeTensorsFile.Open(path);
         if (config.Kinds is not null)
@@ -155,10 +151,16 @@ public static class Gpt2Checkpoint
         GptConfigJson.Save(config, Path.Combine(directory, GptConfigJson.FileName));
     }
 
-    /// <summary>The kinds <paramref name="config"/> selects, looked up in <paramref name="kinds"/>.</summary>
-    /// <exception cref="CheckpointFormatException">A kind is not registered (the message names it and how to register it).</exception>
-    private static GptComponents Resolve(GptConfig config, IComponentKinds kinds, string configPath) =>
-        ComponentKindsJson.Resolve(() => GptComponents.For(config, kinds), configPath);
+    /// <summary>What a load and a check read first: config.json, and the kinds it names resolved in <paramref name="kinds"/>.</summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json, or a kind it names is not registered (the message names it and how to register it).</exception>
+    private static (GptConfig Config, GptComponents Components) Saved(string directory, IComponentKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(kinds);
+        string configPath = ModelFile.InDirectory(directory, GptConfigJson.FileName);
+        var config = GptConfigJson.Load(configPath);
+        return (config, ComponentKindsJson.Resolve(() => GptComponents.For(config, kinds), configPath));
+    }
 
     /// <exception cref="CheckpointFormatException">The header does not match <paramref name="config"/> (every problem in one message).</exception>
     private static void ThrowIfMismatched(SafeTensorsFile file, GptConfig config)
