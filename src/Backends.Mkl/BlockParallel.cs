@@ -1,4 +1,3 @@
-using LlmForge.Backends.Managed;
 using LlmForge.Backends.Mkl.Native;
 
 namespace LlmForge.Backends.Mkl;

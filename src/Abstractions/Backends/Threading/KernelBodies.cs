@@ -1,4 +1,4 @@
-namespace LlmForge.Backends.Managed;
+namespace LlmForge.Backends;
 
 // The bodies of a parallel kernel (see KernelParallel and KernelWorkers). A body reads everything it needs from
 // its state, a struct of pinned pointers and sizes passed by reference, so it can be a static lambda: the

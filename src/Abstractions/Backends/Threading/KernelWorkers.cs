@@ -1,12 +1,13 @@
 using System.Runtime.ExceptionServices;
 
-namespace LlmForge.Backends.Managed;
+namespace LlmForge.Backends;
 
 /// <summary>
-/// The managed backend's own worker threads: started once, parked between kernels, woken per parallel kernel.
+/// The kernel worker threads of the process: started once, parked between kernels, woken per parallel kernel.
 /// Unlike <c>Parallel.For</c>, a parallel kernel allocates nothing (a training step runs thousands of them), and
-/// the calling thread does its share of the work instead of waiting. Public so that the MKL backend runs its
-/// element-wise blocks on the same threads.
+/// the calling thread does its share of the work instead of waiting. It lives beside the backend contract, not in a
+/// backend, so that every backend — the managed one, and the MKL one for its element-wise blocks and the fallback
+/// kernels it calls — runs on the same threads without one backend package depending on another.
 /// </summary>
 /// <remarks>
 /// <para>
