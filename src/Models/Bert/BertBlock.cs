@@ -15,6 +15,11 @@ namespace LlmForge.Bert;
 /// </summary>
 public sealed class BertBlock : Module
 {
+    /// <summary>
+    /// Builds encoder layer <paramref name="layer"/> (its index, 0-based, given to the attention kind) of
+    /// <paramref name="config"/>'s width, with the attention and norms of <paramref name="components"/>, its weights
+    /// drawn from <paramref name="init"/>.
+    /// </summary>
     public BertBlock(ModuleInit init, BertConfig config, BertComponents components, int layer)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -36,6 +41,10 @@ public sealed class BertBlock : Module
         Dropout = RegisterModule("drop", new Dropout(init, config.HiddenDropRate));
     }
 
+    /// <summary>
+    /// Where the norms sit: <see cref="LayerNormPosition.Post"/> (after each residual add, original BERT) or
+    /// <see cref="LayerNormPosition.Pre"/> (before each sublayer).
+    /// </summary>
     public LayerNormPosition NormPosition { get; }
 
     /// <summary>attention.self (W_query, W_key, W_value) and attention.output.dense (out_proj).</summary>

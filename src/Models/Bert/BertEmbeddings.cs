@@ -13,6 +13,10 @@ namespace LlmForge.Bert;
 /// </summary>
 public sealed class BertEmbeddings : Module
 {
+    /// <summary>
+    /// Builds the embeddings of <paramref name="config"/> (vocab, position and type tables of width hidden_size) with
+    /// the positional encoding and norm of <paramref name="components"/>.
+    /// </summary>
     public BertEmbeddings(ModuleInit init, BertConfig config, BertComponents components)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -39,6 +43,7 @@ public sealed class BertEmbeddings : Module
     /// <summary>LayerNorm (or the configured norm).</summary>
     public INormalization Norm { get; }
 
+    /// <summary>hidden_dropout_prob on the normed sum (B, T, C); identity in eval mode.</summary>
     public Dropout Dropout { get; }
 
     /// <summary>ids and token types (B, T) → (B, T, C).</summary>

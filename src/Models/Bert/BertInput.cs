@@ -14,12 +14,20 @@ namespace LlmForge.Bert;
 /// <param name="AttentionMask">attention_mask, (B, T): nonzero for real tokens, 0 for padding; null means no padding.</param>
 public sealed record BertInput(int[] InputIds, int Batch, int SequenceLength, int[]? TokenTypeIds = null, int[]? AttentionMask = null)
 {
+    /// <summary>
+    /// The input of a batch a <see cref="WordPieceTokenizer"/> encoded: its ids, segments and padding mask, each (B,
+    /// T), as they are (no copy).
+    /// </summary>
     public static BertInput From(BertEncodedBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return new(batch.InputIds, batch.Batch, batch.SequenceLength, batch.TokenTypeIds, batch.AttentionMask);
     }
 
+    /// <summary>
+    /// The input of a masked-LM training batch: the masked ids, segments and padding mask, each (B, T); its labels
+    /// stay in <paramref name="batch"/>.
+    /// </summary>
     public static BertInput From(MlmBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -13,6 +13,10 @@ namespace LlmForge.Bert;
 /// </summary>
 public sealed class BertMlmHead : Module
 {
+    /// <summary>
+    /// Builds the head of <paramref name="config"/> whose decoder is <paramref name="wordEmbeddings"/> [vocab, C]
+    /// itself (tied: not a copy), with the norm of <paramref name="components"/>.
+    /// </summary>
     public BertMlmHead(ModuleInit init, BertConfig config, BertComponents components, Tensor wordEmbeddings)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -27,6 +31,7 @@ public sealed class BertMlmHead : Module
         DecoderWeight = wordEmbeddings;
     }
 
+    /// <summary>cls.predictions.transform.dense: [C, C] weight and [C] bias, applied before the GELU.</summary>
     public Linear Transform { get; }
 
     /// <summary>cls.predictions.transform.LayerNorm (or the configured norm).</summary>
@@ -38,6 +43,7 @@ public sealed class BertMlmHead : Module
     /// <summary>The word embeddings [vocab, C] (cls.predictions.decoder.weight, tied).</summary>
     public Tensor DecoderWeight { get; }
 
+    /// <summary>The GELU of the transform (hidden_act: erf for BERT, tanh if the config says gelu_new).</summary>
     public GeluApproximation Activation { get; }
 
     /// <summary>(.., C) → (.., vocab).</summary>

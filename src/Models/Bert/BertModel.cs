@@ -55,8 +55,10 @@ public sealed class BertModel : Module
             parameter.Name = name; // errors and ToString() then show "blocks.0.att.W_query.weight"
     }
 
+    /// <summary>The sizes and settings the model was built from (what config.json records).</summary>
     public BertConfig Config { get; }
 
+    /// <summary>The backend every parameter and activation of the model computes on.</summary>
     public ITensorBackend Backend { get; }
 
     /// <summary>The kinds the attention, positional encoding and norms were built from.</summary>
@@ -65,19 +67,32 @@ public sealed class BertModel : Module
     /// <summary>The parts present (a classifier implies the pooler).</summary>
     public BertHeads Heads { get; }
 
+    /// <summary>The input layer: ids (B, T) → hidden states (B, T, C).</summary>
     public BertEmbeddings Embeddings { get; }
 
+    /// <summary>The <see cref="BertConfig.Layers"/> encoder layers, in order.</summary>
     public IReadOnlyList<BertBlock> Blocks { get; }
 
     /// <summary>Pre-LN only: the norm after the last block.</summary>
     public INormalization? FinalNorm { get; }
 
+    /// <summary>
+    /// The pooler (tanh(dense) on [CLS]), present when <see cref="Heads"/> has a pooler or a classifier; else null.
+    /// </summary>
     public BertPooler? Pooler { get; }
 
+    /// <summary>The masked-LM head, present when <see cref="Heads"/> has it; else null.</summary>
     public BertMlmHead? MlmHead { get; }
 
+    /// <summary>
+    /// classifier_dropout (or hidden_dropout_prob) on the pooled state (B, C) before the classifier; null without a
+    /// classifier.
+    /// </summary>
     public Dropout? ClassifierDropout { get; }
 
+    /// <summary>
+    /// The sequence classifier: pooled state (B, C) → logits (B, labels); null without a classifier head.
+    /// </summary>
     public Linear? Classifier { get; }
 
     /// <summary>The encoder: (B, T) ids → hidden states (B, T, C).</summary>

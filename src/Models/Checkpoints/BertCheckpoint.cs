@@ -17,6 +17,7 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class BertCheckpoint
 {
+    /// <summary>The weights' file name in a model directory, beside config.json (Hugging Face's name).</summary>
     public const string WeightsFileName = "model.safetensors";
 
     private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
@@ -306,5 +307,6 @@ public static class BertCheckpoint
 /// <summary>What <see cref="BertCheckpoint.Inspect"/> found in a model.safetensors header.</summary>
 public sealed record BertWeightsReport(string Path, BertHeads Heads, int Tensors, long Parameters, IReadOnlyList<string> DTypes, IReadOnlyList<string> Problems)
 {
+    /// <summary>True when the header (and, for a check, the values) raised no problem: the directory loads.</summary>
     public bool Matches => Problems.Count == 0;
 }

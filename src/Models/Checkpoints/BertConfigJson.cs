@@ -16,6 +16,7 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class BertConfigJson
 {
+    /// <summary>The config file's name in a model directory (Hugging Face's).</summary>
     public const string FileName = "config.json";
 
     /// <summary>The model_type of a layout transformers' BERT computes exactly (post-LN, learned positions, LayerNorm).</summary>

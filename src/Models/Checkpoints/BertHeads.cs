@@ -30,6 +30,9 @@ public readonly record struct BertHeads(bool Pooler, bool MaskedLM, bool Classif
         _ => "BertModel",
     };
 
+    /// <summary>
+    /// "BertForMaskedLM (pooler no, masked-LM head yes, classifier no)": the class and each part, for messages.
+    /// </summary>
     public override string ToString() =>
         $"{Architecture} (pooler {(Pooler ? "yes" : "no")}, masked-LM head {(MaskedLM ? "yes" : "no")}, classifier {(Classifier ? "yes" : "no")})";
 }

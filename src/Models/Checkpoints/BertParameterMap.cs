@@ -3,6 +3,9 @@ namespace LlmForge.Checkpoints;
 /// <summary>One row of the BERT mapping: the HF tensor <see cref="HfName"/> of <see cref="Shape"/> is the LlmForge parameter <see cref="Parameter"/>, same layout.</summary>
 public sealed record BertTensorMapping(string HfName, int[] Shape, string Parameter)
 {
+    /// <summary>
+    /// "bert.pooler.dense.weight [128, 128] → pooler.dense.weight": the row as the mapping listing prints it.
+    /// </summary>
     public override string ToString() => $"{HfName} [{string.Join(", ", Shape)}] → {Parameter}";
 }
 

@@ -17,23 +17,36 @@ namespace LlmForge.Checkpoints;
 /// </remarks>
 public static partial class BertTensorNames
 {
+    /// <summary>word_embeddings [vocab_size, C]; also the tied MLM decoder.</summary>
     public const string WordEmbeddings = "bert.embeddings.word_embeddings.weight";
+    /// <summary>position_embeddings [max_position_embeddings, C] (learned positions only).</summary>
     public const string PositionEmbeddings = "bert.embeddings.position_embeddings.weight";
+    /// <summary>token_type_embeddings [type_vocab_size, C]: one row per segment.</summary>
     public const string TokenTypeEmbeddings = "bert.embeddings.token_type_embeddings.weight";
+    /// <summary>The embeddings' LayerNorm scale [C].</summary>
     public const string EmbeddingsNormWeight = "bert.embeddings.LayerNorm.weight";
+    /// <summary>The embeddings' LayerNorm shift [C].</summary>
     public const string EmbeddingsNormBias = "bert.embeddings.LayerNorm.bias";
 
     /// <summary>Pre-LN only (LlmForge): the LayerNorm after the last block.</summary>
     public const string FinalNormWeight = "bert.encoder.LayerNorm.weight";
+    /// <summary>Pre-LN only (LlmForge): the shift [C] of the LayerNorm after the last block.</summary>
     public const string FinalNormBias = "bert.encoder.LayerNorm.bias";
 
+    /// <summary>The pooler's dense weight [C, C] ([out, in]), applied to the [CLS] state.</summary>
     public const string PoolerWeight = "bert.pooler.dense.weight";
+    /// <summary>The pooler's dense bias [C].</summary>
     public const string PoolerBias = "bert.pooler.dense.bias";
 
+    /// <summary>The MLM head's transform weight [C, C], before its GELU and LayerNorm.</summary>
     public const string MlmTransformWeight = "cls.predictions.transform.dense.weight";
+    /// <summary>The MLM head's transform bias [C].</summary>
     public const string MlmTransformBias = "cls.predictions.transform.dense.bias";
+    /// <summary>The MLM head's LayerNorm scale [C].</summary>
     public const string MlmNormWeight = "cls.predictions.transform.LayerNorm.weight";
+    /// <summary>The MLM head's LayerNorm shift [C].</summary>
     public const string MlmNormBias = "cls.predictions.transform.LayerNorm.bias";
+    /// <summary>The MLM decoder's output bias [vocab_size], added to the logits.</summary>
     public const string MlmBias = "cls.predictions.bias";
 
     /// <summary>Tied to <see cref="WordEmbeddings"/>.</summary>
@@ -42,7 +55,9 @@ public static partial class BertTensorNames
     /// <summary>Tied to <see cref="MlmBias"/>.</summary>
     public const string MlmDecoderBias = "cls.predictions.decoder.bias";
 
+    /// <summary>The sequence classifier's weight [labels, C] (BertForSequenceClassification).</summary>
     public const string ClassifierWeight = "classifier.weight";
+    /// <summary>The sequence classifier's bias [labels].</summary>
     public const string ClassifierBias = "classifier.bias";
 
     /// <summary>The names of encoder layer <paramref name="layer"/>'s tensors.</summary>
@@ -79,30 +94,41 @@ public readonly record struct BertLayerTensorNames(int Index)
 {
     private string Prefix => $"bert.encoder.layer.{Index}.";
 
+    /// <summary>attention.self.query: the query projection weight [C, C] ([out, in]).</summary>
     public string QueryWeight => Prefix + "attention.self.query.weight";
+    /// <summary>The query projection bias [C].</summary>
     public string QueryBias => Prefix + "attention.self.query.bias";
+    /// <summary>attention.self.key: the key projection weight [C, C].</summary>
     public string KeyWeight => Prefix + "attention.self.key.weight";
+    /// <summary>The key projection bias [C].</summary>
     public string KeyBias => Prefix + "attention.self.key.bias";
+    /// <summary>attention.self.value: the value projection weight [C, C].</summary>
     public string ValueWeight => Prefix + "attention.self.value.weight";
+    /// <summary>The value projection bias [C].</summary>
     public string ValueBias => Prefix + "attention.self.value.bias";
 
     /// <summary>attention.output.dense: the attention's output projection [C, C].</summary>
     public string AttentionOutputWeight => Prefix + "attention.output.dense.weight";
+    /// <summary>The attention output projection's bias [C].</summary>
     public string AttentionOutputBias => Prefix + "attention.output.dense.bias";
 
     /// <summary>attention.output.LayerNorm: after the attention residual (post-LN), before the attention (pre-LN).</summary>
     public string AttentionNormWeight => Prefix + "attention.output.LayerNorm.weight";
+    /// <summary>The attention LayerNorm's shift [C].</summary>
     public string AttentionNormBias => Prefix + "attention.output.LayerNorm.bias";
 
     /// <summary>intermediate.dense: C → intermediate_size [F, C].</summary>
     public string IntermediateWeight => Prefix + "intermediate.dense.weight";
+    /// <summary>The intermediate (first MLP) layer's bias [intermediate_size].</summary>
     public string IntermediateBias => Prefix + "intermediate.dense.bias";
 
     /// <summary>output.dense: intermediate_size → C [C, F].</summary>
     public string OutputWeight => Prefix + "output.dense.weight";
+    /// <summary>The output (second MLP) layer's bias [C].</summary>
     public string OutputBias => Prefix + "output.dense.bias";
 
     /// <summary>output.LayerNorm: after the feed-forward residual (post-LN), before the feed-forward (pre-LN).</summary>
     public string OutputNormWeight => Prefix + "output.LayerNorm.weight";
+    /// <summary>The output LayerNorm's shift [C].</summary>
     public string OutputNormBias => Prefix + "output.LayerNorm.bias";
 }

@@ -17,6 +17,7 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class Gpt2Checkpoint
 {
+    /// <summary>The weights' file name in a model directory, beside config.json (Hugging Face's name).</summary>
     public const string WeightsFileName = "model.safetensors";
 
     private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
@@ -289,5 +290,6 @@ public static class Gpt2Checkpoint
 /// <summary>What <see cref="Gpt2Checkpoint.Check"/> found: the loader's verdict on a model.safetensors, and what it holds.</summary>
 public sealed record Gpt2WeightsReport(string Path, int Tensors, long Parameters, IReadOnlyList<string> DTypes, IReadOnlyList<string> Problems)
 {
+    /// <summary>True when the check raised no problem: the directory loads.</summary>
     public bool Matches => Problems.Count == 0;
 }

@@ -29,6 +29,10 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
         }
     }
 
+    /// <summary>
+    /// "transformer.h.0.attn.c_attn.weight [128, 384] Conv1D → blocks.0.att.W_query.weight | …": the row as the
+    /// mapping listing prints it.
+    /// </summary>
     public override string ToString() =>
         $"{HfName} [{string.Join(", ", HfShape)}] {Layout} → {string.Join(" | ", Parameters)}";
 }

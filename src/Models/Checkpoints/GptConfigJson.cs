@@ -14,6 +14,7 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class GptConfigJson
 {
+    /// <summary>The config file's name in a model directory (Hugging Face's).</summary>
     public const string FileName = "config.json";
 
     /// <summary>The model_type of a layout transformers' GPT2LMHeadModel computes exactly.</summary>

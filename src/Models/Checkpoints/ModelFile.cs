@@ -32,30 +32,43 @@ public static class ModelFile
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path}: no {name} in the checkpoint directory.", path);
     }
 
+    /// <summary>All bytes of <paramref name="path"/>, after <see cref="RequireRegular"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a regular file.</exception>
     public static byte[] ReadAllBytes(string path)
     {
         RequireRegular(path);
         return File.ReadAllBytes(path);
     }
 
+    /// <summary>The UTF-8 text of <paramref name="path"/>, after <see cref="RequireRegular"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a regular file.</exception>
     public static string ReadAllText(string path)
     {
         RequireRegular(path);
         return File.ReadAllText(path, Encoding.UTF8);
     }
 
+    /// <summary>The UTF-8 lines of <paramref name="path"/>, read lazily, after <see cref="RequireRegular"/> (checked
+    /// at once, not on the first line).</summary>
+    /// <exception cref="CheckpointFormatException">Not a regular file.</exception>
     public static IEnumerable<string> ReadLines(string path)
     {
         RequireRegular(path);
         return File.ReadLines(path, Encoding.UTF8);
     }
 
+    /// <summary>A read-only stream on <paramref name="path"/> (others may read it too), after
+    /// <see cref="RequireRegular"/>; the caller disposes it.</summary>
+    /// <exception cref="CheckpointFormatException">Not a regular file.</exception>
     public static FileStream OpenRead(string path, int bufferSize = 4096)
     {
         RequireRegular(path);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize);
     }
 
+    /// <summary>A read-only handle on <paramref name="path"/> for positioned reads (<see cref="RandomAccess"/>),
+    /// after <see cref="RequireRegular"/>; the caller disposes it.</summary>
+    /// <exception cref="CheckpointFormatException">Not a regular file.</exception>
     public static SafeFileHandle OpenHandle(string path)
     {
         RequireRegular(path);

@@ -70,5 +70,9 @@ public sealed class NpyWriter<T> : IDisposable where T : unmanaged
         _file.Commit();
     }
 
+    /// <summary>
+    /// Closes the file; without a <see cref="Commit"/> first the temporary file is deleted and the path is left as it
+    /// was.
+    /// </summary>
     public void Dispose() => _file.Dispose();
 }

@@ -10,6 +10,9 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class OptimizerStateFile
 {
+    /// <summary>
+    /// The file's name in a training checkpoint directory, beside model.safetensors and trainer_state.json.
+    /// </summary>
     public const string FileName = "optimizer.safetensors";
 
     /// <summary>Writes <paramref name="optimizer"/>'s state; <paramref name="model"/> gives each parameter's shape.</summary>

@@ -22,6 +22,7 @@ namespace LlmForge.Checkpoints;
 /// </remarks>
 public sealed class RunDirectoryLock : IDisposable
 {
+    /// <summary>The lock file's name inside the run directory; it holds the owner's PID.</summary>
     public const string FileName = ".llmforge.lock";
 
     private static readonly ConcurrentDictionary<string, RunDirectoryLock> HeldByThisProcess = new(StringComparer.Ordinal);

@@ -5,20 +5,35 @@ namespace LlmForge.Checkpoints;
 /// <summary>The element types of the safetensors format (its header spells them "F32", "BF16", …).</summary>
 public enum SafeTensorsDType
 {
+    /// <summary>"BOOL": one byte, 0 or 1.</summary>
     Bool,
+    /// <summary>"U8": unsigned 8-bit integer.</summary>
     U8,
+    /// <summary>"I8": signed 8-bit integer.</summary>
     I8,
+    /// <summary>"I16": signed 16-bit integer.</summary>
     I16,
+    /// <summary>"U16": unsigned 16-bit integer.</summary>
     U16,
+    /// <summary>"F16": IEEE half precision (1 sign, 5 exponent, 10 mantissa bits).</summary>
     F16,
+    /// <summary>"BF16": bfloat16, the upper 16 bits of a float32 (8 exponent, 7 mantissa bits).</summary>
     BF16,
+    /// <summary>"I32": signed 32-bit integer.</summary>
     I32,
+    /// <summary>"U32": unsigned 32-bit integer.</summary>
     U32,
+    /// <summary>"F32": IEEE single precision, what LlmForge computes in and writes.</summary>
     F32,
+    /// <summary>"F64": IEEE double precision.</summary>
     F64,
+    /// <summary>"I64": signed 64-bit integer.</summary>
     I64,
+    /// <summary>"U64": unsigned 64-bit integer.</summary>
     U64,
+    /// <summary>"F8_E4M3": 8-bit float, 4 exponent and 3 mantissa bits.</summary>
     F8E4M3,
+    /// <summary>"F8_E5M2": 8-bit float, 5 exponent and 2 mantissa bits.</summary>
     F8E5M2,
 }
 

@@ -15,8 +15,10 @@ public sealed class SafeTensorsEntry
         FileOffset = fileOffset;
     }
 
+    /// <summary>The tensor's name as the header gives it ("transformer.wte.weight").</summary>
     public string Name { get; }
 
+    /// <summary>The element type of its bytes.</summary>
     public SafeTensorsDType DType { get; }
 
     /// <summary>Dimensions, outermost first (row-major); empty for a scalar.</summary>
@@ -34,7 +36,11 @@ public sealed class SafeTensorsEntry
     /// <summary>Absolute position of the tensor's first byte in the file (8 + header length + begin).</summary>
     public long FileOffset { get; }
 
+    /// <summary>
+    /// Bytes the tensor occupies in the data buffer: <see cref="ElementCount"/> × the dtype's size for a valid header.
+    /// </summary>
     public long ByteLength => BufferEnd - BufferBegin;
 
+    /// <summary>"transformer.wte.weight F32 [50257, 768]": name, dtype and shape, for messages.</summary>
     public override string ToString() => $"{Name} {DType.ToHeaderName()} [{string.Join(", ", Shape)}]";
 }

@@ -29,6 +29,7 @@ public sealed class SafeTensorsFile : IDisposable
         _byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>The path the file was opened from, which messages name.</summary>
     public string FilePath { get; }
 
     /// <summary>Every tensor, in the order of its bytes in the file.</summary>
@@ -76,8 +77,10 @@ public sealed class SafeTensorsFile : IDisposable
         }
     }
 
+    /// <summary>Whether the header lists a tensor called exactly <paramref name="name"/> (ordinal).</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The header entry of <paramref name="name"/> (ordinal), or false when there is none.</summary>
     public bool TryGetEntry(string name, [MaybeNullWhen(false)] out SafeTensorsEntry entry) => _byName.TryGetValue(name, out entry);
 
     /// <exception cref="KeyNotFoundException">No tensor of that name; the message names the file.</exception>
@@ -157,5 +160,6 @@ public sealed class SafeTensorsFile : IDisposable
         }
     }
 
+    /// <summary>Closes the file handle; entries stay readable as values, their bytes no longer.</summary>
     public void Dispose() => _handle.Dispose();
 }

@@ -27,6 +27,10 @@ namespace LlmForge.Checkpoints;
 /// </summary>
 public static class TrainerStateJson
 {
+    /// <summary>
+    /// The file's name in a training checkpoint directory: the step, schedule and data positions a resume continues
+    /// from.
+    /// </summary>
     public const string FileName = "trainer_state.json";
 
     private const string DigestKey = "state_sha256";
@@ -108,6 +112,10 @@ public static class TrainerStateJson
         return Parse(ModelFile.ReadAllText(path), path);
     }
 
+    /// <summary>Parses trainer_state.json's <paramref name="text"/> and checks its digest; <paramref name="source"/>
+    /// names it in errors.</summary>
+    /// <exception cref="CheckpointFormatException">Invalid JSON, another format version, a missing or mistyped key,
+    /// or a state_sha256 digest that does not match its contents.</exception>
     public static TrainerState Parse(string text, string source = FileName)
     {
         using (var document = ConfigJsonKeys.ParseObject(text, source, "a trainer state"))

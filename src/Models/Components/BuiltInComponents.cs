@@ -34,10 +34,15 @@ public static class BuiltInComponents
     /// <summary>"rmsnorm": <see cref="Layers.RmsNorm"/>.</summary>
     public static NormalizationKind RmsNorm { get; } = new("rmsnorm", c => new RmsNorm(c.Init, c.Dim, c.Epsilon));
 
+    /// <summary>
+    /// The built-in attention kinds, in the order "valid values" lists show them: scaled-dot, sliding-window.
+    /// </summary>
     public static IReadOnlyList<AttentionKind> Attention { get; } = [ScaledDot, SlidingWindow];
 
+    /// <summary>The built-in positional encodings: learned, sinusoidal, rotary.</summary>
     public static IReadOnlyList<PositionalEncodingKind> PositionalEncodings { get; } = [Learned, Sinusoidal, Rotary];
 
+    /// <summary>The built-in normalizations: layernorm, rmsnorm.</summary>
     public static IReadOnlyList<NormalizationKind> Normalizations { get; } = [LayerNorm, RmsNorm];
 
     /// <summary>The built-in kinds alone, by name: what a loader without a container resolves a config.json's kinds in.</summary>

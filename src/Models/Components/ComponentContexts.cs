@@ -23,6 +23,10 @@ public sealed record AttentionContext(ModuleInit Init, int EmbeddingDim, int Hea
     /// <summary>Index of the block the layer belongs to.</summary>
     public int Layer { get; init; }
 
+    /// <summary>
+    /// Width of one head, <see cref="AttentionContext.EmbeddingDim"/> / <see cref="AttentionContext.Heads"/> (the
+    /// validator checks that it divides).
+    /// </summary>
     public int HeadDim => EmbeddingDim / Heads;
 }
 
@@ -32,6 +36,10 @@ public sealed record PositionalEncodingContext(ModuleInit Init, int EmbeddingDim
     /// <summary>rope_theta: base of the rotary frequencies.</summary>
     public double Theta { get; init; } = 10000;
 
+    /// <summary>
+    /// Width of one head, <see cref="PositionalEncodingContext.EmbeddingDim"/> /
+    /// <see cref="PositionalEncodingContext.Heads"/>: the size rotary encodings rotate.
+    /// </summary>
     public int HeadDim => EmbeddingDim / Heads;
 }
 

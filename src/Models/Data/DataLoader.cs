@@ -21,6 +21,16 @@ public sealed class DataLoader : ITokenBatchSource
     private TokenBatch? _full;          // (BatchSize, T), reused
     private TokenBatch? _tail;          // the smaller last batch when !DropLast, reused
 
+    /// <summary>Batches of <paramref name="batchSize"/> windows of <paramref name="dataset"/>, in dataset order or
+    /// shuffled per epoch from <paramref name="seed"/>.</summary>
+    /// <param name="dataset">The windows; held, not copied.</param>
+    /// <param name="batchSize">B, windows per batch (≥ 1).</param>
+    /// <param name="shuffle">Visit the windows in a new seeded order each epoch (PyTorch's shuffle=True).</param>
+    /// <param name="seed">Seeds the shuffle orders.</param>
+    /// <param name="dropLast">Skip each epoch's last, smaller batch.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">The dataset is empty, or <paramref name="dropLast"/> would leave no batch
+    /// at all.</exception>
     public DataLoader(ITokenWindowDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -41,10 +51,13 @@ public sealed class DataLoader : ITokenBatchSource
         _order = new int[dataset.Count];
     }
 
+    /// <summary>The windows batched.</summary>
     public ITokenWindowDataset Dataset => _dataset;
 
+    /// <summary>B: windows per full batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>Whether each epoch visits the windows in a fresh seeded order (else in dataset order).</summary>
     public bool Shuffle { get; }
 
     /// <summary>Seed of the shuffle orders (ignored without <see cref="Shuffle"/>); set by <see cref="Restore"/>.</summary>
@@ -53,6 +66,7 @@ public sealed class DataLoader : ITokenBatchSource
     /// <summary>Drop the last, incomplete batch of each epoch (as PyTorch's <c>drop_last</c>).</summary>
     public bool DropLast { get; }
 
+    /// <summary>Batches in one epoch: ⌈windows / B⌉, or ⌊windows / B⌋ with <see cref="DropLast"/>.</summary>
     public int BatchesPerEpoch { get; }
 
     /// <summary>Epoch of the next batch (0-based).</summary>
@@ -90,6 +104,9 @@ public sealed class DataLoader : ITokenBatchSource
         while (Epoch == epoch);
     }
 
+    /// <summary>
+    /// The position of the next batch (epoch, index, seed), for a checkpoint; <see cref="Restore"/> continues from it.
+    /// </summary>
     public DataLoaderState GetState() => new(Epoch, BatchIndex, Seed, BatchesPerEpoch);
 
     /// <summary>Continues from a saved position (its seed included).</summary>

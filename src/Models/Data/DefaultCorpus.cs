@@ -35,6 +35,9 @@ public sealed class DefaultCorpus
     /// <summary>The XML files read, in reading order.</summary>
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>
+    /// Paragraphs the corpus kept (after the filters and de-duplication): the lines of <see cref="Text"/>.
+    /// </summary>
     public int ParagraphCount { get; }
 
     /// <summary>e.g. "107 XML files, 3,456,789 characters, 41,000 paragraphs from /usr/share/dotnet/…".</summary>

@@ -12,6 +12,10 @@ public sealed class MlmBatch
     /// <summary>The label of positions that are not predicted (PyTorch's cross_entropy ignore_index).</summary>
     public const int IgnoreIndex = -100;
 
+    /// <summary>Zeroed buffers for <paramref name="batchSize"/> rows of <paramref name="sequenceLength"/>
+    /// tokens.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1.</exception>
+    /// <exception cref="OverflowException">B·T does not fit an int.</exception>
     public MlmBatch(int batchSize, int sequenceLength)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
@@ -25,8 +29,10 @@ public sealed class MlmBatch
         Labels = new int[n];
     }
 
+    /// <summary>B: rows in this batch (the last batch of an epoch may be smaller).</summary>
     public int BatchSize { get; }
 
+    /// <summary>T: tokens per row, [CLS] and [SEP] included.</summary>
     public int SequenceLength { get; }
 
     /// <summary>input_ids after masking, (B, T).</summary>

@@ -48,12 +48,18 @@ public sealed class MlmBatchSource : IMlmBatchSource
         return new MlmBatchSource(loader, masker, classificationId, separatorId, seed);
     }
 
+    /// <summary>Chooses and corrupts the predicted positions of each row.</summary>
     public MlmMasker Masker { get; }
 
+    /// <summary>The [CLS] id that starts each row.</summary>
     public int ClassificationId { get; }
 
+    /// <summary>The [SEP] id that ends each row.</summary>
     public int SeparatorId { get; }
 
+    /// <summary>
+    /// Seeds the masks: batch number s is masked from stream (Seed, s), apart from the loader's shuffle streams.
+    /// </summary>
     public int Seed { get; }
 
     /// <summary>T: tokens per row, [CLS] and [SEP] included.</summary>
@@ -62,8 +68,10 @@ public sealed class MlmBatchSource : IMlmBatchSource
     /// <summary>Batches handed out so far (the index of the next batch's masks).</summary>
     public long Step { get; private set; }
 
+    /// <summary>Batches in one epoch of the underlying window loader.</summary>
     public int BatchesPerEpoch => _windows.BatchesPerEpoch;
 
+    /// <inheritdoc/>
     public MlmBatch NextBatch()
     {
         var windows = _windows.NextBatch();
@@ -85,6 +93,10 @@ public sealed class MlmBatchSource : IMlmBatchSource
         return batch;
     }
 
+    /// <summary>
+    /// The position of the next batch (the window loader's and the mask step), for a checkpoint;
+    /// <see cref="Restore"/> continues from it.
+    /// </summary>
     public MlmBatchSourceState GetState() => new(_windows.GetState(), Step);
 
     /// <summary>Continues from a saved position: the same windows and the same masks as an uninterrupted run.</summary>

@@ -53,10 +53,17 @@ public sealed class MlmMasker
         _special[maskId] = true;
     }
 
+    /// <summary>Random replacements are drawn from [0, VocabSize).</summary>
     public int VocabSize { get; }
+    /// <summary>The [MASK] token id; never chosen itself.</summary>
     public int MaskId { get; }
+    /// <summary>The chance that an eligible token is chosen for prediction (BERT: 0.15).</summary>
     public double MaskProbability { get; }
+    /// <summary>The share of chosen tokens replaced by [MASK] (BERT: 0.8).</summary>
     public double MaskTokenFraction { get; }
+    /// <summary>
+    /// The share of chosen tokens replaced by a uniformly random id (BERT: 0.1); the rest keep their id.
+    /// </summary>
     public double RandomTokenFraction { get; }
 
     /// <summary>

@@ -16,6 +16,11 @@ public sealed class RandomWindowSampler : ITokenBatchSource
     private readonly ReadOnlyMemory<int> _ids;
     private readonly TokenBatch _batch;
 
+    /// <summary>Draws <paramref name="batchSize"/> windows of <paramref name="sequenceLength"/> tokens per batch from
+    /// <paramref name="tokenIds"/> (held, not copied), seeded by <paramref name="seed"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1.</exception>
+    /// <exception cref="ArgumentException">Fewer than <paramref name="sequenceLength"/> + 1 tokens: no window with
+    /// its target fits.</exception>
     public RandomWindowSampler(ReadOnlyMemory<int> tokenIds, int batchSize, int sequenceLength, int seed)
     {
         if (batchSize < 1)
@@ -32,11 +37,15 @@ public sealed class RandomWindowSampler : ITokenBatchSource
         _batch = new TokenBatch(batchSize, sequenceLength);
     }
 
+    /// <summary>B: windows per batch.</summary>
     public int BatchSize { get; }
 
     /// <summary>T (nanoGPT's block_size).</summary>
     public int SequenceLength { get; }
 
+    /// <summary>
+    /// Seeds the offsets: batch number s is drawn from stream (Seed, s); set by <see cref="Restore"/>.
+    /// </summary>
     public int Seed { get; private set; }
 
     /// <summary>Batches drawn so far; the next batch is drawn from stream (Seed, Step).</summary>
@@ -45,6 +54,7 @@ public sealed class RandomWindowSampler : ITokenBatchSource
     /// <summary>Number of distinct window offsets, N − T.</summary>
     public int OffsetCount => _ids.Length - SequenceLength;
 
+    /// <inheritdoc/>
     public TokenBatch NextBatch()
     {
         var rng = SplitMix64.Derive(Seed, Step);
@@ -60,8 +70,11 @@ public sealed class RandomWindowSampler : ITokenBatchSource
         return _batch;
     }
 
+    /// <summary>The position of the next batch (step and seed), for a checkpoint.</summary>
     public RandomWindowSamplerState GetState() => new(Step, Seed);
 
+    /// <summary>Continues from a saved position: the next batch is the one an uninterrupted run would draw.</summary>
+    /// <exception cref="ArgumentException">A negative step.</exception>
     public void Restore(RandomWindowSamplerState state)
     {
         ArgumentNullException.ThrowIfNull(state);

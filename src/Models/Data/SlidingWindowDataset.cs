@@ -19,6 +19,11 @@ public sealed class SlidingWindowDataset : ITokenWindowDataset
 {
     private readonly ReadOnlyMemory<int> _ids;
 
+    /// <summary>The windows of <paramref name="maxLength"/> tokens starting every <paramref name="stride"/> tokens of
+    /// <paramref name="tokenIds"/> (held, not copied).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1.</exception>
+    /// <exception cref="ArgumentException">Fewer than <paramref name="maxLength"/> + 1 tokens: not one window with
+    /// its target.</exception>
     public SlidingWindowDataset(ReadOnlyMemory<int> tokenIds, int maxLength, int stride)
     {
         if (maxLength < 1)
@@ -42,6 +47,7 @@ public sealed class SlidingWindowDataset : ITokenWindowDataset
     /// <summary>Distance between the starts of consecutive windows.</summary>
     public int Stride { get; }
 
+    /// <summary>Number of windows: ⌊(N − MaxLength − 1) / Stride⌋ + 1 for N token ids.</summary>
     public int Count { get; }
 
     /// <summary>The token ids the windows are cut from.</summary>
@@ -49,6 +55,9 @@ public sealed class SlidingWindowDataset : ITokenWindowDataset
 
     int ITokenWindowDataset.WindowLength => MaxLength;
 
+    /// <summary>Window <paramref name="index"/> as views into the token ids (no copy).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in [0,
+    /// <see cref="Count"/>).</exception>
     public TokenWindow this[int index]
     {
         get
@@ -66,6 +75,7 @@ public sealed class SlidingWindowDataset : ITokenWindowDataset
         return index * Stride;
     }
 
+    /// <inheritdoc/>
     public void CopyWindow(int index, Span<int> input, Span<int> target)
     {
         if (input.Length != MaxLength)

@@ -11,6 +11,9 @@ namespace LlmForge.Data;
 /// </remarks>
 public sealed class TokenBatch
 {
+    /// <summary>Zeroed input and target buffers for <paramref name="batchSize"/> rows of
+    /// <paramref name="sequenceLength"/> tokens.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1.</exception>
     public TokenBatch(int batchSize, int sequenceLength)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1");
@@ -36,8 +39,12 @@ public sealed class TokenBatch
     /// <summary>B·T, the number of tokens (and of predictions) in the batch.</summary>
     public int TokenCount => Inputs.Length;
 
+    /// <summary>The T input ids of row <paramref name="row"/> (a view into <see cref="Inputs"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is not in [0, B).</exception>
     public ReadOnlySpan<int> InputRow(int row) => Inputs.AsSpan(CheckRow(row) * SequenceLength, SequenceLength);
 
+    /// <summary>The T target ids of row <paramref name="row"/> (a view into <see cref="Targets"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is not in [0, B).</exception>
     public ReadOnlySpan<int> TargetRow(int row) => Targets.AsSpan(CheckRow(row) * SequenceLength, SequenceLength);
 
     /// <summary>A copy that later batches will not overwrite.</summary>

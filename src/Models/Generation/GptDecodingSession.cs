@@ -11,17 +11,22 @@ public sealed class GptDecodingSession(GptModel model, int batch) : IDecodingSes
     /// <summary>The caches of every block.</summary>
     public GptKvCache Cache { get; } = model.CreateKvCache(batch);
 
+    /// <inheritdoc/>
     public int Batch => Cache.Batch;
 
+    /// <inheritdoc/>
     public int Length => Cache.Length;
 
+    /// <inheritdoc/>
     public int Remaining => Cache.Remaining;
 
+    /// <inheritdoc/>
     public Tensor Append(int[] ids, int seq, int[]? attentionMask = null)
     {
         var logits = _model.ForwardIncremental(ids, Batch, seq, Cache, attentionMask, lastTokenOnly: true); // (B, 1, vocab)
         return logits.Reshape(Batch, logits.Shape[2]);                                                     // (B, vocab)
     }
 
+    /// <inheritdoc/>
     public void Reset() => Cache.Reset();
 }

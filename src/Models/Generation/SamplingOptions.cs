@@ -12,8 +12,12 @@ public sealed record SamplingOptions
     /// <summary>Keep the smallest set of tokens whose probability reaches P (nucleus); 1 keeps all.</summary>
     public float TopP { get; init; } = 1.0f;
 
+    /// <summary>
+    /// Seeds the sampler; each generation restarts from it, so the same prompt and options give the same tokens.
+    /// </summary>
     public ulong Seed { get; init; } = 1337;
 
+    /// <summary>Temperature 0: always the most likely token (argmax), no randomness.</summary>
     public static SamplingOptions Greedy { get; } = new() { Temperature = 0 };
 
     /// <summary>Throws naming the offending setting.</summary>

@@ -45,8 +45,13 @@ public sealed class TextGenerator
         StopTokenId = stopTokenId;
     }
 
+    /// <summary>How each next token is picked (validated by the constructor).</summary>
     public SamplingOptions Sampling { get; }
 
+    /// <summary>
+    /// Generation ends after emitting this id (typically the tokenizer's end-of-text); null: only the token limit
+    /// ends it.
+    /// </summary>
     public int? StopTokenId { get; }
 
     /// <summary>Decode incrementally with a KV cache when the model can (default true); false recomputes the context every token.</summary>

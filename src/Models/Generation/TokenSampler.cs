@@ -11,6 +11,8 @@ public sealed class TokenSampler
     private float[] _probs = [];
     private int[] _order = [];
 
+    /// <summary>A sampler seeded from <paramref name="options"/>' <see cref="SamplingOptions.Seed"/>.</summary>
+    /// <exception cref="ArgumentException">Invalid options (the message names the setting).</exception>
     public TokenSampler(SamplingOptions options)
     {
         options.Validate();
@@ -18,6 +20,9 @@ public sealed class TokenSampler
         _rng = new Random(unchecked((int)options.Seed ^ (int)(options.Seed >> 32)));
     }
 
+    /// <summary>The next token id from one row of logits [vocab]: <see cref="ArgMax"/> at temperature 0, else a draw
+    /// after temperature, top-k and top-p.</summary>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty.</exception>
     public int Next(ReadOnlySpan<float> logits)
     {
         if (logits.IsEmpty) throw new ArgumentException("logits are empty", nameof(logits));
@@ -77,6 +82,7 @@ public sealed class TokenSampler
         for (int i = keep; i < order.Length; i++) probs[order[i]] = 0;
     }
 
+    /// <summary>The index of the largest logit (the first one on ties); 0 for an all-NaN row.</summary>
     public static int ArgMax(ReadOnlySpan<float> logits)
     {
         int best = 0;

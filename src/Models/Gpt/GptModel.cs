@@ -53,8 +53,10 @@ public sealed partial class GptModel : Module
             parameter.Name = name; // errors and ToString() then show "trf_blocks.0.att.W_query.weight"
     }
 
+    /// <summary>The sizes and settings the model was built from (what config.json records).</summary>
     public GptConfig Config { get; }
 
+    /// <summary>The backend every parameter and activation of the model computes on.</summary>
     public ITensorBackend Backend { get; }
 
     /// <summary>The kinds the attention, positional encoding and norms were built from.</summary>
@@ -66,8 +68,10 @@ public sealed partial class GptModel : Module
     /// <summary>wpe (learned), sinusoids, or rotary: acts on the embeddings or on q and k in every block.</summary>
     public IPositionalEncoding Positions { get; }
 
+    /// <summary>embd_pdrop on the token + position embeddings (B, T, C); identity in eval mode.</summary>
     public Dropout EmbeddingDropout { get; }
 
+    /// <summary>The n_layer blocks (h.{i}), in order.</summary>
     public IReadOnlyList<TransformerBlock> Blocks { get; }
 
     /// <summary>ln_f.</summary>

@@ -13,6 +13,12 @@ namespace LlmForge.Gpt;
 /// </summary>
 public sealed class TransformerBlock : Module
 {
+    /// <summary>
+    /// Builds block <paramref name="layer"/> (0-based) of <paramref name="config"/> with the attention and norms of
+    /// <paramref name="components"/>;
+    /// the two projections into the residual stream are initialized with std initializer_range / √(2·n_layer), as
+    /// GPT-2 does.
+    /// </summary>
     public TransformerBlock(ModuleInit init, GptConfig config, GptComponents components, int layer)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -41,13 +47,18 @@ public sealed class TransformerBlock : Module
     /// <summary>ln_1: the norm before attention.</summary>
     public INormalization Norm1 { get; }
 
+    /// <summary>
+    /// attn: self-attention (B, T, C) → (B, T, C), causal; q, k, v and the output projection (c_attn, c_proj).
+    /// </summary>
     public IAttention Attention { get; }
 
     /// <summary>ln_2: the norm before the MLP.</summary>
     public INormalization Norm2 { get; }
 
+    /// <summary>mlp: C → 4·C (or n_inner) → C with GELU (c_fc, c_proj).</summary>
     public FeedForward FeedForward { get; }
 
+    /// <summary>resid_pdrop on each sublayer's output before its residual add.</summary>
     public Dropout ResidualDropout { get; }
 
     /// <summary>

@@ -22,16 +22,22 @@ public sealed class ComponentCatalog : IComponentKinds
         this.normalizations = Index(normalizations, k => k.Name, "normalization");
     }
 
+    /// <summary>The registered attention kind names, built-ins first, then the user's in registration order.</summary>
     public IReadOnlyCollection<string> AttentionNames => attention.Keys;
 
+    /// <summary>The registered positional-encoding kind names, built-ins first.</summary>
     public IReadOnlyCollection<string> PositionalEncodingNames => positions.Keys;
 
+    /// <summary>The registered normalization kind names, built-ins first.</summary>
     public IReadOnlyCollection<string> NormalizationNames => normalizations.Keys;
 
+    /// <inheritdoc/>
     public AttentionKind? FindAttention(string? name) => Find(attention, name);
 
+    /// <inheritdoc/>
     public PositionalEncodingKind? FindPositionalEncoding(string? name) => Find(positions, name);
 
+    /// <inheritdoc/>
     public NormalizationKind? FindNormalization(string? name) => Find(normalizations, name);
 
     private static T? Find<T>(Dictionary<string, T> kinds, string? name) where T : class =>

@@ -23,6 +23,9 @@ public static class ComponentServiceCollectionExtensions
         return services.AddAttention(new AttentionKind(CheckName(name), c => create(c)) { DecoderOnly = decoderOnly });
     }
 
+    /// <summary>Registers a positional encoding built by <paramref name="create"/> (once per model) under
+    /// <paramref name="name"/>, which a variant's "PositionalEncoding:Kind" selects.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains ':'.</exception>
     public static IServiceCollection AddPositionalEncoding<T>(this IServiceCollection services, string name, Func<PositionalEncodingContext, T> create)
         where T : Module, IPositionalEncoding
     {
@@ -30,6 +33,9 @@ public static class ComponentServiceCollectionExtensions
         return services.AddPositionalEncoding(new PositionalEncodingKind(CheckName(name), c => create(c)));
     }
 
+    /// <summary>Registers a normalization built by <paramref name="create"/> (for each norm of every block, and the
+    /// final one) under <paramref name="name"/>, which a variant's "Normalization:Kind" selects.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains ':'.</exception>
     public static IServiceCollection AddNormalization<T>(this IServiceCollection services, string name, Func<NormalizationContext, T> create)
         where T : Module, INormalization
     {
@@ -45,6 +51,7 @@ public static class ComponentServiceCollectionExtensions
         return services.AddSingleton(kind);
     }
 
+    /// <summary>Registers an existing positional-encoding kind (the built-ins go through here).</summary>
     public static IServiceCollection AddPositionalEncoding(this IServiceCollection services, PositionalEncodingKind kind)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -52,6 +59,7 @@ public static class ComponentServiceCollectionExtensions
         return services.AddSingleton(kind);
     }
 
+    /// <summary>Registers an existing normalization kind (the built-ins go through here).</summary>
     public static IServiceCollection AddNormalization(this IServiceCollection services, NormalizationKind kind)
     {
         ArgumentNullException.ThrowIfNull(services);

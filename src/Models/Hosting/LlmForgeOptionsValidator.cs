@@ -20,6 +20,8 @@ namespace LlmForge.Hosting;
 public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog catalog, IConfiguration? configuration = null)
     : IValidateOptions<LlmForgeOptions>
 {
+    /// <summary>Every problem of <paramref name="options"/> at once (unknown keys, sizes, kinds, combinations), each
+    /// naming its full key; success when there is none.</summary>
     public ValidateOptionsResult Validate(string? name, LlmForgeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -7,6 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace LlmForge.Hosting;
 
+/// <summary>
+/// Registration of LlmForge in a <see cref="IServiceCollection"/>: options, validation, backend selection, component
+/// kinds and the <see cref="IModelFactory"/>.
+/// </summary>
 public static class LlmForgeServiceCollectionExtensions
 {
     /// <summary>

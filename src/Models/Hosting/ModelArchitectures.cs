@@ -9,5 +9,6 @@ public static class ModelArchitectures
     /// <summary>A BERT encoder (<see cref="Bert.BertModel"/>), bidirectional attention, trained by masked-LM.</summary>
     public const string Bert = "bert";
 
+    /// <summary>Every valid Architecture value, for "valid values" messages.</summary>
     public static IReadOnlyList<string> All { get; } = [Gpt, Bert];
 }

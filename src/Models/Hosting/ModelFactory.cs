@@ -16,6 +16,9 @@ public sealed class ModelFactory : IModelFactory
     private readonly LlmForgeOptions options;
     private readonly string section;
 
+    /// <summary>The factory over the bound <paramref name="options"/>, building on <paramref name="backend"/> with
+    /// the kinds of <paramref name="catalog"/>; <paramref name="section"/> prefixes the keys messages name.</summary>
+    /// <exception cref="OptionsValidationException">The options are invalid (every problem listed).</exception>
     public ModelFactory(IOptions<LlmForgeOptions> options, ITensorBackend backend, ComponentCatalog catalog, LlmForgeSection section)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -28,12 +31,16 @@ public sealed class ModelFactory : IModelFactory
     /// <summary>The backend every model is built on (the one <c>LlmForge:Backend</c> names).</summary>
     public ITensorBackend Backend { get; }
 
+    /// <summary>The registered component kinds variants and checkpoints resolve their kind names in.</summary>
     public ComponentCatalog Catalog { get; }
 
+    /// <inheritdoc/>
     public string DefaultVariant => options.Variant;
 
+    /// <inheritdoc/>
     public IReadOnlyCollection<string> VariantNames => options.Variants.Keys;
 
+    /// <inheritdoc/>
     public ModelVariant GetVariant(string? name = null)
     {
         name ??= options.Variant;
@@ -45,13 +52,17 @@ public sealed class ModelFactory : IModelFactory
         return ModelVariant.Resolve(entry.Key, $"{(section.Length == 0 ? "" : section + ":")}Variants:{entry.Key}", entry.Value, Catalog);
     }
 
+    /// <inheritdoc/>
     public GptModel CreateGpt(string? variant = null, int? vocabSize = null, int seed = 0) =>
         GetVariant(variant).CreateGpt(Backend, vocabSize, seed);
 
+    /// <inheritdoc/>
     public BertModel CreateBert(string? variant = null, int? vocabSize = null, BertHeads? heads = null, int seed = 0, int padTokenId = 0) =>
         GetVariant(variant).CreateBert(Backend, vocabSize, heads, seed, padTokenId);
 
+    /// <inheritdoc/>
     public GptModel LoadGpt(string directory, int seed = 0) => Gpt2Checkpoint.Load(directory, Backend, Catalog, seed);
 
+    /// <inheritdoc/>
     public BertModel LoadBert(string directory, int seed = 0) => BertCheckpoint.Load(directory, Backend, Catalog, seed);
 }

@@ -20,12 +20,16 @@ public sealed record ModelVariant(
     string Name, string Key, ModelVariantOptions Options,
     AttentionKind Attention, PositionalEncodingKind PositionalEncoding, NormalizationKind Normalization)
 {
+    /// <summary>Architecture is "bert" (case-insensitive): <see cref="ToBertConfig"/> applies.</summary>
     public bool IsBert => string.Equals(Options.Architecture, ModelArchitectures.Bert, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Architecture is "gpt" (case-insensitive): <see cref="ToGptConfig"/> applies.</summary>
     public bool IsGpt => string.Equals(Options.Architecture, ModelArchitectures.Gpt, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The variant's kinds as a <see cref="GptModel"/> takes them.</summary>
     public GptComponents GptComponents => new(Attention, PositionalEncoding, Normalization);
 
+    /// <summary>The variant's kinds as a <see cref="BertModel"/> takes them.</summary>
     public BertComponents BertComponents => new(Attention, PositionalEncoding, Normalization);
 
     /// <summary>

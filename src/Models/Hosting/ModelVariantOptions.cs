@@ -49,10 +49,13 @@ public sealed class ModelVariantOptions
     /// <summary>BERT only: type_vocab_size (segments).</summary>
     public int TypeVocabSize { get; set; } = 2;
 
+    /// <c>…:Attention</c>: the attention kind and its window.
     public AttentionOptions Attention { get; set; } = new();
 
+    /// <c>…:PositionalEncoding</c>: the positional-encoding kind and rope_theta.
     public PositionalEncodingOptions PositionalEncoding { get; set; } = new();
 
+    /// <c>…:Normalization</c>: the normalization kind and its epsilon.
     public NormalizationOptions Normalization { get; set; } = new();
 
     /// <summary>
@@ -69,6 +72,9 @@ public sealed class ModelVariantOptions
 /// </summary>
 public sealed class AttentionOptions
 {
+    /// <summary>
+    /// The attention kind's name, case-insensitive: "scaled-dot" (default), "sliding-window" or a registered one.
+    /// </summary>
     public string Kind { get; set; } = "scaled-dot";
 
     /// <summary>sliding_window: positions each query sees, itself included; required (≥ 1) by "sliding-window", 0 = none.</summary>
@@ -78,6 +84,10 @@ public sealed class AttentionOptions
 /// <summary><c>…:PositionalEncoding</c>: "learned" (GPT-2's wpe), "sinusoidal", "rotary" or a registered name.</summary>
 public sealed class PositionalEncodingOptions
 {
+    /// <summary>
+    /// The positional encoding's name, case-insensitive: "learned" (default), "sinusoidal", "rotary" or a registered
+    /// one.
+    /// </summary>
     public string Kind { get; set; } = "learned";
 
     /// <summary>rope_theta: base of the rotary frequencies.</summary>
@@ -87,6 +97,9 @@ public sealed class PositionalEncodingOptions
 /// <summary><c>…:Normalization</c>: "layernorm", "rmsnorm" or a registered name.</summary>
 public sealed class NormalizationOptions
 {
+    /// <summary>
+    /// The normalization's name, case-insensitive: "layernorm" (default), "rmsnorm" or a registered one.
+    /// </summary>
     public string Kind { get; set; } = "layernorm";
 
     /// <summary>layer_norm_epsilon / layer_norm_eps; null means the architecture's own (GPT 1e-5, BERT 1e-12).</summary>

@@ -13,12 +13,19 @@ namespace LlmForge.Hosting;
 /// </summary>
 public static class VariantSizes
 {
+    /// <summary>Largest VocabSize (2²⁰ tokens).</summary>
     public const int MaxVocabSize = 1 << 20;
+    /// <summary>Largest ContextLength (2²⁰ positions).</summary>
     public const int MaxContextLength = 1 << 20;
+    /// <summary>Largest EmbeddingDim C (2¹⁴).</summary>
     public const int MaxEmbeddingDim = 1 << 14;
+    /// <summary>Largest number of Layers.</summary>
     public const int MaxLayers = 1024;
+    /// <summary>Largest number of attention Heads.</summary>
     public const int MaxHeads = 1024;
+    /// <summary>Largest InnerDim, the MLP width (2¹⁷).</summary>
     public const int MaxInnerDim = 1 << 17;
+    /// <summary>Largest TypeVocabSize, BERT's segment count (2¹⁶).</summary>
     public const int MaxTypeVocabSize = 1 << 16;
 
     /// <summary>About 34 GB of float32 weights; training keeps three more copies (gradients, two AdamW moments).</summary>

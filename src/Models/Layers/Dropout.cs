@@ -10,6 +10,9 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class Dropout : Module, ITensorModule
 {
+    /// <summary>A dropout layer zeroing each element with probability <paramref name="p"/> (the kept ones scaled by 1
+    /// / (1 − p)); its masks derive from <paramref name="seed"/> and the call count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is not in [0, 1).</exception>
     public Dropout(float p, ulong seed)
     {
         if (!(p >= 0f && p < 1f))
@@ -26,6 +29,7 @@ public sealed class Dropout : Module, ITensorModule
     /// <summary>Probability of zeroing an element.</summary>
     public float P { get; }
 
+    /// <summary>The seed every mask of this layer derives from (with <see cref="Calls"/>).</summary>
     public ulong Seed { get; }
 
     /// <summary>

@@ -33,8 +33,10 @@ public sealed class Embedding : Module
     /// <summary>[count, dim].</summary>
     public Tensor Weight { get; }
 
+    /// <summary>Rows of the table: the vocabulary (or position/segment) count.</summary>
     public int Count => Weight.Shape[0];
 
+    /// <summary>Width of a row, C.</summary>
     public int Dim => Weight.Shape[1];
 
     /// <summary>

@@ -9,6 +9,10 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class LayerNorm : Module, INormalization, ITensorModule
 {
+    /// <summary>A LayerNorm over the last axis of width <paramref name="dim"/> (C), scale ones and shift zeros on
+    /// <paramref name="init"/>'s backend.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> ≤ 0, or <paramref name="eps"/> not a
+    /// positive finite number.</exception>
     public LayerNorm(ModuleInit init, int dim, float eps = 1e-5f)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -26,6 +30,7 @@ public sealed class LayerNorm : Module, INormalization, ITensorModule
     /// <summary>β [C].</summary>
     public Tensor Shift { get; }
 
+    /// <summary>ε added to the variance before the square root (layer_norm_epsilon; GPT-2 1e-5, BERT 1e-12).</summary>
     public float Eps { get; }
 
     /// <summary>(.., C) → (.., C).</summary>

@@ -10,6 +10,9 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class LearnedPositionalEncoding : Module, IPositionalEncoding
 {
+    /// <summary>A table of <paramref name="contextLength"/> rows of width <paramref name="embeddingDim"/>, drawn from
+    /// N(0, std²) (std defaults to the init's).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size ≤ 0.</exception>
     public LearnedPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim, float? std = null)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -21,6 +24,7 @@ public sealed class LearnedPositionalEncoding : Module, IPositionalEncoding
     /// <summary>wpe: [context_length, C].</summary>
     public Tensor Weight { get; }
 
+    /// <summary>n_positions: rows of the table, the last position + 1 it can encode.</summary>
     public int ContextLength => Weight.Shape[0];
 
     /// <summary>(B, T, C) + wpe[start .. start+T) broadcast over B.</summary>
@@ -54,5 +58,6 @@ public sealed class LearnedPositionalEncoding : Module, IPositionalEncoding
     /// <summary>Learned positions act on the embeddings only.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
 
+    /// <summary>Learned positions act on the embeddings only: q or k is returned unchanged.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, TokenPositions positions) => queryOrKey;
 }

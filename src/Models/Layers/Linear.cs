@@ -43,8 +43,10 @@ public sealed class Linear : Module, ITensorModule
     /// <summary>[out], or null.</summary>
     public Tensor? Bias { get; }
 
+    /// <summary>in: the width of the last axis of the input.</summary>
     public int InFeatures => Weight.Shape[1];
 
+    /// <summary>out: the width of the last axis of the output.</summary>
     public int OutFeatures => Weight.Shape[0];
 
     /// <summary>

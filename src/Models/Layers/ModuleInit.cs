@@ -18,6 +18,9 @@ public sealed class ModuleInit
 {
     private ulong dropoutState;
 
+    /// <summary>Initialization on <paramref name="backend"/> from <paramref name="seed"/>, normal weights of std
+    /// <paramref name="std"/> by default.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="std"/> is negative or not finite.</exception>
     public ModuleInit(ITensorBackend backend, int seed = 0, float std = 0.02f)
     {
         ArgumentNullException.ThrowIfNull(backend);
@@ -31,8 +34,12 @@ public sealed class ModuleInit
         dropoutState = SplitMix64.Mix((ulong)(uint)seed ^ 0xD20F_0A7E_5EED_0001UL);
     }
 
+    /// <summary>The backend every parameter is created on.</summary>
     public ITensorBackend Backend { get; }
 
+    /// <summary>
+    /// The model seed: fixes every initial weight and, through the dropout stream, every dropout mask.
+    /// </summary>
     public int Seed { get; }
 
     /// <summary>Default standard deviation of normal weight init.</summary>
@@ -44,8 +51,10 @@ public sealed class ModuleInit
     /// <summary>N(0, std²) values (std defaults to <see cref="Std"/>).</summary>
     public Tensor Normal(float? std, params int[] shape) => Tensor.Randn(Backend, Rng, std ?? Std, shape);
 
+    /// <summary>A zero tensor of <paramref name="shape"/> (biases, shifts).</summary>
     public Tensor Zeros(params int[] shape) => Tensor.Zeros(Backend, shape);
 
+    /// <summary>A tensor of ones of <paramref name="shape"/> (norm scales).</summary>
     public Tensor Ones(params int[] shape) => Tensor.Ones(Backend, shape);
 
     /// <summary>The seed of the next dropout layer (SplitMix64 stream).</summary>

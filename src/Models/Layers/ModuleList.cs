@@ -8,6 +8,7 @@ public sealed class ModuleList<T> : Module where T : Module
 {
     private readonly List<T> items = [];
 
+    /// <summary>Holds <paramref name="modules"/> in order, child i registered under the name "i".</summary>
     public ModuleList(params IEnumerable<T> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
@@ -15,9 +16,12 @@ public sealed class ModuleList<T> : Module where T : Module
             items.Add(RegisterModule(items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module));
     }
 
+    /// <summary>The number of modules held.</summary>
     public int Count => items.Count;
 
+    /// <summary>Module <paramref name="index"/> (0-based), the child named by that number.</summary>
     public T this[int index] => items[index];
 
+    /// <summary>The modules, in order.</summary>
     public IReadOnlyList<T> Items => items;
 }

@@ -37,19 +37,25 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
         AttentionDropout = RegisterModule("dropout", new Dropout(init, dropRate));
     }
 
+    /// <summary>nh: the number of heads.</summary>
     public int Heads { get; }
 
     /// <summary>hs = emb_dim / n_head.</summary>
     public int HeadDim { get; }
 
+    /// <summary>W_query: [C, C] (+ [C] bias with qkv_bias), x → q.</summary>
     public Linear Query { get; }
 
+    /// <summary>W_key: [C, C] (+ [C] bias with qkv_bias), x → k.</summary>
     public Linear Key { get; }
 
+    /// <summary>W_value: [C, C] (+ [C] bias with qkv_bias), x → v.</summary>
     public Linear Value { get; }
 
+    /// <summary>out_proj: [C, C] + [C] bias, the heads' concatenated outputs → the residual stream.</summary>
     public Linear OutProjection { get; }
 
+    /// <summary>Dropout on the attention weights (B, nh, T, T) during training (attn_pdrop).</summary>
     public Dropout AttentionDropout { get; }
 
     /// <summary>(B, T, C) → (B, T, C).</summary>

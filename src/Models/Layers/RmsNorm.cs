@@ -8,6 +8,10 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class RmsNorm : Module, INormalization, ITensorModule
 {
+    /// <summary>An RMSNorm over the last axis of width <paramref name="dim"/> (C), scale ones on
+    /// <paramref name="init"/>'s backend.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dim"/> ≤ 0, or <paramref name="eps"/> not a
+    /// positive finite number.</exception>
     public RmsNorm(ModuleInit init, int dim, float eps = 1e-5f)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -21,6 +25,7 @@ public sealed class RmsNorm : Module, INormalization, ITensorModule
     /// <summary>γ [C].</summary>
     public Tensor Scale { get; }
 
+    /// <summary>ε added to the mean square before the square root.</summary>
     public float Eps { get; }
 
     /// <summary>(.., C) → (.., C).</summary>

@@ -12,11 +12,16 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
 {
+    /// <summary>rope_theta when none is given: RoFormer's and Llama's 10000.</summary>
     public const double DefaultTheta = 10000;
 
     private readonly PositionTable cos;
     private readonly PositionTable sin;
 
+    /// <summary>The cos/sin tables [contextLength, headDim] of the angles t · theta^(−2i/hs); positions past the
+    /// table are computed when asked.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="contextLength"/> ≤ 0, <paramref name="headDim"/>
+    /// not positive and even, or <paramref name="theta"/> not positive.</exception>
     public RotaryPositionalEncoding(ModuleInit init, int contextLength, int headDim, double theta = DefaultTheta)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -36,15 +41,21 @@ public sealed class RotaryPositionalEncoding : Module, IPositionalEncoding
         sin = new PositionTable(init.Backend, contextLength, headDim, (t, d) => Math.Sin(Angle(t, d)), extends: true);
     }
 
+    /// <summary>hs: the head width rotated, in pairs (i, i + hs/2).</summary>
     public int HeadDim { get; }
 
+    /// <summary>rope_theta: the base of the rotation frequencies.</summary>
     public double Theta { get; }
 
+    /// <summary>
+    /// Positions tabulated up front (the model's context length); later ones are computed on demand.
+    /// </summary>
     public int ContextLength => cos.Positions;
 
     /// <summary>Rotary acts inside attention only.</summary>
     public Tensor EncodeEmbeddings(Tensor embeddings, int startPosition) => embeddings;
 
+    /// <summary>Rotary acts inside attention only: the embeddings are returned unchanged.</summary>
     public Tensor EncodeEmbeddings(Tensor embeddings, TokenPositions positions) => embeddings;
 
     /// <summary>(B, nh, T, hs) → (B, nh, T, hs), each head's pairs turned by their position's angles.</summary>

@@ -10,6 +10,9 @@ public sealed class Sequential : Module, ITensorModule
 {
     private readonly List<ITensorModule> layers = [];
 
+    /// <summary>Applies <paramref name="layers"/> in order; layer i is registered as child "i".</summary>
+    /// <exception cref="ArgumentException">A layer is not a <see cref="Module"/> (its parameters would not join the
+    /// tree).</exception>
     public Sequential(params IEnumerable<ITensorModule> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -23,10 +26,13 @@ public sealed class Sequential : Module, ITensorModule
         }
     }
 
+    /// <summary>The number of layers.</summary>
     public int Count => layers.Count;
 
+    /// <summary>Layer <paramref name="index"/> (0-based).</summary>
     public ITensorModule this[int index] => layers[index];
 
+    /// <paramref name="x"/> through every layer in order; the shape is whatever the last layer returns.
     public Tensor Forward(Tensor x)
     {
         foreach (var layer in layers)

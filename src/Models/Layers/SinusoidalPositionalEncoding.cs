@@ -15,6 +15,9 @@ public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
 
     private readonly PositionTable table;
 
+    /// <summary>The table PE [contextLength, embeddingDim] on <paramref name="init"/>'s backend (nothing drawn from
+    /// its RNG).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size ≤ 0.</exception>
     public SinusoidalPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim)
     {
         ArgumentNullException.ThrowIfNull(init);
@@ -28,6 +31,7 @@ public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
         });
     }
 
+    /// <summary>Rows of the table: the positions it can encode.</summary>
     public int ContextLength => table.Positions;
 
     /// <summary>The constant PE rows [start, start + T), [T, C].</summary>
@@ -54,5 +58,6 @@ public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
     /// <summary>Sinusoids act on the embeddings only.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, int startPosition) => queryOrKey;
 
+    /// <summary>Sinusoids act on the embeddings only: q or k is returned unchanged.</summary>
     public Tensor EncodeQueryKey(Tensor queryOrKey, TokenPositions positions) => queryOrKey;
 }

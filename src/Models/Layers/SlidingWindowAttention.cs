@@ -11,6 +11,9 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class SlidingWindowAttention : MultiHeadAttention
 {
+    /// <summary>As <see cref="MultiHeadAttention"/>, with each query seeing the last <paramref name="window"/>
+    /// positions (itself included).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is below 1.</exception>
     public SlidingWindowAttention(ModuleInit init, int embeddingDim, int heads, int window, bool qkvBias = false,
         float dropRate = 0f, float? projectionStd = null)
         : base(init, embeddingDim, heads, qkvBias, dropRate, projectionStd)
@@ -23,6 +26,9 @@ public sealed class SlidingWindowAttention : MultiHeadAttention
     /// <summary>How many positions (itself included) each query sees.</summary>
     public int Window { get; }
 
+    /// <summary>The causal mask narrowed to the window.</summary>
+    /// <exception cref="ArgumentException">A bidirectional (encoder) input: the window is defined for causal
+    /// attention only.</exception>
     protected override AttentionMaskSpec MaskFor(AttentionInput input)
     {
         if (!input.Mask.Causal)

@@ -33,12 +33,21 @@ public sealed class BasicTokenizer
         _neverSplit = new HashSet<string>(neverSplit ?? [], StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// do_lower_case: words are lowercased (Python's str.lower rules), and accents stripped unless
+    /// <see cref="StripAccents"/> is false.
+    /// </summary>
     public bool LowerCase { get; }
 
+    /// <summary>
+    /// strip_accents as given: null follows <see cref="LowerCase"/> (see <see cref="StripsAccents"/>).
+    /// </summary>
     public bool? StripAccents { get; }
 
+    /// <summary>tokenize_chinese_chars: each CJK ideograph becomes its own word.</summary>
     public bool TokenizeChineseChars { get; }
 
+    /// <summary>never_split: words kept whole and in their case (ordinal comparison).</summary>
     public IReadOnlySet<string> NeverSplit => _neverSplit;
 
     /// <summary>Whether accents are stripped: strip_accents if set, else do_lower_case.</summary>

@@ -9,6 +9,7 @@ namespace LlmForge.Tokenization;
 /// <param name="AttentionMask">attention_mask: 1 for real tokens, 0 for padding.</param>
 public sealed record BertEncoding(int[] InputIds, int[] TokenTypeIds, int[] AttentionMask)
 {
+    /// <summary>Tokens in the input, padding included: the length of each of the three arrays.</summary>
     public int Length => InputIds.Length;
 }
 

@@ -16,8 +16,14 @@ namespace LlmForge.Tokenization;
 /// </remarks>
 public static class BpeTrainer
 {
+    /// <summary>Learns a vocabulary from one text, as <see cref="Train(IEnumerable{string}, BpeTrainerOptions)"/>
+    /// from a single document.</summary>
     public static Gpt2Tokenizer Train(string corpus, BpeTrainerOptions options) => Train([corpus], options);
 
+    /// <summary>
+    /// Learns a vocabulary from <paramref name="documents"/>, each pre-tokenized on its own (no pre-token crosses a
+    /// document boundary), with the settings of <paramref name="options"/>.
+    /// </summary>
     public static Gpt2Tokenizer Train(IEnumerable<string> documents, BpeTrainerOptions options) => Train(documents, [], options);
 
     /// <summary>

@@ -44,10 +44,15 @@ public sealed class CharTokenizer : ITokenizer
         }
     }
 
+    /// <inheritdoc/>
     public int VocabSize => _codePoints.Length;
+    /// <summary>Always null: a char vocabulary has no end-of-text token.</summary>
     public int? EndOfTextId => null;
+    /// <summary>Always empty: every id is one character.</summary>
     public IReadOnlyDictionary<string, int> SpecialTokens => NoSpecialTokens;
 
+    /// <summary>One id per character (code point); there are no special tokens to recognize.</summary>
+    /// <exception cref="ArgumentException">A character outside the vocabulary, named with its index.</exception>
     public IReadOnlyList<int> Encode(string text) => Encode(text, allowSpecialTokens: true);
 
     /// <summary>Encodes each character; a character outside the vocabulary throws, naming it and its index.</summary>
@@ -68,6 +73,8 @@ public sealed class CharTokenizer : ITokenizer
         return ids;
     }
 
+    /// <summary>The characters of <paramref name="ids"/>, concatenated.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id outside [0, <see cref="VocabSize"/>).</exception>
     public string Decode(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -76,6 +83,8 @@ public sealed class CharTokenizer : ITokenizer
         return sb.ToString();
     }
 
+    /// <summary>The UTF-8 bytes of <see cref="Decode"/>'s text.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id outside [0, <see cref="VocabSize"/>).</exception>
     public byte[] DecodeBytes(IEnumerable<int> ids) => Encoding.UTF8.GetBytes(Decode(ids));
 
     /// <summary>Writes <c>tokenizer.json</c> (<c>{"type":"char","chars":"…"}</c>) into <paramref name="directory"/>.</summary>

@@ -99,8 +99,11 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
     /// <summary>Loads from a vocabulary JSON (<c>encoder.json</c> / <c>vocab.json</c>) and a merges file (<c>vocab.bpe</c> / <c>merges.txt</c>).</summary>
     public static Gpt2Tokenizer FromFiles(string vocabularyPath, string mergesPath) => Gpt2TokenizerFiles.Load(vocabularyPath, mergesPath);
 
+    /// <inheritdoc/>
     public int VocabSize { get; }
+    /// <inheritdoc/>
     public int? EndOfTextId { get; }
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, int> SpecialTokens => _special;
 
     /// <summary>Token string (byte-level alphabet: "Ġthe") → id.</summary>
@@ -109,8 +112,10 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
     /// <summary>Merge rules in rank order.</summary>
     public IReadOnlyList<(string Left, string Right)> Merges => _merges;
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text) => Encode(text, allowSpecialTokens: true);
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -146,8 +151,14 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
         EncodeOrdinary(rest, ids);
     }
 
+    /// <summary>The text of <paramref name="ids"/>: their bytes decoded as UTF-8, invalid sequences (a character cut
+    /// between tokens) as U+FFFD.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id not in the vocabulary.</exception>
     public string Decode(IEnumerable<int> ids) => Encoding.UTF8.GetString(DecodeBytes(ids));
 
+    /// <summary>The raw bytes of <paramref name="ids"/>, exactly the bytes they were encoded from (byte-level: any
+    /// sequence round-trips).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id not in the vocabulary.</exception>
     public byte[] DecodeBytes(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);

@@ -23,6 +23,7 @@ public sealed class TokenStreamDecoder
     private readonly int[] _one = new int[1];
     private char[] _chars = new char[64];
 
+    /// <summary>A decoder of <paramref name="tokenizer"/>'s ids, with no bytes pending.</summary>
     public TokenStreamDecoder(ITokenizer tokenizer)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);

@@ -38,6 +38,13 @@ public static class TokenizerFiles
         return File.Exists(legacy) && !(Gpt2TokenizerFiles.Present(directory) && IsHuggingFaceTokenizersFile(legacy)) ? legacy : null;
     }
 
+    /// <summary>
+    /// The tokenizer saved in <paramref name="directory"/>, whichever kind: the char tokenizer's JSON, GPT-2 BPE files
+    /// (vocab.json + merges.txt or encoder.json + vocab.bpe), or a WordPiece vocab.txt, looked for in that order.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="FileNotFoundException">No tokenizer file of any kind in it (the message lists what was looked
+    /// for).</exception>
     public static ITokenizer Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);

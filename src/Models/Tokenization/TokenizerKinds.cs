@@ -8,8 +8,16 @@ namespace LlmForge.Tokenization;
 /// </summary>
 public static class TokenizerKinds
 {
-    public const string Char = "char", Gpt2 = "gpt2", Bpe = "bpe";
+    /// <summary>"char": one id per character of the corpus (<see cref="CharTokenizer"/>).</summary>
+    public const string Char = "char";
 
+    /// <summary>"gpt2": GPT-2's own 50,257-token byte-level BPE, loaded from its files.</summary>
+    public const string Gpt2 = "gpt2";
+
+    /// <summary>"bpe": a byte-level BPE learned from the corpus by <see cref="BpeTrainer"/>.</summary>
+    public const string Bpe = "bpe";
+
+    /// <summary>Every kind name, for "valid values" messages.</summary>
     public static IReadOnlyList<string> All { get; } = [Char, Gpt2, Bpe];
 
     /// <summary>Every file name a GPT tokenizer of any kind may leave in a model directory.</summary>

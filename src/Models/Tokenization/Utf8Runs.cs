@@ -15,6 +15,10 @@ public readonly record struct ByteRun(int Start, int Length, bool IsText);
 /// </summary>
 public static class Utf8Runs
 {
+    /// <summary>
+    /// The runs of <paramref name="bytes"/> in order, covering every byte once: text runs (valid UTF-8) and the runs
+    /// of bytes between them that are not.
+    /// </summary>
     public static List<ByteRun> Split(ReadOnlySpan<byte> bytes)
     {
         var runs = new List<ByteRun>();

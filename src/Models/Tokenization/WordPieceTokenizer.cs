@@ -78,6 +78,7 @@ public sealed partial class WordPieceTokenizer : ITokenizer
     /// <summary>Loads vocab.txt (+ tokenizer_config.json if present) from <paramref name="directory"/>.</summary>
     public static WordPieceTokenizer FromDirectory(string directory) => WordPieceTokenizerFiles.Load(directory);
 
+    /// <inheritdoc/>
     public int VocabSize => _tokens.Length;
 
     /// <summary>BERT has no end-of-text token; generation does not apply.</summary>
@@ -86,18 +87,31 @@ public sealed partial class WordPieceTokenizer : ITokenizer
     /// <summary>The five special tokens by text.</summary>
     public IReadOnlyDictionary<string, int> SpecialTokens => _special;
 
+    /// <summary>The five special tokens' texts ([UNK], [SEP], [PAD], [CLS], [MASK] by default).</summary>
     public WordPieceSpecialTokens Specials { get; }
 
+    /// <summary>
+    /// The pre-tokenizer (lowercasing, accents, punctuation split) run on text between special tokens.
+    /// </summary>
     public BasicTokenizer Basic { get; }
 
+    /// <summary>do_lower_case of <see cref="Basic"/>.</summary>
     public bool LowerCase => Basic.LowerCase;
 
+    /// <summary>
+    /// A word longer than this many characters becomes [UNK] whole (max_input_chars_per_word, BERT: 100).
+    /// </summary>
     public int MaxInputCharsPerWord { get; }
 
+    /// <summary>The id of [UNK]: a word the vocabulary cannot spell.</summary>
     public int UnknownId { get; }
+    /// <summary>The id of [SEP], which ends each segment.</summary>
     public int SeparatorId { get; }
+    /// <summary>The id of [PAD], which fills rows up to the batch's length.</summary>
     public int PaddingId { get; }
+    /// <summary>The id of [CLS], which starts each input (its state feeds the pooler).</summary>
     public int ClassificationId { get; }
+    /// <summary>The id of [MASK], the masked-LM placeholder.</summary>
     public int MaskId { get; }
 
     /// <summary>The tokens in id order (vocab.txt).</summary>
@@ -110,8 +124,15 @@ public sealed partial class WordPieceTokenizer : ITokenizer
     public string TokenOf(int id) => (uint)id < (uint)_tokens.Length ? _tokens[id]
         : throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id {id} is outside the vocabulary [0, {VocabSize}).");
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text) => Encode(text, allowSpecialTokens: true);
 
+    /// <summary>
+    /// Basic tokenization, then greedy longest-match-first WordPiece of each word; with
+    /// <paramref name="allowSpecialTokens"/>,
+    /// special-token text ("[MASK]") becomes its id, else it is ordinary text. No [CLS]/[SEP] are added;
+    /// <see cref="EncodeForModel"/> builds a model input.
+    /// </summary>
     public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
     {
         var ids = new List<int>();
@@ -150,6 +171,9 @@ public sealed partial class WordPieceTokenizer : ITokenizer
             .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s").Replace(" 've", "'ve").Replace(" 're", "'re");
     }
 
+    /// <summary>The UTF-8 bytes of <see cref="Decode(IEnumerable{int})"/>'s text (WordPiece is not byte-level:
+    /// lowercasing and accents are not undone).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id outside the vocabulary.</exception>
     public byte[] DecodeBytes(IEnumerable<int> ids) => Encoding.UTF8.GetBytes(Decode(ids));
 
     /// <summary>Writes vocab.txt and tokenizer_config.json into <paramref name="directory"/>.</summary>

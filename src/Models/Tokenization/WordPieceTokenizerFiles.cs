@@ -13,12 +13,22 @@ namespace LlmForge.Tokenization;
 /// </summary>
 public static class WordPieceTokenizerFiles
 {
+    /// <summary>The vocabulary's file name: one token per line, the id is the 0-based line number.</summary>
     public const string VocabFile = "vocab.txt";
+    /// <summary>
+    /// The settings' file name (do_lower_case, strip_accents, tokenize_chinese_chars, the special tokens).
+    /// </summary>
     public const string ConfigFile = "tokenizer_config.json";
 
     /// <summary>True if <paramref name="directory"/> holds a vocab.txt.</summary>
     public static bool Present(string directory) => File.Exists(Path.Combine(directory, VocabFile));
 
+    /// <summary>The tokenizer saved in <paramref name="directory"/>: vocab.txt, with tokenizer_config.json's settings
+    /// if present (else BertTokenizer's defaults).</summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="FileNotFoundException">No vocab.txt.</exception>
+    /// <exception cref="InvalidDataException">An empty vocabulary, a repeated token, a bad tokenizer_config.json, or
+    /// special tokens missing from the vocabulary; the message names the file.</exception>
     public static WordPieceTokenizer Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -54,6 +64,10 @@ public static class WordPieceTokenizerFiles
         return tokens;
     }
 
+    /// <summary>
+    /// Writes vocab.txt and tokenizer_config.json (each atomically) into <paramref name="directory"/>, creating it if
+    /// needed.
+    /// </summary>
     public static void Save(WordPieceTokenizer tokenizer, string directory)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);

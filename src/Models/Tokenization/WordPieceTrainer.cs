@@ -22,8 +22,14 @@ namespace LlmForge.Tokenization;
 /// </remarks>
 public static class WordPieceTrainer
 {
+    /// <summary>Learns a vocabulary from one text, as
+    /// <see cref="Train(IEnumerable{string}, WordPieceTrainerOptions)"/> from a single document.</summary>
     public static WordPieceTokenizer Train(string corpus, WordPieceTrainerOptions options) => Train([corpus], options);
 
+    /// <summary>Learns a vocabulary of up to <see cref="WordPieceTrainerOptions.VocabSize"/> tokens from
+    /// <paramref name="documents"/>, basic-tokenized as the resulting tokenizer will.</summary>
+    /// <exception cref="ArgumentException">Special tokens that are not five distinct, non-empty strings.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">MinPairCount or MaxInputCharsPerWord below 1.</exception>
     public static WordPieceTokenizer Train(IEnumerable<string> documents, WordPieceTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(documents);

@@ -26,6 +26,7 @@ public sealed class WordPieceTrainerOptions
     /// <summary>A pair seen fewer times than this is never merged; training then stops below <see cref="VocabSize"/>.</summary>
     public int MinPairCount { get; set; } = 2;
 
+    /// <summary>How the next pair to merge is chosen: by count (default) or WordPiece's likelihood score.</summary>
     public WordPieceMergeScore Score { get; set; } = WordPieceMergeScore.Frequency;
 
     /// <summary>do_lower_case of the basic tokenizer used for training and saved with the result.</summary>

@@ -60,6 +60,7 @@ public sealed class KvCache : IKvCache
         return new(int.MaxValue, window);
     }
 
+    /// <inheritdoc/>
     public int Length { get; private set; }
 
     /// <summary>Whether this is a ring buffer (bounded memory, unbounded length).</summary>
@@ -71,6 +72,7 @@ public sealed class KvCache : IKvCache
     /// <summary>Slots allocated now.</summary>
     public int Capacity => capacity;
 
+    /// <inheritdoc/>
     public KvCacheView Append(Tensor keys, Tensor values, AttentionMaskSpec mask, TokenPositions positions)
     {
         ArgumentNullException.ThrowIfNull(keys);
