@@ -1,8 +1,7 @@
-using LlmForge.Backends.Managed;
 using LlmForge.Tests.Backends.Allocation;
 using Xunit;
 
-namespace LlmForge.Backends.Tests.Managed.Kernels;
+namespace LlmForge.Backends.Tests.Threading;
 
 [Collection(AllocationSensitiveCollection.Name)]
 public class KernelWorkersAllocationTests

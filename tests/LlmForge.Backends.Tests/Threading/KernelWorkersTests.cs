@@ -1,7 +1,6 @@
-using LlmForge.Backends.Managed;
 using Xunit;
 
-namespace LlmForge.Backends.Tests.Managed.Kernels;
+namespace LlmForge.Backends.Tests.Threading;
 
 public class KernelWorkersTests
 {
