@@ -27,9 +27,6 @@ public static class BackendFactory
         return services;
     }
 
-    /// <summary>The backend of <c>--backend</c> (else <c>LlmForge:Backend</c> of the environment or appsettings.json, else Managed).</summary>
-    public static ITensorBackend FromArguments(CliArguments args) => FromConfiguration(args.String("backend"));
-
     /// <summary>
     /// The backend configured for this process: <paramref name="backendFlag"/> (the <c>--backend</c> flag) when given,
     /// else <c>LlmForge:Backend</c> from the environment or appsettings.json; <paramref name="threads"/> (the
