@@ -41,6 +41,8 @@ public static class CommandLine
     /// <summary>The parser, built once: its symbols are only read while parsing.</summary>
     private static readonly RootCommand Root = Build();
 
+    private static readonly ParserConfiguration Parser = ResponseFiles.Configure(new ParserConfiguration { EnablePosixBundling = false });
+
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
         stdout ??= Console.Out;
@@ -55,7 +57,7 @@ public static class CommandLine
         if (args.Length == 0) return Root.Parse(["--help"]).Invoke(invocation) == 0 ? 2 : 1;
         if (args is ["help"]) args = ["--help"];
 
-        var parsed = Root.Parse(args);
+        var parsed = Root.Parse(args, Parser);
         var command = parsed.CommandResult.Command;
         if (command is RootCommand && parsed.Action is ParseErrorAction)
         {
@@ -82,8 +84,10 @@ public static class CommandLine
             string message = e is ArgumentException { ParamName: { } parameter }
                 ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) // a library argument's name means nothing here
                 : e.Message;
-            // Messages that already start with the command's name print it once.
-            if (message.StartsWith(command.Name + ": ", StringComparison.Ordinal)) message = message[(command.Name.Length + 2)..];
+            // Messages that already start with a command's name print it once: the command's, or train's when an alias
+            // (pretrain-bert) runs through it.
+            if (Commands.FirstOrDefault(c => message.StartsWith(c.Name + ": ", StringComparison.Ordinal)) is { } named)
+                message = message[(named.Name.Length + 2)..];
             // Last resort against file content that reached a message unquoted: no terminal escapes, one line.
             stderr.WriteLine($"llmforge {command.Name}: {Printable.Sanitize(message)}");
             return e is CliException ? 2 : 1;

@@ -26,6 +26,18 @@ public sealed record TrainArguments
     /// <summary>Configuration keys (<c>LlmForge:Training:BatchSize</c> → "64") set like flags, before the flags above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>What set a key of <see cref="Settings"/>, for messages: <c>LlmForge:Variants:bert-mini:ContextLength</c> → <c>--seq-len</c>.</summary>
+    public IReadOnlyDictionary<string, string> SettingNames { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A bert variant's WordPiece vocabulary: a directory with vocab.txt (pretrain-bert's --tokenizer-dir); null trains one.</summary>
+    public string? BertVocabulary { get; init; }
+
+    /// <summary>A bert variant's vocabulary keeps case and accents (pretrain-bert's --cased).</summary>
+    public bool Cased { get; init; }
+
+    /// <summary>The name a message gives <paramref name="key"/>: the flag that set it, else the key itself.</summary>
+    public string NameOf(string key) => SettingNames.GetValueOrDefault(key) ?? key;
+
     public static TrainArguments From(ParseResult parsed) => new()
     {
         Config = parsed.GetValue(Flags.Config),

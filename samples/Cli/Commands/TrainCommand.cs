@@ -129,7 +129,7 @@ public sealed class TrainCommand : ICommand
         {
             try
             {
-                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, interrupt.Token);
+                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, flags, interrupt.Token);
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {

@@ -48,6 +48,10 @@ internal static class ParseErrors
 
         if (unknown.Count == 0) return "the command line could not be parsed";
         var corrections = TypoCorrections(parsed);
+        // "--stpes=5" is matched as a whole word; its flag alone gets the suggestion.
+        foreach (string flag in unknown.Where(f => !corrections.ContainsKey(f)).ToList())
+            if (TypoCorrections(parsed.RootCommandResult.Command.Parse([parsed.CommandResult.Command.Name, flag])).TryGetValue(flag, out string? suggestion))
+                corrections[flag] = suggestion;
         string Named(string flag) => corrections.TryGetValue(flag, out string? guess) ? $"{flag} (did you mean {guess}?)" : flag;
         return unknown.Count == 1
             ? $"unknown flag {unknown[0]}{(corrections.TryGetValue(unknown[0], out string? only) ? $"; did you mean {only}?" : "")}"

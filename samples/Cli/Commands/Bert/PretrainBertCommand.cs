@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Cli.Parsing;
@@ -8,18 +9,26 @@ using LlmForge.Training;
 namespace LlmForge.Cli.Commands.Bert;
 
 /// <summary>
-/// <c>llmforge pretrain-bert</c>: masked-LM pretraining of a BERT encoder on a text file (<see cref="BertPretraining"/>).
-/// The last line is <c>val_loss=&lt;number&gt;</c>, the masked-token cross-entropy on the held-out tail.
+/// <c>llmforge pretrain-bert</c>: an alias of <c>llmforge train --variant bert-mini</c> (<see cref="TrainCommand"/>, whose
+/// bert path runs <see cref="BertPretraining"/>) that keeps its own flags: each shape or schedule flag sets the
+/// configuration key it stands for, so a message about it still names the flag. The last line is
+/// <c>val_loss=&lt;number&gt;</c>, the masked-token cross-entropy on the held-out tail.
 /// </summary>
 public sealed class PretrainBertCommand : ICommand
 {
     public string Name => "pretrain-bert";
 
-    public string Summary => "masked-LM pretraining of a BERT encoder on a text file (WordPiece vocabulary trained on it)";
+    public string Summary => "masked-LM pretraining of a BERT encoder on a text file: train --variant bert-mini with its own flags";
 
     public string Synopsis => "usage: llmforge pretrain-bert --corpus FILE --out DIR [flags]";
 
     public string Notes => """
+        An alias of llmforge train --variant bert-mini: --corpus, --out, --steps, --seed, --backend and --overwrite are
+        train's; the shape flags set LlmForge:Variants:bert-mini:* (--layers Layers, --hidden EmbeddingDim, --heads Heads,
+        --intermediate InnerDim, --seq-len ContextLength, --pre-ln NormPosition, --dropout Dropout, --vocab-size VocabSize)
+        and the schedule flags LlmForge:Training:* (--batch-size BatchSize, --lr LearningRate, ...), over appsettings.json
+        and LlmForge__* variables. Unlike the variant it saves at the end only unless --checkpoint-interval N. Ctrl-C
+        finishes the step, saves the model and exits 130; an --out that holds a model needs --overwrite.
         The defaults are the bert-mini variant's shape and schedule (llmforge train --variant bert-mini). On
         tinyshakespeare.txt (1,076,560 parameters) the masked-token validation loss goes 7.6010 -> 4.1138 after
         8000 steps (train 3.7058); README's BERT section gives the curve and fill-mask examples.
@@ -42,7 +51,7 @@ public sealed class PretrainBertCommand : ICommand
     private static readonly Option<int?> BatchSize = Flag.Int("--batch-size", "B", "rows per step (default 32)", min: 1, max: TrainingOptionsValidator.MaxBatchSize);
     private static readonly Option<float?> LearningRate = Flag.Float("--lr", "LR", "peak learning rate (default 1e-3)", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate);
     private static readonly Option<float?> MinLearningRate = Flag.Float("--min-lr", "LR", "the cosine decay's floor (default 1e-4)", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate);
-    private static readonly Option<int?> Warmup = Flag.Int("--warmup", "N", "linear warm-up steps (default 300)", min: 0, max: TrainingOptionsValidator.MaxSteps);
+    private static readonly Option<int?> Warmup = Flag.Int("--warmup", "N", "linear warm-up steps (default 300; train caps it at a tenth of the steps)", min: 0, max: TrainingOptionsValidator.MaxSteps);
     private static readonly Option<float?> WeightDecay = Flag.Float("--weight-decay", "W", "AdamW decoupled weight decay on matrices (default 0.01)",
         min: 0, max: TrainingOptionsValidator.MaxWeightDecay);
     private static readonly Option<int?> EvalInterval = Flag.Int("--eval-interval", "N", "evaluate every N steps (default 1000)", min: 1, max: TrainingOptionsValidator.MaxSteps);
@@ -52,12 +61,16 @@ public sealed class PretrainBertCommand : ICommand
         min: 0, max: TrainingOptionsValidator.MaxSteps);
     private static readonly Option<int?> LogInterval = Flag.Int("--log-interval", "N", "progress line every N steps (default 10)", min: 1, max: TrainingOptionsValidator.MaxSteps);
     private static readonly Option<ulong?> Seed = Flag.ULong("--seed", "S", "initialization, data order, masks and dropout (default 1337)");
+    private static readonly Option<bool> Overwrite = Flag.Switch("--overwrite", "replace the model already in --out (without it, such a directory is refused)");
+
+    /// <summary>The variant whose masked-LM pretraining this command is.</summary>
+    private const string Variant = "bert-mini";
 
     public IReadOnlyList<Option> Options { get; } =
     [
         Corpus, Out, TokenizerDir, VocabSize, Cased, Layers, Hidden, Heads, Intermediate, SeqLen, PreLn, Dropout, Steps, BatchSize,
         LearningRate, MinLearningRate, Warmup, WeightDecay, EvalInterval, EvalBatches, ValidationFraction, CheckpointInterval, LogInterval,
-        Seed, BackendFlags.Backend, BackendFlags.Threads,
+        Seed, BackendFlags.Backend, BackendFlags.Threads, Overwrite,
     ];
 
     public int Run(ParseResult a, TextWriter stdout, TextWriter stderr)
@@ -65,49 +78,58 @@ public sealed class PretrainBertCommand : ICommand
         string corpus = a.Required(Corpus);
         string output = a.Required(Out);
         string? tokenizerDir = a.GetValue(TokenizerDir);
-        int vocabSize = a.GetValue(VocabSize) ?? 2000;
-        bool cased = a.GetValue(Cased);
-        float dropout = a.GetValue(Dropout) ?? 0f;
-        var model = new BertConfig
-        {
-            Layers = a.GetValue(Layers) ?? 4,
-            HiddenSize = a.GetValue(Hidden) ?? 128,
-            Heads = a.GetValue(Heads) ?? 4,
-            IntermediateSize = a.GetValue(Intermediate) ?? 512,
-            NormPosition = a.GetValue(PreLn) ? LayerNormPosition.Pre : LayerNormPosition.Post,
-            HiddenDropRate = dropout,
-            AttentionDropRate = dropout,
-        };
-        int seqLen = a.GetValue(SeqLen) ?? 64;
-        int steps = a.GetValue(Steps) ?? 8000;
-        var training = new TrainingOptions
-        {
-            MaxSteps = steps,
-            BatchSize = a.GetValue(BatchSize) ?? 32,
-            LearningRate = a.GetValue(LearningRate) ?? 1e-3f,
-            MinLearningRate = a.GetValue(MinLearningRate) ?? 1e-4f,
-            WarmupSteps = Math.Min(a.GetValue(Warmup) ?? 300, steps - 1),
-            WeightDecay = a.GetValue(WeightDecay) ?? 0.01f,
-            Beta2 = 0.999f,
-            EvalInterval = a.GetValue(EvalInterval) ?? 1000,
-            EvalBatches = a.GetValue(EvalBatches) ?? 20,
-            ValidationFraction = a.GetValue(ValidationFraction) ?? 0.1f,
-            CheckpointInterval = a.GetValue(CheckpointInterval) ?? 0,
-            LogInterval = a.GetValue(LogInterval) ?? 10,
-            Seed = a.GetValue(Seed) ?? 1337,
-        };
-        string backendName = a.GetValue(BackendFlags.Backend) ?? BackendFactory.DefaultBackend;
-        int threads = a.GetValue(BackendFlags.Threads) ?? 0;
         if (!File.Exists(corpus)) throw new CliException($"{Name}: --corpus '{corpus}': no such file");
         if (tokenizerDir is not null) ModelDirectory.Require(Name, "tokenizer-dir", tokenizerDir);
-        if (model.FindError() is { } error) throw new CliException($"{Name}: {error}");
 
-        var settings = new BertPretrainingSettings
+        // The shape and schedule flags become the configuration keys they stand for, set like flags (over appsettings.json,
+        // --config and LlmForge__* variables); a message about one of them names the flag.
+        var settings = new Dictionary<string, string?>();
+        var names = new Dictionary<string, string>();
+        void Map<T>(Option<T> flag, string key, Func<T, string>? value = null)
         {
-            Corpus = corpus, OutputDirectory = output, TokenizerDirectory = tokenizerDir, VocabSize = vocabSize, LowerCase = !cased,
-            Model = model, SequenceLength = seqLen, Training = training,
-            SequenceLengthSetting = "--seq-len", ValidationFractionSetting = "--validation-fraction",
-        };
-        return BertPretrainingReport.Write(BertPretraining.Run(settings, BackendFactory.Create(backendName, threads), stdout), stdout);
+            if (a.GetResult(flag) is null) return;
+            T given = a.GetValue(flag)!;
+            settings[key] = value is not null ? value(given) : Convert.ToString(given, CultureInfo.InvariantCulture);
+            names[key] = flag.Name;
+        }
+        string shape = $"{LlmForgeOptions.SectionName}:Variants:{Variant}", schedule = $"{LlmForgeOptions.SectionName}:Training";
+        Map(VocabSize, $"{shape}:VocabSize");
+        Map(Layers, $"{shape}:Layers");
+        Map(Hidden, $"{shape}:EmbeddingDim");
+        Map(Heads, $"{shape}:Heads");
+        Map(Intermediate, $"{shape}:InnerDim");
+        Map(SeqLen, $"{shape}:ContextLength");
+        Map(PreLn, $"{shape}:NormPosition", pre => pre ? "pre" : "post");
+        Map(Dropout, $"{shape}:Dropout");
+        Map(BatchSize, $"{schedule}:BatchSize");
+        Map(LearningRate, $"{schedule}:LearningRate");
+        Map(MinLearningRate, $"{schedule}:MinLearningRate");
+        Map(Warmup, $"{schedule}:WarmupSteps");
+        Map(WeightDecay, $"{schedule}:WeightDecay");
+        Map(EvalInterval, $"{schedule}:EvalInterval");
+        Map(EvalBatches, $"{schedule}:EvalBatches");
+        Map(ValidationFraction, $"{schedule}:ValidationFraction");
+        // pretrain-bert saves at the end only unless asked; bert-mini checkpoints every 1000 steps.
+        settings[$"{schedule}:CheckpointInterval"] = "0";
+        Map(CheckpointInterval, $"{schedule}:CheckpointInterval");
+        Map(LogInterval, $"{schedule}:LogInterval");
+        Map(BackendFlags.Threads, $"{LlmForgeOptions.SectionName}:Threads");
+        names[$"{shape}:ContextLength"] = SeqLen.Name;
+        names[$"{schedule}:ValidationFraction"] = ValidationFraction.Name;
+
+        return new TrainCommand().Run(new TrainArguments
+        {
+            Variant = Variant,
+            Corpus = corpus,
+            Out = output,
+            Steps = a.GetValue(Steps),
+            Seed = a.GetValue(Seed),
+            Backend = a.GetValue(BackendFlags.Backend),
+            Overwrite = a.GetValue(Overwrite),
+            BertVocabulary = tokenizerDir,
+            Cased = a.GetValue(Cased),
+            Settings = settings,
+            SettingNames = names,
+        }, stdout, stderr);
     }
 }
