@@ -16,8 +16,6 @@ namespace LlmForge.Cli.Hosting;
 /// </summary>
 public static class BackendFactory
 {
-    public const string DefaultBackend = "Managed";
-
     /// <summary>Registers every backend the command line can select.</summary>
     public static IServiceCollection AddCliBackends(this IServiceCollection services)
     {
