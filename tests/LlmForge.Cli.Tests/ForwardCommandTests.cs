@@ -99,7 +99,7 @@ public class ForwardCommandTests
     public void Unknown_flags_missing_flags_and_unknown_backends_are_usage_errors()
     {
         string model = FixturePath.Of("gpt2-tiny"), input = FixturePath.Of("gpt2-tiny", "input.json");
-        Assert.Equal((2, "", "llmforge forward: unknown flag --outt\n"), Cli.Run("forward", "--model", model, "--input", input, "--outt", "x"));
+        Assert.Equal((2, "", "llmforge forward: unknown flag --outt; did you mean --out?\n"), Cli.Run("forward", "--model", model, "--input", input, "--outt", "x"));
         Assert.Equal((2, "", "llmforge forward: --out is required\n"), Cli.Run("forward", "--model", model, "--input", input));
         var backend = Cli.Run("forward", "--model", model, "--input", input, "--out", "x.npy", "--backend", "gpu");
         Assert.Equal(2, backend.Code);

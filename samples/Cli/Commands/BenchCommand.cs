@@ -1,5 +1,7 @@
-using LlmForge.Cli.Commands.Bench;
+using System.CommandLine;
 using LlmForge.Cli.Commands.Bench.Workloads;
+using LlmForge.Cli.Commands.Bench;
+using LlmForge.Cli.Parsing;
 
 namespace LlmForge.Cli.Commands;
 
@@ -21,45 +23,55 @@ public sealed class BenchCommand : ICommand
 
     public string Summary => "measure: --workload gemm | [--workloads FILE] (--workload NAME … | --all) [--backend managed|mkl|both]";
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public string Synopsis => """
+        usage: llmforge bench --workload gemm [--backend managed|mkl|both] [--repeat N]
+               llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16]
+        """;
+
+    public string Notes =>
+        "Each workload prints {\"impl\",\"workload\",\"tokens_per_s\",\"step_ms_median\",\"peak_rss_mb\",\"alloc_bytes_per_step\",\"threads\"}.";
+
+    private static readonly Option<string[]> Workload = Flag.Repeated("--workload", "NAME",
+        "gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation; or a workload of the workloads file " +
+        "(train-char, train-gpt2, generate-gpt2, bert-base-encode); repeatable");
+    private static readonly Option<bool> All = Flag.Switch("--all", "every workload of the workloads file");
+    private static readonly Option<string?> Workloads = Flag.Text("--workloads", "FILE",
+        "the workloads file (default: bench/workloads.json next to the tool, a copy of the standard one)");
+    private static readonly Option<string?> Backend = Flag.Choice("--backend", "NAME", "managed, mkl, or both (default); for gemm, mkl adds raw cblas_sgemm",
+        "managed", "mkl", "both");
+    private static readonly Option<int?> Repeat = Flag.Int("--repeat", "N", "gemm only: timed samples per implementation and shape, median reported (default 10)", min: 1);
+    private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
+        "float32 (default), or bf16: the linear layers' weights rounded to bfloat16 for the inference workloads (generate, encode); " +
+        "the impl is then llmforge-BACKEND-bf16", "float32", "bf16");
+    // How the parent runs each workload in a child process of its own; not for users.
+    private static readonly Option<bool> InProcess = Hidden(Flag.Switch("--in-process", "run one workload in this process"));
+
+    public IReadOnlyList<Option> Options { get; } = [Workload, All, Workloads, Backend, Repeat, Weights, InProcess];
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"])
-        {
-            stdout.WriteLine("usage: llmforge bench --workload gemm [--backend managed|mkl|both] [--repeat N]");
-            stdout.WriteLine("       llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16]");
-            stdout.WriteLine("  --workload   gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation;");
-            stdout.WriteLine("               or a workload of the workloads file (train-char, train-gpt2, generate-gpt2, bert-base-encode)");
-            stdout.WriteLine("  --all        every workload of the workloads file");
-            stdout.WriteLine("  --workloads  the workloads file (default: bench/workloads.json next to the tool, a copy of the standard one)");
-            stdout.WriteLine("  --backend    managed, mkl, or both (default); for gemm, mkl adds raw cblas_sgemm");
-            stdout.WriteLine("  --repeat     gemm only: timed samples per implementation and shape, median reported (default 10)");
-            stdout.WriteLine("  --weights    float32 (default), or bf16: the linear layers' weights rounded to bfloat16 for the");
-            stdout.WriteLine("               inference workloads (generate, encode); the impl is then llmforge-BACKEND-bf16");
-            stdout.WriteLine("Each workload prints {\"impl\",\"workload\",\"tokens_per_s\",\"step_ms_median\",\"peak_rss_mb\",\"alloc_bytes_per_step\",\"threads\"}.");
-            return 0;
-        }
-        var options = CliArguments.Parse(Name, args, "all", "in-process");
-        var names = options.All("workload");
-        bool all = options.Switch("all");
-        string? file = options.String("workloads");
-        string backend = options.Choice("backend", "managed", "mkl", "both") ?? "both";
-        bool bf16 = (options.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
+        var names = parsed.GetValue(Workload) ?? [];
+        bool all = parsed.GetValue(All);
+        string? file = parsed.GetValue(Workloads);
+        string backend = parsed.GetValue(Backend) ?? "both";
+        bool bf16 = (parsed.GetValue(Weights) ?? "float32") == "bf16";
+        int? repeatFlag = parsed.GetValue(Repeat);
+        bool inProcess = parsed.GetValue(InProcess);
 
         if (names.Contains(Gemm))
         {
-            if (names.Count > 1 || all || file is not null || bf16)
+            if (names.Length > 1 || all || file is not null || bf16)
                 throw new CliException($"{Name}: --workload gemm is a kernel benchmark and runs alone (without other workloads, --all, --workloads or --weights)");
-            int repeat = options.Int("repeat", min: 1) ?? 10;
-            options.RejectUnknown();
-            return GemmBenchmark.Run(backend, repeat, stdout, stderr);
+            if (inProcess) throw new CliException($"{Name}: unknown flag --in-process");
+            return GemmBenchmark.Run(backend, repeatFlag ?? 10, stdout, stderr);
         }
 
-        bool inProcess = options.Switch("in-process");
-        options.RejectUnknown();
+        // --repeat is the kernel benchmark's; a workload run does not know it.
+        if (repeatFlag is not null) throw new CliException($"{Name}: unknown flag --repeat");
         file ??= WorkloadBenchmark.DefaultWorkloadsPath;
         var workloads = WorkloadFile.Load(file);
         string valid = string.Join(", ", workloads.Select(w => w.Name).Prepend(Gemm));
-        if (all == (names.Count > 0))
+        if (all == (names.Length > 0))
             throw new CliException(all
                 ? $"{Name}: give either --workload NAME or --all, not both"
                 : $"{Name}: --workload NAME (repeatable) or --all is required; valid values: {valid}");
@@ -77,5 +89,11 @@ public sealed class BenchCommand : ICommand
         }
         string[] backends = backend == "both" ? ["managed", "mkl"] : [backend];
         return WorkloadBenchmark.RunInChildren(file, selected, backends, bf16, stdout);
+    }
+
+    private static Option<bool> Hidden(Option<bool> option)
+    {
+        option.Hidden = true;
+        return option;
     }
 }

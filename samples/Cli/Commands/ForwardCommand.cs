@@ -1,7 +1,9 @@
+using System.CommandLine;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Commands.Bert;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 using LlmForge.Inference;
 
 namespace LlmForge.Cli.Commands;
@@ -16,29 +18,25 @@ public sealed class ForwardCommand : ICommand
 
     public string Summary => "logits of input.json's input_ids as a float32 .npy [batch, seq, vocab] (GPT-2, or BERT's MLM head)";
 
-    public const string Usage = """
-        usage: llmforge forward --model DIR --input input.json --out logits.npy [--backend managed|mkl]
+    public string Synopsis => "usage: llmforge forward --model DIR --input input.json --out logits.npy [--backend managed|mkl]";
 
-          --model DIR        config.json + model.safetensors (Hugging Face GPT-2 or BERT layout)
-          --input FILE       {"input_ids": [[15496, 11], [314, 716]]}: rows of equal length ≤ n_positions;
-                             optional "attention_mask" of the same shape (1 = token, 0 = padding: padding keys
-                             are hidden, positions stay 0..T-1, as Hugging Face does); for BERT also
-                             "token_type_ids"; BERT's logits are the MLM head's
-          --out FILE         float32 .npy of shape [batch, seq, vocab], written atomically, a chunk of rows at a
-                             time (memory stays that of one chunk however many rows there are)
-          --backend NAME     managed (default) or mkl
+    public string Notes => "Prints one line: the output file and its shape.";
 
-        Prints one line: the output file and its shape.
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json + model.safetensors (Hugging Face GPT-2 or BERT layout)");
+    private static readonly Option<string?> Input = Flag.Text("--input", "FILE",
+        "{\"input_ids\": [[15496, 11], [314, 716]]}: rows of equal length ≤ n_positions; optional \"attention_mask\" of the same " +
+        "shape (1 = token, 0 = padding: padding keys are hidden, positions stay 0..T-1, as Hugging Face does); for BERT also " +
+        "\"token_type_ids\"; BERT's logits are the MLM head's");
+    private static readonly Option<string?> Out = Flag.Text("--out", "FILE",
+        "float32 .npy of shape [batch, seq, vocab], written atomically, a chunk of rows at a time (memory stays that of one " +
+        "chunk however many rows there are)");
 
-        """;
+    public IReadOnlyList<Option> Options { get; } = [Model, Input, Out, BackendFlags.Backend];
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args);
-        string? model = a.String("model"), input = a.String("input"), output = a.String("out");
-        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
-        a.RejectUnknown();
+        string? model = parsed.GetValue(Model), input = parsed.GetValue(Input), output = parsed.GetValue(Out);
+        string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
         string directory = ModelDirectory.Require(Name, "model", model);
         if (input is null) throw new CliException($"{Name}: --input is required");
         if (output is null) throw new CliException($"{Name}: --out is required");

@@ -1,5 +1,7 @@
+using System.CommandLine;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 using LlmForge.Generation;
 using LlmForge.Layers;
 using LlmForge.Tokenization;
@@ -18,50 +20,49 @@ public sealed class GenerateCommand : ICommand
 
     public string Summary => "continue a prompt with a GPT-2 model directory (streams text, or --output-ids)";
 
-    public const string Usage = """
-        usage: llmforge generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [flags]
+    public string Synopsis => "usage: llmforge generate --model DIR (--prompt TEXT | --prompt-ids 1,2,3) [flags]";
 
-          --model DIR           config.json + model.safetensors (+ tokenizer files: vocab.json + merges.txt,
-                                encoder.json + vocab.bpe, or llmforge_char_tokenizer.json)
-          --prompt TEXT         encoded with the directory's tokenizer ("" starts from <|endoftext|>)
-          --prompt-ids 1,2,3    token ids; needs no tokenizer with --output-ids
-          --max-new-tokens N    at most N new tokens (default 50); <|endoftext|> stops earlier
-          --temperature T       ≥ 0: 0 = greedy (argmax), default 1.0
-          --top-k K             ≥ 0: sample among the K most likely tokens (0 = all, the default)
-          --top-p P             in (0, 1]: nucleus sampling (default 1 = off)
-          --seed S              sampling seed (default 1337): the same seed gives the same text
-          --backend NAME        managed (default) or mkl
-          --weights FORMAT      float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their
-                                weights (half the bytes read per token; logits within bfloat16 rounding)
-          --output-ids          print only the new token ids as one JSON array line, e.g. [318,257,1332]
-          --no-kv-cache         recompute the whole context for every token instead of decoding with a KV cache
-                                (the same tokens, slower; for checking and timing)
-          --verify              first check every file against the size and SHA-256 that trainer_state.json
-                                records (a training checkpoint; an error if the directory has none)
+    public string Notes => "";
 
-        """;
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR",
+        "config.json + model.safetensors (+ tokenizer files: vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json)");
+    private static readonly Option<string?> Prompt = Flag.Text("--prompt", "TEXT", "encoded with the directory's tokenizer (\"\" starts from <|endoftext|>)");
+    private static readonly Option<string?> PromptIds = Flag.Text("--prompt-ids", "1,2,3", "token ids; needs no tokenizer with --output-ids");
+    private static readonly Option<int?> MaxNewTokens = Flag.Int("--max-new-tokens", "N", "at most N new tokens (default 50); <|endoftext|> stops earlier", min: 0);
+    private static readonly Option<float?> Temperature = Flag.Float("--temperature", "T", "≥ 0: 0 = greedy (argmax), default 1.0", min: 0);
+    private static readonly Option<int?> TopK = Flag.Int("--top-k", "K", "≥ 0: sample among the K most likely tokens (0 = all, the default)", min: 0);
+    private static readonly Option<float?> TopP = Flag.Float("--top-p", "P", "in (0, 1]: nucleus sampling (default 1 = off)", min: 0, max: 1, minExclusive: true);
+    private static readonly Option<ulong?> Seed = Flag.ULong("--seed", "S", "sampling seed (default 1337): the same seed gives the same text");
+    private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
+        "float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their weights (half the bytes read per " +
+        "token; logits within bfloat16 rounding)", "float32", "bf16");
+    private static readonly Option<bool> OutputIds = Flag.Switch("--output-ids", "print only the new token ids as one JSON array line, e.g. [318,257,1332]");
+    private static readonly Option<bool> NoKvCache = Flag.Switch("--no-kv-cache",
+        "recompute the whole context for every token instead of decoding with a KV cache (the same tokens, slower; for checking and timing)");
+    private static readonly Option<bool> Verify = Flag.Switch("--verify",
+        "first check every file against the size and SHA-256 that trainer_state.json records (a training checkpoint; an error if the directory has none)");
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public IReadOnlyList<Option> Options { get; } =
+        [Model, Prompt, PromptIds, MaxNewTokens, Temperature, TopK, TopP, Seed, BackendFlags.Backend, Weights, OutputIds, NoKvCache, Verify];
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args, "output-ids", "no-kv-cache", "verify");
-        string? model = a.String("model");
-        string? prompt = a.String("prompt");
-        string? promptIds = a.String("prompt-ids");
-        int maxNewTokens = a.Int("max-new-tokens", min: 0) ?? 50;
+        string? model = parsed.GetValue(Model);
+        string? prompt = parsed.GetValue(Prompt);
+        string? promptIds = parsed.GetValue(PromptIds);
+        int maxNewTokens = parsed.GetValue(MaxNewTokens) ?? 50;
         var sampling = new SamplingOptions
         {
-            Temperature = a.Float("temperature", min: 0) ?? 1f,
-            TopK = a.Int("top-k", min: 0) ?? 0,
-            TopP = a.Float("top-p", min: 0, max: 1, minExclusive: true) ?? 1f, // the range the help states
-            Seed = a.ULong("seed") ?? new SamplingOptions().Seed,
+            Temperature = parsed.GetValue(Temperature) ?? 1f,
+            TopK = parsed.GetValue(TopK) ?? 0,
+            TopP = parsed.GetValue(TopP) ?? 1f, // the range the help states
+            Seed = parsed.GetValue(Seed) ?? new SamplingOptions().Seed,
         };
-        bool outputIds = a.Switch("output-ids");
-        bool useKvCache = !a.Switch("no-kv-cache");
-        bool verify = a.Switch("verify");
-        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
-        bool bf16 = (a.Choice("weights", "float32", "bf16") ?? "float32") == "bf16";
-        a.RejectUnknown();
+        bool outputIds = parsed.GetValue(OutputIds);
+        bool useKvCache = !parsed.GetValue(NoKvCache);
+        bool verify = parsed.GetValue(Verify);
+        string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
+        bool bf16 = (parsed.GetValue(Weights) ?? "float32") == "bf16";
         string directory = ModelDirectory.Require(Name, "model", model);
         if ((prompt is null) == (promptIds is null))
             throw new CliException($"{Name}: give exactly one of --prompt TEXT or --prompt-ids 1,2,3");

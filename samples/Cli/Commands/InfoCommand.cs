@@ -1,5 +1,7 @@
 using LlmForge.Checkpoints;
+using System.CommandLine;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 
 namespace LlmForge.Cli.Commands;
 
@@ -16,25 +18,23 @@ public sealed class InfoCommand : ICommand
 
     public string Summary => "architecture, parameter count and weight check of a model directory";
 
-    public const string Usage = """
-        usage: llmforge info --model DIR [--json]
+    public string Synopsis => "usage: llmforge info --model DIR [--json]";
 
-          --model DIR   config.json (required), model.safetensors and tokenizer files (optional)
-          --json        one JSON object instead of the human-readable lines
-
+    public string Notes => """
         Exit code 1 if model.safetensors does not match config.json or would not load (a NaN or infinite
         weight, a dtype that is not a float), or if trainer_state.json is present and a file differs from
         the size and SHA-256 it records.
-
         """;
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json (required), model.safetensors and tokenizer files (optional)");
+    private static readonly Option<bool> Json = Flag.Switch("--json", "one JSON object instead of the human-readable lines");
+
+    public IReadOnlyList<Option> Options { get; } = [Model, Json];
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args, "json");
-        string? model = a.String("model");
-        bool json = a.Switch("json");
-        a.RejectUnknown();
+        string? model = parsed.GetValue(Model);
+        bool json = parsed.GetValue(Json);
         string directory = ModelDirectory.Require(Name, "model", model);
         return Bert.BertDirectory.IsBert(directory) ? Info.BertInfo.Write(stdout, stderr, directory, json) : Info.GptInfo.Write(stdout, stderr, directory, json);
     }

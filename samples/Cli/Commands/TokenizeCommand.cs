@@ -1,5 +1,7 @@
+using System.CommandLine;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 using LlmForge.Data;
 using LlmForge.Tokenization;
 
@@ -15,27 +17,25 @@ public sealed class TokenizeCommand : ICommand
 
     public string Summary => "token ids of a text as one JSON array (stdout or --out)";
 
-    public const string Usage = """
-        usage: llmforge tokenize (--model DIR | --tokenizer-dir DIR) (--text TEXT | --file FILE) [--out ids.json]
+    public string Synopsis => "usage: llmforge tokenize (--model DIR | --tokenizer-dir DIR) (--text TEXT | --file FILE) [--out ids.json]";
 
-          --model DIR           a model directory with tokenizer files
-          --tokenizer-dir DIR   vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json (char)
-          --text TEXT           the text to encode
-          --file FILE           a UTF-8 text file to encode (a byte-level BPE encodes any bytes, even invalid
-                                UTF-8, so that decoding the ids gives the file back; other tokenizers need valid UTF-8)
-          --out FILE            write the JSON array there (atomically) instead of stdout
+    public string Notes => "Output: one line, e.g. [15496,11,314,716]. <|endoftext|> in the text is the special id.";
 
-        Output: one line, e.g. [15496,11,314,716]. <|endoftext|> in the text is the special id.
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "a model directory with tokenizer files");
+    private static readonly Option<string?> TokenizerDir = Flag.Text("--tokenizer-dir", "DIR",
+        "vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json (char)");
+    private static readonly Option<string?> Text = Flag.Text("--text", "TEXT", "the text to encode");
+    private static readonly Option<string?> FileFlag = Flag.Text("--file", "FILE",
+        "a UTF-8 text file to encode (a byte-level BPE encodes any bytes, even invalid UTF-8, so that decoding the ids gives " +
+        "the file back; other tokenizers need valid UTF-8)");
+    private static readonly Option<string?> Out = Flag.Text("--out", "FILE", "write the JSON array there (atomically) instead of stdout");
 
-        """;
+    public IReadOnlyList<Option> Options { get; } = [Model, TokenizerDir, Text, FileFlag, Out];
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args);
-        string? model = a.String("model"), tokenizerDir = a.String("tokenizer-dir");
-        string? text = a.String("text"), file = a.String("file"), output = a.String("out");
-        a.RejectUnknown();
+        string? model = parsed.GetValue(Model), tokenizerDir = parsed.GetValue(TokenizerDir);
+        string? text = parsed.GetValue(Text), file = parsed.GetValue(FileFlag), output = parsed.GetValue(Out);
         if ((model is null) == (tokenizerDir is null))
             throw new CliException($"{Name}: give exactly one of --model DIR or --tokenizer-dir DIR");
         string directory = model is not null

@@ -16,7 +16,7 @@ internal static class TrainBertVariant
     private const int DefaultVocabSize = 2000;
 
     public static int Run(ModelVariant variant, ITensorBackend backend, TrainingOptions training, string? corpusPath, string text,
-        string outDir, TextWriter stdout, CancellationToken cancellationToken = default)
+        string outDir, TextWriter stdout, TrainArguments flags, CancellationToken cancellationToken = default)
     {
         // The GPT path's short-run rule: the warm-up stays under a tenth of the decay, so the schedule is valid for any --steps.
         int decaySteps = training.DecaySteps > 0 ? training.DecaySteps : training.MaxSteps;
@@ -26,14 +26,16 @@ internal static class TrainBertVariant
             Corpus = corpusPath ?? "the default corpus",
             CorpusText = text,
             OutputDirectory = outDir,
+            TokenizerDirectory = flags.BertVocabulary,
+            LowerCase = !flags.Cased,
             VocabSize = variant.Options.VocabSize > 0 ? variant.Options.VocabSize : DefaultVocabSize,
             // The vocabulary size and [PAD] id are the trained tokenizer's; BertPretraining fills them in.
             Model = variant.ToBertConfig(vocabSize: 1),
             SequenceLength = variant.Options.ContextLength,
             Training = training,
             Components = variant.BertComponents,
-            SequenceLengthSetting = $"{variant.Key}:{nameof(variant.Options.ContextLength)}",
-            ValidationFractionSetting = $"{LlmForgeOptions.SectionName}:Training:{nameof(training.ValidationFraction)}",
+            SequenceLengthSetting = flags.NameOf($"{variant.Key}:{nameof(variant.Options.ContextLength)}"),
+            ValidationFractionSetting = flags.NameOf($"{LlmForgeOptions.SectionName}:Training:{nameof(training.ValidationFraction)}"),
         };
         return BertPretrainingReport.Write(BertPretraining.Run(settings, backend, stdout, cancellationToken), stdout);
     }

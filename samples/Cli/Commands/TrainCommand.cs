@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
@@ -30,48 +31,36 @@ public sealed class TrainCommand : ICommand
 
     public string Summary => "train a small GPT on a text and generate from it (or --resume a checkpoint)";
 
-    public const string Usage = """
+    public string Synopsis => """
         usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl]
                               [--seed S] [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR]
                               [--overwrite]
+        """;
 
-          --config FILE         a configuration overlay on appsettings.json (only the keys it sets)
-          --variant NAME        a model variant of LlmForge:Variants (default: LlmForge:Variant, gpt-char)
-          --corpus FILE         the UTF-8 text to train on (default: the .NET SDK's documentation prose)
-          --out DIR             the checkpoint directory (default out/VARIANT; with --resume, the resumed DIR)
-          --steps N             Training:MaxSteps, the step the run ends at
-          --seed S              Training:Seed: initialization, data order, dropout
-          --tokenizer KIND      char (default): the corpus's characters; gpt2: GPT-2's BPE from --tokenizer-dir
-                                (encoder.json + vocab.bpe or vocab.json + merges.txt); bpe: a byte-level BPE learned
-                                from the corpus, --vocab-size ids (default 512, at least 257)
-          --resume DIR          continue the checkpoint in DIR exactly (its variant, seed, tokenizer, corpus and
-                                MaxSteps unless given); --steps may raise MaxSteps
-          --overwrite           let a new run replace the checkpoint or model already in its --out directory
-                                (without it, such a directory is refused: resume it, or choose another --out)
-
+    public string Notes => """
         A checkpoint (every Training:CheckpointInterval steps and at the end) is the Hugging Face model directory
         (config.json, model.safetensors, tokenizer files) plus optimizer.safetensors and trainer_state.json.
         A run holds DIR/.llmforge.lock, so a second run into DIR fails at once. A NaN or infinite loss or gradient
         norm stops the run (exit 1) before anything of that step is saved; Training:SkipNonFiniteSteps N skips up
         to N such steps instead. Ctrl-C finishes the step, saves a checkpoint and exits 130 (twice: at once).
         The last line is val_loss=<number>.
-
         """;
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public IReadOnlyList<Option> Options => TrainArguments.Flags.All;
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr) => Run(TrainArguments.From(parsed), stdout, stderr);
+
+    public int Run(TrainArguments flags, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var flags = CliArguments.Parse(Name, args, "overwrite");
-        string? variantFlag = flags.String("variant"), backendFlag = flags.String("backend");
-        int? stepsFlag = flags.Int("steps", min: 1);
-        ulong? seedFlag = flags.ULong("seed");
-        string? configPath = flags.String("config"), outFlag = flags.String("out"), corpusFlag = flags.String("corpus");
-        string? tokenizerFlag = flags.Choice("tokenizer", [.. TokenizerKinds.All]);
-        string? tokenizerDir = flags.String("tokenizer-dir");
-        int? vocabSize = flags.Int("vocab-size");
-        string? resumeDir = flags.String("resume");
-        bool overwrite = flags.Switch("overwrite");
-        flags.RejectUnknown();
+        string? variantFlag = flags.Variant, backendFlag = flags.Backend;
+        int? stepsFlag = flags.Steps;
+        ulong? seedFlag = flags.Seed;
+        string? configPath = flags.Config, outFlag = flags.Out, corpusFlag = flags.Corpus;
+        string? tokenizerFlag = flags.Tokenizer;
+        string? tokenizerDir = flags.TokenizerDir;
+        int? vocabSize = flags.VocabSize;
+        string? resumeDir = flags.Resume;
+        bool overwrite = flags.Overwrite;
 
         // A resume continues the saved run: its variant, seed, step target, tokenizer and corpus, unless a flag says otherwise.
         TrainerState? resumed = resumeDir is null ? null : TrainingCheckpoint.Load(ModelDirectory.Require(Name, "resume", resumeDir));
@@ -85,7 +74,7 @@ public sealed class TrainCommand : ICommand
         string? corpusPath = corpusFlag ?? resumed?.Corpus.Path;
 
         // Flags are the last configuration source: they override --config, appsettings.json and LlmForge__* variables.
-        var overrides = new Dictionary<string, string?>();
+        var overrides = new Dictionary<string, string?>(flags.Settings);
         if ((variantFlag ?? resumed?.Variant) is { } variantName) overrides["LlmForge:Variant"] = variantName;
         if (backendFlag is not null) overrides["LlmForge:Backend"] = backendFlag;
         if ((stepsFlag ?? resumed?.MaxSteps) is { } steps) overrides["LlmForge:Training:MaxSteps"] = steps.ToString(CultureInfo.InvariantCulture);
@@ -140,7 +129,7 @@ public sealed class TrainCommand : ICommand
         {
             try
             {
-                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, interrupt.Token);
+                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, flags, interrupt.Token);
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {

@@ -16,8 +16,6 @@ namespace LlmForge.Cli.Hosting;
 /// </summary>
 public static class BackendFactory
 {
-    public const string DefaultBackend = "Managed";
-
     /// <summary>Registers every backend the command line can select.</summary>
     public static IServiceCollection AddCliBackends(this IServiceCollection services)
     {
@@ -26,9 +24,6 @@ public static class BackendFactory
         services.AddMklBackend(() => new ManagedBackend());
         return services;
     }
-
-    /// <summary>The backend of <c>--backend</c> (else <c>LlmForge:Backend</c> of the environment or appsettings.json, else Managed).</summary>
-    public static ITensorBackend FromArguments(CliArguments args) => FromConfiguration(args.String("backend"));
 
     /// <summary>
     /// The backend configured for this process: <paramref name="backendFlag"/> (the <c>--backend</c> flag) when given,

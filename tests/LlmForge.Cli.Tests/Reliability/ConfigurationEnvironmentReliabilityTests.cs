@@ -39,4 +39,22 @@ public sealed class ConfigurationEnvironmentReliabilityTests : IDisposable
         }
         finally { Environment.SetEnvironmentVariable(variable, null); }
     }
+
+    /// <summary>LlmForge__Backend is read by every command, pretrain-bert included now that it runs through train.</summary>
+    [Theory]
+    [InlineData("train", "--variant", "bert-mini")]
+    [InlineData("pretrain-bert")]
+    public void LlmForge__Backend_reaches_train_and_its_pretrain_bert_alias(string command, params string[] flags)
+    {
+        string corpus = Path.Combine(dir, "corpus.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("to be or not to be, that is the question.\n", 40)));
+        Environment.SetEnvironmentVariable("LlmForge__Backend", "Gpu");
+        try
+        {
+            var (code, _, stderr) = Cli.Run([command, .. flags, "--corpus", corpus, "--steps", "1", "--out", Path.Combine(dir, "out")]);
+            Assert.Equal(1, code);
+            Assert.Equal($"llmforge {command}: LlmForge:Backend: unknown backend 'Gpu'; valid values: Managed, Mkl.", stderr.TrimEnd('\n').Split('\n')[^1]);
+        }
+        finally { Environment.SetEnvironmentVariable("LlmForge__Backend", null); }
+    }
 }

@@ -1,11 +1,13 @@
+using System.CommandLine;
 using System.Globalization;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 using LlmForge.Data;
+using LlmForge.Diagnostics;
 using LlmForge.Hosting;
 using LlmForge.Training;
-using LlmForge.Diagnostics;
 
 namespace LlmForge.Cli.Commands.Bert;
 
@@ -20,43 +22,43 @@ public sealed class ClassifyCommand : ICommand
 
     public string Summary => "fine-tune a BERT classifier on a labelled TSV/CSV file, report accuracy, predict labels";
 
-    public const string Usage = """
-        usage: llmforge classify --model DIR [--train FILE [--eval FILE] [--epochs N] [--out DIR]] [--predict FILE] [flags]
+    public string Synopsis => "usage: llmforge classify --model DIR [--train FILE [--eval FILE] [--epochs N] [--out DIR]] [--predict FILE] [flags]";
 
-          --model DIR           a BERT directory (pretrained, e.g. by pretrain-bert, or already fine-tuned)
-          --train FILE          text<TAB>label lines (.tsv) or text,label (.csv, "quoted, text" allowed); a first
-                                line "text<TAB>label" is a header; the classes are the distinct labels
-          --eval FILE           labelled like --train: loss and accuracy after each epoch; last line accuracy=<number>
-          --epochs N            passes over --train (default 3)
-          --batch-size B        (default 16)      --lr LR  peak learning rate (default 1e-4)
-          --max-length T        truncate inputs to T tokens (default: the model's max_position_embeddings)
-          --out DIR             save the fine-tuned model (config.json with id2label, model.safetensors) + vocab
-          --predict FILE        one text per line (a label column is ignored): prints label<TAB>probability<TAB>text;
-                                without --train, --model must already hold a classifier
-          --seed S              data order and new-head init (default 1337)
-          --backend NAME        managed (default) or mkl
-          --threads N           compute threads (default: every core)
+    public string Notes => "";
 
-        """;
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "a BERT directory (pretrained, e.g. by pretrain-bert, or already fine-tuned)");
+    private static readonly Option<string?> Train = Flag.Text("--train", "FILE",
+        "text<TAB>label lines (.tsv) or text,label (.csv, \"quoted, text\" allowed); a first line \"text<TAB>label\" is a header; " +
+        "the classes are the distinct labels");
+    private static readonly Option<string?> Eval = Flag.Text("--eval", "FILE", "labelled like --train: loss and accuracy after each epoch; last line accuracy=<number>");
+    private static readonly Option<int?> Epochs = Flag.Int("--epochs", "N", "passes over --train (default 3)", min: 1, max: TrainingOptionsValidator.MaxSteps);
+    private static readonly Option<int?> BatchSize = Flag.Int("--batch-size", "B", "rows per step (default 16)", min: 1, max: TrainingOptionsValidator.MaxBatchSize);
+    private static readonly Option<float?> LearningRate = Flag.Float("--lr", "LR", "peak learning rate (default 1e-4)", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate);
+    private static readonly Option<int?> MaxLength = Flag.Int("--max-length", "T", "truncate inputs to T tokens (default: the model's max_position_embeddings)",
+        min: 3, max: VariantSizes.MaxContextLength);
+    private static readonly Option<string?> Out = Flag.Text("--out", "DIR", "save the fine-tuned model (config.json with id2label, model.safetensors) + vocab");
+    private static readonly Option<string?> Predict = Flag.Text("--predict", "FILE",
+        "one text per line (a label column is ignored): prints label<TAB>probability<TAB>text; without --train, --model must already hold a classifier");
+    private static readonly Option<ulong?> Seed = Flag.ULong("--seed", "S", "data order and new-head init (default 1337)");
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public IReadOnlyList<Option> Options { get; } =
+        [Model, Train, Eval, Epochs, BatchSize, LearningRate, MaxLength, Out, Predict, Seed, BackendFlags.Backend, BackendFlags.Threads];
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args);
-        string? modelDir = a.String("model");
-        string? trainFile = a.String("train"), evalFile = a.String("eval"), predictFile = a.String("predict"), output = a.String("out");
-        int? epochs = a.Int("epochs", min: 1, max: TrainingOptionsValidator.MaxSteps);
+        string? modelDir = parsed.GetValue(Model);
+        string? trainFile = parsed.GetValue(Train), evalFile = parsed.GetValue(Eval), predictFile = parsed.GetValue(Predict), output = parsed.GetValue(Out);
+        int? epochs = parsed.GetValue(Epochs);
         var options = new BertClassifierOptions
         {
             Epochs = epochs ?? 3,
-            BatchSize = a.Int("batch-size", min: 1, max: TrainingOptionsValidator.MaxBatchSize) ?? 16,
-            LearningRate = a.Float("lr", min: 0, max: (float)TrainingOptionsValidator.MaxLearningRate) ?? 1e-4f,
-            MaxLength = a.Int("max-length", min: 3, max: VariantSizes.MaxContextLength),
-            Seed = (int)(a.ULong("seed") ?? 1337),
+            BatchSize = parsed.GetValue(BatchSize) ?? 16,
+            LearningRate = parsed.GetValue(LearningRate) ?? 1e-4f,
+            MaxLength = parsed.GetValue(MaxLength),
+            Seed = (int)(parsed.GetValue(Seed) ?? 1337),
         };
-        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
-        int threads = a.Int("threads", min: 0, max: Backends.BackendOptions.MaxThreads) ?? 0;
-        a.RejectUnknown();
+        string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
+        int threads = parsed.GetValue(BackendFlags.Threads) ?? 0;
         string directory = ModelDirectory.Require(Name, "model", modelDir);
         if (!BertDirectory.IsBert(directory))
             throw new CliException($"{Name}: '{directory}' is not a BERT directory (its config.json needs \"model_type\": \"bert\")");

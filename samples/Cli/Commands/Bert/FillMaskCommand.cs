@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using LlmForge.Bert;
 using LlmForge.Cli.Hosting;
+using LlmForge.Cli.Parsing;
 
 namespace LlmForge.Cli.Commands.Bert;
 
@@ -16,31 +18,28 @@ public sealed class FillMaskCommand : ICommand
 
     public string Summary => "the likeliest tokens for each [MASK] of a text, with a BERT model directory";
 
-    public const string Usage = """
-        usage: llmforge fill-mask --model DIR --text "the capital of france is [MASK]." [--top-k 5] [--json] [--backend NAME]
+    public string Synopsis => "usage: llmforge fill-mask --model DIR --text \"the capital of france is [MASK].\" [--top-k 5] [--json] [--backend NAME]";
 
-          --model DIR     config.json (model_type "bert") + model.safetensors with the MLM head + vocab.txt
-          --text TEXT     text with one or more [MASK] tokens
-          --top-k K       candidates per mask (default 5)
-          --json          one JSON line as the pipeline returns it: [{"score", "token", "token_str", "sequence"}, …]
-                          (a list of such lists when the text has several masks)
-          --backend NAME  managed (default) or mkl
-
+    public string Notes => """
         Prints one line per candidate, "0.4123 paris", most probable first; with several masks, each group is
         headed by "[MASK] 2 of 3:".
-
         """;
 
-    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json (model_type \"bert\") + model.safetensors with the MLM head + vocab.txt");
+    private static readonly Option<string?> Text = Flag.Text("--text", "TEXT", "text with one or more [MASK] tokens");
+    private static readonly Option<int?> TopK = Flag.Int("--top-k", "K", "candidates per mask (default 5)", min: 1);
+    private static readonly Option<bool> JsonFlag = Flag.Switch("--json",
+        "one JSON line as the pipeline returns it: [{\"score\", \"token\", \"token_str\", \"sequence\"}, …] (a list of such lists when the text has several masks)");
+
+    public IReadOnlyList<Option> Options { get; } = [Model, Text, TopK, JsonFlag, BackendFlags.Backend];
+
+    public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["--help"] or ["-h"]) { stdout.Write(Usage); return 0; }
-        var a = CliArguments.Parse(Name, args, "json");
-        string? model = a.String("model");
-        string text = a.Required("text");
-        int topK = a.Int("top-k", min: 1) ?? 5;
-        bool json = a.Switch("json");
-        string? backendName = a.String("backend"); // null: LlmForge:Backend of the environment or appsettings.json
-        a.RejectUnknown();
+        string? model = parsed.GetValue(Model);
+        string text = parsed.Required(Text);
+        int topK = parsed.GetValue(TopK) ?? 5;
+        bool json = parsed.GetValue(JsonFlag);
+        string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
         string directory = ModelDirectory.Require(Name, "model", model);
         if (!BertDirectory.IsBert(directory))
             throw new CliException($"{Name}: '{directory}' is not a BERT directory (its config.json needs \"model_type\": \"bert\")");
