@@ -28,7 +28,7 @@ public static class PngChart
             line.LegendText = s.Label;
             line.LineWidth = 2;
         }
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right); // beside the axes, never over a curve
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }
 
@@ -46,6 +46,7 @@ public static class PngChart
         var bar = plot.Add.ColorBar(map);
         bar.Label = colorBarLabel;
         // y grows downward, so row r sits at y = r from the top, as in the printed table
+        plot.Axes.Margins(0, 0); // the cells fill the axes
         plot.Axes.InvertY();
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }

@@ -43,6 +43,7 @@ public sealed class TextTable
                 if (c > 0) text.Append("  ");
                 text.Append(IsNumber(cells[c]) ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]));
             }
+            while (text.Length > 0 && text[^1] == ' ') text.Length--; // no trailing blanks after a left-aligned last cell
             text.Append('\n');
         }
         Line(headers);
