@@ -96,13 +96,23 @@ Console.WriteLine($"   rotary shift invariance max error over 200 random (m, n, 
 var cells = new double[positions, width];
 for (int p = 0; p < positions; p++)
     for (int d = 0; d < width; d++) cells[p, d] = Pe(p, d);
-string heatmap = PngChart.Heatmap(Path.Combine(outDir, "12-sinusoidal-table.png"),
-    $"Sinusoidal positional encoding ({positions} positions × {width} dims)", "dimension", "position", cells, "PE value");
-int[] dims = [4, 5, 16, 32, 48]; // 4 and 5: the sin and cos of one frequency; then slower and slower
-var curves = dims.Select(d => new LineSeries($"dim {d}", Enumerable.Range(0, positions).Select(p => (double)p).ToArray(),
-    Enumerable.Range(0, positions).Select(p => Pe(p, d)).ToArray())).ToList();
-string lines = PngChart.Lines(Path.Combine(outDir, "12-sinusoidal-dims.png"),
-    "Sinusoidal encoding: a few dimensions over positions", "position", "PE value", curves);
+string heatmap, lines;
+try
+{
+    heatmap = PngChart.Heatmap(Path.Combine(outDir, "12-sinusoidal-table.png"),
+        $"Sinusoidal positional encoding ({positions} positions × {width} dims)", "dimension", "position", cells, "PE value");
+    int[] dims = [4, 5, 16, 32, 48]; // 4 and 5: the sin and cos of one frequency; then slower and slower
+    var curves = dims.Select(d => new LineSeries($"dim {d}", Enumerable.Range(0, positions).Select(p => (double)p).ToArray(),
+        Enumerable.Range(0, positions).Select(p => Pe(p, d)).ToArray())).ToList();
+    lines = PngChart.Lines(Path.Combine(outDir, "12-sinusoidal-dims.png"),
+        "Sinusoidal encoding: a few dimensions over positions", "position", "PE value", curves);
+}
+catch (InvalidOperationException e) // no font on this machine: one line with the fix
+{
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
 Console.WriteLine();
 Console.WriteLine($"4. Pictures: {heatmap}");
 Console.WriteLine($"             {lines}");
+return 0;

@@ -4,8 +4,10 @@ namespace LlmForge.Plotting;
 
 /// <summary>
 /// Charts written as PNG files: a line chart of several curves and a heat map of a matrix, each with a title, axis
-/// labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp, with Skia's own fonts, so nothing is needed
-/// from the system. Each call writes one file, creating its folder, and returns the path written.
+/// labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
+/// system library but reads its fonts from /usr/share/fonts itself: with no font there, every label would be silently
+/// blank, so drawing fails first with one line naming the fix. Each call writes one file, creating its folder, and
+/// returns the path written.
 /// </summary>
 public static class PngChart
 {
@@ -14,6 +16,7 @@ public static class PngChart
 
     /// <summary>Draws the curves of <paramref name="series"/> on one pair of axes, with a legend.</summary>
     /// <exception cref="ArgumentException">No series, or one whose X and Y differ in length.</exception>
+    /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
     public static string Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<LineSeries> series,
         int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -36,6 +39,7 @@ public static class PngChart
     /// Draws <paramref name="values"/> [rows, columns] as coloured cells, row 0 at the top (as a matrix is printed),
     /// column c at x = c, with a colour bar named <paramref name="colorBarLabel"/>.
     /// </summary>
+    /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
     public static string Heatmap(string path, string title, string xLabel, string yLabel, double[,] values,
         string colorBarLabel = "value", int width = DefaultWidth, int height = DefaultHeight)
     {
@@ -51,9 +55,15 @@ public static class PngChart
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }
 
+    /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
+    public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
     private static string Save(Plot plot, string path, string title, string xLabel, string yLabel, int width, int height)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!CanDrawText)
+            throw new InvalidOperationException(
+                $"PngChart: no font found (Skia reads /usr/share/fonts), so '{Path.GetFileName(path)}' would have no text; install one, e.g. apt-get install fonts-dejavu-core.");
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
