@@ -2,7 +2,6 @@ using System.Diagnostics;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
 using LlmForge.Tests.Checkpoints;
-using Gpt2Vocabulary = LlmForge.Tests.Tokenization.Gpt2Vocabulary;
 using Xunit;
 
 namespace LlmForge.Tests.Samples;
@@ -14,30 +13,10 @@ namespace LlmForge.Tests.Samples;
 /// </summary>
 public class CustomComponentSampleTests
 {
-    /// <summary>The sample's build output: its project is referenced (not copied), so it sits in its own bin folder beside this build's configuration.</summary>
-    private static string SampleDll()
-    {
-        var tfm = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string dll = Path.Combine(Gpt2Vocabulary.RepositoryRoot(), "samples", "CustomComponent", "bin", tfm.Parent!.Name, tfm.Name, "custom-component.dll");
-        Assert.True(File.Exists(dll), $"{dll} is not built");
-        return dll;
-    }
+    private static Process Start(params string[] args) => SampleProcess.Start(SampleProcess.Dll("CustomComponent", "custom-component"), args);
 
-    private static Process Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(SampleDll());
-        foreach (string a in args) start.ArgumentList.Add(a);
-        return Process.Start(start)!;
-    }
-
-    private static async Task<(int Code, string Stdout, string Stderr)> Finish(Process process, Task<string> stdout, Task<string> stderr)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try { await process.WaitForExitAsync(timeout.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw; }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Code, string Stdout, string Stderr)> Finish(Process process, Task<string> stdout, Task<string> stderr) =>
+        SampleProcess.Finish(process, stdout, stderr);
 
     [Fact]
     public async Task The_sample_trains_saves_and_reloads_both_models_in_a_new_process_with_identical_predictions()

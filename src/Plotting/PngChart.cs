@@ -1,0 +1,75 @@
+using ScottPlot;
+
+namespace LlmForge.Plotting;
+
+/// <summary>
+/// Charts written as PNG files: a line chart of several curves and a heat map of a matrix, each with a title, axis
+/// labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
+/// system library but reads its fonts from /usr/share/fonts itself: with no font there, every label would be silently
+/// blank, so drawing fails first with one line naming the fix. Each call writes one file, creating its folder, and
+/// returns the path written.
+/// </summary>
+public static class PngChart
+{
+    /// <summary>Default picture size in pixels.</summary>
+    public const int DefaultWidth = 900, DefaultHeight = 560;
+
+    /// <summary>Draws the curves of <paramref name="series"/> on one pair of axes, with a legend.</summary>
+    /// <exception cref="ArgumentException">No series, or one whose X and Y differ in length.</exception>
+    /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
+    public static string Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<LineSeries> series,
+        int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        if (series.Count == 0) throw new ArgumentException("PngChart.Lines: no series to draw.", nameof(series));
+        var plot = new Plot();
+        foreach (var s in series)
+        {
+            if (s.X.Length != s.Y.Length)
+                throw new ArgumentException($"PngChart.Lines: series '{s.Label}' has {s.X.Length} x values and {s.Y.Length} y values.", nameof(series));
+            var line = plot.Add.ScatterLine(s.X, s.Y);
+            line.LegendText = s.Label;
+            line.LineWidth = 2;
+        }
+        plot.ShowLegend(Edge.Right); // beside the axes, never over a curve
+        return Save(plot, path, title, xLabel, yLabel, width, height);
+    }
+
+    /// <summary>
+    /// Draws <paramref name="values"/> [rows, columns] as coloured cells, row 0 at the top (as a matrix is printed),
+    /// column c at x = c, with a colour bar named <paramref name="colorBarLabel"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
+    public static string Heatmap(string path, string title, string xLabel, string yLabel, double[,] values,
+        string colorBarLabel = "value", int width = DefaultWidth, int height = DefaultHeight)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var plot = new Plot();
+        var map = plot.Add.Heatmap(values);
+        map.Colormap = new ScottPlot.Colormaps.Viridis();
+        var bar = plot.Add.ColorBar(map);
+        bar.Label = colorBarLabel;
+        // y grows downward, so row r sits at y = r from the top, as in the printed table
+        plot.Axes.Margins(0, 0); // the cells fill the axes
+        plot.Axes.InvertY();
+        return Save(plot, path, title, xLabel, yLabel, width, height);
+    }
+
+    /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
+    public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    private static string Save(Plot plot, string path, string title, string xLabel, string yLabel, int width, int height)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!CanDrawText)
+            throw new InvalidOperationException(
+                $"PngChart: no font found (Skia reads /usr/share/fonts), so '{Path.GetFileName(path)}' would have no text; install one, e.g. apt-get install fonts-dejavu-core.");
+        plot.Title(title);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        plot.SavePng(full, width, height);
+        return full;
+    }
+}

@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using LlmForge.Tests.Checkpoints;
+using Gpt2Vocabulary = LlmForge.Tests.Tokenization.Gpt2Vocabulary;
+using Xunit;
+
+namespace LlmForge.Tests.Samples;
+
+/// <summary>
+/// The learner samples (samples/NN-Name), each run with no arguments but an output folder, as a reader runs it: exit 0,
+/// the figures the chapter teaches read back from its standard output, and its pictures valid PNG files.
+/// </summary>
+public class LearnSamplesTests
+{
+    private static string[] SplitLines(string stdout) => stdout.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+    /// <summary>The number printed after <paramref name="label"/> on the one line holding it.</summary>
+    private static double NumberAfter(string stdout, string label)
+    {
+        string line = Assert.Single(SplitLines(stdout), l => l.Contains(label, StringComparison.Ordinal));
+        var match = Regex.Match(line[(line.IndexOf(label, StringComparison.Ordinal) + label.Length)..], @"-?[0-9][0-9.]*(E[-+]?[0-9]+)?");
+        Assert.True(match.Success, $"no number after '{label}' in: {line}");
+        return double.Parse(match.Value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A PNG: the 8-byte signature, then IHDR with the picture's width and height.</summary>
+    private static void AssertPng(string path, int width, int height)
+    {
+        Assert.True(File.Exists(path), $"{path} was not written");
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.True(bytes.Length > 1000, $"{path}: {bytes.Length} bytes");
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
+        Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
+    }
+
+    [Fact]
+    public async Task Autograd_reproduces_the_worked_example_by_hand_and_with_tensors_and_one_SGD_step_lowers_the_loss()
+    {
+        string stdout = await SampleProcess.RunToSuccess("01-Autograd", "01-autograd");
+
+        // The course's figures, once from the scalar Value and once from LlmForge's tensors.
+        Assert.Contains("Value:  dL/dw = -0.0898   dL/db = -0.0817", stdout);
+        Assert.Contains("Tensor: L = 0.0852   dL/dw = -0.0898   dL/db = -0.0817", stdout);
+        double maxError = NumberAfter(stdout, "max |autograd − numeric| = ");
+        Assert.True(maxError <= 1e-6, $"autograd vs finite differences: {maxError}");
+        Assert.Contains("d(u·u)/du = 6.0", stdout);
+        Assert.Contains("requires grad: False", stdout);
+        double before = NumberAfter(stdout, "loss before = "), after = NumberAfter(stdout, "loss after one step (lr 0.5) = ");
+        Assert.True(after < before, $"one SGD step: {before} → {after}");
+    }
+
+    [Fact]
+    public async Task Tokenizers_round_trip_every_sentence_and_GPT2_encodes_Hello_I_am_as_GPT2_does()
+    {
+        string stdout = await SampleProcess.RunToSuccess("02-Tokenizers", "02-tokenizers");
+
+        Assert.DoesNotContain("NOT the text", stdout);
+        Assert.Contains("2. Byte-level BPE learned on the text: 256 bytes + 300 merges + <|endoftext|> = vocabulary 557", stdout);
+        Assert.Matches(@"first merges: \S+ \+ \S+ → \S+", stdout);
+        Assert.Contains("##", SplitLines(stdout).Single(l => l.Contains("pieces: an ", StringComparison.Ordinal)));
+        // GPT-2's files are where the tokenizer tests find them (.ci/setup fetches them); without them the part is skipped.
+        bool gpt2Present = File.Exists(Path.Combine(Gpt2Vocabulary.RepositoryRoot(), "artifacts", "gpt2", "encoder.json"))
+            || File.Exists(Path.Combine(Environment.GetEnvironmentVariable("LLMFORGE_GPT2_DIR") ?? "/nonexistent", "encoder.json"));
+        if (gpt2Present)
+        {
+            Assert.Contains("   pieces: Hello ,  ␣I  ␣am\n   ids:    15496 11 314 716\n", stdout.Replace("\r", ""));
+            Assert.Contains("GPT-2 BPE      vocabulary 50,257", stdout);
+        }
+        else Assert.Contains("3. GPT-2's BPE: skipped", stdout);
+        // Subwords carry more characters per token than characters do (exactly 1.00).
+        double charPerToken = double.Parse(Regex.Match(SplitLines(stdout).Single(l => l.StartsWith("   BPE (learned)", StringComparison.Ordinal)),
+            @"characters per token ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(charPerToken > 1.5, $"learned BPE: {charPerToken} characters per token");
+    }
+
+    [Fact]
+    public async Task Gpt_counts_163009536_untied_without_qkv_bias_and_124439808_tied_with_it_as_the_built_models_do()
+    {
+        string stdout = await SampleProcess.RunToSuccess("07-Gpt", "07-gpt");
+        string[] lines = SplitLines(stdout);
+
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^total\s+163,009,536$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^  one block\s+7,085,568$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^no\s+no\s+163,009,536\s+621\.83$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^yes\s+yes\s+124,439,808\s+474\.70$"));
+        Assert.Equal(2, lines.Count(l => l.EndsWith("the same as counted", StringComparison.Ordinal)));
+        Assert.DoesNotContain("DIFFERENT", stdout);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^GPT-2 XL\s+48\s+25\s+1,600\s+1,024\s+1,557,611,200\s"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^GPT-3\s+96\s+96\s+12,288\s+2,048\s+174,604,259,328\s"));
+    }
+
+    [Fact]
+    public async Task Positional_encodings_check_sinusoidal_linearity_and_rotary_shift_invariance_and_draw_two_pngs()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("12-PositionalEncodings", "12-positional-encodings", output.Path);
+
+        double linearity = NumberAfter(stdout, "sinusoidal linearity max error = ");
+        double shift = NumberAfter(stdout, "rotary shift invariance max error over 200 random (m, n, s) = ");
+        Assert.True(linearity <= 1e-5, $"sinusoidal linearity error {linearity}");
+        Assert.True(shift <= 1e-4, $"rotary shift error {shift}");
+        Assert.Contains("learned 8,192 (128×64), sinusoidal 0, rotary 0", stdout);
+        AssertPng(Path.Combine(output.Path, "12-sinusoidal-table.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "12-sinusoidal-dims.png"), 900, 560);
+    }
+}
