@@ -16,6 +16,18 @@ public abstract class LearningRateSchedule
     public static LearningRateSchedule WarmupCosine(double maxLearningRate, double minLearningRate, int warmupSteps, int decaySteps)
         => new WarmupCosineSchedule(maxLearningRate, minLearningRate, warmupSteps, decaySteps);
 
+    /// <summary>
+    /// The schedule of a run configured by <paramref name="options"/>: linear warm-up then cosine decay from
+    /// LearningRate to MinLearningRate at DecaySteps (0: MaxSteps). The one warm-up rule of every trainer: the warm-up is
+    /// at most a tenth of the decay, so a short run's schedule stays a warm-up then a decay whatever WarmupSteps says.
+    /// </summary>
+    public static WarmupCosineSchedule For(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int decaySteps = options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps;
+        return new WarmupCosineSchedule(options.LearningRate, options.MinLearningRate, Math.Min(options.WarmupSteps, decaySteps / 10), decaySteps);
+    }
+
     protected static void CheckStep(int step)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be non-negative.");
