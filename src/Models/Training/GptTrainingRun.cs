@@ -1,6 +1,7 @@
 using LlmForge.Checkpoints;
 using LlmForge.Data;
 using LlmForge.Gpt;
+using LlmForge.Hosting;
 using LlmForge.Tokenization;
 using Microsoft.Extensions.Logging;
 
@@ -46,6 +47,49 @@ public sealed class GptTrainingRun
         var files = CheckpointFiles.ForGpt(model, tokenizer, description.Variant, description.TokenizerKind, Corpus);
         Trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed)), options, files);
     }
+    /// <summary>
+    /// The run <paramref name="settings"/> describe, ready to <see cref="Train"/>: the tokenizer built (or learned) from
+    /// the corpus — or the checkpoint's, when resuming —, the corpus encoded, the variant's model built by
+    /// <paramref name="factory"/> with the tokenizer's vocabulary, and the checkpoint resumed.
+    /// </summary>
+    /// <param name="settings">The variant, corpus, tokenizer, training options and the checkpoint to resume.</param>
+    /// <param name="factory">Builds the configured variant (its shape and component kinds).</param>
+    /// <param name="log">Receives the tokenizer line (bpe, gpt2), the resume lines and the "model: …" line; the CLI's stderr.</param>
+    /// <exception cref="InvalidDataException">Resuming on a corpus the checkpoint's tokenizer cannot encode.</exception>
+    /// <exception cref="CheckpointFormatException">The checkpoint is of another run (variant, tokenizer, seed, corpus, shape).</exception>
+    public static GptTrainingRun Create(GptTrainingSettings settings, IModelFactory factory, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(log);
+        var options = settings.Training;
+        TrainerState? resumed = settings.ResumeDirectory is { } directory ? TrainingCheckpoint.Load(directory) : null;
+        string kind = resumed?.Tokenizer ?? settings.Tokenizer.Kind;
+        ITokenizer tokenizer = resumed is not null
+            ? TokenizerKinds.Load(kind, settings.ResumeDirectory!)
+            : TokenizerTraining.Create(settings.Tokenizer, settings.Corpus, log);
+        int[] ids;
+        try { ids = [.. settings.Corpus.Encode(tokenizer)]; }
+        catch (ArgumentException e) when (resumed is not null) // only a char vocabulary can miss a character
+        {
+            throw new InvalidDataException($"the corpus does not fit the checkpoint's {kind} tokenizer (resume with the corpus the run trained on): {e.Message}", e);
+        }
+        // The variant's shape and kinds, with the tokenizer's vocabulary.
+        var model = factory.CreateGpt(settings.Variant, tokenizer.VocabSize, DataSeed(options.Seed));
+        var run = new GptTrainingRun(model, options, tokenizer,
+            new GptRunDescription(settings.Variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)), ids);
+        if (resumed is not null)
+        {
+            run.Resume(settings.ResumeDirectory!, resumed);
+            log.WriteLine($"resumed '{settings.ResumeDirectory}' at step {resumed.Step} of {options.MaxSteps}");
+            if (options.MaxSteps != resumed.MaxSteps && options.DecaySteps == 0)
+                log.WriteLine($"note: MaxSteps {resumed.MaxSteps} -> {options.MaxSteps} stretches the cosine decay from here on " +
+                    "(Training:DecaySteps 0 follows MaxSteps); set Training:DecaySteps to keep one schedule");
+        }
+        log.WriteLine($"model: {model.ParameterCount():N0} parameters, vocab {tokenizer.VocabSize}, backend {model.Backend.Name}, {run.TrainTokens:N0} training tokens");
+        return run;
+    }
+
     /// <summary>
     /// Both parts of the corpus must hold one window of the context plus its next token; said with the keys that
     /// decide it (the samplers below would say only "needs at least SequenceLength+1").
