@@ -9,13 +9,21 @@ namespace LlmForge.Training;
 /// <summary>Settings of <see cref="BertClassifierTrainer"/> (BERT fine-tuning's usual ones).</summary>
 public sealed record BertClassifierOptions
 {
+    /// <summary>Passes over the training texts.</summary>
     public int Epochs { get; init; } = 3;
+
+    /// <summary>Texts per batch (one optimizer step each).</summary>
     public int BatchSize { get; init; } = 16;
+
+    /// <summary>The peak learning rate, after warm-up.</summary>
     public float LearningRate { get; init; } = 1e-4f;
 
     /// <summary>Share of all steps spent warming the learning rate up; it then decays (cosine) to 0.</summary>
     public float WarmupFraction { get; init; } = 0.1f;
+    /// <summary>AdamW's decoupled weight decay on matrices (biases and norms undecayed).</summary>
     public float WeightDecay { get; init; } = 0.01f;
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
     public float GradientClip { get; init; } = 1f;
 
     /// <summary>Batches whose loss or gradient norm is NaN or infinite that may be skipped before training stops (<see cref="NonFiniteGuard"/>).</summary>
@@ -29,10 +37,15 @@ public sealed record BertClassifierOptions
 }
 
 /// <summary>Loss and accuracy of a classifier on labelled examples.</summary>
+/// <param name="Loss">Mean cross-entropy of the true classes.</param>
+/// <param name="Correct">Examples whose most probable class is the true one.</param>
+/// <param name="Total">Examples scored.</param>
 public sealed record ClassificationMetrics(double Loss, int Correct, int Total)
 {
+    /// <summary>Correct / Total; NaN without examples.</summary>
     public double Accuracy => Total == 0 ? double.NaN : (double)Correct / Total;
 
+    /// <summary>"loss 0.1234 accuracy 0.9500 (38/40)".</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"loss {Loss:F4} accuracy {Accuracy:F4} ({Correct}/{Total})");
 }

@@ -38,6 +38,7 @@ public sealed class NonFiniteGuard
             $"{section}:{nameof(options.SkipNonFiniteSteps)} (now {options.SkipNonFiniteSteps}) skip a few such steps"));
     }
 
+    /// <summary>Bad steps the run may skip before the next one stops it.</summary>
     public int AllowedSkips { get; }
 
     /// <summary>Steps skipped so far.</summary>
