@@ -30,11 +30,8 @@ public sealed class CausalLanguageModeling : ITrainingObjective
     public CausalLanguageModeling(GptModel model, ITokenBatchSource train, ITokenBatchSource trainEvaluation, ITokenBatchSource validation)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(trainEvaluation);
-        ArgumentNullException.ThrowIfNull(validation);
         Model = model;
-        _streams = new() { [TrainingStream.Train] = train, [TrainingStream.TrainEvaluation] = trainEvaluation, [TrainingStream.Validation] = validation };
+        _streams = TrainingStreams.Map(train, trainEvaluation, validation);
     }
 
     /// <summary>

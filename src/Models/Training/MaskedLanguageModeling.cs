@@ -32,17 +32,10 @@ public sealed class MaskedLanguageModeling : ITrainingObjective
     public MaskedLanguageModeling(BertModel model, MlmBatchSource train, MlmBatchSource trainEvaluation, MlmBatchSource validation)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(trainEvaluation);
-        ArgumentNullException.ThrowIfNull(validation);
         if (model.MlmHead is null) throw new ArgumentException($"MaskedLanguageModeling: the model ({model.Heads}) has no masked-LM head.", nameof(model));
         Model = model;
-        _streams = new() { [TrainingStream.Train] = train, [TrainingStream.TrainEvaluation] = trainEvaluation, [TrainingStream.Validation] = validation };
-        _starts = new()
-        {
-            [TrainingStream.TrainEvaluation] = trainEvaluation.GetState(),
-            [TrainingStream.Validation] = validation.GetState(),
-        };
+        _streams = TrainingStreams.Map(train, trainEvaluation, validation);
+        _starts = new() { [TrainingStream.TrainEvaluation] = trainEvaluation.GetState(), [TrainingStream.Validation] = validation.GetState() };
     }
 
     /// <summary>"masked-lm".</summary>

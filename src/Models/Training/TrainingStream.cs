@@ -22,6 +22,16 @@ public static class TrainingStreams
     /// <summary>Every stream, in the order trainer_state.json lists them.</summary>
     public static IReadOnlyList<TrainingStream> All { get; } = [TrainingStream.Train, TrainingStream.TrainEvaluation, TrainingStream.Validation];
 
+    /// <summary>An objective's three sources by stream; none may be null.</summary>
+    /// <exception cref="ArgumentNullException">A source is null.</exception>
+    public static Dictionary<TrainingStream, T> Map<T>(T train, T trainEvaluation, T validation) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trainEvaluation);
+        ArgumentNullException.ThrowIfNull(validation);
+        return new() { [TrainingStream.Train] = train, [TrainingStream.TrainEvaluation] = trainEvaluation, [TrainingStream.Validation] = validation };
+    }
+
     /// <summary>"train", "train_eval" or "validation": the stream's key under "samplers".</summary>
     public static string Key(TrainingStream stream) => stream switch
     {
