@@ -95,7 +95,9 @@ public sealed class BertClassifierTrainer
     /// batch, warm-up <see cref="BertClassifierOptions.WarmupFraction"/> of the steps (at most a tenth of them, the
     /// schedule's rule), cosine to 0, AdamW β2 0.999, an evaluation at the end of each epoch.
     /// </summary>
-    public TrainingOptions TrainingOptions(int batchesPerEpoch, int evaluationBatches)
+    /// <param name="batchesPerEpoch">Training batches per epoch (<see cref="SequenceClassification.BatchesPerEpoch"/>).</param>
+    /// <param name="evaluationBatches">Batches an evaluation scores (<see cref="SequenceClassification.EvaluationBatches"/>).</param>
+    public TrainingOptions TrainingOptionsFor(int batchesPerEpoch, int evaluationBatches)
     {
         int total = batchesPerEpoch * Options.Epochs;
         return new TrainingOptions
@@ -123,7 +125,7 @@ public sealed class BertClassifierTrainer
         var guard = new NonFiniteGuard(Options.SkipNonFiniteSteps, string.Create(CultureInfo.InvariantCulture,
             $"lower the learning rate ({nameof(BertClassifierOptions)}.{nameof(Options.LearningRate)}, now {Options.LearningRate}) or clip the gradients harder " +
             $"({nameof(Options.GradientClip)}, now {Options.GradientClip}; 0 = off), or let {nameof(Options.SkipNonFiniteSteps)} (now {Options.SkipNonFiniteSteps}) skip a few such batches"));
-        var trainer = new Trainer(objective, TrainingOptions(objective.BatchesPerEpoch, objective.EvaluationBatches), nonFinite: guard);
+        var trainer = new Trainer(objective, TrainingOptionsFor(objective.BatchesPerEpoch, objective.EvaluationBatches), nonFinite: guard);
         var results = new List<ClassificationMetrics>();
         var epochs = new Progress(report =>
         {
