@@ -4,7 +4,7 @@
 // of its own (MyNorm, below, written from the public F primitives), registers it under the kind name "my-norm", and
 // selects it by name in appsettings.json. Then, for a GPT and for a BERT masked-LM, it
 //   1. builds the model from the configured variant through IModelFactory,
-//   2. trains it with the library's trainer, a CancellationToken (Ctrl-C) and an IProgress<TrainingProgress>,
+//   2. trains it with the library's Trainer and the model's objective, a CancellationToken (Ctrl-C) and an IProgress<TrainingProgress>,
 //   3. saves it (config.json records "my-norm" by name, the weights are a state dict) and predicts from it,
 //   4. starts itself again as a new process that reloads the directory through the same registration and predicts,
 //   5. checks that both processes printed the same text.
@@ -68,11 +68,17 @@ try
     var gpt = factory.CreateGpt("gpt-my-norm", vocabSize: chars.VocabSize, seed: 1);
     Console.WriteLine($"gpt: {factory.GetVariant("gpt-my-norm").Describe()}, {gpt.ParameterCount():N0} parameters, final norm {gpt.FinalNorm.GetType().Name}, backend {gpt.Backend.Name}");
 
-    // GptTrainingRun owns the loop: batches, evaluations on a held-out tail, a training checkpoint at the end.
-    // Its own progress lines go to TextWriter.Null here: the sample prints its own from IProgress.
-    var run = new GptTrainingRun(gpt, training, chars, new GptRunDescription("gpt-my-norm", TokenizerKinds.Char, CorpusPath: null),
-        chars.Encode(SampleText.Paragraph).ToArray());
-    run.Train(TextWriter.Null, Console.Error, Path.Combine(flags.Output, "gpt-run"), overwrite: true, cancellation.Token, progress);
+    // The Trainer owns the loop for every objective: micro-batches, the NaN policy, clipping, evaluations, checkpoints,
+    // cancellation. The objective says what is learned from which data: next-token prediction on random windows of the
+    // text's first part, evaluated on its tail. CheckpointFiles says what a checkpoint holds (the model directory and
+    // the tokenizer, beside optimizer.safetensors and trainer_state.json), so the run can be resumed exactly.
+    // The trainer's own progress lines go to TextWriter.Null here: the sample prints its own from IProgress.
+    int[] characters = [.. chars.Encode(SampleText.Paragraph)];
+    var (gptTrain, gptValidation) = TrainValidationSplit.Split(characters, 1 - training.ValidationFraction);
+    int seed = GptTrainingRun.DataSeed(training.Seed);
+    var gptTrainer = new Trainer(CausalLanguageModeling.ForCorpus(gpt, gptTrain, gptValidation, training.BatchSize, seed), training,
+        CheckpointFiles.ForGpt(gpt, chars, "gpt-my-norm", TokenizerKinds.Char, CorpusFingerprint.Of(null, characters)));
+    gptTrainer.Train(TextWriter.Null, Console.Error, Path.Combine(flags.Output, "gpt-run"), overwrite: true, cancellation.Token, progress);
 
     // ------------------------------------------------------------------------------------------ 3. save
     // config.json names "my-norm" under its "llmforge" key; the tokenizer goes beside it for the child.
@@ -93,16 +99,15 @@ try
     Console.WriteLine($"bert: {factory.GetVariant("bert-my-norm").Describe()}, {bert.ParameterCount():N0} parameters, {wordPiece.VocabSize} WordPiece tokens");
 
     // Rows are [CLS] window [SEP], 15% of their tokens masked (80% [MASK], 10% random, 10% kept); the validation rows
-    // come from the tail of the text, as GptTrainingRun splits it.
+    // come from the tail of the text. The same Trainer, another objective: masked-token prediction.
     int[] ids = [.. wordPiece.Encode(SampleText.Paragraph, allowSpecialTokens: false)];
     var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 1 - training.ValidationFraction);
     var masker = new MlmMasker(wordPiece.VocabSize, wordPiece.MaskId, wordPiece.SpecialTokens.Values);
-    int sequence = bert.Config.MaxPositions, seed = GptTrainingRun.DataSeed(training.Seed);
+    int sequence = bert.Config.MaxPositions;
     MlmBatchSource Rows(ReadOnlyMemory<int> tokens, bool shuffle, int s) => MlmBatchSource.FromTokenIds(
         tokens, sequence, training.BatchSize, masker, wordPiece.ClassificationId, wordPiece.SeparatorId, shuffle, s);
-
-    new BertPretrainer(bert, training).Run(Rows(trainIds, true, seed), () => Rows(trainIds, true, seed + 1), () => Rows(validationIds, false, seed + 2),
-        TextWriter.Null, checkpoint: null, cancellation.Token, progress);
+    var maskedLM = new MaskedLanguageModeling(bert, Rows(trainIds, true, seed), Rows(trainIds, true, seed + 1), Rows(validationIds, false, seed + 2));
+    new Trainer(maskedLM, training).Train(TextWriter.Null, Console.Error, checkpointDirectory: null, cancellationToken: cancellation.Token, progress: progress);
 
     string bertSaved = Path.Combine(flags.Output, "bert");
     BertCheckpoint.Save(bert, bertSaved);

@@ -9,6 +9,8 @@ namespace LlmForge.Cli.Commands;
 /// <c>llmforge train --variant bert-mini</c>: a bert variant has no next-token objective, so train runs the masked-LM
 /// pretraining of <c>pretrain-bert</c> (<see cref="BertPretraining"/>) with the variant's shape and kinds and the
 /// configured Training section, and ends the same way: <c>val_loss=</c> the masked-token loss on the held-out tail.
+/// It checkpoints as a GPT run does (every Training:CheckpointInterval steps and at the end, optimizer.safetensors and
+/// trainer_state.json beside the BERT directory), and <c>--resume DIR</c> continues such a checkpoint exactly.
 /// </summary>
 internal static class TrainBertVariant
 {
@@ -16,11 +18,9 @@ internal static class TrainBertVariant
     private const int DefaultVocabSize = 2000;
 
     public static int Run(ModelVariant variant, ITensorBackend backend, TrainingOptions training, string? corpusPath, string text,
-        string outDir, TextWriter stdout, TrainArguments flags, CancellationToken cancellationToken = default)
+        string outDir, string? resumeDir, TextWriter stdout, TrainArguments flags, CancellationToken cancellationToken = default,
+        IProgress<TrainingProgress>? progress = null)
     {
-        // The GPT path's short-run rule: the warm-up stays under a tenth of the decay, so the schedule is valid for any --steps.
-        int decaySteps = training.DecaySteps > 0 ? training.DecaySteps : training.MaxSteps;
-        training.WarmupSteps = Math.Min(training.WarmupSteps, decaySteps / 10);
         var settings = new BertPretrainingSettings
         {
             Corpus = corpusPath ?? "the default corpus",
@@ -28,6 +28,8 @@ internal static class TrainBertVariant
             OutputDirectory = outDir,
             TokenizerDirectory = flags.BertVocabulary,
             LowerCase = !flags.Cased,
+            ResumeDirectory = resumeDir,
+            Variant = variant.Name,
             VocabSize = variant.Options.VocabSize > 0 ? variant.Options.VocabSize : DefaultVocabSize,
             // The vocabulary size and [PAD] id are the trained tokenizer's; BertPretraining fills them in.
             Model = variant.ToBertConfig(vocabSize: 1),
@@ -37,6 +39,6 @@ internal static class TrainBertVariant
             SequenceLengthSetting = flags.NameOf($"{variant.Key}:{nameof(variant.Options.ContextLength)}"),
             ValidationFractionSetting = flags.NameOf($"{LlmForgeOptions.SectionName}:Training:{nameof(training.ValidationFraction)}"),
         };
-        return BertPretrainingReport.Write(BertPretraining.Run(settings, backend, stdout, cancellationToken), stdout);
+        return BertPretrainingReport.Write(BertPretraining.Run(settings, backend, stdout, cancellationToken, progress), stdout);
     }
 }

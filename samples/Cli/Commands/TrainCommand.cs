@@ -19,7 +19,8 @@ namespace LlmForge.Cli.Commands;
 /// 128 dims) on a text, checkpoints it (Hugging Face layout + optimizer.safetensors + trainer_state.json) every
 /// Training:CheckpointInterval steps and at the end, prints a sample; the last line is <c>val_loss=…</c>.
 /// <c>--resume DIR</c> continues such a checkpoint exactly. A bert variant runs masked-LM pretraining instead
-/// (<see cref="TrainBertVariant"/>).
+/// (<see cref="TrainBertVariant"/>), with the same checkpoints and the same exact <c>--resume</c>. The work is the
+/// library's: <see cref="GptTrainingRun.Create"/> and <see cref="GptTrainingRun.Train"/>, or <see cref="BertPretraining.Run"/>.
 /// Before any training work the output directory is checked and locked (<see cref="RunDirectoryLock"/>), and a new run
 /// refuses a directory that holds a checkpoint unless <c>--overwrite</c>. A NaN or infinite loss or gradient norm stops
 /// the run (exit 1) before anything of it is saved. The first Ctrl-C (SIGINT or SIGTERM) finishes the step, saves a
@@ -97,8 +98,8 @@ public sealed class TrainCommand : ICommand
         var variant = factory.GetVariant();
         string outDir = outFlag ?? resumeDir ?? Path.Combine("out", variant.Name);
         stderr.WriteLine($"variant {variant.Describe()}");
-        if (variant.IsBert && (resumed is not null || tokenizerFlag is not null || tokenizerDir is not null || vocabSize is not null))
-            throw new CliException($"{Name}: --resume and --tokenizer/--tokenizer-dir/--vocab-size are for GPT variants; '{variant.Name}' is a bert variant (it trains a WordPiece vocabulary)");
+        if (variant.IsBert && (tokenizerFlag is not null || tokenizerDir is not null || vocabSize is not null))
+            throw new CliException($"{Name}: --tokenizer/--tokenizer-dir/--vocab-size are for GPT variants; '{variant.Name}' is a bert variant (it trains a WordPiece vocabulary)");
         if (resumed is not null && resumed.Step >= options.MaxSteps)
             throw new CliException(
                 $"{Name}: '{resumeDir}' is at step {resumed.Step}, which already reaches MaxSteps {options.MaxSteps}: give --steps N above {resumed.Step} to train further");
@@ -125,72 +126,66 @@ public sealed class TrainCommand : ICommand
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
         using var interrupt = new InterruptSignals(stderr);
+        var lastStep = new LastStep();
+        int Interrupted()
+        {
+            stderr.WriteLine($"llmforge {Name}: interrupted after step {lastStep.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
+                $"resume with: llmforge train --resume {outDir}{(configPath is null ? "" : $" --config {configPath}")}");
+            return InterruptSignals.ExitCode;
+        }
         if (variant.IsBert)
         {
             try
             {
-                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, stdout, flags, interrupt.Token);
+                return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, resumeDir,
+                    stdout, flags, interrupt.Token, lastStep);
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {
-                stderr.WriteLine($"llmforge {Name}: interrupted: the model of the last finished step is saved in {outDir} (masked-LM pretraining has no --resume)");
-                return InterruptSignals.ExitCode;
+                return Interrupted();
             }
         }
 
-        ITokenizer tokenizer = resumeDir is not null ? TokenizerKinds.Load(kind, resumeDir) : CreateTokenizer(kind, tokenizerDir, vocabSize, text, stderr);
-        int[] ids;
-        try { ids = [.. text.Encode(tokenizer)]; }
-        catch (ArgumentException e) when (resumed is not null) // only a char vocabulary can miss a character
+        var settings = new GptTrainingSettings
         {
-            throw new CliException($"{Name}: the corpus does not fit the checkpoint's {kind} tokenizer (resume with the corpus the run trained on): {e.Message}");
+            Variant = variant.Name, Corpus = text, CorpusPath = corpusPath, ResumeDirectory = resumeDir, Training = options,
+            Tokenizer = new TokenizerTrainingOptions
+            {
+                Kind = kind, Directory = tokenizerDir, VocabSize = vocabSize,
+                KindSetting = "--tokenizer", DirectorySetting = "--tokenizer-dir", VocabSizeSetting = "--vocab-size",
+            },
+        };
+        if (resumed is null && settings.Tokenizer.FindError() is { } error) throw new CliException($"{Name}: {error}");
+        GptTrainingRun run;
+        try { run = GptTrainingRun.Create(settings, factory, stderr); }
+        catch (InvalidDataException e) when (resumed is not null)
+        {
+            throw new CliException($"{Name}: {e.Message}");
         }
-        // The variant's shape and kinds (gpt-char by default: nanoGPT's baby GPT), with the tokenizer's vocabulary.
-        var model = factory.CreateGpt(variant.Name, tokenizer.VocabSize, GptTrainingRun.DataSeed(options.Seed));
-        var run = new GptTrainingRun(model, options, tokenizer,
-            new GptRunDescription(variant.Name, kind, corpusPath is null ? null : Path.GetFullPath(corpusPath)), ids);
-        if (resumed is not null) Resume(run, resumeDir!, resumed, stderr);
-        stderr.WriteLine($"model: {model.ParameterCount():N0} parameters, vocab {tokenizer.VocabSize}, backend {model.Backend.Name}, {run.TrainTokens:N0} training tokens");
 
         double validationLoss;
         try
         {
-            validationLoss = run.Train(stdout, stderr, outDir, overwrite, interrupt.Token);
+            validationLoss = run.Train(stdout, stderr, outDir, overwrite, interrupt.Token, lastStep);
         }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
         {
-            stderr.WriteLine($"llmforge {Name}: interrupted after step {run.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
-                $"resume with: llmforge train --resume {outDir}{(configPath is null ? "" : $" --config {configPath}")}");
-            return InterruptSignals.ExitCode;
+            return Interrupted();
         }
         stdout.WriteLine($"saved {outDir}");
-        var generator = new TextGenerator(model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, tokenizer.EndOfTextId);
+        var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
         stdout.WriteLine("--- sample ---");
-        generator.Complete(tokenizer, "\n", 200, stdout.Write);
+        generator.Complete(run.Tokenizer, "\n", 200, stdout.Write);
         stdout.WriteLine();
         stdout.WriteLine($"val_loss={validationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         return 0;
     }
 
-    /// <summary>A fresh run's tokenizer (<see cref="TokenizerTraining"/>); a flag that does not go with the kind is a usage error naming it.</summary>
-    private ITokenizer CreateTokenizer(string kind, string? tokenizerDir, int? vocabSize, TokenizerCorpus corpus, TextWriter stderr)
+    /// <summary>The last step a run reported, for the interrupt's line (reported synchronously, on the training thread).</summary>
+    private sealed class LastStep : IProgress<TrainingProgress>
     {
-        var options = new TokenizerTrainingOptions
-        {
-            Kind = kind, Directory = tokenizerDir, VocabSize = vocabSize,
-            KindSetting = "--tokenizer", DirectorySetting = "--tokenizer-dir", VocabSizeSetting = "--vocab-size",
-        };
-        if (options.FindError() is { } error) throw new CliException($"{Name}: {error}");
-        return TokenizerTraining.Create(options, corpus, stderr);
-    }
+        public int Step { get; private set; }
 
-    private static void Resume(GptTrainingRun run, string directory, TrainerState state, TextWriter stderr)
-    {
-        var options = run.Options;
-        run.Resume(directory, state);
-        stderr.WriteLine($"resumed '{directory}' at step {state.Step} of {options.MaxSteps}");
-        if (options.MaxSteps != state.MaxSteps && options.DecaySteps == 0)
-            stderr.WriteLine($"note: MaxSteps {state.MaxSteps} -> {options.MaxSteps} stretches the cosine decay from here on " +
-                "(Training:DecaySteps 0 follows MaxSteps); set Training:DecaySteps to keep one schedule");
+        public void Report(TrainingProgress value) => Step = value.Step;
     }
 }

@@ -55,6 +55,27 @@ public static class BertCheckpoint
     }
 
     /// <summary>
+    /// Reads <paramref name="directory"/>'s model.safetensors into <paramref name="model"/> (a resume): the file must hold
+    /// exactly the model's tensors, in its shapes (a state dict when the model's kinds need one, the Hugging Face names
+    /// otherwise); one error lists every difference.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">The weights are of another architecture, or not finite.</exception>
+    public static void Load(BertModel model, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(directory);
+        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        if (model.Components.Describe(model.Config).Kinds is not null)
+        {
+            StateDict.Load(model, path);
+            return;
+        }
+        using var file = SafeTensorsFile.Open(path);
+        var found = Match(model.Config, model.Heads, Canonical(file, path), path, newHeadsAllowed: false, out _);
+        ReadWeights(model, file, found);
+    }
+
+    /// <summary>
     /// For fine-tuning a classifier on <paramref name="labels"/>: the encoder (and pooler, if saved) from
     /// <paramref name="directory"/>, plus a classifier that is loaded when the checkpoint has one for the same labels
     /// and freshly initialized otherwise. Saved heads the model does not use (the MLM head) are left out.

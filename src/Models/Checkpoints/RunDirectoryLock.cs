@@ -17,7 +17,7 @@ namespace LlmForge.Checkpoints;
 /// died is stale: it can be locked exclusively (the kernel dropped the dead run's lock) and its PID is no live process;
 /// it is then taken over. A file that can be locked but whose PID is alive (a file system without flock, or a reused
 /// PID) is left alone: the error says to delete it if no run is writing there.
-/// A process holds each directory once: <see cref="AcquireOrJoin"/> (used by <see cref="TrainingCheckpoint.Save"/>) joins
+/// A process holds each directory once: <see cref="AcquireOrJoin"/> (used by <see cref="TrainingCheckpoint.Save(string, Layers.Module, Action{string}, Training.Optimizers.IOptimizer, Training.TrainerState)"/>) joins
 /// the lock this process already holds, while <see cref="Acquire"/> (a run's start) fails on it like on any other holder.
 /// </remarks>
 public sealed class RunDirectoryLock : IDisposable

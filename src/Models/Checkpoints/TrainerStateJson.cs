@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LlmForge.Data;
 using LlmForge.Training;
 
 namespace LlmForge.Checkpoints;
@@ -11,13 +10,15 @@ namespace LlmForge.Checkpoints;
 /// Reads and writes <c>trainer_state.json</c> (<see cref="TrainerState"/>), snake_case keys as Hugging Face's
 /// trainer_state.json:
 /// <code>
-/// { "format_version": 1, "step": 500, "max_steps": 2000, "seed": 1337, "variant": "gpt-char", "tokenizer": "char",
+/// { "format_version": 2, "state_sha256": "…", "step": 500, "max_steps": 2000, "seed": 1337, "variant": "gpt-char", "tokenizer": "char",
 ///   "optimizer": "adamw", "val_loss": 1.82,
 ///   "corpus": { "path": "input.txt", "tokens": 1003854, "sha256": "…" },
 ///   "samplers": { "train": { "step": 500, "seed": 1337 }, "train_eval": { … }, "validation": { … } },
 ///   "dropout": { "drop_emb": { "seed": 123…, "calls": 500 }, … },
 ///   "files": { "model.safetensors": { "bytes": 3221928, "sha256": "…" }, … } }
 /// </code>
+/// A run of another objective than a GPT's causal LM adds "objective" ("masked-lm") after "state_sha256", and its
+/// streams under "samplers" hold that objective's numbers (a masked LM's loader epoch and batch index too).
 /// Every read error names the file and the key.
 /// <para>
 /// "state_sha256" (format 2) is the SHA-256 of the file's canonical content: the text <see cref="ToJson"/> writes for
@@ -58,6 +59,8 @@ public static class TrainerStateJson
             json.WriteStartObject();
             json.WriteNumber("format_version", state.FormatVersion);
             if (digest is not null) json.WriteString(DigestKey, digest);
+            // "objective" is written only for an objective other than a GPT's, so a GPT checkpoint's file is as it always was
+            if (state.Objective != CausalLanguageModeling.ObjectiveKind) json.WriteString("objective", state.Objective);
             json.WriteNumber("step", state.Step);
             json.WriteNumber("max_steps", state.MaxSteps);
             json.WriteNumber("seed", state.Seed);
@@ -74,9 +77,8 @@ public static class TrainerStateJson
             json.WriteEndObject();
 
             json.WriteStartObject("samplers");
-            WriteSampler(json, "train", state.TrainSampler);
-            WriteSampler(json, "train_eval", state.TrainEvalSampler);
-            WriteSampler(json, "validation", state.ValidationSampler);
+            foreach (var kind in TrainingStreams.All)
+                if (state.Streams.TryGetValue(kind, out var streamState)) WriteStream(json, TrainingStreams.Key(kind), streamState);
             json.WriteEndObject();
 
             json.WriteStartObject("dropout");
@@ -156,9 +158,8 @@ public static class TrainerStateJson
                 ValidationLoss = keys.OptionalNullableDouble("val_loss"),
                 Corpus = new CorpusFingerprint(corpus.Get("path") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null,
                     corpus.RequiredLong("tokens"), corpus.RequiredString("sha256")),
-                TrainSampler = ReadSampler(samplers.RequiredObject("train")),
-                TrainEvalSampler = ReadSampler(samplers.RequiredObject("train_eval")),
-                ValidationSampler = ReadSampler(samplers.RequiredObject("validation")),
+                Objective = keys.Get("objective") is { } objective ? keys.RequiredString("objective") : CausalLanguageModeling.ObjectiveKind,
+                Streams = TrainingStreams.All.ToDictionary(s => s, s => ReadStream(samplers.RequiredObject(TrainingStreams.Key(s)))),
                 Dropout = dropout,
                 Files = files,
             };
@@ -172,18 +173,19 @@ public static class TrainerStateJson
 
     private static string Short(string hex) => hex.Length > 12 ? hex[..12] + "…" : hex;
 
-    private static void WriteSampler(Utf8JsonWriter json, string name, RandomWindowSamplerState state)
+    private static void WriteStream(Utf8JsonWriter json, string name, TrainingStreamState state)
     {
         json.WriteStartObject(name);
-        json.WriteNumber("step", state.Step);
-        json.WriteNumber("seed", state.Seed);
+        foreach (var (key, value) in state.Values) json.WriteNumber(key, value);
         json.WriteEndObject();
     }
 
-    private static RandomWindowSamplerState ReadSampler(ConfigJsonKeys keys)
+    // every stream has a "step" (batches drawn) and a "seed"; the objective reads the rest when it restores the stream
+    private static TrainingStreamState ReadStream(ConfigJsonKeys keys)
     {
         long step = keys.RequiredLong("step");
         if (step < 0) throw keys.Error("step", $"must be zero or positive, got {step}.");
-        return new RandomWindowSamplerState(step, keys.RequiredInt("seed"));
+        keys.RequiredInt("seed");
+        return new TrainingStreamState(keys.Names().Select(name => KeyValuePair.Create(name, keys.RequiredLong(name))));
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 using LlmForge.Tokenization;
 using LlmForge.Training;
 using LlmForge.Training.Optimizers;
@@ -7,7 +8,7 @@ using LlmForge.Training.Optimizers;
 namespace LlmForge.Checkpoints;
 
 /// <summary>
-/// A resumable GPT training checkpoint: the Hugging Face model directory (config.json, model.safetensors, the
+/// A resumable training checkpoint (a GPT's or a BERT's): the Hugging Face model directory (config.json, model.safetensors, the
 /// tokenizer's files) plus <c>optimizer.safetensors</c> and <c>trainer_state.json</c>, in one directory.
 /// </summary>
 /// <remarks>
@@ -40,9 +41,28 @@ public static class TrainingCheckpoint
     /// <param name="optimizer">The optimizer whose moments are saved (optimizer.safetensors).</param>
     public static void Save(string directory, GptModel model, ITokenizer tokenizer, IOptimizer optimizer, TrainerState state)
     {
-        ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
+        Save(directory, model, staging => { Gpt2Checkpoint.Save(model, staging); tokenizer.Save(staging); }, optimizer, state);
+    }
+
+    /// <summary>
+    /// Writes a checkpoint of any model into <paramref name="directory"/> and commits it: <paramref name="saveModel"/>
+    /// writes the model's own directory (config.json, model.safetensors, tokenizer files) into the staging folder it is
+    /// given; optimizer.safetensors and trainer_state.json are added, and everything is committed as one.
+    /// </summary>
+    /// <param name="directory">The run's output directory.</param>
+    /// <param name="model">The model, checked finite and naming the optimizer state's shapes.</param>
+    /// <param name="saveModel">Writes the model directory's files into the folder it is given.</param>
+    /// <param name="optimizer">The optimizer whose moments are saved (optimizer.safetensors).</param>
+    /// <param name="state">The trainer state; its <see cref="TrainerState.Files"/> is filled in here.</param>
+    /// <exception cref="TrainingDivergedException">A parameter or optimizer moment is NaN or infinite; nothing was written.</exception>
+    /// <exception cref="RunDirectoryLockedException">Another run is writing <paramref name="directory"/>.</exception>
+    public static void Save(string directory, Module model, Action<string> saveModel, IOptimizer optimizer, TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(saveModel);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(state);
         NonFiniteGuard.EnsureFinite(state.Step, model.NamedParameters(), optimizer);
@@ -51,8 +71,7 @@ public static class TrainingCheckpoint
         string staging = Path.Combine(directory, StagingDirectoryName);
         Directory.CreateDirectory(staging);
 
-        Gpt2Checkpoint.Save(model, staging);
-        tokenizer.Save(staging);
+        saveModel(staging);
         OptimizerStateFile.Save(Path.Combine(staging, OptimizerStateFile.FileName), optimizer, state.Optimizer, model);
         var files = new Dictionary<string, CheckpointFileRecord>(StringComparer.Ordinal);
         foreach (string path in Directory.EnumerateFiles(staging))

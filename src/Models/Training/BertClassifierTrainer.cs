@@ -2,22 +2,28 @@ using System.Globalization;
 using LlmForge.Autograd;
 using LlmForge.Bert;
 using LlmForge.Data;
-using LlmForge.Randomness;
 using LlmForge.Tokenization;
-using LlmForge.Training.Optimizers;
 
 namespace LlmForge.Training;
 
 /// <summary>Settings of <see cref="BertClassifierTrainer"/> (BERT fine-tuning's usual ones).</summary>
 public sealed record BertClassifierOptions
 {
+    /// <summary>Passes over the training texts.</summary>
     public int Epochs { get; init; } = 3;
+
+    /// <summary>Texts per batch (one optimizer step each).</summary>
     public int BatchSize { get; init; } = 16;
+
+    /// <summary>The peak learning rate, after warm-up.</summary>
     public float LearningRate { get; init; } = 1e-4f;
 
     /// <summary>Share of all steps spent warming the learning rate up; it then decays (cosine) to 0.</summary>
     public float WarmupFraction { get; init; } = 0.1f;
+    /// <summary>AdamW's decoupled weight decay on matrices (biases and norms undecayed).</summary>
     public float WeightDecay { get; init; } = 0.01f;
+
+    /// <summary>Clip the global gradient norm to this value; 0 disables clipping.</summary>
     public float GradientClip { get; init; } = 1f;
 
     /// <summary>Batches whose loss or gradient norm is NaN or infinite that may be skipped before training stops (<see cref="NonFiniteGuard"/>).</summary>
@@ -31,24 +37,30 @@ public sealed record BertClassifierOptions
 }
 
 /// <summary>Loss and accuracy of a classifier on labelled examples.</summary>
+/// <param name="Loss">Mean cross-entropy of the true classes.</param>
+/// <param name="Correct">Examples whose most probable class is the true one.</param>
+/// <param name="Total">Examples scored.</param>
 public sealed record ClassificationMetrics(double Loss, int Correct, int Total)
 {
+    /// <summary>Correct / Total; NaN without examples.</summary>
     public double Accuracy => Total == 0 ? double.NaN : (double)Correct / Total;
 
+    /// <summary>"loss 0.1234 accuracy 0.9500 (38/40)".</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"loss {Loss:F4} accuracy {Accuracy:F4} ({Correct}/{Total})");
 }
 
 /// <summary>
-/// Fine-tunes a <see cref="BertModel"/>'s sequence classifier (and the whole encoder under it) on labelled texts, as
-/// BertForSequenceClassification is fine-tuned: batches of <c>[CLS] text [SEP]</c> padded to their longest row, mean
-/// cross-entropy of the classifier on the pooled [CLS] state, AdamW (biases and norms undecayed), warm-up then decay,
-/// clipping. Class ids are the positions of the labels in the model's <see cref="Checkpoints.BertConfig.Labels"/>.
+/// Fine-tunes a <see cref="BertModel"/>'s sequence classifier (and the whole encoder under it) on labelled texts for
+/// <see cref="BertClassifierOptions.Epochs"/> epochs: the <see cref="Trainer"/> with the
+/// <see cref="SequenceClassification"/> objective, AdamW, warm-up then cosine decay to 0, clipping; and the classifier's
+/// metrics and predictions (loss, accuracy, most probable label).
 /// </summary>
 public sealed class BertClassifierTrainer
 {
-    private readonly Dictionary<string, int> _classOf;
-
+    /// <param name="model">A BERT with its sequence classifier.</param>
+    /// <param name="tokenizer">The model's WordPiece tokenizer.</param>
+    /// <param name="options">Epochs, batch size and the optimizer's settings.</param>
     public BertClassifierTrainer(BertModel model, WordPieceTokenizer tokenizer, BertClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -64,17 +76,38 @@ public sealed class BertClassifierTrainer
         Tokenizer = tokenizer;
         Options = options;
         MaxLength = Math.Min(options.MaxLength ?? model.Config.MaxPositions, model.Config.MaxPositions);
-        _classOf = model.Config.Labels.Select((label, id) => (label, id)).ToDictionary(p => p.label, p => p.id, StringComparer.Ordinal);
     }
 
+    /// <summary>The model being fine-tuned.</summary>
     public BertModel Model { get; }
 
+    /// <summary>The model's tokenizer.</summary>
     public WordPieceTokenizer Tokenizer { get; }
 
+    /// <summary>The fine-tuning settings.</summary>
     public BertClassifierOptions Options { get; }
 
     /// <summary>Inputs are truncated to this many tokens.</summary>
     public int MaxLength { get; }
+
+    /// <summary>
+    /// The <see cref="TrainingOptions"/> of fine-tuning <paramref name="batchesPerEpoch"/> batches per epoch: one step per
+    /// batch, warm-up <see cref="BertClassifierOptions.WarmupFraction"/> of the steps (at most a tenth of them, the
+    /// schedule's rule), cosine to 0, AdamW β2 0.999, an evaluation at the end of each epoch.
+    /// </summary>
+    /// <param name="batchesPerEpoch">Training batches per epoch (<see cref="SequenceClassification.BatchesPerEpoch"/>).</param>
+    /// <param name="evaluationBatches">Batches an evaluation scores (<see cref="SequenceClassification.EvaluationBatches"/>).</param>
+    public TrainingOptions TrainingOptionsFor(int batchesPerEpoch, int evaluationBatches)
+    {
+        int total = batchesPerEpoch * Options.Epochs;
+        return new TrainingOptions
+        {
+            MaxSteps = total, BatchSize = Options.BatchSize, LearningRate = Options.LearningRate, MinLearningRate = 0,
+            WarmupSteps = (int)(Options.WarmupFraction * total), WeightDecay = Options.WeightDecay, Beta2 = 0.999f, Epsilon = 1e-8f,
+            GradientClip = Options.GradientClip, SkipNonFiniteSteps = Options.SkipNonFiniteSteps, EvalInterval = batchesPerEpoch,
+            EvalBatches = evaluationBatches, LogInterval = batchesPerEpoch, CheckpointInterval = 0, Seed = (ulong)(uint)Options.Seed,
+        };
+    }
 
     /// <summary>Trains for <see cref="BertClassifierOptions.Epochs"/> epochs; after each, one line of training loss and (with <paramref name="evaluation"/>) its metrics.</summary>
     /// <returns>The metrics on <paramref name="evaluation"/> after each epoch (empty without it).</returns>
@@ -88,46 +121,17 @@ public sealed class BertClassifierTrainer
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(log);
-        int[] classes = ClassIds(train);
-        var named = Model.NamedParameters().Select(p => new NamedParameter(p.Name, p.Parameter));
-        var optimizer = new AdamW(ParameterGroup.ForWeightDecay(named, Options.WeightDecay), 0.9f, 0.999f, 1e-8f);
-        int batchesPerEpoch = (train.Count + Options.BatchSize - 1) / Options.BatchSize;
-        int total = batchesPerEpoch * Options.Epochs;
-        int warmup = Math.Min((int)(Options.WarmupFraction * total), total - 1);
-        var schedule = LearningRateSchedule.WarmupCosine(Options.LearningRate, 0, warmup, total);
+        var objective = new SequenceClassification(Model, Tokenizer, train, evaluation, Options.BatchSize, Options.Seed, MaxLength);
         var guard = new NonFiniteGuard(Options.SkipNonFiniteSteps, string.Create(CultureInfo.InvariantCulture,
             $"lower the learning rate ({nameof(BertClassifierOptions)}.{nameof(Options.LearningRate)}, now {Options.LearningRate}) or clip the gradients harder " +
-            $"({nameof(Options.GradientClip)}, now {Options.GradientClip}; 0 = off), or let {nameof(Options.SkipNonFiniteSteps)} (now {Options.SkipNonFiniteSteps}) skip a few such batches"))
-        { OnSkip = log.WriteLine };
-
+            $"({nameof(Options.GradientClip)}, now {Options.GradientClip}; 0 = off), or let {nameof(Options.SkipNonFiniteSteps)} (now {Options.SkipNonFiniteSteps}) skip a few such batches"));
+        var trainer = new Trainer(objective, TrainingOptionsFor(objective.BatchesPerEpoch, objective.EvaluationBatches), nonFinite: guard);
         var results = new List<ClassificationMetrics>();
-        var order = new int[train.Count];
-        for (int epoch = 0; epoch < Options.Epochs; epoch++)
+        var epochs = new Progress(report =>
         {
-            for (int i = 0; i < order.Length; i++) order[i] = i;
-            var rng = SplitMix64.Derive(Options.Seed, epoch);
-            rng.Shuffle(order);
-            Model.Train();
-            double lossSum = 0;
-            for (int b = 0; b < batchesPerEpoch; b++)
-            {
-                var rows = order.Skip(b * Options.BatchSize).Take(Options.BatchSize).ToArray();
-                var input = Encode(rows.Select(r => train[r].Text));
-                optimizer.ZeroGrad();
-                var loss = Model.ClassificationLoss(input, [.. rows.Select(r => classes[r])]);
-                double value = loss.Item();
-                loss.Backward();
-                double norm = GradientClipping.GlobalNorm(optimizer.Parameters);
-                if (guard.Admit(optimizer.StepCount + 1, value, norm)) // a skipped batch takes no update (the next zeroes its gradients)
-                {
-                    lossSum += value * rows.Length;
-                    if (Options.GradientClip > 0) GradientClipping.ClipToNorm(optimizer.Parameters, Options.GradientClip, norm);
-                    optimizer.Step((float)schedule.GetLearningRate(optimizer.StepCount));
-                }
-                cancellationToken.ThrowIfCancellationRequested();
-            }
+            if (!report.Evaluated) return;
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{Options.Epochs} | train_loss {lossSum / train.Count:F4}");
+                $"epoch {report.Step / objective.BatchesPerEpoch}/{Options.Epochs} | train_loss {report.TrainLoss:F4}");
             if (evaluation is not null)
             {
                 var metrics = Evaluate(evaluation, cancellationToken);
@@ -135,8 +139,15 @@ public sealed class BertClassifierTrainer
                 line += string.Create(CultureInfo.InvariantCulture, $" | eval_loss {metrics.Loss:F4} | eval_accuracy {metrics.Accuracy:F4} ({metrics.Correct}/{metrics.Total})");
             }
             log.WriteLine(line);
-        }
+        });
+        trainer.Train(TextWriter.Null, log, cancellationToken: cancellationToken, progress: epochs);
         return results;
+    }
+
+    /// <summary>Calls back synchronously (<see cref="Progress{T}"/> would post to a synchronization context).</summary>
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 
     /// <summary>Mean loss and accuracy on labelled examples (eval mode, no graph).</summary>
@@ -198,10 +209,7 @@ public sealed class BertClassifierTrainer
 
     private BertInput Encode(IEnumerable<string> texts) => BertInput.From(Tokenizer.EncodeBatch([.. texts], maxLength: MaxLength));
 
-    private int[] ClassIds(IReadOnlyList<LabelledText> examples) => [.. examples.Select(e =>
-        e.Label is { } label && _classOf.TryGetValue(label, out int id) ? id
-            : throw new ArgumentException(
-                $"line {e.Line}: label '{e.Label}' is not one of the model's classes ({string.Join(", ", Model.Config.Labels)}).", nameof(examples)))];
+    private int[] ClassIds(IReadOnlyList<LabelledText> examples) => SequenceClassification.ClassIds(Model, examples);
 
     private static int ArgMax(double[] p)
     {

@@ -7,32 +7,47 @@ using LlmForge.Tokenization;
 
 namespace LlmForge.Training;
 
+/// <summary>What a BERT masked-LM pretraining run (<see cref="BertPretraining.Run"/>) measured: masked-token losses before the first and after the last step.</summary>
+/// <param name="InitialValidationLoss">Mean masked-token cross-entropy on the validation batches before training (before this call's first step, when resumed).</param>
+/// <param name="FinalTrainLoss">The same on training batches after the last step.</param>
+/// <param name="FinalValidationLoss">The same on the validation batches after the last step.</param>
+/// <param name="Steps">Optimizer steps done.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+public sealed record BertPretrainingResult(int Steps, double InitialValidationLoss, double FinalTrainLoss, double FinalValidationLoss, TimeSpan Elapsed);
+
 /// <summary>
 /// BERT masked-LM pretraining end to end: read the corpus, train (or load) a WordPiece tokenizer, tokenize, split
-/// train / validation at the tail, build a BERT with its MLM head, train with <see cref="BertPretrainer"/> on
-/// [CLS] window [SEP] rows masked 15% (80/10/10), and save a Hugging Face BERT directory (config.json,
-/// model.safetensors, vocab.txt, tokenizer_config.json) at every checkpoint. The library entry of <c>llmforge pretrain-bert</c> and <c>llmforge train --variant bert-…</c>.
+/// train / validation at the tail, build a BERT with its MLM head, train it with the <see cref="Trainer"/> and the
+/// <see cref="MaskedLanguageModeling"/> objective on [CLS] window [SEP] rows masked 15% (80/10/10), and save a
+/// checkpoint every <see cref="TrainingOptions.CheckpointInterval"/> steps and at the end: the Hugging Face BERT
+/// directory (config.json, model.safetensors, vocab.txt, tokenizer_config.json) plus optimizer.safetensors and
+/// trainer_state.json, which <see cref="BertPretrainingSettings.ResumeDirectory"/> continues exactly. The library entry
+/// of <c>llmforge pretrain-bert</c> and <c>llmforge train --variant bert-…</c>.
 /// </summary>
 public static class BertPretraining
 {
-    /// <summary>Runs one pretraining: progress lines go to <paramref name="log"/>, the model directory to <see cref="BertPretrainingSettings.OutputDirectory"/>.</summary>
-    /// <param name="settings">Corpus, output directory, tokenizer, shape and training options.</param>
+    /// <summary>Runs one pretraining: progress lines go to <paramref name="log"/>, the checkpoints to <see cref="BertPretrainingSettings.OutputDirectory"/>.</summary>
+    /// <param name="settings">Corpus, output directory, tokenizer, shape and training options, and the checkpoint to resume.</param>
     /// <param name="backend">The backend the encoder computes on.</param>
     /// <param name="log">Receives the tokenizer, corpus, model, progress and "saved step N" lines.</param>
     /// <param name="cancellationToken">Cancelled: the current step finishes, is saved, and <see cref="OperationCanceledException"/> is thrown.</param>
+    /// <param name="progress">Receives every step as a <see cref="TrainingProgress"/>; null: only the lines.</param>
     /// <returns>The steps run and the masked-token losses before and after training.</returns>
     /// <exception cref="InvalidDataException">The corpus is too short for one row in the training or the validation part.</exception>
-    public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log, CancellationToken cancellationToken = default)
+    /// <exception cref="Checkpoints.CheckpointFormatException">The checkpoint to resume is of another run (variant, seed, corpus, shape).</exception>
+    public static BertPretrainingResult Run(BertPretrainingSettings settings, ITensorBackend backend, TextWriter log, CancellationToken cancellationToken = default,
+        IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(log);
         using var directoryLock = RunDirectoryLock.AcquireOrJoin(settings.OutputDirectory); // the output directory's problems show before the work
+        TrainerState? resumed = settings.ResumeDirectory is { } resume ? TrainingCheckpoint.Load(resume) : null;
         string text = settings.CorpusText ?? TextFile.Read(settings.Corpus);
         int seed = unchecked((int)settings.Training.Seed);
 
         WordPieceTokenizer tokenizer;
-        if (settings.TokenizerDirectory is { } dir)
+        if ((settings.ResumeDirectory ?? settings.TokenizerDirectory) is { } dir)
         {
             tokenizer = WordPieceTokenizer.FromDirectory(dir);
             log.WriteLine($"tokenizer: {tokenizer.VocabSize} WordPiece tokens from {Path.Combine(dir, WordPieceTokenizerFiles.VocabFile)}");
@@ -62,16 +77,22 @@ public static class BertPretraining
         var masker = new MlmMasker(tokenizer.VocabSize, tokenizer.MaskId, tokenizer.SpecialTokens.Values);
         MlmBatchSource Source(ReadOnlyMemory<int> tokens, bool shuffle, int s) => MlmBatchSource.FromTokenIds(
             tokens, settings.SequenceLength, settings.Training.BatchSize, masker, tokenizer.ClassificationId, tokenizer.SeparatorId, shuffle, s);
-        var train = Source(trainIds, shuffle: true, seed);
-
-        var trainer = new BertPretrainer(model, settings.Training);
-        void Save(int step)
+        var objective = new MaskedLanguageModeling(model, Source(trainIds, shuffle: true, seed),
+            Source(trainIds, shuffle: true, seed + 1), Source(validationIds, shuffle: false, seed + 2));
+        string? corpusPath = settings.CorpusText is null || File.Exists(settings.Corpus) ? settings.Corpus : null;
+        var files = CheckpointFiles.ForBert(model, tokenizer, settings.Variant, CorpusFingerprint.Of(corpusPath, ids));
+        var trainer = new Trainer(objective, settings.Training, files) { CheckpointMessage = (step, directory) => $"saved step {step} to {directory}" };
+        if (resumed is not null)
         {
-            BertCheckpoint.Save(model, settings.OutputDirectory);
-            tokenizer.Save(settings.OutputDirectory);
-            log.WriteLine($"saved step {step} to {settings.OutputDirectory}");
+            trainer.Resume(settings.ResumeDirectory!, resumed);
+            log.WriteLine($"resumed '{settings.ResumeDirectory}' at step {resumed.Step} of {settings.Training.MaxSteps}");
         }
-        return trainer.Run(train, () => Source(trainIds, shuffle: true, seed + 1), () => Source(validationIds, shuffle: false, seed + 2), log, Save, cancellationToken);
+
+        double initial = trainer.Evaluate(TrainingStream.Validation);
+        log.WriteLine(FormattableString.Invariant($"eval step {trainer.Step}: val_loss {initial:F4} (masked tokens, before training)"));
+        // pretrain-bert has always written its model over what --out held; train --variant bert-… refuses before it gets here
+        var result = trainer.Train(log, log, settings.OutputDirectory, overwrite: true, cancellationToken, progress);
+        return new BertPretrainingResult(result.Steps, initial, result.TrainLoss, result.ValidationLoss, result.Elapsed);
     }
 
     /// <summary>

@@ -15,7 +15,10 @@ public sealed record BertPretrainingSettings
     /// <summary>The corpus itself when it is not read from <see cref="Corpus"/> (e.g. a built-in default corpus); Corpus then only names it.</summary>
     public string? CorpusText { get; init; }
 
-    /// <summary>Where the Hugging Face BERT directory (config.json, model.safetensors, vocab.txt, tokenizer_config.json) is saved.</summary>
+    /// <summary>
+    /// Where the checkpoints go: the Hugging Face BERT directory (config.json, model.safetensors, vocab.txt,
+    /// tokenizer_config.json) plus optimizer.safetensors and trainer_state.json.
+    /// </summary>
     public required string OutputDirectory { get; init; }
 
     /// <summary>A directory with a vocab.txt to use; null trains a WordPiece vocabulary of <see cref="VocabSize"/> on the corpus.</summary>
@@ -41,6 +44,15 @@ public sealed record BertPretrainingSettings
 
     /// <summary>The kinds of the attention, positional encoding and norms (a configured variant's); null = those the config names.</summary>
     public BertComponents? Components { get; init; }
+
+    /// <summary>
+    /// A checkpoint directory of an earlier run of these settings to continue exactly (its vocab.txt is the tokenizer);
+    /// null starts a new run.
+    /// </summary>
+    public string? ResumeDirectory { get; init; }
+
+    /// <summary>The run's name in trainer_state.json ("variant"): the configured variant's, or "bert" for a shape given by flags.</summary>
+    public string Variant { get; init; } = "bert";
 
     /// <summary>What the user set <see cref="SequenceLength"/> with, for messages: a command-line flag or a configuration key.</summary>
     public string SequenceLengthSetting { get; init; } = nameof(SequenceLength);

@@ -16,11 +16,25 @@ public abstract class LearningRateSchedule
     public static LearningRateSchedule WarmupCosine(double maxLearningRate, double minLearningRate, int warmupSteps, int decaySteps)
         => new WarmupCosineSchedule(maxLearningRate, minLearningRate, warmupSteps, decaySteps);
 
+    /// <summary>
+    /// The schedule of a run configured by <paramref name="options"/>: linear warm-up then cosine decay from
+    /// LearningRate to MinLearningRate at DecaySteps (0: MaxSteps). The one warm-up rule of every trainer: the warm-up is
+    /// at most a tenth of the decay, so a short run's schedule stays a warm-up then a decay whatever WarmupSteps says.
+    /// </summary>
+    public static WarmupCosineSchedule For(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int decaySteps = options.DecaySteps > 0 ? options.DecaySteps : options.MaxSteps;
+        return new WarmupCosineSchedule(options.LearningRate, options.MinLearningRate, Math.Min(options.WarmupSteps, decaySteps / 10), decaySteps);
+    }
+
+    /// <summary>Throws when <paramref name="step"/> is negative.</summary>
     protected static void CheckStep(int step)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "The step must be non-negative.");
     }
 
+    /// <summary>Throws when a rate is not a finite, non-negative number, naming it.</summary>
     protected static void CheckRate(double value, string name)
     {
         if (!double.IsFinite(value) || value < 0)
@@ -28,16 +42,20 @@ public abstract class LearningRateSchedule
     }
 }
 
+/// <summary>The same learning rate at every step.</summary>
 public sealed class ConstantLearningRate : LearningRateSchedule
 {
+    /// <param name="learningRate">The rate, finite and non-negative.</param>
     public ConstantLearningRate(double learningRate)
     {
         CheckRate(learningRate, nameof(learningRate));
         LearningRate = learningRate;
     }
 
+    /// <summary>The rate of every step.</summary>
     public double LearningRate { get; }
 
+    /// <inheritdoc/>
     public override double GetLearningRate(int step)
     {
         CheckStep(step);
@@ -56,6 +74,10 @@ public sealed class ConstantLearningRate : LearningRateSchedule
 /// </summary>
 public sealed class WarmupCosineSchedule : LearningRateSchedule
 {
+    /// <param name="maxLearningRate">learning_rate, the peak after warm-up.</param>
+    /// <param name="minLearningRate">min_lr, the floor after <paramref name="decaySteps"/>.</param>
+    /// <param name="warmupSteps">warmup_iters.</param>
+    /// <param name="decaySteps">lr_decay_iters, above <paramref name="warmupSteps"/>.</param>
     public WarmupCosineSchedule(double maxLearningRate, double minLearningRate, int warmupSteps, int decaySteps)
     {
         CheckRate(maxLearningRate, nameof(maxLearningRate));
@@ -86,6 +108,7 @@ public sealed class WarmupCosineSchedule : LearningRateSchedule
     /// <summary>lr_decay_iters: the step where the cosine reaches <see cref="MinLearningRate"/> (usually max_iters).</summary>
     public int DecaySteps { get; }
 
+    /// <inheritdoc/>
     public override double GetLearningRate(int step)
     {
         CheckStep(step);

@@ -6,8 +6,7 @@ using LlmForge.Training.Optimizers;
 namespace LlmForge.Training;
 
 /// <summary>
-/// The one NaN / infinity policy of every trainer (<see cref="GptTrainer"/>, <see cref="BertPretrainer"/>,
-/// <see cref="BertClassifierTrainer"/>): a step whose loss or gradient norm is not finite is never applied. Up to
+/// The one NaN / infinity policy of the <see cref="Trainer"/>, whatever its objective: a step whose loss or gradient norm is not finite is never applied. Up to
 /// <see cref="AllowedSkips"/> such steps over the run are skipped (the caller zeroes the gradients and takes no
 /// optimizer update), as mixed-precision trainers skip an overflowing step; the next one stops the run with a
 /// <see cref="TrainingDivergedException"/>. <see cref="EnsureFinite(int, IEnumerable{ValueTuple{string, Tensor}}, IOptimizer)"/> is the last guard before a checkpoint write,
@@ -39,6 +38,7 @@ public sealed class NonFiniteGuard
             $"{section}:{nameof(options.SkipNonFiniteSteps)} (now {options.SkipNonFiniteSteps}) skip a few such steps"));
     }
 
+    /// <summary>Bad steps the run may skip before the next one stops it.</summary>
     public int AllowedSkips { get; }
 
     /// <summary>Steps skipped so far.</summary>

@@ -6,6 +6,9 @@ namespace LlmForge.Training;
 /// </summary>
 public sealed class TrainingDivergedException : InvalidOperationException
 {
+    /// <param name="step">The optimizer step (1-based) whose value was not finite.</param>
+    /// <param name="quantity">What was not finite.</param>
+    /// <param name="message">The one line for the user: the step, the value, and the settings to change.</param>
     public TrainingDivergedException(int step, string quantity, string message) : base(message)
     {
         Step = step;

@@ -5,7 +5,7 @@ namespace LlmForge.Training;
 /// <summary>
 /// What the training runs report to an <see cref="ILogger"/>, one compiled message each (no boxing or formatting
 /// when the level is off). Event ids are stable, for filters: 1 checkpoint, 2 skipped step, 3 resume, 4 cancelled,
-/// 5 evaluation, 6 finished, 7 checkpoint through a callback.
+/// 5 evaluation, 6 finished (7, a checkpoint through a callback, is no longer written).
 /// </summary>
 internal static partial class TrainingLog
 {
@@ -18,9 +18,6 @@ internal static partial class TrainingLog
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Checkpoint of step {Step} saved to {Directory}")]
     public static partial void CheckpointSaved(ILogger logger, int step, string directory);
-
-    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Checkpoint of step {Step} written")]
-    public static partial void CheckpointWritten(ILogger logger, int step);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Non-finite step skipped: {Reason}")]
     public static partial void NonFiniteStepSkipped(ILogger logger, string reason);

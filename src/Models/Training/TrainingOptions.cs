@@ -18,19 +18,25 @@ public sealed class TrainingOptions
     /// <summary>"adamw" or "sgd".</summary>
     public string Optimizer { get; set; } = "adamw";
 
+    /// <summary>The peak learning rate, after warm-up.</summary>
     public float LearningRate { get; set; } = 1e-3f;
 
     /// <summary>Floor of the cosine decay.</summary>
     public float MinLearningRate { get; set; } = 1e-4f;
 
-    /// <summary>Linear warm-up steps before the cosine decay.</summary>
+    /// <summary>Linear warm-up steps before the cosine decay (at most a tenth of the decay: <see cref="LearningRateSchedule.For"/>).</summary>
     public int WarmupSteps { get; set; } = 100;
 
     /// <summary>Step at which the cosine decay reaches <see cref="MinLearningRate"/>; 0 means <see cref="MaxSteps"/>.</summary>
     public int DecaySteps { get; set; }
 
+    /// <summary>AdamW's first-moment decay.</summary>
     public float Beta1 { get; set; } = 0.9f;
+
+    /// <summary>AdamW's second-moment decay.</summary>
     public float Beta2 { get; set; } = 0.99f;
+
+    /// <summary>AdamW's epsilon, added to √v.</summary>
     public float Epsilon { get; set; } = 1e-8f;
 
     /// <summary>Decoupled weight decay, applied to matrices only (not biases, norms or embeddings unless <see cref="DecayEmbeddings"/>).</summary>

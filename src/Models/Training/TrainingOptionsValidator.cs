@@ -30,8 +30,10 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
 
     private readonly string _section;
 
+    /// <param name="section">The section's configuration path, prefixed to every key a message names.</param>
     public TrainingOptionsValidator(string section = "LlmForge:Training") => _section = section;
 
+    /// <summary>Every out-of-range or inconsistent key of <paramref name="o"/>, each named with its section and value.</summary>
     public ValidateOptionsResult Validate(string? name, TrainingOptions o)
     {
         ArgumentNullException.ThrowIfNull(o);

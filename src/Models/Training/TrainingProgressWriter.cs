@@ -46,10 +46,13 @@ public sealed class TrainingProgressWriter
         _startTimestamp = _lastPrintTimestamp = _clock.GetTimestamp();
     }
 
+    /// <summary>The step the run ends at.</summary>
     public int TotalSteps { get; }
 
+    /// <summary>A step line every this many steps (and on the first and last).</summary>
     public int LogInterval { get; }
 
+    /// <summary>Steps done before this run (a resume's).</summary>
     public int StartStep { get; }
 
     /// <summary>Wall time since this reporter was created.</summary>

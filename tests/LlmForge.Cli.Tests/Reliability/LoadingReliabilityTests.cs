@@ -218,8 +218,13 @@ public sealed class LoadingReliabilityTests : IDisposable
         var state = new TrainerState
         {
             Step = 3, MaxSteps = 10, Seed = 1, Variant = "tiny", Tokenizer = "gpt2", Optimizer = "adamw",
-            Corpus = new CorpusFingerprint(null, 64, "00"), TrainSampler = new(3, 1), TrainEvalSampler = new(0, 2),
-            ValidationSampler = new(0, 3), Dropout = new Dictionary<string, DropoutState>(), Files = files,
+            Corpus = new CorpusFingerprint(null, 64, "00"), Dropout = new Dictionary<string, DropoutState>(), Files = files,
+            Streams = new Dictionary<TrainingStream, TrainingStreamState>
+            {
+                [TrainingStream.Train] = TrainingStreamState.Of(new RandomWindowSamplerState(3, 1)),
+                [TrainingStream.TrainEvaluation] = TrainingStreamState.Of(new RandomWindowSamplerState(0, 2)),
+                [TrainingStream.Validation] = TrainingStreamState.Of(new RandomWindowSamplerState(0, 3)),
+            },
         };
         TrainerStateJson.Save(state, Path.Combine(dir, TrainerStateJson.FileName));
         return dir;

@@ -215,6 +215,34 @@ public sealed class TrainingReliabilityTests : IDisposable
     }
 
     /// <summary>
+    /// The same for a bert variant (masked-LM pretraining): the step finishes, a checkpoint of it is saved, the line says
+    /// how to resume, and <c>--resume</c> continues it.
+    /// </summary>
+    [Fact]
+    public async Task Sigint_during_bert_training_saves_a_checkpoint_that_resumes()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string model = dir.File("bert"), config = dir.Write("tiny-bert.json", """
+            {
+              "LlmForge": {
+                "Variant": "bert-mini",
+                "Variants": {
+                  "bert-mini": {
+                    "VocabSize": 120, "ContextLength": 16, "EmbeddingDim": 32, "Layers": 1, "Heads": 2, "InnerDim": 64,
+                    "Training": { "BatchSize": 2, "EvalInterval": 1000, "EvalBatches": 1, "LogInterval": 1, "CheckpointInterval": 0 }
+                  }
+                }
+              }
+            }
+            """);
+        using var process = StartTrainUntil(3, model, config);
+        var (err, step) = await Interrupt(process, model);
+        Assert.InRange(step, 3, 99_999);
+        Assert.Contains($"llmforge train: interrupted after step {step} of 100000: checkpoint saved in {model}; resume with: llmforge train --resume {model} --config {config}\n", err);
+        ResumeTo(model, config, step + 2);
+    }
+
+    /// <summary>
     /// Two SIGINTs: the second ends the process at once (130), whatever it was doing — saving a checkpoint every 4 steps
     /// included; the directory still holds a whole checkpoint, and its leftover lock (a dead PID) does not stop the resume.
     /// (Two signals this close may also arrive as one; then the first's clean stop is checked.)

@@ -5,6 +5,7 @@ using LlmForge.Gpt;
 using LlmForge.Tests.Tokenization;
 using LlmForge.Tokenization;
 using LlmForge.Training;
+using LlmForge.Tests.Training;
 using Xunit;
 
 namespace LlmForge.Tests.Checkpoints;
@@ -28,28 +29,36 @@ public sealed class TrainingCheckpointTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     /// <summary>A trained-for-<paramref name="steps"/> tiny model, its trainer and the state a run would record.</summary>
-    private static (GptTrainer Trainer, TrainerState State) Trained(int steps, string optimizer = "adamw")
+    private static (Trainer Trainer, TrainerState State) Trained(int steps, string optimizer = "adamw")
     {
-        var trainer = new GptTrainer(new GptModel(Tiny, new ManagedBackend(), seed: 1),
-            new TrainingOptions { Optimizer = optimizer, Momentum = 0.9f, BatchSize = 2, MaxSteps = 10, WarmupSteps = 0 });
         var ids = Enumerable.Range(0, 64).Select(i => i * 7 % 5).ToArray();
         var sampler = new RandomWindowSampler(ids, 2, Tiny.ContextLength, seed: 3);
-        for (int i = 0; i < steps; i++) trainer.TrainStep(sampler);
+        var trainer = GptTrainers.Over(new GptModel(Tiny, new ManagedBackend(), seed: 1),
+            new TrainingOptions { Optimizer = optimizer, Momentum = 0.9f, BatchSize = 2, MaxSteps = 10, WarmupSteps = 0 }, sampler);
+        for (int i = 0; i < steps; i++) trainer.TrainStep();
         var state = new TrainerState
         {
             Step = trainer.Step, MaxSteps = 10, Seed = 1, Variant = "tiny", Tokenizer = TokenizerKinds.Char, Optimizer = optimizer,
-            Corpus = new CorpusFingerprint(null, ids.Length, "00"), TrainSampler = sampler.GetState(),
-            TrainEvalSampler = new RandomWindowSamplerState(0, 5), ValidationSampler = new RandomWindowSamplerState(2, 4),
+            Corpus = new CorpusFingerprint(null, ids.Length, "00"), Streams = Streams(sampler.GetState(), new(0, 5), new(2, 4)),
             Dropout = DropoutCounters.Capture(trainer.Model), ValidationLoss = 1.5,
         };
         return (trainer, state);
     }
 
+    /// <summary>The three samplers' states as trainer_state.json records them.</summary>
+    internal static Dictionary<TrainingStream, TrainingStreamState> Streams(RandomWindowSamplerState train, RandomWindowSamplerState trainEvaluation,
+        RandomWindowSamplerState validation) => new()
+    {
+        [TrainingStream.Train] = TrainingStreamState.Of(train),
+        [TrainingStream.TrainEvaluation] = TrainingStreamState.Of(trainEvaluation),
+        [TrainingStream.Validation] = TrainingStreamState.Of(validation),
+    };
+
     private string Save(string name, int steps, ITokenizer? tokenizer = null)
     {
         string directory = temp.File(name);
         var (trainer, state) = Trained(steps);
-        TrainingCheckpoint.Save(directory, trainer.Model, tokenizer ?? Chars, trainer.Optimizer, state);
+        TrainingCheckpoint.Save(directory, trainer.Gpt(), tokenizer ?? Chars, trainer.Optimizer, state);
         return directory;
     }
 
@@ -58,11 +67,12 @@ public sealed class TrainingCheckpointTests : IDisposable
     {
         var (trainer, state) = Trained(steps: 3);
         string directory = temp.File("ckpt");
-        TrainingCheckpoint.Save(directory, trainer.Model, Chars, trainer.Optimizer, state);
+        TrainingCheckpoint.Save(directory, trainer.Gpt(), Chars, trainer.Optimizer, state);
 
         var loaded = TrainingCheckpoint.Load(directory);
-        Assert.Equal(state with { Files = loaded.Files, Dropout = loaded.Dropout }, loaded);
+        Assert.Equal(state with { Files = loaded.Files, Dropout = loaded.Dropout, Streams = loaded.Streams }, loaded);
         Assert.Equal(state.Dropout, loaded.Dropout.ToDictionary());
+        Assert.Equal(state.Streams, loaded.Streams.ToDictionary());
         Assert.Equal(["config.json", "llmforge_char_tokenizer.json", "model.safetensors", "optimizer.safetensors"], loaded.Files.Keys.Order());
         Assert.False(Directory.Exists(Path.Combine(directory, TrainingCheckpoint.StagingDirectoryName)));
         Assert.Equal(3, state.Dropout["drop_emb"].Calls);
@@ -167,7 +177,7 @@ public sealed class TrainingCheckpointTests : IDisposable
         string directory = Save("ckpt", steps: 1);
         Assert.True(File.Exists(Path.Combine(directory, "llmforge_char_tokenizer.json")));
         var (trainer, state) = Trained(steps: 1);
-        TrainingCheckpoint.Save(directory, trainer.Model, TinyVocabulary.Hello(), trainer.Optimizer, state with { Tokenizer = TokenizerKinds.Bpe });
+        TrainingCheckpoint.Save(directory, trainer.Gpt(), TinyVocabulary.Hello(), trainer.Optimizer, state with { Tokenizer = TokenizerKinds.Bpe });
 
         Assert.False(File.Exists(Path.Combine(directory, "llmforge_char_tokenizer.json")));
         Assert.IsType<Gpt2Tokenizer>(TokenizerFiles.Load(directory));
@@ -208,7 +218,9 @@ public sealed class TrainingCheckpointTests : IDisposable
         Assert.Equal("s.json: required key \"samplers.train_eval\" is missing.", e.Message);
         e = Assert.Throws<CheckpointFormatException>(() => TrainerStateJson.Parse(json.Replace("\"format_version\": 2", "\"format_version\": 9"), "s.json"));
         Assert.Contains("key \"format_version\" is 9; this build reads formats 1 and 2", e.Message);
-        Assert.Equal(state with { Files = state.Files, Dropout = state.Dropout }, TrainerStateJson.Parse(json) with { Files = state.Files, Dropout = state.Dropout });
+        Assert.Equal(state with { Files = state.Files, Dropout = state.Dropout, Streams = state.Streams },
+            TrainerStateJson.Parse(json) with { Files = state.Files, Dropout = state.Dropout, Streams = state.Streams });
+        Assert.Equal(state.Streams, TrainerStateJson.Parse(json).Streams.ToDictionary());
     }
 
     [Fact]

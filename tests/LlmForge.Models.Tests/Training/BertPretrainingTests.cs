@@ -44,8 +44,9 @@ public sealed class BertPretrainingTests : IDisposable
         Assert.Equal(30, result.Steps);
         Assert.True(result.FinalValidationLoss < result.InitialValidationLoss,
             $"val loss {result.InitialValidationLoss:F4} → {result.FinalValidationLoss:F4}");
-        Assert.Equal(["config.json", "model.safetensors", "tokenizer_config.json", "vocab.txt"],
+        Assert.Equal(["config.json", "model.safetensors", "optimizer.safetensors", "tokenizer_config.json", "trainer_state.json", "vocab.txt"],
             Directory.GetFiles(output).Select(Path.GetFileName).Order());
+        Assert.Equal(30, TrainingCheckpoint.Load(output).Step);
         var tokenizer = WordPieceTokenizer.FromDirectory(output);
         var config = BertConfigJson.Load(Path.Combine(output, BertConfigJson.FileName));
         Assert.Equal(tokenizer.VocabSize, config.VocabSize);
@@ -54,6 +55,34 @@ public sealed class BertPretrainingTests : IDisposable
         string text = log.ToString();
         Assert.Contains($"tokenizer: trained a {tokenizer.VocabSize}-token WordPiece vocabulary on ", text);
         Assert.Contains("saved step 30 to " + output, text);
+    }
+
+    /// <summary>
+    /// The library pipeline's resume: 8 steps straight against 4 steps then <see cref="BertPretrainingSettings.ResumeDirectory"/>
+    /// to 8 (one cosine over 8 steps in both: DecaySteps 8) give the same model.safetensors and optimizer.safetensors bytes.
+    /// </summary>
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Resuming_a_checkpoint_ends_on_the_straight_runs_bytes(string backend)
+    {
+        string corpus = Corpus(), straight = temp.File("straight"), resumed = temp.File("resumed");
+        BertPretrainingSettings Steps(string output, int steps)
+        {
+            var settings = Settings(corpus, output, steps);
+            settings.Training.DecaySteps = 8;
+            settings.Training.EvalInterval = 4;
+            settings.Training.GradientAccumulationSteps = 2;
+            return settings with { Model = settings.Model with { HiddenDropRate = 0.1f } };
+        }
+        BertPretraining.Run(Steps(straight, 8), TestBackends.Create(backend), TextWriter.Null);
+        BertPretraining.Run(Steps(resumed, 4), TestBackends.Create(backend), TextWriter.Null);
+        var log = new StringWriter();
+        var result = BertPretraining.Run(Steps(resumed, 8) with { ResumeDirectory = resumed }, TestBackends.Create(backend), log);
+
+        Assert.Equal(8, result.Steps);
+        Assert.Contains($"resumed '{resumed}' at step 4 of 8", log.ToString());
+        Assert.Contains("eval step 4: val_loss ", log.ToString());
+        foreach (string file in new[] { "model.safetensors", "optimizer.safetensors", "vocab.txt", "config.json" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(straight, file)), File.ReadAllBytes(Path.Combine(resumed, file)));
     }
 
     [Fact]

@@ -13,20 +13,19 @@ public sealed class EvaluationCancellationTests
     public void A_cancelled_gpt_evaluation_throws_and_restores_the_training_mode()
     {
         var run = GptTrainingRunCancellationTests.NewRun();
-        var source = new LlmForge.Data.RandomWindowSampler(Enumerable.Range(0, 64).Select(i => i % 10).ToArray(), 2, 8, seed: 1);
         run.Model.Train();
-        Assert.Throws<OperationCanceledException>(() => run.Trainer.Evaluate(source, 3, new CancellationToken(canceled: true)));
+        Assert.Throws<OperationCanceledException>(() => run.Trainer.Evaluate(TrainingStream.Validation, new CancellationToken(canceled: true)));
         Assert.True(run.Model.IsTraining);
-        Assert.True(double.IsFinite(run.Trainer.Evaluate(source, 1, CancellationToken.None)));
+        Assert.True(double.IsFinite(run.Trainer.Evaluate(TrainingStream.Validation, CancellationToken.None)));
     }
 
     [Fact]
     public void A_cancelled_bert_evaluation_throws_and_restores_the_training_mode()
     {
         var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
-        var trainer = new BertPretrainer(model, BertPretrainerTests.Options(5));
+        var trainer = new Trainer(MaskedLanguageModelingTests.Objective(model), MaskedLanguageModelingTests.Options(5));
         model.Train();
-        Assert.Throws<OperationCanceledException>(() => trainer.Evaluate(BertPretrainerTests.Source(2), new CancellationToken(canceled: true)));
+        Assert.Throws<OperationCanceledException>(() => trainer.Evaluate(TrainingStream.Validation, new CancellationToken(canceled: true)));
         Assert.True(model.IsTraining);
     }
 }

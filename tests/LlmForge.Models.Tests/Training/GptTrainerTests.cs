@@ -7,6 +7,7 @@ using Xunit;
 
 namespace LlmForge.Tests.Training;
 
+/// <summary>The <see cref="Trainer"/>'s step with the <see cref="CausalLanguageModeling"/> objective.</summary>
 public class GptTrainerTests
 {
     private static readonly GptConfig Tiny = new()
@@ -18,7 +19,7 @@ public class GptTrainerTests
     private static TrainingOptions Options(string optimizer, int accumulation) => new()
     {
         Optimizer = optimizer, Momentum = 0.9f, GradientAccumulationSteps = accumulation, MaxSteps = 10, WarmupSteps = 0,
-        LearningRate = 0.05f, GradientClip = 1f,
+        LearningRate = 0.05f, GradientClip = 1f, EvalBatches = 2,
     };
 
     private static TokenBatch Batch(int rows, int seed)
@@ -41,11 +42,12 @@ public class GptTrainerTests
     public void Two_accumulated_micro_batches_equal_one_batch_of_twice_the_rows(string backendName)
     {
         var big = Batch(rows: 6, seed: 5);
-        var whole = new GptTrainer(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 1));
-        var split = new GptTrainer(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 2));
+        var whole = GptTrainers.Over(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 1), new GptTrainers.Fixed(big));
+        var split = GptTrainers.Over(new GptModel(Tiny, TestBackends.Create(backendName), seed: 2), Options("sgd", 2),
+            new GptTrainers.Fixed(Rows(big, 0, 3), Rows(big, 3, 3)));
 
-        var (lossWhole, tokensWhole) = whole.AccumulateGradients([big]);
-        var (lossSplit, tokensSplit) = split.AccumulateGradients([Rows(big, 0, 3), Rows(big, 3, 3)]);
+        var (lossWhole, tokensWhole) = whole.AccumulateGradients();
+        var (lossSplit, tokensSplit) = split.AccumulateGradients();
 
         Assert.Equal(tokensWhole, tokensSplit);
         Assert.Equal(lossWhole, lossSplit, 1e-5);
@@ -78,19 +80,18 @@ public class GptTrainerTests
     {
         var config = Tiny with { TieWeights = tied };
         var options = Options("sgd", accumulation: 2);
-        var fused = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 6), options);
-        var unfused = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 6), options);
-        var source = new Batches(rows);
+        var fused = GptTrainers.Over(new GptModel(config, TestBackends.Create(backendName), seed: 6), options, new Batches(rows));
+        var unfused = GptTrainers.Over(new GptModel(config, TestBackends.Create(backendName), seed: 6), options, new Batches(rows));
         var again = new Batches(rows);
         for (int step = 0; step < 3; step++)
         {
-            var (fusedLoss, _, _) = fused.TrainStep(source);
+            var (fusedLoss, _, _) = fused.TrainStep();
             unfused.Optimizer.ZeroGrad();
             double unfusedLoss = 0;
             for (int micro = 0; micro < 2; micro++)
             {
                 var batch = again.NextBatch();
-                var (_, loss) = unfused.Model.Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength);
+                var (_, loss) = unfused.Gpt().Forward(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength);
                 unfusedLoss += loss.Item() / 2;
                 (loss * 0.5f).Backward();
             }
@@ -115,7 +116,7 @@ public class GptTrainerTests
     };
 
     /// <summary>
-    /// TrainStep runs in a TensorArena step; plain AccumulateGradients + ApplyUpdate (no arena) over the same batches must
+    /// Trainer.TrainStep runs in a TensorArena step; plain AccumulateGradients + ApplyUpdate (no arena) over the same batches must
     /// give the same weights bit for bit, with dropout on: nothing a step keeps may live in a pooled buffer.
     /// </summary>
     [Theory, MemberData(nameof(ArenaCases))]
@@ -128,18 +129,16 @@ public class GptTrainerTests
             PositionEmbedding = positions, Normalization = norm, SlidingWindow = window,
         };
         var options = Options("adamw", accumulation: 2);
-        var pooled = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 4), options);
-        var plain = new GptTrainer(new GptModel(config, TestBackends.Create(backendName), seed: 4), options);
-        var source = new Batches(rows: 3);
-        var again = new Batches(rows: 3);
+        var pooled = GptTrainers.Over(new GptModel(config, TestBackends.Create(backendName), seed: 4), options, new Batches(rows: 3), new Batches(rows: 2));
+        var plain = GptTrainers.Over(new GptModel(config, TestBackends.Create(backendName), seed: 4), options, new Batches(rows: 3), new Batches(rows: 2));
         for (int step = 0; step < 3; step++)
         {
-            var (pooledLoss, _, _) = pooled.TrainStep(source);
-            var (plainLoss, _) = plain.AccumulateGradients([again.NextBatch().Clone(), again.NextBatch().Clone()]);
+            var (pooledLoss, _, _) = pooled.TrainStep();
+            var (plainLoss, _) = plain.AccumulateGradients();
             plain.ApplyUpdate();
             Assert.Equal(plainLoss, pooledLoss);
         }
-        Assert.Equal(plain.Evaluate(new Batches(rows: 2), 2), pooled.Evaluate(new Batches(rows: 2), 2));
+        Assert.Equal(plain.Evaluate(TrainingStream.Validation), pooled.Evaluate(TrainingStream.Validation));
         var a = plain.Model.NamedParameters().ToList();
         var b = pooled.Model.NamedParameters().ToList();
         for (int p = 0; p < a.Count; p++)

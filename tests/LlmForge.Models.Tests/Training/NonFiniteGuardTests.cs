@@ -46,25 +46,25 @@ public sealed class NonFiniteGuardTests : IDisposable
         }
     }
 
-    private static GptTrainer Trainer(int skips)
+    private static Trainer Trainer(int skips, ITokenBatchSource source)
     {
         var model = new GptModel(Tiny, new ManagedBackend(), seed: 1);
         float[] embedding = model.GetParameter("tok_emb.weight").Data;
         for (int c = 0; c < Tiny.EmbeddingDim; c++) embedding[Poisoned * Tiny.EmbeddingDim + c] = float.NaN;
-        return new GptTrainer(model, new TrainingOptions { BatchSize = 2, MaxSteps = 10, WarmupSteps = 0, SkipNonFiniteSteps = skips });
+        return GptTrainers.Over(model, new TrainingOptions { BatchSize = 2, MaxSteps = 10, WarmupSteps = 0, SkipNonFiniteSteps = skips }, source);
     }
 
-    private static float[] Weights(GptTrainer trainer) => [.. trainer.Model.GetParameter("out_head.weight").Data];
+    private static float[] Weights(Trainer trainer) => [.. trainer.Gpt().GetParameter("out_head.weight").Data];
 
     [Fact]
     public void The_first_non_finite_loss_stops_before_the_update_naming_the_step_and_the_settings()
     {
-        var trainer = Trainer(skips: 0);
-        var source = new Batches(2);
-        trainer.TrainStep(source);
-        trainer.TrainStep(source);
+        var trainer = Trainer(skips: 0, new Batches(2));
+        
+        trainer.TrainStep();
+        trainer.TrainStep();
         float[] before = Weights(trainer);
-        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep(source));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep());
         Assert.Equal((3, "loss"), (e.Step, e.Quantity));
         Assert.StartsWith("step 3: the loss is NaN: training diverged and stopped before saving anything of this step", e.Message);
         Assert.Contains("Training:LearningRate (now 0.001)", e.Message);
@@ -77,19 +77,19 @@ public sealed class NonFiniteGuardTests : IDisposable
     [Fact]
     public void Allowed_skips_are_counted_and_take_no_update_then_the_next_bad_step_stops_the_run()
     {
-        var trainer = Trainer(skips: 2);
+        var trainer = Trainer(skips: 2, new Batches(1, 3, 5));
         var skipped = new List<string>();
         trainer.NonFinite.OnSkip = skipped.Add;
-        var source = new Batches(1, 3, 5);
-        trainer.TrainStep(source); // draw 0
-        trainer.TrainStep(source); // draw 1 skipped, draw 2 applied
+        
+        trainer.TrainStep(); // draw 0
+        trainer.TrainStep(); // draw 1 skipped, draw 2 applied
         Assert.Equal((2, 1), (trainer.Step, trainer.NonFinite.Skipped));
         Assert.Equal("step 2: the loss is NaN: step skipped, no update (1 of 2 allowed skips used)", Assert.Single(skipped));
         Assert.All(trainer.Model.NamedParameters().Where(p => p.Name != "tok_emb.weight"),
             p => Assert.Equal(-1, NonFiniteGuard.IndexOfNonFinite(p.Parameter.Data)));
-        trainer.TrainStep(source); // draw 3 skipped, draw 4 applied
+        trainer.TrainStep(); // draw 3 skipped, draw 4 applied
         Assert.Equal((3, 2), (trainer.Step, trainer.NonFinite.Skipped));
-        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep(source)); // draw 5: no skip left
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainStep()); // draw 5: no skip left
         Assert.Contains("step 4: the loss is NaN", e.Message);
         Assert.Contains("after skipping 2 such steps", e.Message);
     }
@@ -97,17 +97,17 @@ public sealed class NonFiniteGuardTests : IDisposable
     [Fact]
     public void A_checkpoint_of_a_non_finite_parameter_is_refused_and_the_directory_keeps_its_last_good_checkpoint()
     {
-        var trainer = Trainer(skips: 1);
-        var source = new Batches(1);
-        trainer.TrainStep(source);
+        var trainer = Trainer(skips: 1, new Batches(1));
+        
+        trainer.TrainStep();
         string directory = temp.File("ckpt");
-        var good = new GptTrainer(new GptModel(Tiny, new ManagedBackend(), seed: 1), new TrainingOptions { BatchSize = 2, WarmupSteps = 0 });
-        good.TrainStep(new Batches());
-        TrainingCheckpoint.Save(directory, good.Model, new CharTokenizer("abcde"), good.Optimizer, State(good));
+        var good = GptTrainers.Over(new GptModel(Tiny, new ManagedBackend(), seed: 1), new TrainingOptions { BatchSize = 2, WarmupSteps = 0 }, new Batches());
+        good.TrainStep();
+        TrainingCheckpoint.Save(directory, good.Gpt(), new CharTokenizer("abcde"), good.Optimizer, State(good));
         var files = Directory.GetFiles(directory).ToDictionary(f => f, File.ReadAllBytes);
 
         var e = Assert.Throws<TrainingDivergedException>(() =>
-            TrainingCheckpoint.Save(directory, trainer.Model, new CharTokenizer("abcde"), trainer.Optimizer, State(trainer)));
+            TrainingCheckpoint.Save(directory, trainer.Gpt(), new CharTokenizer("abcde"), trainer.Optimizer, State(trainer)));
         Assert.Equal("parameter 'tok_emb.weight'", e.Quantity);
         Assert.StartsWith($"step 1: parameter 'tok_emb.weight' holds NaN at index {Poisoned * Tiny.EmbeddingDim}: refusing to save", e.Message);
         Assert.Equal(files.Keys.Order(), Directory.GetFiles(directory).Order());
@@ -127,11 +127,11 @@ public sealed class NonFiniteGuardTests : IDisposable
         Assert.EndsWith("; hint.", e.Message);
     }
 
-    private static TrainerState State(GptTrainer trainer) => new()
+    private static TrainerState State(Trainer trainer) => new()
     {
         Step = trainer.Step, MaxSteps = 10, Seed = 1, Variant = "tiny", Tokenizer = TokenizerKinds.Char, Optimizer = "adamw",
-        Corpus = new CorpusFingerprint(null, 10, "00"), TrainSampler = new RandomWindowSamplerState(0, 1),
-        TrainEvalSampler = new RandomWindowSamplerState(0, 5), ValidationSampler = new RandomWindowSamplerState(2, 4),
+        Corpus = new CorpusFingerprint(null, 10, "00"), 
+        Streams = TrainingCheckpointTests.Streams(new(0, 1), new(0, 5), new(2, 4)),
         Dropout = DropoutCounters.Capture(trainer.Model),
     };
 }

@@ -78,18 +78,18 @@ public sealed class TrainingReportsTests : IDisposable
     public void Every_bert_step_is_reported_and_the_last_carries_the_results_losses()
     {
         var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
-        var trainer = new BertPretrainer(model, BertPretrainerTests.Options(5));
-        var logger = new RecordingLogger<BertPretrainer>();
+        var trainer = new Trainer(MaskedLanguageModelingTests.Objective(model), MaskedLanguageModelingTests.Options(5), MaskedLanguageModelingTests.Files(model));
+        var logger = new RecordingLogger<Trainer>();
         trainer.Logger = logger;
         var progress = new RecordingProgress();
-        var result = trainer.Run(BertPretrainerTests.Source(1), () => BertPretrainerTests.Source(2, shuffle: false),
-            () => BertPretrainerTests.Source(3, shuffle: false), new StringWriter(), _ => { }, progress: progress);
+        using var directory = new TempDirectory();
+        var result = trainer.Train(new StringWriter(), new StringWriter(), directory.Path, overwrite: true, progress: progress);
 
         Assert.Equal([1, 2, 3, 4, 5], progress.Reports.Select(r => r.Step));
         var last = Assert.Single(progress.Reports, r => r.Evaluated);
-        Assert.Equal((5, result.FinalTrainLoss, result.FinalValidationLoss), (last.Step, last.TrainLoss!.Value, last.ValidationLoss!.Value));
+        Assert.Equal((5, result.TrainLoss, result.ValidationLoss), (last.Step, last.TrainLoss!.Value, last.ValidationLoss!.Value));
         Assert.All(progress.Reports, r => Assert.True(double.IsFinite(r.Loss) && r.Tokens > 0 && r.LearningRate > 0));
-        Assert.Equal([5, 7, 6], logger.Entries.Select(e => e.EventId).ToArray()); // evaluation, checkpoint, finished
+        Assert.Equal([5, 1, 6], logger.Entries.Select(e => e.EventId).ToArray()); // evaluation, checkpoint, finished
     }
 
     [Fact]
@@ -97,14 +97,13 @@ public sealed class TrainingReportsTests : IDisposable
     {
         var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.MaskedLanguageModel, seed: 1);
         Array.Fill(model.NamedParameters().First().Parameter.Data, float.NaN); // every batch's loss is NaN
-        var options = BertPretrainerTests.Options(5);
+        var options = MaskedLanguageModelingTests.Options(5);
         options.SkipNonFiniteSteps = 2;
-        var trainer = new BertPretrainer(model, options);
-        var logger = new RecordingLogger<BertPretrainer>();
+        var trainer = new Trainer(MaskedLanguageModelingTests.Objective(model), options);
+        var logger = new RecordingLogger<Trainer>();
         trainer.Logger = logger;
         var log = new StringWriter();
-        Assert.Throws<TrainingDivergedException>(() => trainer.Run(BertPretrainerTests.Source(1), () => BertPretrainerTests.Source(2, shuffle: false),
-            () => BertPretrainerTests.Source(3, shuffle: false), log));
+        Assert.Throws<TrainingDivergedException>(() => trainer.Train(new StringWriter(), log));
 
         var skips = logger.Entries.Where(e => e.EventId == 2).ToList();
         Assert.Equal(2, skips.Count);

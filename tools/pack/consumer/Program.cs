@@ -40,13 +40,13 @@ var training = provider.GetRequiredService<IOptions<LlmForgeOptions>>().Value.Tr
 string corpus = string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 50));
 var tokenizer = CharTokenizer.FromCorpus(corpus);
 var model = provider.GetRequiredService<IModelFactory>().CreateGpt(vocabSize: tokenizer.VocabSize, seed: 1);
-var trainer = new GptTrainer(model, training);
-var batches = new RandomWindowSampler(tokenizer.Encode(corpus).ToArray(), training.BatchSize, model.Config.ContextLength, seed: 1);
+var (trainIds, validationIds) = TrainValidationSplit.Split(tokenizer.Encode(corpus).ToArray(), 1 - training.ValidationFraction);
+var trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, trainIds, validationIds, training.BatchSize, seed: 1), training);
 
 double first = double.NaN, last = double.NaN;
 for (int step = 1; step <= Steps; step++)
 {
-    last = trainer.TrainStep(batches).Loss;
+    last = trainer.TrainStep().Loss;
     if (step == 1) first = last;
 }
 string sample = new TextGenerator(new GptLanguageModel(model), SamplingOptions.Greedy).Complete(tokenizer, "the ", 24);

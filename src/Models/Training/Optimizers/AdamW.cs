@@ -7,10 +7,16 @@ namespace LlmForge.Training.Optimizers;
 public sealed class AdamW(IReadOnlyList<ParameterGroup> groups, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f)
     : OptimizerBase(groups, "exp_avg", "exp_avg_sq")
 {
+    /// <summary>Decay of the first moment (exp_avg).</summary>
     public float Beta1 { get; } = beta1;
+
+    /// <summary>Decay of the second moment (exp_avg_sq).</summary>
     public float Beta2 { get; } = beta2;
+
+    /// <summary>Added to √v before dividing.</summary>
     public float Epsilon { get; } = eps;
 
+    /// <inheritdoc/>
     public override void Step(float lr)
     {
         StepCount++;

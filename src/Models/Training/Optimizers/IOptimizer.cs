@@ -8,6 +8,7 @@ public interface IOptimizer
     /// <summary>Optimizer steps taken so far.</summary>
     int StepCount { get; }
 
+    /// <summary>Every parameter the optimizer updates, group by group.</summary>
     IEnumerable<Tensor> Parameters { get; }
 
     /// <summary>One update with learning rate <paramref name="lr"/>; parameters with no gradient are left alone.</summary>

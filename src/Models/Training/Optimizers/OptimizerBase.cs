@@ -5,6 +5,8 @@ namespace LlmForge.Training.Optimizers;
 /// <summary>What every optimizer shares: its groups, the step counter, named per-parameter state buffers.</summary>
 public abstract class OptimizerBase : IOptimizer
 {
+    /// <param name="groups">The parameters and their weight decay.</param>
+    /// <param name="stateNames">The per-parameter state buffers ("exp_avg", "exp_avg_sq"), each as long as its parameter.</param>
     protected OptimizerBase(IReadOnlyList<ParameterGroup> groups, params string[] stateNames)
     {
         Groups = groups;
@@ -18,6 +20,7 @@ public abstract class OptimizerBase : IOptimizer
             }
     }
 
+    /// <summary>The parameter groups.</summary>
     protected IReadOnlyList<ParameterGroup> Groups { get; }
 
     private string[] StateNames { get; }
@@ -25,17 +28,22 @@ public abstract class OptimizerBase : IOptimizer
     /// <summary>Per parameter name, one buffer per state name (zero-initialised, like PyTorch's lazy state).</summary>
     protected Dictionary<string, float[][]> Buffers { get; } = new(StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public int StepCount { get; protected set; }
 
+    /// <inheritdoc/>
     public IEnumerable<Tensor> Parameters => Groups.SelectMany(g => g.Parameters).Select(p => p.Value);
 
+    /// <inheritdoc/>
     public abstract void Step(float lr);
 
+    /// <inheritdoc/>
     public void ZeroGrad()
     {
         foreach (var p in Parameters) p.ZeroGrad();
     }
 
+    /// <inheritdoc/>
     public IEnumerable<(string Name, float[] Values)> State()
     {
         foreach (var (name, buffers) in Buffers)
@@ -43,6 +51,7 @@ public abstract class OptimizerBase : IOptimizer
                 yield return ($"{name}.{StateNames[i]}", buffers[i]);
     }
 
+    /// <inheritdoc/>
     public void LoadState(int stepCount, Func<string, float[]?> lookup)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stepCount);

@@ -7,8 +7,10 @@ namespace LlmForge.Training.Optimizers;
 public sealed class Sgd(IReadOnlyList<ParameterGroup> groups, float momentum = 0f)
     : OptimizerBase(groups, "momentum_buffer")
 {
+    /// <summary>The momentum buffer's decay (0: plain SGD).</summary>
     public float Momentum { get; } = momentum;
 
+    /// <inheritdoc/>
     public override void Step(float lr)
     {
         StepCount++;
