@@ -76,7 +76,8 @@ Console.WriteLine($"   context vectors = weights · v [{T}, {dk}]:");
 Console.Write(Matrix(context, tokens, [.. Enumerable.Range(0, dk).Select(c => $"z{c}")]));
 // The matrix product is only a fast way to write the weighted sum; the second token's context vector by hand:
 float[] w = weights.ToArray(), vs = v.ToArray(), z = context.ToArray();
-double byHand = Enumerable.Range(0, dk).Max(d => Math.Abs(Enumerable.Range(0, T).Sum(j => (double)w[1 * T + j] * vs[j * dk + d]) - z[1 * dk + d]));
+double byHand = Enumerable.Range(0, dk).Select(d => Math.Abs(Enumerable.Range(0, T).Sum(j => (double)w[1 * T + j] * vs[j * dk + d]) - z[1 * dk + d]))
+    .Aggregate(0.0, Math.Max); // Math.Max keeps a NaN (LINQ's Max would skip it)
 Console.WriteLine($"   \"{tokens[1]}\": Σ_j weight_1j · v_j by hand vs the matmul: max difference {byHand:0.0E+0}");
 
 // ---------------------------------------------------------------------------------------------- 2. causal mask
@@ -93,14 +94,14 @@ Console.Write(Matrix(masked, tokens, tokens));
 Console.Write(Matrix(causal, tokens, tokens, rowSums: true));
 Console.WriteLine($"   causal upper triangle max |weight| = {UpperTriangleMax(causal):0.0E+0}; rows: max |sum − 1| = {MaxRowSumError(causal):0.0E+0}");
 // The library does the same inside its softmax kernel (no −∞ tensor): Softmax(AttentionMaskSpec.CausalMask()).
-Console.WriteLine($"   the library's causal softmax: max difference {MaxDifference(causal, scaled.Softmax(AttentionMaskSpec.CausalMask())):0.0E+0}");
+Console.WriteLine($"   the library's causal softmax: max difference {TensorChecks.MaxDifference(causal, scaled.Softmax(AttentionMaskSpec.CausalMask())):0.0E+0}");
 // Masking after the softmax works too if the rows are renormalized: zero the upper triangle, divide by the row sums.
 var lowerOnes = new float[T * T];
 for (int i = 0; i < T; i++)
     for (int j = 0; j <= i; j++) lowerOnes[i * T + j] = 1f;
 var zeroed = weights * Tensor.FromArray(backend, lowerOnes, T, T);                  // [T, T]
 var renormalized = zeroed / zeroed.SumLastAxis(keepDim: true);                     // [T, T] / [T, 1]
-Console.WriteLine($"   mask after softmax, then renormalize: max difference {MaxDifference(causal, renormalized):0.0E+0} (the same weights)");
+Console.WriteLine($"   mask after softmax, then renormalize: max difference {TensorChecks.MaxDifference(causal, renormalized):0.0E+0} (the same weights)");
 
 // -------------------------------------------------------------------------------------------------- 3. dropout
 // During training a fraction p of the weights is zeroed at random, so the model cannot lean on any single link; the
@@ -111,7 +112,7 @@ Console.WriteLine();
 Console.WriteLine("3. Dropout p = 0.5 on the causal weights, training mode: about half zeroed, the rest doubled");
 Console.Write(Matrix(dropped, tokens, tokens, rowSums: true));
 dropout.Eval();
-Console.WriteLine($"   eval mode: max difference from the weights {MaxDifference(causal, dropout.Forward(causal)):0.0E+0} (identity)");
+Console.WriteLine($"   eval mode: max difference from the weights {TensorChecks.MaxDifference(causal, dropout.Forward(causal)):0.0E+0} (identity)");
 
 // ------------------------------------------------------------------------------------------- 4. multi-head attention
 // Several heads look for different things. Rather than H separate projections to d_k each, one projection to C = H·d_k
@@ -145,7 +146,7 @@ var theirs = library.Forward(xb); // causal self-attention, (B, T, C)
 Console.WriteLine();
 Console.WriteLine($"4. Multi-head: {heads} heads of d_k = {hs}, concatenated to C = {C}, then out_proj; output (B = 1, T = {T}, C = {C}):");
 Console.Write(Matrix(mine.Reshape(T, C), tokens, [.. Enumerable.Range(0, C).Select(c => $"y{c}")]));
-Console.WriteLine($"   multi-head vs the library's MultiHeadAttention: max difference = {MaxDifference(mine, theirs):0.0E+0}");
+Console.WriteLine($"   multi-head vs the library's MultiHeadAttention: max difference = {TensorChecks.MaxDifference(mine, theirs):0.0E+0}");
 float[] hw = headWeights.ToArray();
 Console.WriteLine($"   what \"{tokens[^1]}\" attends to, head 0: {string.Join(" ", Enumerable.Range(0, T).Select(j => hw[(T - 1) * T + j].ToString("F2")))}" +
     $"; head 1: {string.Join(" ", Enumerable.Range(0, T).Select(j => hw[(T * T) + (T - 1) * T + j].ToString("F2")))}");
@@ -234,17 +235,12 @@ static string Matrix(Tensor m, string[] rowNames, string[] columnNames, bool row
 
 static string Cell(float value) => float.IsNegativeInfinity(value) ? "-∞" : value.ToString("F4");
 
-static double MaxDifference(Tensor a, Tensor b)
-{
-    float[] x = a.ToArray(), y = b.ToArray();
-    return x.Zip(y, (p, q) => Math.Abs((double)p - q)).Max();
-}
-
 static double MaxRowSumError(Tensor m)
 {
     int cols = m.Shape[^1];
     float[] data = m.ToArray();
-    return Enumerable.Range(0, data.Length / cols).Max(i => Math.Abs(data.AsSpan(i * cols, cols).ToArray().Sum(v => (double)v) - 1));
+    return Enumerable.Range(0, data.Length / cols).Select(i => Math.Abs(data.AsSpan(i * cols, cols).ToArray().Sum(v => (double)v) - 1))
+        .Aggregate(0.0, Math.Max);
 }
 
 static double UpperTriangleMax(Tensor m)

@@ -59,7 +59,7 @@ Console.WriteLine($"1. One GPT-2 small block (C = {c}, {config.Heads} heads, fee
 Console.Write(parts);
 // GPT-2's learned positions are added to the embeddings before the first block; inside it they change nothing.
 var positions = new LearnedPositionalEncoding(init, config.ContextLength, c);
-Console.WriteLine($"   the walk above vs TransformerBlock.Forward: max difference {MaxDifference(output, block.Forward(x, positions)):0.0E+0}");
+Console.WriteLine($"   the walk above vs TransformerBlock.Forward: max difference {TensorChecks.MaxDifference(output, block.Forward(x, positions)):0.0E+0}");
 Console.WriteLine($"   one GPT-2 small block: {block.ParameterCount():N0} parameters (× {config.Layers} blocks = {config.Layers * block.ParameterCount():N0})");
 Console.WriteLine("   The block maps (B, T, C) to (B, T, C): blocks stack without any glue.");
 
@@ -87,7 +87,7 @@ var norm = new LayerNorm(init, c);
 Tensor.Randn(backend, seed: 4, std: 1f, c).Span.CopyTo(norm.Scale.Span);
 Tensor.Randn(backend, seed: 5, std: 1f, c).Span.CopyTo(norm.Shift.Span);
 var stream3 = Tensor.Randn(backend, seed: 6, std: 3f, batch, tokens, c) + 2f; // (B, T, C), off-centre on purpose
-double layerNormDifference = MaxDifference(MyLayerNorm(stream3, norm.Scale, norm.Shift, norm.Eps), norm.Forward(stream3));
+double layerNormDifference = TensorChecks.MaxDifference(MyLayerNorm(stream3, norm.Scale, norm.Shift, norm.Eps), norm.Forward(stream3));
 Console.WriteLine($"   LayerNorm from primitives vs the library's LayerNorm on {Shape(stream3)}: max difference = {layerNormDifference:0.0E+0}");
 
 // ------------------------------------------------------------------------------------------------- 3. GELU vs ReLU
@@ -117,7 +117,7 @@ foreach (float p in (float[])[0.1f, 0.5f])
     double zeroed = trained.Count(v => v == 0f) / (double)trained.Length;
     float kept = trained.First(v => v != 0f);
     drop.Eval();
-    double evalDifference = MaxDifference(allOnes, drop.Forward(allOnes));
+    double evalDifference = TensorChecks.MaxDifference(allOnes, drop.Forward(allOnes));
     Console.WriteLine($"   p = {p}: train zeroes {zeroed:P1}, keeps the rest at {kept:F4} (1/(1 − p) = {1 / (1 - p):F4}), mean {trained.Average():F4}; " +
         $"eval max difference {evalDifference:0.0E+0}");
 }
@@ -180,12 +180,6 @@ Console.WriteLine();
 Console.WriteLine($"6. Pictures: {chart}");
 Console.WriteLine($"             {geluChart}");
 return 0;
-
-static double MaxDifference(Tensor a, Tensor b)
-{
-    float[] x = a.ToArray(), y = b.ToArray();
-    return x.Zip(y, (p, q) => Math.Abs((double)p - q)).Max();
-}
 
 // "m1, m2; variances v1, v2" of a (rows, C) tensor: mean and biased variance of each row.
 static string RowStats(Tensor t)
