@@ -37,13 +37,21 @@ public static class PngChart
 
     /// <summary>
     /// Draws <paramref name="values"/> [rows, columns] as coloured cells, row 0 at the top (as a matrix is printed),
-    /// column c at x = c, with a colour bar named <paramref name="colorBarLabel"/>.
+    /// column c at x = c, with a colour bar named <paramref name="colorBarLabel"/>. With <paramref name="columnLabels"/>
+    /// and <paramref name="rowLabels"/> (e.g. the tokens of an attention matrix) each column and row is named on its
+    /// axis instead of numbered.
     /// </summary>
+    /// <exception cref="ArgumentException">A label list whose length is not the column or row count.</exception>
     /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
     public static string Heatmap(string path, string title, string xLabel, string yLabel, double[,] values,
-        string colorBarLabel = "value", int width = DefaultWidth, int height = DefaultHeight)
+        string colorBarLabel = "value", int width = DefaultWidth, int height = DefaultHeight,
+        IReadOnlyList<string>? columnLabels = null, IReadOnlyList<string>? rowLabels = null)
     {
         ArgumentNullException.ThrowIfNull(values);
+        if (columnLabels is not null && columnLabels.Count != values.GetLength(1))
+            throw new ArgumentException($"PngChart.Heatmap: {columnLabels.Count} column labels for {values.GetLength(1)} columns.", nameof(columnLabels));
+        if (rowLabels is not null && rowLabels.Count != values.GetLength(0))
+            throw new ArgumentException($"PngChart.Heatmap: {rowLabels.Count} row labels for {values.GetLength(0)} rows.", nameof(rowLabels));
         var plot = new Plot();
         var map = plot.Add.Heatmap(values);
         map.Colormap = new ScottPlot.Colormaps.Viridis();
@@ -52,11 +60,16 @@ public static class PngChart
         // y grows downward, so row r sits at y = r from the top, as in the printed table
         plot.Axes.Margins(0, 0); // the cells fill the axes
         plot.Axes.InvertY();
+        if (columnLabels is not null) plot.Axes.Bottom.SetTicks(Positions(columnLabels.Count), [.. columnLabels]);
+        if (rowLabels is not null) plot.Axes.Left.SetTicks(Positions(rowLabels.Count), [.. rowLabels]);
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }
 
     /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
     public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    /// <summary>0, 1, …, count − 1: the centres of the heat map's cells along one axis.</summary>
+    private static double[] Positions(int count) => Enumerable.Range(0, count).Select(i => (double)i).ToArray();
 
     private static string Save(Plot plot, string path, string title, string xLabel, string yLabel, int width, int height)
     {

@@ -77,6 +77,68 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Attention_from_scratch_masks_causally_matches_MultiHeadAttention_and_tabulates_the_quadratic_cost()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("05-Attention", "05-attention", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        Assert.Contains("\"Your journey starts with one step\": 6 tokens", stdout);
+        // One head: softmax rows sum to 1, and weights · v is the weighted sum of the values.
+        Assert.True(NumberAfter(stdout, "weights row sums: max |sum − 1| = ") <= 1e-6);
+        double byHand = NumberAfter(stdout, "by hand vs the matmul: max difference ");
+        Assert.True(byHand <= 1e-6, $"context by hand: {byHand}");
+        // Causal: nothing above the diagonal, rows still sum to 1, as the library's masked softmax.
+        Assert.Equal(0, NumberAfter(stdout, "causal upper triangle max |weight| = "));
+        Assert.True(NumberAfter(stdout, "rows: max |sum − 1| = ") <= 1e-6);
+        double librarySoftmax = NumberAfter(stdout, "the library's causal softmax: max difference ");
+        Assert.True(librarySoftmax <= 1e-6, $"causal softmax vs the library's: {librarySoftmax}");
+        Assert.True(NumberAfter(stdout, "then renormalize: max difference ") <= 1e-6);
+        Assert.Equal(0, NumberAfter(stdout, "eval mode: max difference from the weights "));
+        double multiHead = NumberAfter(stdout, "multi-head vs the library's MultiHeadAttention: max difference = ");
+        Assert.True(multiHead <= 1e-5, $"multi-head by hand vs MultiHeadAttention: {multiHead}");
+        // The T × T table: one row per T, the score matrix 4 bytes × T², and positive times.
+        foreach (int t in (int[])[64, 128, 256, 512, 1024])
+        {
+            string row = Assert.Single(lines, l => Regex.IsMatch(l, $@"^\s*{t}\s"));
+            var cells = Regex.Matches(row, @"[0-9]+(\.[0-9]+)?").Select(m => double.Parse(m.Value, CultureInfo.InvariantCulture)).ToArray();
+            double megabytes = t * (double)t * 4 / (1 << 20);
+            Assert.InRange(cells[1], megabytes - 6e-4, megabytes + 6e-4); // printed with 3 decimals
+            Assert.True(cells[2] > 0, row);
+        }
+        AssertPng(Path.Combine(output.Path, "05-attention-weights.png"), 900, 560);
+    }
+
+    [Fact]
+    public async Task Transformer_block_walks_its_parts_checks_LayerNorm_and_shows_shortcuts_keep_the_gradient()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("06-TransformerBlock", "06-transformer-block", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        Assert.Contains("one GPT-2 small block: 7,085,568 parameters", stdout);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\s+6\s+feed-forward: Linear C → 4C \(ff\.layers\.0\)\s+\(2, 4, 3072\)\s+2,362,368$"));
+        double walk = NumberAfter(stdout, "the walk above vs TransformerBlock.Forward: max difference ");
+        Assert.True(walk <= 1e-5, $"the parts one by one vs the block: {walk}");
+        double layerNorm = NumberAfter(stdout, "vs the library's LayerNorm on (2, 4, 768): max difference = ");
+        Assert.True(layerNorm <= 1e-5, $"LayerNorm from primitives: {layerNorm}");
+        // GELU lets small negatives through where ReLU gives 0 (−0.1588 at −1, the tanh form).
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^-1\.00\s+-0\.1588\s+-0\.1587\s+0\.0000$"));
+        Assert.Contains("p = 0.5: train zeroes ", stdout);
+        Assert.Contains("keeps the rest at 2.0000 (1/(1 − p) = 2.0000)", stdout);
+        Assert.Equal(2, lines.Count(l => l.EndsWith("eval max difference 0.0E+0", StringComparison.Ordinal)));
+        // Without shortcuts the gradient shrinks toward the input; with them layer 1 gets far more.
+        var gradients = lines.Select(l => Regex.Match(l, @"^\s+([1-5])\s+([0-9.]+)\s+([0-9.]+)\s+[0-9]+$")).Where(m => m.Success)
+            .Select(m => (Without: double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), With: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)))
+            .ToArray();
+        Assert.Equal(5, gradients.Length);
+        Assert.True(gradients[0].With > 10 * gradients[0].Without, $"layer 1: with {gradients[0].With}, without {gradients[0].Without}");
+        Assert.True(gradients[0].Without < gradients[4].Without / 10, $"without shortcuts: layer 1 {gradients[0].Without}, layer 5 {gradients[4].Without}");
+        AssertPng(Path.Combine(output.Path, "06-shortcut-gradients.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "06-gelu-relu.png"), 900, 560);
+    }
+
+    [Fact]
     public async Task Gpt_counts_163009536_untied_without_qkv_bias_and_124439808_tied_with_it_as_the_built_models_do()
     {
         string stdout = await SampleProcess.RunToSuccess("07-Gpt", "07-gpt");
