@@ -8,7 +8,9 @@ namespace LlmForge.Tests.Packaging;
 /// The NuGet packages as a user gets them: tools/pack/check-packages.sh packs the four libraries into a folder feed,
 /// checks their metadata and files (XML docs, readme, license, symbols, the MKL shim under runtimes/linux-x64/native),
 /// and builds and runs a fresh console app that references the packages, not the projects: a tiny GPT trains and
-/// generates on both backends, and the MKL backend finds its shim in the package's runtimes folder. About 30 s here.
+/// generates on both backends, and the MKL backend finds its shim in the package's runtimes folder; then
+/// samples/CustomComponent, built the same way outside the repository, trains a GPT and a BERT with its own registered
+/// normalization, saves them and reloads them in a new process with identical text. About 100 s here.
 /// </summary>
 public class PackagesTests
 {
@@ -35,6 +37,8 @@ public class PackagesTests
         Assert.True(process.ExitCode == 0, $"check-packages.sh failed:\n{await output}\n{await error}");
         string printed = await output;
         Assert.Contains("backend Managed;", printed);
+        Assert.Contains("(reload-gpt): identical: True", printed);
+        Assert.Contains("(reload-bert): identical: True", printed);
         Assert.EndsWith("check-packages: ok", printed.TrimEnd());
     }
 }
