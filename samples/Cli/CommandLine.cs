@@ -22,6 +22,7 @@ public static class CommandLine
         new GenerateCommand(),
         new ForwardCommand(),
         new InfoCommand(),
+        new InspectCommand(),
         new TokenizeCommand(),
         new BenchCommand(),
         new PretrainBertCommand(),

@@ -127,7 +127,7 @@ public sealed class ParameterBreakdown
         }
         var children = module.NamedChildren().Select(c => Node(Join(path, c.Name), c.Module, firstName, entries)).ToArray();
         long count = own.Sum(p => p.Count) + children.Sum(c => c.Count);
-        return new ModuleNode(path, module.GetType().Name, count, own, children);
+        return new ModuleNode(path, TypeName(module.GetType()), count, own, children);
     }
 
     /// <summary>
@@ -157,6 +157,11 @@ public sealed class ParameterBreakdown
         INormalization => "norm",
         _ => topLevel ? "head" : "other", // after the embeddings and the blocks: out_head, pooler, mlm_head, classifier
     };
+
+    /// <summary>A class name as C# writes it: ModuleList&lt;TransformerBlock&gt;, not ModuleList`1.</summary>
+    private static string TypeName(Type type) => type.IsGenericType
+        ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>"
+        : type.Name;
 
     private static bool IsModuleList(Module module) =>
         module.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ModuleList<>);
