@@ -22,12 +22,12 @@ public static class CommandLine
         new GenerateCommand(),
         new ForwardCommand(),
         new InfoCommand(),
-        new InspectCommand(),
         new TokenizeCommand(),
         new BenchCommand(),
         new PretrainBertCommand(),
         new FillMaskCommand(),
         new ClassifyCommand(),
+        new InspectCommand(),
     ];
 
     private const string RootSynopsis = """
