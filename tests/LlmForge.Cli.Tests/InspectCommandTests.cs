@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Text.Json;
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Tests.Bert;
 using LlmForge.Tests.Checkpoints;
+using LlmForge.Tests.Samples;
 using LlmForge.Tokenization;
 using Xunit;
 
@@ -107,7 +107,7 @@ public class InspectCommandTests
 
         var (code, stdout, stderr) = Cli.Run("inspect", "--model", dir, "--attention", "--text", "Hello, I am a model", "--png", png, "--json");
         Assert.True(code == 0, stderr);
-        AssertPng(png, 2 * 300, 1 * 300); // one row (layer) of two panels (heads)
+        PngFile.AssertValid(png, 2 * 300, 1 * 300); // one row (layer) of two panels (heads)
         using var json = JsonDocument.Parse(stdout);
         Assert.Equal(tokens, json.RootElement.GetProperty("tokens").GetArrayLength());
         var layers = json.RootElement.GetProperty("attentions").EnumerateArray().ToArray();
@@ -150,14 +150,5 @@ public class InspectCommandTests
         Assert.Equal("[SEP]", tokens[^1]);
         var first = attention.RootElement.GetProperty("attentions")[0][0][0].EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.True(Math.Abs(first.Sum() - 1) <= 1e-5 && first.All(v => v > 0)); // bidirectional: [CLS] sees every token
-    }
-
-    private static void AssertPng(string path, int width, int height)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        Assert.True(bytes.Length > 1000, $"{path}: {bytes.Length} bytes");
-        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
-        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
-        Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
     }
 }
