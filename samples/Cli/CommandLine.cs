@@ -27,6 +27,7 @@ public static class CommandLine
         new PretrainBertCommand(),
         new FillMaskCommand(),
         new ClassifyCommand(),
+        new InspectCommand(),
     ];
 
     private const string RootSynopsis = """

@@ -65,6 +65,60 @@ public static class PngChart
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }
 
+    /// <summary>
+    /// Draws several heat maps in one picture, a grid of <paramref name="panels"/> [row, column] (each [rows, columns]
+    /// of values, row 0 at the top), each with its title, on one colour scale from the smallest to the largest value
+    /// (attention maps: every head of every layer). <paramref name="tickLabels"/>, when given, names the cells along
+    /// both axes of every panel (tokens), one label per row and column of a panel; <paramref name="xLabel"/> and
+    /// <paramref name="yLabel"/> name the axes of the bottom row and the left column.
+    /// </summary>
+    /// <exception cref="ArgumentException">No panels, or a null one.</exception>
+    /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
+    public static string HeatmapGrid(string path, double[,][,] panels, string[,] panelTitles, string xLabel, string yLabel,
+        IReadOnlyList<string>? tickLabels = null, int panelSize = 300)
+    {
+        ArgumentNullException.ThrowIfNull(panels);
+        ArgumentNullException.ThrowIfNull(panelTitles);
+        int rows = panels.GetLength(0), columns = panels.GetLength(1);
+        if (rows == 0 || columns == 0) throw new ArgumentException("PngChart.HeatmapGrid: no panels to draw.", nameof(panels));
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (var panel in panels)
+        {
+            if (panel is null) throw new ArgumentException("PngChart.HeatmapGrid: a panel is null.", nameof(panels));
+            foreach (double v in panel)
+                if (double.IsFinite(v)) (min, max) = (Math.Min(min, v), Math.Max(max, v));
+        }
+        RequireFont(path);
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(rows * columns);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+            {
+                var plot = multiplot.GetPlot(r * columns + c);
+                var map = plot.Add.Heatmap(panels[r, c]);
+                map.Colormap = new ScottPlot.Colormaps.Viridis();
+                map.ManualRange = new ScottPlot.Range(min, max);
+                plot.Axes.Margins(0, 0);
+                plot.Axes.InvertY();
+                plot.Title(panelTitles[r, c], size: 12);
+                if (c == 0) plot.YLabel(yLabel, size: 11);     // the axes' meaning once per row and column, not in every panel
+                if (r == rows - 1) plot.XLabel(xLabel, size: 11);
+                if (tickLabels is not null)
+                {
+                    double[] at = [.. Enumerable.Range(0, tickLabels.Count).Select(i => (double)i)];
+                    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(at, [.. tickLabels]);
+                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(at, [.. tickLabels]);
+                    plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
+                    plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+                }
+            }
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        multiplot.SavePng(full, columns * panelSize, rows * panelSize);
+        return full;
+    }
+
     /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
     public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
 
@@ -73,10 +127,7 @@ public static class PngChart
 
     private static string Save(Plot plot, string path, string title, string xLabel, string yLabel, int width, int height)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!CanDrawText)
-            throw new InvalidOperationException(
-                $"PngChart: no font found (Skia reads /usr/share/fonts), so '{Path.GetFileName(path)}' would have no text; install one, e.g. apt-get install fonts-dejavu-core.");
+        RequireFont(path);
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
@@ -84,5 +135,13 @@ public static class PngChart
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         plot.SavePng(full, width, height);
         return full;
+    }
+
+    private static void RequireFont(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!CanDrawText)
+            throw new InvalidOperationException(
+                $"PngChart: no font found (Skia reads /usr/share/fonts), so '{Path.GetFileName(path)}' would have no text; install one, e.g. apt-get install fonts-dejavu-core.");
     }
 }

@@ -33,6 +33,15 @@ public sealed record AttentionInput(Tensor Hidden, AttentionMaskSpec Mask, IPosi
     /// </summary>
     public IKvCache? Cache { get; init; }
 
+    /// <summary>
+    /// When set (Hugging Face's <c>output_attentions</c>), the layer also computes its attention probabilities
+    /// softmax(q·kᵀ/√hs + mask), (B, nh, T, Tk), by the unfused path (scores then softmax, without dropout) and hands
+    /// them to this callback; its output is computed as without it. Null (the default): no (T, Tk) tensor is made.
+    /// The tensor handed over may live in a layer's scratch memory: copy what you keep before returning. An attention
+    /// that cannot report its weights never calls it.
+    /// </summary>
+    public Action<Tensor>? ReportWeights { get; init; }
+
     /// <summary>The positions of the new tokens, (B, T) for hidden states (B, T, C).</summary>
     public TokenPositions TokenPositions() =>
         Tokens ?? Components.TokenPositions.Uniform(Hidden.Shape[0], Hidden.Shape[1], StartPosition);

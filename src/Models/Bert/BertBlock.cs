@@ -66,14 +66,20 @@ public sealed class BertBlock : Module
     /// (B, T, C) → (B, T, C). <paramref name="mask"/> is bidirectional with the padding keys hidden;
     /// <paramref name="positions"/> is the model's encoding, which turns q and k when it is rotary.
     /// </summary>
-    public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions)
+    public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions) => Forward(x, mask, positions, null);
+
+    /// <summary>
+    /// As <see cref="Forward(Tensor, AttentionMaskSpec, IPositionalEncoding)"/>, with the attention also handing its
+    /// probabilities (B, nh, T, T) to <paramref name="reportWeights"/> when set (<see cref="AttentionInput.ReportWeights"/>).
+    /// </summary>
+    public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, Action<Tensor>? reportWeights)
     {
         if (NormPosition == LayerNormPosition.Post)
         {
-            x = Norm1.Forward(x + Dropout.Forward(Attention.Forward(new AttentionInput(x, mask, positions))));
+            x = Norm1.Forward(x + Dropout.Forward(Attention.Forward(new AttentionInput(x, mask, positions) { ReportWeights = reportWeights })));
             return Norm2.Forward(x + Dropout.Forward(FeedForward.Forward(x)));
         }
-        x = x + Dropout.Forward(Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions)));
+        x = x + Dropout.Forward(Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions) { ReportWeights = reportWeights }));
         return x + Dropout.Forward(FeedForward.Forward(Norm2.Forward(x)));
     }
 }

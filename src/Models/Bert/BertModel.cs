@@ -2,6 +2,7 @@ using LlmForge.Autograd;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
+using LlmForge.Inspection;
 using LlmForge.Layers;
 
 namespace LlmForge.Bert;
@@ -96,7 +97,22 @@ public sealed class BertModel : Module
     public Linear? Classifier { get; }
 
     /// <summary>The encoder: (B, T) ids → hidden states (B, T, C).</summary>
-    public Tensor Encode(BertInput input)
+    public Tensor Encode(BertInput input) => Encode(input, recorder: null);
+
+    /// <summary>
+    /// The encoder's hidden states (B, T, C) with what <paramref name="outputs"/> asks for (Hugging Face's
+    /// output_attentions / output_hidden_states): every layer's attention probabilities (B, nh, T, T), computed by the
+    /// unfused path only here (padding keys get 0), and the hidden states (B, T, C), the embeddings' output then each
+    /// block's (before the pre-LN final norm). <see cref="ModelOutput.Output"/> is what <see cref="Encode(BertInput)"/> returns.
+    /// </summary>
+    /// <exception cref="NotSupportedException">Attentions asked of an attention kind that does not report them.</exception>
+    public ModelOutput Encode(BertInput input, ForwardOutputs outputs)
+    {
+        var recorder = new ForwardRecorder(outputs, nameof(BertModel));
+        return recorder.Result(Encode(input, recorder));
+    }
+
+    private Tensor Encode(BertInput input, ForwardRecorder? recorder)
     {
         ArgumentNullException.ThrowIfNull(input);
         input.Validate(Config.MaxPositions, Config.TypeVocabSize);
@@ -105,8 +121,15 @@ public sealed class BertModel : Module
         var mask = input.AttentionMask is { } am ? AttentionMaskSpec.Padding(Array.ConvertAll(am, m => (byte)(m != 0 ? 1 : 0))) : new AttentionMaskSpec();
 
         var x = Embeddings.Forward(input.InputIds, types, b, t); // (B, T, C)
+        recorder?.Hidden(x);
         foreach (var block in Blocks)                            // without a graph, each block's intermediates are reused by the next
-            x = TensorArena.RunLayer((block, x, mask, Embeddings.Positions), static s => s.block.Forward(s.x, s.mask, s.Positions)); // (B, T, C)
+        {
+            x = recorder is null
+                ? TensorArena.RunLayer((block, x, mask, Embeddings.Positions), static s => s.block.Forward(s.x, s.mask, s.Positions)) // (B, T, C)
+                : TensorArena.RunLayer((block, x, mask, Embeddings.Positions, report: recorder.NextLayer()),
+                    static s => s.block.Forward(s.x, s.mask, s.Positions, s.report));
+            recorder?.Hidden(x);
+        }
         return FinalNorm?.Forward(x) ?? x;
     }
 

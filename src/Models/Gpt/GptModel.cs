@@ -2,6 +2,7 @@ using LlmForge.Autograd;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
+using LlmForge.Inspection;
 using LlmForge.Layers;
 
 namespace LlmForge.Gpt;
@@ -95,6 +96,20 @@ public sealed partial class GptModel : Module
         OutHead.Forward(Hidden(ids, batch, seq, attentionMask)); // (B, T, vocab)
 
     /// <summary>
+    /// Logits with what <paramref name="outputs"/> asks for (Hugging Face's output_attentions / output_hidden_states):
+    /// every layer's attention probabilities (B, nh, T, T), computed by the unfused path only here, and the hidden
+    /// states (B, T, C), the embeddings' output then each block's. The logits are those of
+    /// <see cref="Forward(int[], int, int, int[])"/>: the attention's output still comes from its usual kernel.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Forward(int[], int, int, int[])"/>.</exception>
+    /// <exception cref="NotSupportedException">Attentions asked of an attention kind that does not report them.</exception>
+    public ModelOutput Forward(int[] ids, int batch, int seq, ForwardOutputs outputs, int[]? attentionMask = null)
+    {
+        var recorder = new ForwardRecorder(outputs, nameof(GptModel));
+        return recorder.Result(OutHead.Forward(Hidden(ids, batch, seq, attentionMask, recorder))); // (B, T, vocab)
+    }
+
+    /// <summary>
     /// Logits and the mean cross-entropy against next-token <paramref name="targets"/> [batch · seq]. Holds the full
     /// [B·T, vocab] logits (and, after backward, their gradient); training needs only the loss: <see cref="Loss"/>.
     /// </summary>
@@ -114,7 +129,7 @@ public sealed partial class GptModel : Module
         Hidden(ids, batch, seq).LinearCrossEntropy(OutHead.Weight, OutHead.Bias, targets, ignoreIndex);
 
     /// <summary>The final-norm output the LM head reads: ids (B, T) → (B, T, C).</summary>
-    private Tensor Hidden(int[] ids, int batch, int seq, int[]? attentionMask = null)
+    private Tensor Hidden(int[] ids, int batch, int seq, int[]? attentionMask = null, ForwardRecorder? recorder = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
@@ -132,8 +147,22 @@ public sealed partial class GptModel : Module
             : AttentionMaskSpec.CausalMask();
         var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
+        if (recorder is not null) return Recorded(x, mask, recorder);
         foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
             x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, T, C)
+        return FinalNorm.Forward(x);                                                   // (B, T, C)
+    }
+
+    /// <summary>The blocks and the final norm as in <see cref="Hidden"/>, recording what the recorder was asked for.</summary>
+    private Tensor Recorded(Tensor x, AttentionMaskSpec mask, ForwardRecorder recorder)
+    {
+        recorder.Hidden(x);                                                            // the embeddings' output
+        foreach (var block in Blocks)
+        {
+            x = TensorArena.RunLayer((block, x, Positions, mask, report: recorder.NextLayer()),
+                static s => s.block.Forward(s.x, s.Positions, s.mask, s.report));      // (B, T, C)
+            recorder.Hidden(x);
+        }
         return FinalNorm.Forward(x);                                                   // (B, T, C)
     }
 }

@@ -79,6 +79,16 @@ public sealed class TransformerBlock : Module
     }
 
     /// <summary>
+    /// As <see cref="Forward(Tensor, IPositionalEncoding, AttentionMaskSpec)"/>, with the attention also handing its
+    /// probabilities (B, nh, T, T) to <paramref name="reportWeights"/> (<see cref="AttentionInput.ReportWeights"/>).
+    /// </summary>
+    public Tensor Forward(Tensor x, IPositionalEncoding positions, AttentionMaskSpec mask, Action<Tensor>? reportWeights)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        return Block(x, mask, positions, tokens: null, cache: null, reportWeights);
+    }
+
+    /// <summary>
     /// One incremental step, (B, T, C) → (B, T, C): the new tokens at <paramref name="tokens"/>' positions attend
     /// over <paramref name="cache"/> (earlier tokens) and themselves; the prompt's padding is hidden as a key.
     /// </summary>
@@ -108,9 +118,11 @@ public sealed class TransformerBlock : Module
     }
 
     /// <summary>x = x + drop(att(norm1(x))); x = x + drop(ff(norm2(x))).</summary>
-    private Tensor Block(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, TokenPositions? tokens, IKvCache? cache)
+    private Tensor Block(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, TokenPositions? tokens, IKvCache? cache,
+        Action<Tensor>? reportWeights = null)
     {
-        var attention = Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions) { Tokens = tokens, Cache = cache }); // (B, T, C)
+        var attention = Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions)
+            { Tokens = tokens, Cache = cache, ReportWeights = reportWeights });    // (B, T, C)
         x = x + ResidualDropout.Forward(attention);
         x = x + ResidualDropout.Forward(FeedForward.Forward(Norm2.Forward(x)));    // (B, T, C)
         return x;

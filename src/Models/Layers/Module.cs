@@ -97,6 +97,13 @@ public abstract class Module
                     yield return (Join(prefix, name), parameter);
     }
 
+    /// <summary>
+    /// The parameters registered on this module itself (not its children's), with their local names ("weight"), in
+    /// registration order; a tied tensor is listed by every module that registered it (<see cref="NamedParameters"/>
+    /// lists it once).
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Parameter)> DirectParameters() => parameters;
+
     /// <summary>The distinct parameters, in the order of <see cref="NamedParameters"/>.</summary>
     public IEnumerable<Tensor> Parameters() => NamedParameters().Select(p => p.Parameter);
 

@@ -85,6 +85,10 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
             (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, nh, Tk, hs), mask over the Tk keys
         }
 
+        if (input.ReportWeights is { } report)     // only when asked: the (T, Tk) probabilities, off the graph
+            using (GradMode.NoGrad())
+                report(Probabilities(q, k, mask));
+
         var context = UsesFusedAttention(input)
             ? q.ScaledDotProductAttention(k, v, mask, 1f / MathF.Sqrt(HeadDim)) // (B, nh, T, hs), no (T, Tk) tensor
             : UnfusedAttention(q, k, v, mask);
@@ -108,10 +112,16 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
     /// <summary>softmax(Q·Kᵀ/√hs) · V through the (B, nh, T, Tk) scores, with dropout on the weights.</summary>
     private Tensor UnfusedAttention(Tensor q, Tensor k, Tensor v, AttentionMaskSpec mask)
     {
+        var weights = AttentionDropout.Forward(Probabilities(q, k, mask)); // (B, nh, T, Tk)
+        return weights.MatMul(v);                                            // (B, nh, T, hs)
+    }
+
+    /// <summary>softmax(Q·Kᵀ/√hs) under the mask: (B, nh, T, Tk), each row summing to 1, hidden keys 0.</summary>
+    private Tensor Probabilities(Tensor q, Tensor k, AttentionMaskSpec mask)
+    {
         // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk); Tk = T without a cache
         var scores = q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
-        var weights = AttentionDropout.Forward(scores.Softmax(mask)); // (B, nh, T, Tk), hidden keys get 0
-        return weights.MatMul(v);                                       // (B, nh, T, hs)
+        return scores.Softmax(mask);
     }
 
     /// <summary>Causal self-attention without a positional encoding: (B, T, C) → (B, T, C).</summary>

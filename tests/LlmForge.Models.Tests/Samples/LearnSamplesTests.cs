@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LlmForge.Tests.Checkpoints;
@@ -25,16 +24,7 @@ public class LearnSamplesTests
     }
 
     /// <summary>A PNG: the 8-byte signature, then IHDR with the picture's width and height.</summary>
-    private static void AssertPng(string path, int width, int height)
-    {
-        Assert.True(File.Exists(path), $"{path} was not written");
-        byte[] bytes = File.ReadAllBytes(path);
-        Assert.True(bytes.Length > 1000, $"{path}: {bytes.Length} bytes");
-        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
-        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
-        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16)));
-        Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20)));
-    }
+    private static void AssertPng(string path, int width, int height) => PngFile.AssertValid(path, width, height);
 
     [Fact]
     public async Task Autograd_reproduces_the_worked_example_by_hand_and_with_tensors_and_one_SGD_step_lowers_the_loss()
