@@ -145,6 +145,22 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Training_lowers_the_validation_loss_draws_the_curves_and_greedy_decoding_repeats_itself()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("08-Training", "08-training", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        double before = NumberAfter(stdout, "val loss before = "), after = NumberAfter(stdout, "val loss after = ");
+        Assert.True(after < before - 1, $"validation loss {before} → {after}");
+        // Five rules, five continuations; greedy gives the same text a second time.
+        foreach (string rule in (string[])["greedy", "temperature 0.7", "temperature 1.5", "top-k 10", "top-p 0.9"])
+            Assert.Single(lines, l => l.StartsWith(rule + "  ", StringComparison.Ordinal));
+        Assert.Contains("   greedy again: the same text", lines);
+        AssertPng(Path.Combine(output.Path, "08-training-loss.png"), 900, 560);
+    }
+
+    [Fact]
     public async Task Positional_encodings_check_sinusoidal_linearity_and_rotary_shift_invariance_and_draw_two_pngs()
     {
         using var output = new TempDirectory();
