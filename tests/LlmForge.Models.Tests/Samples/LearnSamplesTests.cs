@@ -67,6 +67,28 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Before_attention_bigram_counts_lose_to_Bengios_MLP_which_loses_to_the_baby_GPT_on_the_same_split()
+    {
+        string stdout = await SampleProcess.RunToSuccess("03-BeforeAttention", "03-before-attention");
+        string[] lines = SplitLines(stdout);
+
+        // The table's rows: model, context, parameters, val cross-entropy, val perplexity.
+        double Perplexity(string model, int context)
+        {
+            string row = Assert.Single(lines, l => l.StartsWith(model + " ", StringComparison.Ordinal));
+            var cells = Regex.Split(row[model.Length..].Trim(), @"\s+");
+            Assert.Equal(context.ToString(CultureInfo.InvariantCulture), cells[0]);
+            Assert.True(long.Parse(cells[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0, row);
+            double crossEntropy = double.Parse(cells[2], CultureInfo.InvariantCulture), perplexity = double.Parse(cells[3], CultureInfo.InvariantCulture);
+            Assert.InRange(perplexity, Math.Exp(crossEntropy) - 0.01, Math.Exp(crossEntropy) + 0.01);
+            return perplexity;
+        }
+        double bigram = Perplexity("bigram (add-one)", 1), mlp = Perplexity("Bengio MLP", 6), gpt = Perplexity("baby GPT", 64);
+        Assert.True(bigram > mlp && mlp > gpt, $"perplexities: bigram {bigram}, MLP {mlp}, GPT {gpt}");
+        Assert.Contains("perplexity: bigram > MLP > GPT", lines);
+    }
+
+    [Fact]
     public async Task Attention_from_scratch_masks_causally_matches_MultiHeadAttention_and_tabulates_the_quadratic_cost()
     {
         using var output = new TempDirectory();
