@@ -65,14 +65,15 @@ foreach (var p in reports.Where(p => p.Evaluated && (p.Step % 150 == 0 || p.Step
 Console.WriteLine($"   val loss after = {result.ValidationLoss:F4}   (train {result.TrainLoss:F4}; perplexity {Math.Exp(result.ValidationLoss):F2} " +
     $"characters instead of {tokenizer.VocabSize}), {result.Elapsed.TotalSeconds:F1} s");
 
-// The curves: the batch loss of every step (noisy: one batch each), and the evaluations' means (smooth: 10 batches).
+// The curves: the batch loss of every step (noisy: one batch each), and the evaluations' means (smooth: 10 batches each).
 var evaluations = reports.Where(p => p.Evaluated).ToList();
 string png = PngChart.Lines(Path.Combine(outputDirectory, "08-training-loss.png"), "Baby GPT: cross-entropy while training",
     "step", "loss (nats per character)",
 [
     new LineSeries("train loss (batch)", [.. reports.Select(p => (double)p.Step)], [.. reports.Select(p => p.Loss)]),
     new LineSeries("train loss (eval)", [.. evaluations.Select(p => (double)p.Step)], [.. evaluations.Select(p => p.TrainLoss!.Value)]),
-    new LineSeries("val loss (eval)", [.. evaluations.Select(p => (double)p.Step)], [.. evaluations.Select(p => p.ValidationLoss!.Value)]),
+    // Validation starts at step 0 with the untrained model's loss.
+    new LineSeries("val loss (eval)", [0, .. evaluations.Select(p => (double)p.Step)], [validationBefore, .. evaluations.Select(p => p.ValidationLoss!.Value)]),
 ]);
 Console.WriteLine($"   loss curves: {png}");
 
