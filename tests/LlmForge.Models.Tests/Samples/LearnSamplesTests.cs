@@ -67,6 +67,28 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Before_attention_bigram_counts_lose_to_Bengios_MLP_which_loses_to_the_baby_GPT_on_the_same_split()
+    {
+        string stdout = await SampleProcess.RunToSuccess("03-BeforeAttention", "03-before-attention");
+        string[] lines = SplitLines(stdout);
+
+        // The table's rows: model, context, parameters, val cross-entropy, val perplexity.
+        double Perplexity(string model, int context)
+        {
+            string row = Assert.Single(lines, l => l.StartsWith(model + " ", StringComparison.Ordinal));
+            var cells = Regex.Split(row[model.Length..].Trim(), @"\s+");
+            Assert.Equal(context.ToString(CultureInfo.InvariantCulture), cells[0]);
+            Assert.True(long.Parse(cells[1], NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0, row);
+            double crossEntropy = double.Parse(cells[2], CultureInfo.InvariantCulture), perplexity = double.Parse(cells[3], CultureInfo.InvariantCulture);
+            Assert.InRange(perplexity, Math.Exp(crossEntropy) - 0.01, Math.Exp(crossEntropy) + 0.01);
+            return perplexity;
+        }
+        double bigram = Perplexity("bigram (add-one)", 1), mlp = Perplexity("Bengio MLP", 6), gpt = Perplexity("baby GPT", 64);
+        Assert.True(bigram > mlp && mlp > gpt, $"perplexities: bigram {bigram}, MLP {mlp}, GPT {gpt}");
+        Assert.Contains("perplexity: bigram > MLP > GPT", lines);
+    }
+
+    [Fact]
     public async Task Attention_from_scratch_masks_causally_matches_MultiHeadAttention_and_tabulates_the_quadratic_cost()
     {
         using var output = new TempDirectory();
@@ -142,6 +164,22 @@ public class LearnSamplesTests
         Assert.DoesNotContain("DIFFERENT", stdout);
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^GPT-2 XL\s+48\s+25\s+1,600\s+1,024\s+1,557,611,200\s"));
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^GPT-3\s+96\s+96\s+12,288\s+2,048\s+174,604,259,328\s"));
+    }
+
+    [Fact]
+    public async Task Training_lowers_the_validation_loss_draws_the_curves_and_greedy_decoding_repeats_itself()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("08-Training", "08-training", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        double before = NumberAfter(stdout, "val loss before = "), after = NumberAfter(stdout, "val loss after = ");
+        Assert.True(after < before - 1, $"validation loss {before} → {after}");
+        // Five rules, five continuations; greedy gives the same text a second time.
+        foreach (string rule in (string[])["greedy", "temperature 0.7", "temperature 1.5", "top-k 10", "top-p 0.9"])
+            Assert.Single(lines, l => l.StartsWith(rule + "  ", StringComparison.Ordinal));
+        Assert.Contains("   greedy again: the same text", lines);
+        AssertPng(Path.Combine(output.Path, "08-training-loss.png"), 900, 560);
     }
 
     [Fact]
