@@ -5,9 +5,9 @@ namespace LlmForge.Training;
 
 /// <summary>
 /// Writes a run's <see cref="TrainingProgress"/> to <c>DIR/metrics.jsonl</c>, one JSON object per step:
-/// <code>{"step":4,"max_steps":8,"loss":2.71,"lr":0.001,"tokens":64,"tokens_per_second":5120.3,"elapsed":0.0125,"train_loss":2.65,"val_loss":2.69}</code>
+/// <code>{"step":4,"loss":2.71,"lr":0.001,"tokens":64,"tokens_per_second":5120.3,"elapsed":0.0125,"train_loss":2.65,"val_loss":2.69}</code>
 /// (<c>train_loss</c> and <c>val_loss</c> only on evaluation steps; <c>elapsed</c> in seconds; a non-finite number as
-/// null). Each line is written whole in one write and flushed to the operating system at once, so a crash leaves at
+/// null; no step target, which a resume may raise, so the lines of a run stopped early and extended match a straight run's). Each line is written whole in one write and flushed to the operating system at once, so a crash leaves at
 /// most a missing last line, never a torn file a reader would stumble over mid-way (a torn tail from a power loss is
 /// dropped when a resumed run reopens the file). A resumed run keeps the lines of steps up to the resumed step and
 /// drops the rest (an interrupted run may have reported steps after its last checkpoint), so its file equals an
@@ -69,7 +69,6 @@ public sealed class TrainingMetricsWriter : IProgress<TrainingProgress>, IDispos
         {
             json.WriteStartObject();
             json.WriteNumber("step", value.Step);
-            json.WriteNumber("max_steps", value.MaxSteps);
             Number(json, "loss", value.Loss);
             Number(json, "lr", value.LearningRate);
             json.WriteNumber("tokens", value.Tokens);
