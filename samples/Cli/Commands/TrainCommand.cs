@@ -130,7 +130,7 @@ public sealed class TrainCommand : ICommand
         TrainMetrics Metrics() => new(outDir, resumed?.Step ?? 0, resumeDir, options, stderr);
         int Interrupted(TrainMetrics metrics)
         {
-            metrics.Draw();
+            metrics.Checkpointed(); // the interrupt saved a checkpoint of the last step
             stderr.WriteLine($"llmforge {Name}: interrupted after step {metrics.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
                 $"resume with: llmforge train --resume {outDir}{(configPath is null ? "" : $" --config {configPath}")}");
             return InterruptSignals.ExitCode;

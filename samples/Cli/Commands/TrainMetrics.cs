@@ -4,16 +4,20 @@ using LlmForge.Training;
 namespace LlmForge.Cli.Commands;
 
 /// <summary>
-/// What <c>llmforge train</c> records of a run besides its checkpoints: every step appended to DIR/metrics.jsonl
-/// (<see cref="TrainingMetricsWriter"/>), and DIR/loss.png redrawn from it (<see cref="TrainingCurves"/>) at each
-/// checkpoint step and when the run ends. The last step reported is kept for the interrupt's line. A picture that
+/// What <c>llmforge train</c> records of a run besides its checkpoints: every step to DIR/metrics.jsonl
+/// (<see cref="TrainingMetricsWriter"/>, flushed at each checkpoint step, so the file matches the checkpoint), and
+/// DIR/loss.png redrawn from it (<see cref="TrainingCurves"/>) then. The file is opened at the first step reported, so
+/// a run that fails its checks before training (a resume that does not match, a corpus too short) leaves it alone. The last step reported is kept for the interrupt's line. A picture that
 /// cannot be drawn (no font on the machine) is one stderr line, never a failed run.
 /// </summary>
 internal sealed class TrainMetrics : IProgress<TrainingProgress>, IDisposable
 {
-    private readonly TrainingMetricsWriter _writer;
+    private readonly string _outDir;
+    private readonly int _startStep;
+    private readonly string? _resumeDir;
     private readonly TrainingOptions _options;
     private readonly TextWriter _stderr;
+    private TrainingMetricsWriter? _writer;
     private bool _drawFailed;
 
     /// <param name="outDir">The run directory.</param>
@@ -23,11 +27,8 @@ internal sealed class TrainMetrics : IProgress<TrainingProgress>, IDisposable
     /// <param name="stderr">Where the one announcing line (and a drawing failure) goes.</param>
     public TrainMetrics(string outDir, int startStep, string? resumeDir, TrainingOptions options, TextWriter stderr)
     {
-        _writer = TrainingMetricsWriter.Open(outDir, startStep, resumeDir);
-        _options = options;
-        _stderr = stderr;
+        (_outDir, _startStep, _resumeDir, _options, _stderr) = (outDir, startStep, resumeDir, options, stderr);
         PngPath = Path.Combine(outDir, TrainingCurves.PngFileName);
-        stderr.WriteLine($"metrics -> {_writer.Path}, {TrainingCurves.PngFileName}");
     }
 
     /// <summary>The picture's path.</summary>
@@ -39,18 +40,22 @@ internal sealed class TrainMetrics : IProgress<TrainingProgress>, IDisposable
     public void Report(TrainingProgress value)
     {
         Step = value.Step;
-        _writer.Report(value);
-        // the Trainer saves a checkpoint after reporting these steps (see Trainer.Train)
-        if ((_options.CheckpointInterval > 0 && value.Step % _options.CheckpointInterval == 0) || value.Step == _options.MaxSteps)
+        if (_writer is null)
         {
-            _writer.Flush();
-            Draw();
+            _writer = TrainingMetricsWriter.Open(_outDir, _startStep, _resumeDir);
+            _stderr.WriteLine($"metrics -> {_writer.Path}, {TrainingCurves.PngFileName}");
         }
+        _writer.Report(value);
+        // the Trainer saves a checkpoint right after reporting these steps (see Trainer.Train)
+        if ((_options.CheckpointInterval > 0 && value.Step % _options.CheckpointInterval == 0) || value.Step == _options.MaxSteps)
+            Checkpointed();
     }
 
-    /// <summary>Redraws loss.png from the file written so far (nothing when no step was reported).</summary>
-    public void Draw()
+    /// <summary>A checkpoint of the last step reported was saved (also by an interrupt): flush the file and redraw loss.png.</summary>
+    public void Checkpointed()
     {
+        if (_writer is null) return;
+        _writer.Flush();
         if (_drawFailed) return;
         try
         {
@@ -64,5 +69,5 @@ internal sealed class TrainMetrics : IProgress<TrainingProgress>, IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose() => _writer?.Dispose();
 }

@@ -7,11 +7,12 @@ namespace LlmForge.Training;
 /// Writes a run's <see cref="TrainingProgress"/> to <c>DIR/metrics.jsonl</c>, one JSON object per step:
 /// <code>{"step":4,"loss":2.71,"lr":0.001,"tokens":64,"tokens_per_second":5120.3,"elapsed":0.0125,"train_loss":2.65,"val_loss":2.69}</code>
 /// (<c>train_loss</c> and <c>val_loss</c> only on evaluation steps; <c>elapsed</c> in seconds; a non-finite number as
-/// null; no step target, which a resume may raise, so the lines of a run stopped early and extended match a straight run's). Each line is written whole in one write and flushed to the operating system at once, so a crash leaves at
-/// most a missing last line, never a torn file a reader would stumble over mid-way (a torn tail from a power loss is
-/// dropped when a resumed run reopens the file). A resumed run keeps the lines of steps up to the resumed step and
-/// drops the rest (an interrupted run may have reported steps after its last checkpoint), so its file equals an
-/// uninterrupted run's apart from the timings.
+/// null; no step target, which a resume may raise, so the lines of a run stopped early and extended match a straight run's).
+/// Reported lines are held until <see cref="Flush"/>, which the caller calls when a checkpoint is saved (and at the end):
+/// they are then appended whole, in one write, and forced to disk. So the file never holds a torn line, and always
+/// ends at a checkpoint's step: a run that diverges or crashes between checkpoints leaves the file as its last checkpoint
+/// left it (a torn tail from a power loss is dropped when a resumed run reopens the file). A resumed run keeps the lines
+/// of steps up to the resumed step and drops the rest, so its file equals an uninterrupted run's apart from the timings.
 /// </summary>
 public sealed class TrainingMetricsWriter : IProgress<TrainingProgress>, IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class TrainingMetricsWriter : IProgress<TrainingProgress>, IDispos
     public const string FileName = "metrics.jsonl";
 
     private readonly FileStream _file;
+    private readonly StringBuilder _pending = new();
 
     private TrainingMetricsWriter(string path, FileStream file) => (Path, _file) = (path, file);
 
@@ -48,17 +50,19 @@ public sealed class TrainingMetricsWriter : IProgress<TrainingProgress>, IDispos
         return new TrainingMetricsWriter(path, new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
     }
 
-    /// <summary>Appends <paramref name="value"/>'s line and flushes it.</summary>
-    public void Report(TrainingProgress value)
+    /// <summary>Holds <paramref name="value"/>'s line until the next <see cref="Flush"/>.</summary>
+    public void Report(TrainingProgress value) => _pending.Append(Line(value)).Append('\n');
+
+    /// <summary>Appends the lines reported since the last flush, in one write, and forces them to disk (call it at each checkpoint and at the end).</summary>
+    public void Flush()
     {
-        _file.Write(Encoding.UTF8.GetBytes(Line(value) + "\n"));
-        _file.Flush();
+        if (_pending.Length == 0) return;
+        _file.Write(Encoding.UTF8.GetBytes(_pending.ToString()));
+        _file.Flush(flushToDisk: true);
+        _pending.Clear();
     }
 
-    /// <summary>Forces the lines written so far to disk (at a checkpoint).</summary>
-    public void Flush() => _file.Flush(flushToDisk: true);
-
-    /// <summary>Closes the file.</summary>
+    /// <summary>Closes the file; lines not flushed (steps after the last checkpoint, which a resume repeats) are dropped.</summary>
     public void Dispose() => _file.Dispose();
 
     /// <summary>The JSON line of one step (without the newline).</summary>

@@ -18,6 +18,7 @@ public class TrainingMetricsWriterTests
     {
         using var writer = TrainingMetricsWriter.Open(directory, startStep, resumedFrom);
         for (int s = from; s <= to; s++) writer.Report(Progress(s, secondsPerStep));
+        writer.Flush();
     }
 
     private static string[] Lines(string directory) => File.ReadAllLines(Path.Combine(directory, TrainingMetricsWriter.FileName));
@@ -44,6 +45,21 @@ public class TrainingMetricsWriterTests
             if (expected.Evaluated)
                 Assert.Equal((expected.TrainLoss, expected.ValidationLoss), (train.GetDouble(), val.GetDouble()));
         }
+    }
+
+    [Fact]
+    public void Lines_reach_the_file_at_a_flush_and_steps_after_the_last_one_are_dropped()
+    {
+        using var dir = new TempDirectory();
+        using (var writer = TrainingMetricsWriter.Open(dir.Path))
+        {
+            writer.Report(Progress(1));
+            writer.Report(Progress(2));
+            Assert.Empty(Lines(dir.Path));
+            writer.Flush(); // a checkpoint of step 2
+            writer.Report(Progress(3)); // then the run diverges or crashes
+        }
+        Assert.Equal([TrainingMetricsWriter.Line(Progress(1)), TrainingMetricsWriter.Line(Progress(2))], Lines(dir.Path));
     }
 
     [Fact]
