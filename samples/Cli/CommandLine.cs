@@ -28,6 +28,7 @@ public static class CommandLine
         new FillMaskCommand(),
         new ClassifyCommand(),
         new InspectCommand(),
+        new PlotCommand(),
     ];
 
     private const string RootSynopsis = """

@@ -117,7 +117,7 @@ public class BertCommandTests
         var lines = stdout.TrimEnd('\n').Split('\n');
         Assert.StartsWith("val_loss=", lines[^1]);
         Assert.Contains("masked-token loss:", lines[^2]);
-        Assert.Equal(["config.json", "model.safetensors", "optimizer.safetensors", "tokenizer_config.json", "trainer_state.json", "vocab.txt"],
+        Assert.Equal(["config.json", "loss.png", "metrics.jsonl", "model.safetensors", "optimizer.safetensors", "tokenizer_config.json", "trainer_state.json", "vocab.txt"],
             Directory.GetFiles(output).Select(System.IO.Path.GetFileName).Order());
         var fill = Cli.Run("fill-mask", "--model", output, "--text", "the king is [MASK].");
         Assert.True(fill.Code == 0, fill.Err);

@@ -126,23 +126,26 @@ public sealed class TrainCommand : ICommand
             stderr.WriteLine($"no --corpus: training on the .NET SDK's reference documentation prose ({corpus.Describe()})");
         }
         using var interrupt = new InterruptSignals(stderr);
-        var lastStep = new LastStep();
-        int Interrupted()
+        // metrics.jsonl and loss.png (opened once the run's inputs are checked; a resume continues the checkpoint's file)
+        TrainMetrics Metrics() => new(outDir, resumed?.Step ?? 0, resumeDir, options, stderr);
+        int Interrupted(TrainMetrics metrics)
         {
-            stderr.WriteLine($"llmforge {Name}: interrupted after step {lastStep.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
+            metrics.Checkpointed(); // the interrupt saved a checkpoint of the last step
+            stderr.WriteLine($"llmforge {Name}: interrupted after step {metrics.Step} of {options.MaxSteps}: checkpoint saved in {outDir}; " +
                 $"resume with: llmforge train --resume {outDir}{(configPath is null ? "" : $" --config {configPath}")}");
             return InterruptSignals.ExitCode;
         }
         if (variant.IsBert)
         {
+            using var bertMetrics = Metrics();
             try
             {
                 return TrainBertVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(), options, corpusPath, text.Text!, outDir, resumeDir,
-                    stdout, flags, interrupt.Token, lastStep);
+                    stdout, flags, interrupt.Token, bertMetrics);
             }
             catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
             {
-                return Interrupted();
+                return Interrupted(bertMetrics);
             }
         }
 
@@ -164,13 +167,14 @@ public sealed class TrainCommand : ICommand
         }
 
         double validationLoss;
+        using var metrics = Metrics();
         try
         {
-            validationLoss = run.Train(stdout, stderr, outDir, overwrite, interrupt.Token, lastStep);
+            validationLoss = run.Train(stdout, stderr, outDir, overwrite, interrupt.Token, metrics);
         }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
         {
-            return Interrupted();
+            return Interrupted(metrics);
         }
         stdout.WriteLine($"saved {outDir}");
         var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
@@ -179,13 +183,5 @@ public sealed class TrainCommand : ICommand
         stdout.WriteLine();
         stdout.WriteLine($"val_loss={validationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         return 0;
-    }
-
-    /// <summary>The last step a run reported, for the interrupt's line (reported synchronously, on the training thread).</summary>
-    private sealed class LastStep : IProgress<TrainingProgress>
-    {
-        public int Step { get; private set; }
-
-        public void Report(TrainingProgress value) => Step = value.Step;
     }
 }
