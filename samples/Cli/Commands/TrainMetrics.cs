@@ -46,8 +46,8 @@ internal sealed class TrainMetrics : IProgress<TrainingProgress>, IDisposable
             _stderr.WriteLine($"metrics -> {_writer.Path}, {TrainingCurves.PngFileName}");
         }
         _writer.Report(value);
-        // the Trainer saves a checkpoint right after reporting these steps (see Trainer.Train)
-        if ((_options.CheckpointInterval > 0 && value.Step % _options.CheckpointInterval == 0) || value.Step == _options.MaxSteps)
+        // the Trainer saves a checkpoint right after reporting these steps (the same TrainingOptions rule)
+        if (_options.IsCheckpointStep(value.Step))
             Checkpointed();
     }
 

@@ -297,7 +297,7 @@ public sealed class Trainer
                 report = report with { TrainLoss = trainLoss, ValidationLoss = validationLoss };
             }
             progress?.Report(report);
-            bool saved = checkpointDirectory is not null && ((o.CheckpointInterval > 0 && step % o.CheckpointInterval == 0) || step == o.MaxSteps);
+            bool saved = checkpointDirectory is not null && o.IsCheckpointStep(step);
             if (saved) Checkpoint(step);
             if (cancellationToken.IsCancellationRequested && step < o.MaxSteps)
             {

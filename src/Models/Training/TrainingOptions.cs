@@ -74,4 +74,11 @@ public sealed class TrainingOptions
 
     /// <summary>Seed of initialization, data order and dropout.</summary>
     public ulong Seed { get; set; } = 1337;
+
+    /// <summary>
+    /// Whether a run saves a checkpoint after <paramref name="step"/>: every <see cref="CheckpointInterval"/> steps
+    /// (0 = none between) and at <see cref="MaxSteps"/>. The one rule the <see cref="Trainer"/> and whatever follows
+    /// its checkpoints (a metrics file flushed with them) both read.
+    /// </summary>
+    public bool IsCheckpointStep(int step) => (CheckpointInterval > 0 && step % CheckpointInterval == 0) || step == MaxSteps;
 }
