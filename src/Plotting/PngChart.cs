@@ -14,7 +14,13 @@ public static class PngChart
     /// <summary>Default picture size in pixels.</summary>
     public const int DefaultWidth = 900, DefaultHeight = 560;
 
-    /// <summary>Draws the curves of <paramref name="series"/> on one pair of axes, with a legend.</summary>
+    /// <summary>A series with at most this many points is drawn with a marker at each (see <see cref="Lines"/>).</summary>
+    public const int SparsePoints = 40;
+
+    /// <summary>
+    /// Draws the curves of <paramref name="series"/> on one pair of axes, with a legend; a series of at most
+    /// <see cref="SparsePoints"/> points also marks each point, so a single evaluation is visible.
+    /// </summary>
     /// <exception cref="ArgumentException">No series, or one whose X and Y differ in length.</exception>
     /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
     public static string Lines(string path, string title, string xLabel, string yLabel, IReadOnlyList<LineSeries> series,
@@ -30,6 +36,9 @@ public static class PngChart
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
             line.LineWidth = 2;
+            // A sparse series (evaluations every N steps; a single one when a run is short) gets markers: a line
+            // needs two points, and one point alone would draw nothing.
+            line.MarkerSize = s.X.Length <= SparsePoints ? 7 : 0;
         }
         plot.ShowLegend(Edge.Right); // beside the axes, never over a curve
         return Save(plot, path, title, xLabel, yLabel, width, height);
