@@ -19,7 +19,8 @@ public static class PngChart
 
     /// <summary>
     /// Draws the curves of <paramref name="series"/> on one pair of axes, with a legend; a series of at most
-    /// <see cref="SparsePoints"/> points also marks each point, so a single evaluation is visible.
+    /// <see cref="SparsePoints"/> points also marks each point, so a single evaluation is visible. When every x is an
+    /// integer (layers, steps) the x axis has integer ticks only.
     /// </summary>
     /// <exception cref="ArgumentException">No series, or one whose X and Y differ in length.</exception>
     /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
@@ -41,6 +42,8 @@ public static class PngChart
             line.MarkerSize = s.X.Length <= SparsePoints ? 7 : 0;
         }
         plot.ShowLegend(Edge.Right); // beside the axes, never over a curve
+        if (series.All(s => s.X.All(double.IsInteger))) // layers, steps: no tick at "layer 1.2"
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return Save(plot, path, title, xLabel, yLabel, width, height);
     }
 
