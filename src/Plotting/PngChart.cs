@@ -3,13 +3,13 @@ using ScottPlot;
 namespace LlmForge.Plotting;
 
 /// <summary>
-/// Charts written as PNG files: a line chart of several curves and a heat map of a matrix, each with a title, axis
-/// labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
+/// Charts written as PNG files: a line chart of several curves, a heat map of a matrix and a scatter of labelled
+/// points (<see cref="Scatter"/>), each with a title, axis labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
 /// system library but reads its fonts from /usr/share/fonts itself: with no font there, every label would be silently
 /// blank, so drawing fails first with one line naming the fix. Each call writes one file, creating its folder, and
 /// returns the path written.
 /// </summary>
-public static class PngChart
+public static partial class PngChart
 {
     /// <summary>Default picture size in pixels.</summary>
     public const int DefaultWidth = 900, DefaultHeight = 560;
