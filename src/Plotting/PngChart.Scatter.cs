@@ -15,12 +15,10 @@ public static partial class PngChart
         int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentNullException.ThrowIfNull(series);
-        if (series.Count == 0) throw new ArgumentException("PngChart.Scatter: no series to draw.", nameof(series));
+        RequirePoints("Scatter", series.Select(s => (s.Label, s.X.Length, s.Y.Length)));
         var plot = new Plot();
         foreach (var s in series)
         {
-            if (s.X.Length != s.Y.Length)
-                throw new ArgumentException($"PngChart.Scatter: series '{s.Label}' has {s.X.Length} x values and {s.Y.Length} y values.", nameof(series));
             if (s.PointLabels is not null && s.PointLabels.Count != s.X.Length)
                 throw new ArgumentException($"PngChart.Scatter: series '{s.Label}' has {s.PointLabels.Count} point labels for {s.X.Length} points.", nameof(series));
             var markers = plot.Add.Markers(s.X, s.Y);

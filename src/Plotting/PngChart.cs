@@ -21,12 +21,10 @@ public static partial class PngChart
         int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentNullException.ThrowIfNull(series);
-        if (series.Count == 0) throw new ArgumentException("PngChart.Lines: no series to draw.", nameof(series));
+        RequirePoints("Lines", series.Select(s => (s.Label, s.X.Length, s.Y.Length)));
         var plot = new Plot();
         foreach (var s in series)
         {
-            if (s.X.Length != s.Y.Length)
-                throw new ArgumentException($"PngChart.Lines: series '{s.Label}' has {s.X.Length} x values and {s.Y.Length} y values.", nameof(series));
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
             line.LineWidth = 2;
@@ -121,6 +119,19 @@ public static partial class PngChart
 
     /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
     public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    /// <summary>Throws unless there is a series and each has as many x as y values (the message names the chart and the series).</summary>
+    private static void RequirePoints(string chart, IEnumerable<(string Label, int X, int Y)> series)
+    {
+        bool any = false;
+        foreach (var (label, x, y) in series)
+        {
+            any = true;
+            if (x != y)
+                throw new ArgumentException($"PngChart.{chart}: series '{label}' has {x} x values and {y} y values.", nameof(series));
+        }
+        if (!any) throw new ArgumentException($"PngChart.{chart}: no series to draw.", nameof(series));
+    }
 
     /// <summary>0, 1, …, count − 1: the centres of the heat map's cells along one axis.</summary>
     private static double[] Positions(int count) => Enumerable.Range(0, count).Select(i => (double)i).ToArray();
