@@ -3,13 +3,13 @@ using ScottPlot;
 namespace LlmForge.Plotting;
 
 /// <summary>
-/// Charts written as PNG files: a line chart of several curves and a heat map of a matrix, each with a title, axis
-/// labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
+/// Charts written as PNG files: a line chart of several curves, a heat map of a matrix and a scatter of labelled
+/// points (<see cref="Scatter"/>), each with a title, axis labels and (heat map) a colour bar. Drawn by ScottPlot on SkiaSharp's no-dependency Linux build, which needs no
 /// system library but reads its fonts from /usr/share/fonts itself: with no font there, every label would be silently
 /// blank, so drawing fails first with one line naming the fix. Each call writes one file, creating its folder, and
 /// returns the path written.
 /// </summary>
-public static class PngChart
+public static partial class PngChart
 {
     /// <summary>Default picture size in pixels.</summary>
     public const int DefaultWidth = 900, DefaultHeight = 560;
@@ -28,12 +28,10 @@ public static class PngChart
         int width = DefaultWidth, int height = DefaultHeight)
     {
         ArgumentNullException.ThrowIfNull(series);
-        if (series.Count == 0) throw new ArgumentException("PngChart.Lines: no series to draw.", nameof(series));
+        RequirePoints("Lines", series.Select(s => (s.Label, s.X.Length, s.Y.Length)));
         var plot = new Plot();
         foreach (var s in series)
         {
-            if (s.X.Length != s.Y.Length)
-                throw new ArgumentException($"PngChart.Lines: series '{s.Label}' has {s.X.Length} x values and {s.Y.Length} y values.", nameof(series));
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
             line.LineWidth = 2;
@@ -133,6 +131,19 @@ public static class PngChart
 
     /// <summary>True when Skia's default typeface has glyphs: with no font file found it is an empty one and every text is blank.</summary>
     public static bool CanDrawText => SkiaSharp.SKTypeface.Default.GlyphCount > 0;
+
+    /// <summary>Throws unless there is a series and each has as many x as y values (the message names the chart and the series).</summary>
+    private static void RequirePoints(string chart, IEnumerable<(string Label, int X, int Y)> series)
+    {
+        bool any = false;
+        foreach (var (label, x, y) in series)
+        {
+            any = true;
+            if (x != y)
+                throw new ArgumentException($"PngChart.{chart}: series '{label}' has {x} x values and {y} y values.", nameof(series));
+        }
+        if (!any) throw new ArgumentException($"PngChart.{chart}: no series to draw.", nameof(series));
+    }
 
     /// <summary>0, 1, …, count − 1: the centres of the heat map's cells along one axis.</summary>
     private static double[] Positions(int count) => Enumerable.Range(0, count).Select(i => (double)i).ToArray();

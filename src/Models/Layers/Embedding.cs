@@ -3,7 +3,9 @@ using LlmForge.Autograd;
 namespace LlmForge.Layers;
 
 /// <summary>
-/// A lookup table, as <c>torch.nn.Embedding</c>: weight [count, dim], init N(0, std²).
+/// A lookup table, as <c>torch.nn.Embedding</c>: weight [count, dim], init N(0, std²) (by default GPT-2's std 0.02,
+/// not torch's 1: see <see cref="ModuleInit"/>). Looking up ids is a Linear layer (weight = this table transposed)
+/// applied to one-hot vectors, with the same output and gradient, without the V·C multiply-adds per id.
 /// Parameter: "weight". Used for token embeddings (wte) and learned positions (wpe).
 /// </summary>
 public sealed class Embedding : Module
@@ -14,7 +16,7 @@ public sealed class Embedding : Module
     /// <param name="init">The parameters' backend and random initialization.</param>
     /// <param name="count">Rows of the table (vocabulary size or context length).</param>
     /// <param name="dim">Width of each row.</param>
-    /// <param name="std">Init std; null: 1, as torch.nn.Embedding.</param>
+    /// <param name="std">Init std; null: <see cref="ModuleInit.Std"/> (GPT-2's 0.02; torch.nn.Embedding's own default is 1).</param>
     public Embedding(ModuleInit init, int count, int dim, float? std = null, int? paddingIndex = null)
     {
         ArgumentNullException.ThrowIfNull(init);

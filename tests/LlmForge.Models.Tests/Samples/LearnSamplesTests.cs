@@ -89,6 +89,39 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Embeddings_equal_a_Linear_on_one_hot_start_at_GPT2s_std_and_training_groups_the_vowels()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("04-Embeddings", "04-embeddings", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        // The lookup and the one-hot product: the same numbers forward and the same gradient backward, only in looked-up rows.
+        Assert.True(NumberAfter(stdout, "forward: max difference ") <= 1e-7);
+        Assert.True(NumberAfter(stdout, "backward: max difference between the two gradients ") <= 1e-7);
+        Assert.Contains("   rows with a gradient: 0, 2, 5 (only the ids looked up)", stdout);
+        Assert.True(NumberAfter(stdout, "row 2 = g[0] + g[2], max difference ") <= 1e-6);
+        // The initial table: N(0, 0.02²) (measured std), random directions nearly perpendicular, a near-uniform start.
+        string initial = Assert.Single(lines, l => l.StartsWith("3. Initial tok_emb.weight: ", StringComparison.Ordinal));
+        Assert.InRange(double.Parse(Regex.Match(initial, @"std ([0-9.]+)").Groups[1].Value, CultureInfo.InvariantCulture), 0.018, 0.022);
+        Assert.InRange(NumberAfter(stdout, "mean |cosine| between two different rows: "), 0.08, 0.12);
+        string untrained = Assert.Single(lines, l => l.StartsWith("   untrained val loss: ", StringComparison.Ordinal));
+        var losses = Regex.Matches(untrained, @": ([0-9.]+)").Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(losses[0] < losses[1] - 1, $"σ = 0.02 starts near ln V, σ = 1 far above: {untrained}");
+        // One row through ParameterView is what the lookup returns.
+        var row = Regex.Match(Assert.Single(lines, l => l.Contains("the lookup of id ", StringComparison.Ordinal)), @"the lookup of id [0-9]+: max difference ([0-9.E+-]+)$");
+        Assert.True(row.Success && double.Parse(row.Groups[1].Value, CultureInfo.InvariantCulture) == 0, row.Value);
+        // Training: the loss falls, and the vowels' vectors end up closer to each other than to the consonants'.
+        string cohesion = Assert.Single(lines, l => l.Contains("vowel cohesion", StringComparison.Ordinal));
+        var c = Regex.Match(cohesion, @"before (-?[0-9.]+), after (-?[0-9.]+)");
+        double before = double.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture), after = double.Parse(c.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.True(Math.Abs(before) < 0.15 && after > before + 0.2, $"vowel cohesion {before} → {after}");
+        var loss = Regex.Match(Assert.Single(lines, l => l.StartsWith("   val loss ", StringComparison.Ordinal)), @"([0-9.]+) → ([0-9.]+)");
+        Assert.True(double.Parse(loss.Groups[2].Value, CultureInfo.InvariantCulture) < double.Parse(loss.Groups[1].Value, CultureInfo.InvariantCulture) - 1, loss.Value);
+        AssertPng(Path.Combine(output.Path, "04-embeddings-before.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "04-embeddings-after.png"), 900, 560);
+    }
+
+    [Fact]
     public async Task Attention_from_scratch_masks_causally_matches_MultiHeadAttention_and_tabulates_the_quadratic_cost()
     {
         using var output = new TempDirectory();
