@@ -139,28 +139,27 @@ var trainer = new Trainer(objective, options);
 double uniform = Math.Log(wordPiece.VocabSize), unigram = Unigram(trainIds, testIds), before = trainer.Evaluate(TrainingStream.Validation);
 Console.WriteLine($"6. Masked-LM pretraining: {options.MaxSteps} steps of {BatchSize} rows × {T} tokens (AdamW, lr {options.LearningRate:G3})");
 Console.WriteLine($"   MLM val loss before = {before:F4}   (ln {wordPiece.VocabSize} = {uniform:F4}: a uniform guess; token frequencies alone: {unigram:F4})");
-var reports = new List<TrainingProgress>();
-var result = trainer.Train(TextWriter.Null, TextWriter.Null, progress: new Collector(reports));
-foreach (var p in reports.Where(p => p.Evaluated && p.Step % 40 == 0))
+var reports = new TrainingReports();
+var result = trainer.Train(TextWriter.Null, TextWriter.Null, progress: reports);
+foreach (var p in reports.Evaluations.Where(p => p.Step % 40 == 0))
     Console.WriteLine($"   step {p.Step,4}: train {p.TrainLoss:F3}, val {p.ValidationLoss:F3}, {p.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"   MLM val loss after = {result.ValidationLoss:F4}   (perplexity {Math.Exp(result.ValidationLoss):F1} of {wordPiece.VocabSize} tokens), " +
     $"{result.Elapsed.TotalSeconds:F1} s");
 
+Console.WriteLine("   Fill-mask after training (the frequent tokens come first; the context-specific answers, \"sets\", \"instance\", take far longer):");
+foreach (string sentence in cloze) Console.WriteLine(FillLine(sentence));
+
 // The masked-LM curves: the batch loss of every step (noisy: about 70 masked tokens each), the validation loss at every
 // evaluation (from step 0, untrained), and the two references: a uniform guess and the unigram frequencies.
-var evaluations = reports.Where(p => p.Evaluated).ToList();
 string trainingPng = PngChart.Lines(Path.Combine(outputDirectory, "10-bert-training.png"), "BERT: masked-LM pretraining on the docs' sentences",
     "step", "cross-entropy of the masked tokens (nats)",
 [
-    new LineSeries("train (batch)", [.. reports.Select(p => (double)p.Step)], [.. reports.Select(p => p.Loss)]),
-    new LineSeries("validation", [0, .. evaluations.Select(p => (double)p.Step)], [before, .. evaluations.Select(p => p.ValidationLoss!.Value)]),
+    reports.BatchLoss("train (batch)"),
+    reports.Validation("validation", before),
     new LineSeries($"uniform guess (ln {wordPiece.VocabSize})", [0, options.MaxSteps], [uniform, uniform]),
     new LineSeries("token frequencies (unigram)", [0, options.MaxSteps], [unigram, unigram]),
 ]);
 Console.WriteLine($"   loss curves: {trainingPng}");
-
-Console.WriteLine("   Fill-mask after training (the frequent tokens come first; the context-specific answers, \"sets\", \"instance\", take far longer):");
-foreach (string sentence in cloze) Console.WriteLine(FillLine(sentence));
 
 // ---------------------------------------------------------------------------------------------- 7. attention goes both ways
 // The same forward pass, asked for its attention probabilities (as Hugging Face's output_attentions): computed by the
@@ -259,9 +258,3 @@ double Unigram(int[] trainTokens, int[] heldOut)
 }
 
 static string Percent(int part, int whole) => $"{100.0 * part / whole:F1} %";
-
-/// <summary>Keeps every report in order, on the training thread (Progress&lt;T&gt; would post them to the pool).</summary>
-internal sealed class Collector(List<TrainingProgress> reports) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => reports.Add(value);
-}
