@@ -29,8 +29,8 @@ string outputDirectory = SampleFiles.OutputDirectory(args);
 var backend = new ManagedBackend();
 
 // ---------------------------------------------------------------------------------------------- 1. the text: two sources
-// Every sentence of the documentation files of two families, labelled by the family it comes from. The sentences are
-// shuffled once with a fixed seed, then split: 80 % to learn from (the masked-LM's text and the classifier's training
+// The first 400 sentences (6 to 30 words) of the documentation files of each of two families, labelled by the family
+// they come from. They are shuffled once with a fixed seed, then split: 80 % to learn from (the masked-LM's text and the classifier's training
 // set), 20 % held out (the masked-LM's validation text and the classifier's test set), so no score below is measured
 // on a sentence the model has seen.
 var corpus = DefaultCorpus.Load();
@@ -69,7 +69,7 @@ Console.WriteLine($"   \"{Example}\" → {string.Join(" ", wordPiece.EncodeForMo
 // ---------------------------------------------------------------------------------------------- 3. the encoder
 // BERT's layout at toy size: token + position + segment embeddings (summed, then LayerNorm), 2 post-LN blocks of
 // 4 heads (width 64, feed-forward 256, GELU), a masked-LM head whose decoder is the token embedding table (tied). No
-// dropout: a run of a few hundred steps does not overfit enough to need it.
+// dropout: a run of 160 steps does not overfit enough to need it.
 const int T = 32; // tokens per input, [CLS] and [SEP] included (BERT-base: 512)
 var config = new BertConfig
 {
@@ -197,7 +197,7 @@ Console.WriteLine($"   heat map: {attentionPng}");
 // ---------------------------------------------------------------------------------------------- 8. fine-tuning a classifier
 // Hugging Face's recipe: save the pretrained encoder, load it "for sequence classification" — the masked-LM head is
 // dropped, a pooler (tanh(dense) on [CLS]) and a linear classifier [64 → 2] are added, freshly initialized — then
-// train the whole network on labelled sentences with a small learning rate. BertClassifierTrainer runs the Trainer
+// train the whole network on the labelled sentences, a few epochs. BertClassifierTrainer runs the Trainer
 // with the SequenceClassification objective, one evaluation of the held-out set per epoch.
 string pretrained = Path.Combine(outputDirectory, "10-bert-mlm");
 BertCheckpoint.Save(model, pretrained);
