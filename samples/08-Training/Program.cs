@@ -57,23 +57,21 @@ var trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, trainIds, vali
 double validationBefore = trainer.Evaluate(TrainingStream.Validation);
 Console.WriteLine($"3. Training {options.MaxSteps} steps of {options.BatchSize} × {config.ContextLength} characters (AdamW, lr {options.LearningRate:G3})");
 Console.WriteLine($"   val loss before = {validationBefore:F4}   (ln {tokenizer.VocabSize} = {Math.Log(tokenizer.VocabSize):F4}: a uniform guess)");
-var reports = new List<TrainingProgress>();
-// Progress<T> posts to the thread pool; a synchronous collector keeps the order and loses nothing.
-var result = trainer.Train(TextWriter.Null, TextWriter.Null, progress: new Collector(reports));
-foreach (var p in reports.Where(p => p.Evaluated && (p.Step % 150 == 0 || p.Step == 50)))
+var reports = new TrainingReports();
+var result = trainer.Train(TextWriter.Null, TextWriter.Null, progress: reports);
+foreach (var p in reports.Evaluations.Where(p => p.Step % 150 == 0 || p.Step == 50))
     Console.WriteLine($"   step {p.Step,4}: batch loss {p.Loss:F3}, lr {p.LearningRate:G3}, train {p.TrainLoss:F3}, val {p.ValidationLoss:F3}, {p.Elapsed.TotalSeconds:F1} s");
 Console.WriteLine($"   val loss after = {result.ValidationLoss:F4}   (train {result.TrainLoss:F4}; perplexity {Math.Exp(result.ValidationLoss):F2} " +
     $"characters instead of {tokenizer.VocabSize}), {result.Elapsed.TotalSeconds:F1} s");
 
 // The curves: the batch loss of every step (noisy: one batch each), and the evaluations' means (smooth: 10 batches each).
-var evaluations = reports.Where(p => p.Evaluated).ToList();
 string png = PngChart.Lines(Path.Combine(outputDirectory, "08-training-loss.png"), "Baby GPT: cross-entropy while training",
     "step", "loss (nats per character)",
 [
-    new LineSeries("train loss (batch)", [.. reports.Select(p => (double)p.Step)], [.. reports.Select(p => p.Loss)]),
-    new LineSeries("train loss (eval)", [.. evaluations.Select(p => (double)p.Step)], [.. evaluations.Select(p => p.TrainLoss!.Value)]),
+    reports.BatchLoss("train loss (batch)"),
+    new LineSeries("train loss (eval)", [.. reports.Evaluations.Select(p => (double)p.Step)], [.. reports.Evaluations.Select(p => p.TrainLoss!.Value)]),
     // Validation starts at step 0 with the untrained model's loss.
-    new LineSeries("val loss (eval)", [0, .. evaluations.Select(p => (double)p.Step)], [validationBefore, .. evaluations.Select(p => p.ValidationLoss!.Value)]),
+    reports.Validation("val loss (eval)", validationBefore),
 ]);
 Console.WriteLine($"   loss curves: {png}");
 
@@ -102,9 +100,3 @@ foreach (var (name, sampling) in rules) table.Add(name, Continue(sampling));
 Console.Write(table);
 // Greedy has no randomness: the same weights give the same text again.
 Console.WriteLine($"   greedy again: {(Continue(SamplingOptions.Greedy) == Continue(rules[0].Sampling) ? "the same text" : "DIFFERENT text")}");
-
-/// <summary>Keeps every report in order, on the training thread (Progress&lt;T&gt; would post them to the pool).</summary>
-internal sealed class Collector(List<TrainingProgress> reports) : IProgress<TrainingProgress>
-{
-    public void Report(TrainingProgress value) => reports.Add(value);
-}

@@ -3,7 +3,7 @@
 # folder feed, checks what each carries, then builds a fresh console app outside the repository that references the
 # packages (not the projects) and runs consumer/Program.cs: a tiny GPT from configuration, a few training steps and a
 # generation, on the managed backend and (when libmkl_rt.so is installed) on MKL, whose CPU-dispatch shim must be
-# found in the package's runtimes/linux-x64/native folder; then builds samples/CustomComponent the same way (a custom
+# found in the package's runtimes/linux-x64/native folder; then builds samples/11-CustomComponent the same way (a custom
 # normalization, GPT and BERT trained with the Trainer, saved, reloaded in a new process). Prints the package sizes.
 #
 #   tools/pack/check-packages.sh [--keep]     --keep leaves the temporary folder (feed, app) for inspection
@@ -103,14 +103,14 @@ else
   echo "  (libmkl_rt.so not installed: the MKL run is skipped)"
 fi
 
-# The user's app of README's "Samples" section, samples/CustomComponent, built the same way from the packages: its own
+# The user's app of README's "Samples" section, samples/11-CustomComponent, built the same way from the packages: its own
 # normalization kind registered through DI, a GPT and a BERT masked-LM trained with the library Trainer and a
 # CancellationToken, saved, reloaded in a new process through the same registration; it exits 0 only when both
 # processes print identical text.
 user=$work/custom-component
 dotnet new console -o "$user" -n CustomComponent --framework net10.0 --no-restore >/dev/null
-cp "$repo/samples/CustomComponent/Program.cs" "$user/Program.cs"
-cp "$repo/samples/CustomComponent/appsettings.json" "$user/appsettings.json"
+cp "$repo/samples/11-CustomComponent/Program.cs" "$user/Program.cs"
+cp "$repo/samples/11-CustomComponent/appsettings.json" "$user/appsettings.json"
 for ref in "LlmForge.Models $version" "LlmForge.Backends.Managed $version" "LlmForge.Backends.Mkl $version" \
            "Microsoft.Extensions.DependencyInjection 10.0.0" "Microsoft.Extensions.Configuration.Json 10.0.0" \
            "Microsoft.Extensions.Configuration.EnvironmentVariables 10.0.0"; do
@@ -119,11 +119,11 @@ for ref in "LlmForge.Models $version" "LlmForge.Backends.Managed $version" "LlmF
 done
 sed -i 's|</Project>|  <ItemGroup><None Update="appsettings.json" CopyToOutputDirectory="PreserveNewest" /></ItemGroup>\n</Project>|' "$user/CustomComponent.csproj"
 dotnet build "$user/CustomComponent.csproj" -c Release --nologo -v quiet >"$work/user-build.log" 2>&1 \
-  || { cat "$work/user-build.log" >&2; fail "samples/CustomComponent did not build from the packages"; }
+  || { cat "$work/user-build.log" >&2; fail "samples/11-CustomComponent did not build from the packages"; }
 custom=$(dotnet "$user/bin/Release/net10.0/CustomComponent.dll" --steps 60 --out "$work/custom-out") \
-  || { echo "$custom"; fail "samples/CustomComponent failed when built from the packages"; }
+  || { echo "$custom"; fail "samples/11-CustomComponent failed when built from the packages"; }
 grep '^gpt:\|^bert:\|identical' <<<"$custom" | sed 's/^/  /'
-[[ $(grep -c 'identical: True' <<<"$custom") == 2 ]] || { echo "$custom"; fail "samples/CustomComponent: a reloaded model did not reproduce its text"; }
+[[ $(grep -c 'identical: True' <<<"$custom") == 2 ]] || { echo "$custom"; fail "samples/11-CustomComponent: a reloaded model did not reproduce its text"; }
 
 echo "packages ($version):"
 for f in "$feed"/*; do printf '  %-44s %8d bytes\n' "$(basename "$f")" "$(stat -c %s "$f")"; done

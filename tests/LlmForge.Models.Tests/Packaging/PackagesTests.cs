@@ -9,7 +9,7 @@ namespace LlmForge.Tests.Packaging;
 /// checks their metadata and files (XML docs, readme, license, symbols, the MKL shim under runtimes/linux-x64/native),
 /// and builds and runs a fresh console app that references the packages, not the projects: a tiny GPT trains and
 /// generates on both backends, and the MKL backend finds its shim in the package's runtimes folder; then
-/// samples/CustomComponent, built the same way outside the repository, trains a GPT and a BERT with its own registered
+/// samples/11-CustomComponent, built the same way outside the repository, trains a GPT and a BERT with its own registered
 /// normalization, saves them and reloads them in a new process with identical text. About 100 s here.
 /// </summary>
 public class PackagesTests

@@ -7,13 +7,13 @@ using Xunit;
 namespace LlmForge.Tests.Samples;
 
 /// <summary>
-/// samples/CustomComponent, run as a user runs it (<c>dotnet custom-component.dll</c>, a process of its own): a GPT and a
+/// samples/11-CustomComponent, run as a user runs it (<c>dotnet 11-custom-component.dll</c>, a process of its own): a GPT and a
 /// BERT with the sample's own "my-norm" normalization train, save, reload in a second process through the same
 /// registration and predict the same text; Ctrl-C (SIGINT) stops the training cleanly.
 /// </summary>
 public class CustomComponentSampleTests
 {
-    private static Process Start(params string[] args) => SampleProcess.Start(SampleProcess.Dll("CustomComponent", "custom-component"), args);
+    private static Process Start(params string[] args) => SampleProcess.Start(SampleProcess.Dll("11-CustomComponent", "11-custom-component"), args);
 
     private static Task<(int Code, string Stdout, string Stderr)> Finish(Process process, Task<string> stdout, Task<string> stderr) =>
         SampleProcess.Finish(process, stdout, stderr);

@@ -216,6 +216,38 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Bert_masks_15_percent_attends_both_ways_learns_below_a_uniform_guess_and_fine_tunes_a_classifier()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("10-Bert", "10-bert", output.Path);
+        string[] lines = SplitLines(stdout);
+
+        // The masking rule measured on one batch: 15 % chosen, of which 80 % [MASK], 10 % random, 10 % kept.
+        var masking = Regex.Match(Assert.Single(lines, l => l.StartsWith("4. Masking", StringComparison.Ordinal)),
+            @"\(([0-9.]+) %\): \[MASK\] [0-9]+ \(([0-9.]+) %\), random [0-9]+ \(([0-9.]+) %\), kept [0-9]+ \(([0-9.]+) %\)");
+        Assert.True(masking.Success, "no masking counts");
+        double Share(int group) => double.Parse(masking.Groups[group].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(Share(1), 11, 19);
+        Assert.InRange(Share(2), 70, 90);
+        Assert.InRange(Share(3), 4, 16);
+        Assert.InRange(Share(4), 4, 16);
+        // Untrained, the masked-LM guesses uniformly; trained, it is far below that.
+        double uniform = NumberAfter(stdout, "(ln 1000 = ");
+        double before = NumberAfter(stdout, "MLM val loss before = "), after = NumberAfter(stdout, "MLM val loss after = ");
+        Assert.InRange(before, uniform - 0.2, uniform + 0.2);
+        Assert.True(after < uniform - 1, $"masked-LM validation loss {before} → {after} (uniform {uniform})");
+        Assert.Equal(8, lines.Count(l => l.Contains("[MASK]", StringComparison.Ordinal) && l.Contains(" → ", StringComparison.Ordinal)));
+        // No causal mask: queries put weight on the tokens after them.
+        double later = NumberAfter(stdout, "mean weight above the diagonal (on later tokens) = ");
+        Assert.True(later > 0.05, $"attention on later tokens: {later}");
+        // Fine-tuning on the pretrained encoder: well above chance on held-out sentences, and above the untrained head.
+        double accuracyBefore = NumberAfter(stdout, "test accuracy before fine-tuning = "), accuracyAfter = NumberAfter(stdout, "test accuracy after fine-tuning = ");
+        Assert.True(accuracyAfter > accuracyBefore && accuracyAfter >= 0.75, $"test accuracy {accuracyBefore} → {accuracyAfter}");
+        AssertPng(Path.Combine(output.Path, "10-bert-training.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "10-bert-attention.png"), 900, 560);
+    }
+
+    [Fact]
     public async Task Positional_encodings_check_sinusoidal_linearity_and_rotary_shift_invariance_and_draw_two_pngs()
     {
         using var output = new TempDirectory();

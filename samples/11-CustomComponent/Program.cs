@@ -1,16 +1,34 @@
-// A user's own component, end to end, through the library alone.
+// Learn 11 — Your own component.
 //
-// This console app is what a .NET developer writes after reading README and the XML docs: it declares a normalization
-// of its own (MyNorm, below, written from the public F primitives), registers it under the kind name "my-norm", and
-// selects it by name in appsettings.json. Then, for a GPT and for a BERT masked-LM, it
-//   1. builds the model from the configured variant through IModelFactory,
-//   2. trains it with the library's Trainer and the model's objective, a CancellationToken (Ctrl-C) and an IProgress<TrainingProgress>,
-//   3. saves it (config.json records "my-norm" by name, the weights are a state dict) and predicts from it,
-//   4. starts itself again as a new process that reloads the directory through the same registration and predicts,
-//   5. checks that both processes printed the same text.
+// The chapters so far used LlmForge's own parts. A transformer is a stack of interchangeable ones, though: the
+// attention, the positional encoding and the normalization of every block are each chosen by a kind name
+// ("scaled-dot", "rotary", "layernorm", …) that a model variant in appsettings.json sets, and the library builds the
+// model from whatever the dependency-injection container registered under those names. So trying an idea of your own is
+// one class and one line, not a fork of the library:
 //
-// Usage: custom-component [--steps N] [--out DIR]      (defaults: appsettings' MaxSteps, samples/out/custom-component)
-//        custom-component --reload-gpt DIR | --reload-bert DIR      (the child process; prints its prediction only)
+//   1. write the component from the public primitives — MyNorm, at the bottom of this file: RMSNorm with a learned bias,
+//      x / √(mean(x²) + ε) · γ + β, a kind no built-in provides; its gradients come from the primitives' own;
+//   2. register it under a name — services.AddNormalization("my-norm", context => new MyNorm(context)); the context
+//      carries the width C and the ε the variant asks for (AddAttention and AddPositionalEncoding work the same way);
+//   3. select it by name in configuration — "Normalization": { "Kind": "my-norm" } in this folder's appsettings.json,
+//      which describes a GPT and a BERT that use it in every block.
+//
+// Then, for the GPT (next-token prediction) and for the BERT (masked-LM), this program
+//   4. builds the model from the configured variant through IModelFactory,
+//   5. trains it with the library's Trainer and the model's objective, a CancellationToken (Ctrl-C stops after the
+//      step in flight) and an IProgress<TrainingProgress> that prints the progress lines,
+//   6. saves it: config.json records "my-norm" by name and the weights are a state dict, names → tensors,
+//   7. starts itself again as a new process that reloads the directory and predicts. Loading works only because the new
+//      process registers "my-norm" too (without it, LoadGpt fails with one line naming the kind and how to register
+//      it): a saved model names its parts, the code that builds them is the application's;
+//   8. checks that both processes printed the same text ("identical: True", twice).
+//
+// It uses the public API only, as an application of yours would: tools/pack/check-packages.sh builds this very file
+// outside the repository against the NuGet packages.
+//
+// Usage: dotnet run -c Release --project samples/11-CustomComponent [-- --steps N] [--out DIR]
+//        (defaults: appsettings' MaxSteps, samples/out/11-custom-component; LlmForge__Backend=Mkl picks the MKL backend)
+//        11-custom-component --reload-gpt DIR | --reload-bert DIR      (the child process; prints its prediction only)
 using System.Diagnostics;
 using System.Globalization;
 using LlmForge.Autograd;
@@ -32,9 +50,9 @@ using Microsoft.Extensions.Options;
 
 Flags flags;
 try { flags = Flags.Parse(args); }
-catch (ArgumentException e) { Console.Error.WriteLine($"custom-component: {e.Message}"); return 2; }
+catch (ArgumentException e) { Console.Error.WriteLine($"11-custom-component: {e.Message}"); return 2; }
 
-// ---------------------------------------------------------------------------------------------- 1. the container
+// ---------------------------------------------------------------------------------------------- 1–3. the container: the kinds by name
 // The same registration in the parent and in the child: a reloaded model finds "my-norm" only because the new process
 // registers it too (without it, LoadGpt fails with one line naming the kind and how to register it).
 using var provider = BuildServices(flags.Steps);
@@ -62,7 +80,7 @@ Directory.CreateDirectory(flags.Output);
 
 try
 {
-    // ------------------------------------------------------------------------------------------ 2. a GPT
+    // ------------------------------------------------------------------------------------------ 4–5. a GPT, built and trained
     // A character tokenizer of the built-in text; the model's vocabulary is the tokenizer's, whatever the variant says.
     var chars = CharTokenizer.FromCorpus(SampleText.Paragraph);
     var gpt = factory.CreateGpt("gpt-my-norm", vocabSize: chars.VocabSize, seed: 1);
@@ -80,7 +98,7 @@ try
         CheckpointFiles.ForGpt(gpt, chars, "gpt-my-norm", TokenizerKinds.Char, CorpusFingerprint.Of(null, characters)));
     gptTrainer.Train(TextWriter.Null, Console.Error, Path.Combine(flags.Output, "gpt-run"), overwrite: true, cancellation.Token, progress);
 
-    // ------------------------------------------------------------------------------------------ 3. save
+    // ------------------------------------------------------------------------------------------ 6. save
     // config.json names "my-norm" under its "llmforge" key; the tokenizer goes beside it for the child.
     string gptSaved = Path.Combine(flags.Output, "gpt");
     Gpt2Checkpoint.Save(gpt, gptSaved);
@@ -88,11 +106,11 @@ try
     string gptText = Generate(gpt, chars);
     Console.WriteLine($"gpt saved to {gptSaved}; greedy text: {gptText.ReplaceLineEndings(" ")}");
 
-    // ------------------------------------------------------------------------------------------ 4–5. reload elsewhere
+    // ------------------------------------------------------------------------------------------ 7–8. reload elsewhere, compare
     // A new process reloads it and generates.
     bool gptIdentical = CompareWithChild("--reload-gpt", gptSaved, gptText);
 
-    // ------------------------------------------------------------------------------------------ the same, a BERT masked-LM
+    // ------------------------------------------------------------------------------------------ 4–8 again, a BERT masked-LM
     // A WordPiece vocabulary trained on the same text; the encoder gets the masked-LM head by default.
     var wordPiece = WordPieceTrainer.Train(SampleText.Paragraph, new WordPieceTrainerOptions { VocabSize = 300, LowerCase = true });
     var bert = factory.CreateBert("bert-my-norm", vocabSize: wordPiece.VocabSize, seed: 1, padTokenId: wordPiece.PaddingId);
@@ -174,7 +192,7 @@ static string FillMasks(BertModel model, WordPieceTokenizer tokenizer)
     return lines.ToString();
 }
 
-// Starts this program again (the apphost, or `dotnet custom-component.dll`) with the reload flag, and compares what
+// Starts this program again (the apphost, or `dotnet 11-custom-component.dll`) with the reload flag, and compares what
 // it prints with what this process computed.
 static bool CompareWithChild(string flag, string directory, string expected)
 {
@@ -233,7 +251,7 @@ internal sealed record Flags(int? Steps, string Output, string? ReloadGpt, strin
     public static Flags Parse(string[] args)
     {
         int? steps = null;
-        string output = Path.Combine("samples", "out", "custom-component");
+        string output = Path.Combine("samples", "out", "11-custom-component");
         string? gpt = null, bert = null;
         for (int i = 0; i < args.Length; i++)
         {
