@@ -45,12 +45,13 @@ var stream = x + attention;
 parts.Add("4", "shortcut: x + attention", Shape(stream), "");
 h = block.Norm2.Forward(stream);
 parts.Add("5", "LayerNorm (norm2)", Shape(h), Count((Module)block.Norm2));
-var hidden = block.FeedForward.Fc.Forward(h);                                      // (B, T, 4C): wider, per token
-parts.Add("6", "feed-forward: Linear C → 4C (ff.layers.0)", Shape(hidden), Count(block.FeedForward.Fc));
-hidden = block.FeedForward.Activation.Forward(hidden);
+var mlp = (FeedForward)block.FeedForward;                                          // GPT-2's plain MLP (Learn 9: gated ones)
+var hidden = mlp.Fc.Forward(h);                                                    // (B, T, 4C): wider, per token
+parts.Add("6", "feed-forward: Linear C → 4C (ff.layers.0)", Shape(hidden), Count(mlp.Fc));
+hidden = mlp.Activation.Forward(hidden);
 parts.Add("7", "feed-forward: GELU", Shape(hidden), "");
-var feedForward = block.FeedForward.Projection.Forward(hidden);
-parts.Add("8", "feed-forward: Linear 4C → C (ff.layers.2)", Shape(feedForward), Count(block.FeedForward.Projection));
+var feedForward = mlp.Projection.Forward(hidden);
+parts.Add("8", "feed-forward: Linear 4C → C (ff.layers.2)", Shape(feedForward), Count(mlp.Projection));
 feedForward = block.ResidualDropout.Forward(feedForward);
 parts.Add("9", "dropout (drop_shortcut)", Shape(feedForward), "");
 var output = stream + feedForward;

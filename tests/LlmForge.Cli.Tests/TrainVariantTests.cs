@@ -29,6 +29,7 @@ public sealed class TrainVariantTests : IDisposable
         { "gpt-sinusoidal", "sinusoidal", "layernorm", null },
         { "gpt-rope-sliding-window", "rotary", "layernorm", 16 },
         { "gpt-rmsnorm", "absolute", "rmsnorm", null },
+        { "gpt-swiglu", "absolute", "layernorm", null },
         { "bert-mini", "absolute", "layernorm", null },
     };
 
@@ -62,6 +63,22 @@ public sealed class TrainVariantTests : IDisposable
         Assert.Equal((positions == "absolute" ? "learned" : positions, norm, window is null ? "scaled-dot" : "sliding-window"),
             (gpt.Components.PositionalEncoding.Name, gpt.Components.Normalization.Name, gpt.Components.Attention.Name));
         Assert.Equal(variant == "gpt2-small" ? 768 : 128, gpt.Config.EmbeddingDim);
+    }
+
+    [Fact]
+    public void The_swiglu_variant_saves_a_gated_feed_forward_that_reloads_as_one()
+    {
+        string model = Path.Combine(dir, "swiglu");
+        var (code, _, stderr) = Cli.Run("train", "--variant", "gpt-swiglu", "--steps", "2", "--corpus", Corpus(), "--out", model,
+            "--config", TinyOverlay(), "--seed", "3");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json")));
+        var root = json.RootElement;
+        Assert.Equal(("gated", "silu", 340, "llmforge-gpt"), (root.GetProperty("feed_forward").GetString(),
+            root.GetProperty("activation_function").GetString(), root.GetProperty("n_inner").GetInt32(), root.GetProperty("model_type").GetString()));
+        var gpt = Gpt2Checkpoint.Load(model, new ManagedBackend());
+        var ff = Assert.IsType<LlmForge.Layers.GatedFeedForward>(gpt.Blocks[0].FeedForward);
+        Assert.Equal((LlmForge.Layers.ActivationFunction.Silu, 340), (ff.Activation, ff.HiddenDim));
     }
 
     [Fact]

@@ -51,13 +51,14 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
 /// transformer.h.{i}.ln_2.weight/bias          Same    trf_blocks.{i}.norm2.scale / shift
 /// transformer.h.{i}.mlp.c_fc.weight    [C, F]  Conv1D ff.layers.0.weight (bias: Same)
 /// transformer.h.{i}.mlp.c_proj.weight  [F, C]  Conv1D ff.layers.2.weight (bias: Same)
+/// transformer.h.{i}.mlp.gate_proj / up_proj.weight [F, C], down_proj.weight [C, F]  Same  ff.gate_proj / up_proj / down_proj.weight (gated only, instead of c_fc and c_proj)
 /// transformer.ln_f.weight/bias                Same    final_norm.scale / shift
 /// lm_head.weight                    [V, C]   Same    out_head.weight (untied only)
 /// </code>
 /// </summary>
 public static class Gpt2ParameterMap
 {
-    /// <summary>The rows for <paramref name="config"/> (no wpe row without learned positions, no norm biases with RMSNorm).</summary>
+    /// <summary>The rows for <paramref name="config"/> (no wpe row without learned positions, no norm biases with RMSNorm, gate/up/down for a gated feed-forward).</summary>
     public static IReadOnlyList<Gpt2TensorMapping> For(GptConfig config)
     {
         var shapes = Gpt2TensorNames.Expected(config).ToDictionary(t => t.Name, t => t.Shape); // validates the config
@@ -85,6 +86,9 @@ public static class Gpt2ParameterMap
             Add(hf.MlpFcBias, Gpt2Layout.Same, b + "ff.layers.0.bias");
             Add(hf.MlpProjectionWeight, Gpt2Layout.Conv1D, b + "ff.layers.2.weight");
             Add(hf.MlpProjectionBias, Gpt2Layout.Same, b + "ff.layers.2.bias");
+            Add(hf.MlpGateWeight, Gpt2Layout.Same, b + "ff.gate_proj.weight");
+            Add(hf.MlpUpWeight, Gpt2Layout.Same, b + "ff.up_proj.weight");
+            Add(hf.MlpDownWeight, Gpt2Layout.Same, b + "ff.down_proj.weight");
         }
         Add(Gpt2TensorNames.FinalNormWeight, Gpt2Layout.Same, "final_norm.scale");
         Add(Gpt2TensorNames.FinalNormBias, Gpt2Layout.Same, "final_norm.shift");

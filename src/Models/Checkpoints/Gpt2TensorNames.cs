@@ -42,7 +42,8 @@ public static partial class Gpt2TensorNames
     /// <summary>
     /// Every tensor a GPT-2 checkpoint of <paramref name="config"/> holds, in HF's state_dict order,
     /// with its shape. LlmForge's variants keep the layout and drop what they do not have: no wpe unless
-    /// position_embedding_type is "absolute" (sinusoids and rotary learn nothing), and no ln_*.bias with RMSNorm.
+    /// position_embedding_type is "absolute" (sinusoids and rotary learn nothing), no ln_*.bias with RMSNorm, and
+    /// mlp.{gate,up,down}_proj.weight in place of c_fc and c_proj with a gated feed-forward.
     /// </summary>
     public static IEnumerable<(string Name, int[] Shape)> Expected(GptConfig config)
     {
@@ -80,10 +81,20 @@ public static partial class Gpt2TensorNames
             {
                 yield return (b.Norm2Bias, [c]);
             }
-            yield return (b.MlpFcWeight, [c, f]);
-            yield return (b.MlpFcBias, [f]);
-            yield return (b.MlpProjectionWeight, [f, c]);
-            yield return (b.MlpProjectionBias, [c]);
+            if (config.FeedForward == FeedForwardType.Gated)
+            {
+                // nn.Linear layout [out, in], as Llama's mlp (no Conv1D to transpose), no biases.
+                yield return (b.MlpGateWeight, [f, c]);
+                yield return (b.MlpUpWeight, [f, c]);
+                yield return (b.MlpDownWeight, [c, f]);
+            }
+            else
+            {
+                yield return (b.MlpFcWeight, [c, f]);
+                yield return (b.MlpFcBias, [f]);
+                yield return (b.MlpProjectionWeight, [f, c]);
+                yield return (b.MlpProjectionBias, [c]);
+            }
         }
         yield return (FinalNormWeight, [c]);
         if (normBias)
@@ -156,4 +167,13 @@ public readonly record struct Gpt2BlockTensorNames(int Layer)
 
     /// <summary>mlp.c_proj.bias [C].</summary>
     public string MlpProjectionBias => Prefix + "mlp.c_proj.bias";
+
+    /// <summary>mlp.gate_proj.weight [F, C] of a gated feed-forward (feed_forward "gated"), a Linear's [out, in] as in Llama.</summary>
+    public string MlpGateWeight => Prefix + "mlp.gate_proj.weight";
+
+    /// <summary>mlp.up_proj.weight [F, C] of a gated feed-forward, [out, in].</summary>
+    public string MlpUpWeight => Prefix + "mlp.up_proj.weight";
+
+    /// <summary>mlp.down_proj.weight [C, F] of a gated feed-forward, [out, in].</summary>
+    public string MlpDownWeight => Prefix + "mlp.down_proj.weight";
 }

@@ -1,5 +1,5 @@
-using LlmForge.Backends;
 using LlmForge.Components;
+using LlmForge.Layers;
 
 namespace LlmForge.Checkpoints;
 
@@ -28,8 +28,17 @@ public sealed record GptConfig
     /// <summary>n_inner: MLP hidden width; null means 4 · <see cref="EmbeddingDim"/>.</summary>
     public int? InnerDim { get; init; }
 
-    /// <summary>activation_function: "gelu_new" (tanh, GPT-2) or "gelu" (erf).</summary>
-    public GeluApproximation Activation { get; init; } = GeluApproximation.Tanh;
+    /// <summary>
+    /// activation_function: "gelu_new" (tanh GELU, GPT-2), "gelu" (erf), "relu" or "silu"; in a gated feed-forward,
+    /// the gate's function (silu: SwiGLU, gelu: GeGLU).
+    /// </summary>
+    public ActivationFunction Activation { get; init; } = ActivationFunction.GeluTanh;
+
+    /// <summary>
+    /// feed_forward (LlmForge): "mlp" (GPT-2's, the default) or "gated" (down(act(gate(x)) ⊙ up(x)), three matrices of
+    /// <see cref="FeedForwardDim"/>, no biases).
+    /// </summary>
+    public FeedForwardType FeedForward { get; init; } = FeedForwardType.Mlp;
 
     /// <summary>layer_norm_epsilon.</summary>
     public float LayerNormEpsilon { get; init; } = 1e-5f;
@@ -77,7 +86,10 @@ public sealed record GptConfig
     /// </summary>
     public ComponentKindNames? Kinds { get; init; }
 
-    /// <summary>Width of the MLP hidden layer: n_inner, or 4·C when it is null.</summary>
+    /// <summary>
+    /// Width of the MLP hidden layer: n_inner, or 4·C when it is null (also for a gated feed-forward, which then has
+    /// 1.5× the parameters of the plain MLP; ⅔·4C matches them).
+    /// </summary>
     public int FeedForwardDim => InnerDim ?? 4 * EmbeddingDim;
 
     /// <summary>Width of one attention head: C / n_head.</summary>
@@ -125,7 +137,8 @@ public sealed record GptConfig
             ?? TensorSizeLimit.Check("n_positions", ContextLength, "n_embd", EmbeddingDim)
             ?? TensorSizeLimit.Check("3 × n_embd", 3L * EmbeddingDim, "n_embd", EmbeddingDim)
             ?? TensorSizeLimit.Check(InnerDim is null ? "4 × n_embd" : "n_inner", InnerDim ?? 4L * EmbeddingDim, "n_embd", EmbeddingDim)
-            ?? (Enum.IsDefined(Activation) ? null : $"{nameof(Activation)} (activation_function) {Activation} is not a known GELU.")
+            ?? (Enum.IsDefined(Activation) ? null : $"{nameof(Activation)} (activation_function) {Activation} is not a known activation.")
+            ?? (Enum.IsDefined(FeedForward) ? null : $"{nameof(FeedForward)} (feed_forward) {FeedForward} is unknown.")
             ?? (float.IsFinite(LayerNormEpsilon) && LayerNormEpsilon > 0
                 ? null
                 : $"{nameof(LayerNormEpsilon)} (layer_norm_epsilon) must be positive, got {LayerNormEpsilon}.")

@@ -1,14 +1,14 @@
 using System.Text;
 using System.Text.Json;
-using LlmForge.Backends;
 using LlmForge.Diagnostics;
+using LlmForge.Layers;
 
 namespace LlmForge.Checkpoints;
 
 /// <summary>
 /// <see cref="GptConfig"/> ↔ Hugging Face GPT-2 <c>config.json</c> (model_type "gpt2", or "llmforge-gpt" for the
 /// layouts transformers cannot compute; GPT2Config's key names), plus LlmForge's own keys: qkv_bias, position_embedding_type, rope_theta,
-/// sliding_window, normalization, and "llmforge" (the component kinds by name, see <see cref="ComponentKindsJson"/>). Keys absent from the file take GPT2Config's defaults, except the
+/// sliding_window, normalization, feed_forward (written only when "gated"), and "llmforge" (the component kinds by name, see <see cref="ComponentKindsJson"/>). Keys absent from the file take GPT2Config's defaults, except the
 /// five that fix the architecture's size, which are required. Other HF keys are ignored, but those
 /// that would change the math unsupportedly (scale_attn_by_inverse_layer_idx, …) are rejected.
 /// </summary>
@@ -21,7 +21,7 @@ public static class GptConfigJson
     public const string Gpt2ModelType = "gpt2";
 
     /// <summary>
-    /// The model_type of every other layout (rotary or sinusoidal positions, RMSNorm, a sliding window, no q/k/v
+    /// The model_type of every other layout (rotary or sinusoidal positions, RMSNorm, a sliding window, a gated feed-forward, no q/k/v
     /// bias): transformers refuses an unknown model_type, where "gpt2" would load it with a warning and compute
     /// wrong logits. Both are read; older LlmForge directories label these "gpt2" too.
     /// </summary>
@@ -32,7 +32,7 @@ public static class GptConfigJson
     {
         ArgumentNullException.ThrowIfNull(config);
         return config.PositionEmbedding == PositionEmbeddingType.Absolute && config.Normalization == NormalizationType.LayerNorm
-            && config.SlidingWindow is null && config.QkvBias && config.Kinds is null;
+            && config.SlidingWindow is null && config.QkvBias && config.FeedForward == FeedForwardType.Mlp && config.Kinds is null;
     }
 
     /// <summary>Reads and validates a config.json.</summary>
@@ -63,7 +63,7 @@ public static class GptConfigJson
                 Layers = keys.RequiredInt("n_layer"),
                 Heads = keys.RequiredInt("n_head"),
                 InnerDim = keys.OptionalNullableInt("n_inner"),
-                Activation = keys.OptionalEnum("activation_function", GeluApproximation.Tanh, ActivationNames),
+                Activation = keys.OptionalEnum("activation_function", ActivationFunction.GeluTanh, ActivationNames),
                 LayerNormEpsilon = keys.OptionalFloat("layer_norm_epsilon", 1e-5f),
                 ResidualDropRate = keys.OptionalFloat("resid_pdrop", 0.1f),
                 EmbeddingDropRate = keys.OptionalFloat("embd_pdrop", 0.1f),
@@ -77,6 +77,7 @@ public static class GptConfigJson
                 RopeTheta = keys.OptionalDouble("rope_theta", 10000),
                 SlidingWindow = keys.OptionalNullableInt("sliding_window"),
                 Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
+                FeedForward = keys.OptionalEnum(FeedForwardKey, FeedForwardType.Mlp, FeedForwardNames),
                 Kinds = ComponentKindsJson.Read(keys),
             };
             if (config.FindError() is { } error)
@@ -110,7 +111,7 @@ public static class GptConfigJson
             json.WriteNumber("n_layer", config.Layers);
             json.WriteNumber("n_head", config.Heads);
             WriteNullable(json, "n_inner", config.InnerDim);
-            json.WriteString("activation_function", NameOf(config.Activation, ActivationNames));
+            json.WriteString("activation_function", ActivationFunctions.Name(config.Activation));
             json.WriteNumber("layer_norm_epsilon", config.LayerNormEpsilon);
             json.WriteNumber("resid_pdrop", config.ResidualDropRate);
             json.WriteNumber("embd_pdrop", config.EmbeddingDropRate);
@@ -125,6 +126,8 @@ public static class GptConfigJson
             json.WriteNumber("rope_theta", config.RopeTheta);
             WriteNullable(json, "sliding_window", config.SlidingWindow);
             json.WriteString("normalization", NameOf(config.Normalization, NormalizationNames));
+            // Only when gated: a plain-MLP model's config.json stays byte for byte what it was before the key existed.
+            if (config.FeedForward != FeedForwardType.Mlp) json.WriteString(FeedForwardKey, NameOf(config.FeedForward, FeedForwardNames));
             if (config.Kinds is { } kinds) ComponentKindsJson.Write(json, kinds);
             json.WriteEndObject();
         }
@@ -132,11 +135,12 @@ public static class GptConfigJson
     }
 
     // The first name of each value is the one written; the others are accepted on read.
-    private static readonly (string Name, GeluApproximation Value)[] ActivationNames =
-    [
-        ("gelu_new", GeluApproximation.Tanh), ("gelu_pytorch_tanh", GeluApproximation.Tanh),
-        ("gelu_fast", GeluApproximation.Tanh), ("gelu", GeluApproximation.Erf),
-    ];
+    private static readonly (string Name, ActivationFunction Value)[] ActivationNames = [.. ActivationFunctions.ConfigNames];
+
+    private const string FeedForwardKey = "feed_forward";
+
+    private static readonly (string Name, FeedForwardType Value)[] FeedForwardNames =
+        [("mlp", FeedForwardType.Mlp), ("gated", FeedForwardType.Gated)];
 
     private static readonly (string Name, PositionEmbeddingType Value)[] PositionNames =
     [

@@ -39,10 +39,19 @@ public static class GptParameterShapes
             yield return ($"{b}att.out_proj.weight", [c, c]);
             yield return ($"{b}att.out_proj.bias", [c]);
             foreach (var p in Norm(b + "norm2", c, layerNorm)) yield return p;
-            yield return ($"{b}ff.layers.0.weight", [f, c]);
-            yield return ($"{b}ff.layers.0.bias", [f]);
-            yield return ($"{b}ff.layers.2.weight", [c, f]);
-            yield return ($"{b}ff.layers.2.bias", [c]);
+            if (config.FeedForward == FeedForwardType.Gated)
+            {
+                yield return ($"{b}ff.gate_proj.weight", [f, c]);
+                yield return ($"{b}ff.up_proj.weight", [f, c]);
+                yield return ($"{b}ff.down_proj.weight", [c, f]);
+            }
+            else
+            {
+                yield return ($"{b}ff.layers.0.weight", [f, c]);
+                yield return ($"{b}ff.layers.0.bias", [f]);
+                yield return ($"{b}ff.layers.2.weight", [c, f]);
+                yield return ($"{b}ff.layers.2.bias", [c]);
+            }
         }
         foreach (var p in Norm("final_norm", c, layerNorm)) yield return p;
         if (!config.TieWeights) yield return ("out_head.weight", [v, c]);

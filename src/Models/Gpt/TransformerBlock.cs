@@ -40,7 +40,9 @@ public sealed class TransformerBlock : Module
             Layer = layer,
         }));
         Norm2 = RegisterComponent("norm2", components.Normalization.Create(norm));
-        FeedForward = RegisterModule("ff", new FeedForward(init, c, config.FeedForwardDim, config.Activation, projectionStd));
+        FeedForward = RegisterComponent<IFeedForward>("ff", config.FeedForward == FeedForwardType.Gated
+            ? new GatedFeedForward(init, c, config.FeedForwardDim, config.Activation, bias: false, projectionStd)
+            : new FeedForward(init, c, config.FeedForwardDim, config.Activation, projectionStd));
         ResidualDropout = RegisterModule("drop_shortcut", new Dropout(init, config.ResidualDropRate));
     }
 
@@ -55,8 +57,11 @@ public sealed class TransformerBlock : Module
     /// <summary>ln_2: the norm before the MLP.</summary>
     public INormalization Norm2 { get; }
 
-    /// <summary>mlp: C → 4·C (or n_inner) → C with GELU (c_fc, c_proj).</summary>
-    public FeedForward FeedForward { get; }
+    /// <summary>
+    /// mlp: C → 4·C (or n_inner) → C, GPT-2's <see cref="Layers.FeedForward"/> (c_fc, activation, c_proj) or, when
+    /// feed_forward is "gated", a <see cref="GatedFeedForward"/> (gate_proj, up_proj, down_proj).
+    /// </summary>
+    public IFeedForward FeedForward { get; }
 
     /// <summary>resid_pdrop on each sublayer's output before its residual add.</summary>
     public Dropout ResidualDropout { get; }

@@ -67,8 +67,9 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         SettingRange.Check(errors, $"{key}:{nameof(o.Dropout)}", o.Dropout, 0, 1, maxOpen: true);
         // A standard deviation of 1 already saturates every activation at the first step.
         SettingRange.Check(errors, $"{key}:{nameof(o.InitializerRange)}", o.InitializerRange, 0, 1);
-        if (o.Activation is not null && o.Activation.ToLowerInvariant() is not ("gelu" or "gelu_new"))
-            Fail(nameof(o.Activation), $"'{o.Activation}' is unknown; valid values: gelu_new, gelu.");
+        var activations = bert ? VariantActivations.BertNames : VariantActivations.GptNames;
+        if (o.Activation is not null && !VariantActivations.IsOneOf(o.Activation, activations))
+            Fail(nameof(o.Activation), $"'{o.Activation}' is unknown{(bert ? " for a bert variant" : "")}; valid values: {List(activations)}.");
         if (o.NormPosition is not null)
         {
             if (o.NormPosition.ToLowerInvariant() is not ("pre" or "post"))

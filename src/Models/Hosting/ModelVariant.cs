@@ -3,6 +3,7 @@ using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 
 namespace LlmForge.Hosting;
 
@@ -84,6 +85,7 @@ public sealed record ModelVariant(
     {
         if (!IsGpt) throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.Gpt}'.");
         var o = Options;
+        var (activation, feedForward) = VariantActivations.ForGpt(o.Activation) ?? (ActivationFunction.GeluTanh, FeedForwardType.Mlp);
         return GptComponents.Describe(new GptConfig
         {
             VocabSize = VocabSize(vocabSize),
@@ -92,7 +94,8 @@ public sealed record ModelVariant(
             Layers = o.Layers,
             Heads = o.Heads,
             InnerDim = o.InnerDim,
-            Activation = Activation(o.Activation) ?? GeluApproximation.Tanh,
+            Activation = activation,
+            FeedForward = feedForward,
             LayerNormEpsilon = o.Normalization.Epsilon ?? 1e-5f,
             EmbeddingDropRate = o.Dropout,
             AttentionDropRate = o.Dropout,
@@ -126,7 +129,7 @@ public sealed record ModelVariant(
             MaxPositions = o.ContextLength,
             TypeVocabSize = o.TypeVocabSize,
             LayerNormEpsilon = o.Normalization.Epsilon ?? 1e-12f,
-            Activation = Activation(o.Activation) ?? GeluApproximation.Erf,
+            Activation = BertActivation(o.Activation) ?? GeluApproximation.Erf,
             HiddenDropRate = o.Dropout,
             AttentionDropRate = o.Dropout,
             InitializerRange = o.InitializerRange,
@@ -138,13 +141,13 @@ public sealed record ModelVariant(
         });
     }
 
-    /// <summary>The GELU an Activation value names; null for null, throws for anything else unknown.</summary>
-    internal static GeluApproximation? Activation(string? name) => name?.ToLowerInvariant() switch
+    /// <summary>The GELU a BERT variant's Activation value names; null for null, throws for anything else.</summary>
+    private static GeluApproximation? BertActivation(string? name) => name?.ToLowerInvariant() switch
     {
         null => null,
         "gelu_new" => GeluApproximation.Tanh,
         "gelu" => GeluApproximation.Erf,
-        _ => throw new ArgumentException($"Unknown activation '{name}'; valid values: gelu_new, gelu.", nameof(name)),
+        _ => throw VariantActivations.Unknown(name, VariantActivations.BertNames),
     };
 
     private int VocabSize(int? fromTokenizer) =>

@@ -34,7 +34,12 @@ public sealed class ModelVariantOptions
     /// <summary>initializer_range: std of the normal weight init.</summary>
     public float InitializerRange { get; set; } = 0.02f;
 
-    /// <summary>"gelu_new" (tanh, GPT-2) or "gelu" (erf, BERT); null means the architecture's own.</summary>
+    /// <summary>
+    /// The feed-forward's activation; null means the architecture's own (GPT: "gelu_new", BERT: "gelu"). Both take
+    /// "gelu_new" (tanh GELU) and "gelu" (erf); a GPT also "relu", "silu", and the gated feed-forwards "swiglu" and
+    /// "geglu" (<see cref="VariantActivations"/>), whose three matrices of InnerDim make ⅔·4·EmbeddingDim the width
+    /// with a 4·EmbeddingDim MLP's parameters.
+    /// </summary>
     public string? Activation { get; set; }
 
     /// <summary>GPT only: tie_word_embeddings (lm_head shares wte). BERT's MLM decoder is always tied.</summary>

@@ -153,7 +153,7 @@ public sealed class ParameterBreakdown
     {
         Embedding or IPositionalEncoding or Bert.BertEmbeddings => "embeddings",
         IAttention => "attention",
-        FeedForward => "mlp",
+        IFeedForward => "mlp",
         INormalization => "norm",
         _ => topLevel ? "head" : "other", // after the embeddings and the blocks: out_head, pooler, mlm_head, classifier
     };

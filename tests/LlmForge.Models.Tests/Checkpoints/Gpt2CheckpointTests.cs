@@ -2,6 +2,7 @@ using LlmForge.Autograd;
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Checkpoints;
@@ -42,7 +43,7 @@ public class Gpt2CheckpointTests
         Assert.Equal(original.Forward(Ids, 2, 3).Data, loaded.Forward(Ids, 2, 3).Data);
     }
 
-    public static TheoryData<string> ComponentVariants => new() { "sinusoidal", "rotary", "rotary+window", "rmsnorm", "window" };
+    public static TheoryData<string> ComponentVariants => new() { "sinusoidal", "rotary", "rotary+window", "rmsnorm", "window", "relu", "swiglu", "geglu+rmsnorm" };
 
     private static GptConfig VariantConfig(string variant) => variant switch
     {
@@ -50,6 +51,9 @@ public class Gpt2CheckpointTests
         "rotary" => Small with { PositionEmbedding = PositionEmbeddingType.Rotary, RopeTheta = 321 },
         "rotary+window" => Small with { PositionEmbedding = PositionEmbeddingType.Rotary, SlidingWindow = 2, TieWeights = true },
         "rmsnorm" => Small with { Normalization = NormalizationType.RmsNorm, LayerNormEpsilon = 1e-6f },
+        "relu" => Small with { Activation = ActivationFunction.Relu },
+        "swiglu" => Small with { FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.Silu, InnerDim = 10 },
+        "geglu+rmsnorm" => Small with { FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.GeluErf, Normalization = NormalizationType.RmsNorm },
         _ => Small with { SlidingWindow = 3 },
     };
 
@@ -71,6 +75,19 @@ public class Gpt2CheckpointTests
         var names = file.Entries.Select(e => e.Name).ToList();
         Assert.Equal(config.PositionEmbedding == PositionEmbeddingType.Absolute, names.Contains(Gpt2TensorNames.PositionEmbedding));
         Assert.Equal(config.Normalization == NormalizationType.LayerNorm, names.Contains(Gpt2TensorNames.FinalNormBias));
+        bool gated = config.FeedForward == FeedForwardType.Gated;
+        Assert.Equal(gated, names.Contains(Gpt2TensorNames.Block(1).MlpGateWeight));
+        Assert.Equal(!gated, names.Contains(Gpt2TensorNames.Block(1).MlpFcWeight));
+    }
+
+    [Fact]
+    public void A_gated_checkpoint_does_not_load_into_a_plain_MLP_model_naming_the_key()
+    {
+        using var dir = new TempDirectory();
+        var gated = Small with { FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.Silu };
+        Gpt2Checkpoint.Save(new GptModel(gated, Backend), dir.Path);
+        var error = Assert.Throws<CheckpointFormatException>(() => Gpt2Checkpoint.Load(new GptModel(Small with { Activation = ActivationFunction.Silu }, Backend), dir.Path));
+        Assert.Contains("key \"feed_forward\" is Gated but the model has Mlp", error.Message);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LlmForge.Backends;
 using LlmForge.Checkpoints;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Checkpoints;
@@ -66,7 +66,7 @@ public class GptConfigJsonTests
 
         Assert.Null(config.InnerDim);
         Assert.Equal(96, config.FeedForwardDim); // n_inner null → 4 · n_embd
-        Assert.Equal(GeluApproximation.Tanh, config.Activation);
+        Assert.Equal(ActivationFunction.GeluTanh, config.Activation);
         Assert.Equal(1e-5f, config.LayerNormEpsilon);
         Assert.Equal(0.1f, config.ResidualDropRate);
         Assert.True(config.TieWeights);
@@ -85,12 +85,59 @@ public class GptConfigJsonTests
         new GptConfig
         {
             VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3, InnerDim = 40,
-            Activation = GeluApproximation.Erf, LayerNormEpsilon = 1.2345678e-6f, EmbeddingDropRate = 0.05f,
+            Activation = ActivationFunction.GeluErf, LayerNormEpsilon = 1.2345678e-6f, EmbeddingDropRate = 0.05f,
             AttentionDropRate = 0.3f, ResidualDropRate = 1f / 3f, InitializerRange = 0.125f, TieWeights = false,
             QkvBias = false, BosTokenId = 1, EosTokenId = 2, PositionEmbedding = PositionEmbeddingType.Rotary,
             RopeTheta = 500000.5, SlidingWindow = 8, Normalization = NormalizationType.RmsNorm,
         },
+        new GptConfig { VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3, Activation = ActivationFunction.Relu },
+        new GptConfig { VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3, Activation = ActivationFunction.Silu },
+        new GptConfig
+        {
+            VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3, InnerDim = 64,
+            Activation = ActivationFunction.Silu, FeedForward = FeedForwardType.Gated,
+        },
+        new GptConfig
+        {
+            VocabSize = 97, ContextLength = 16, EmbeddingDim = 24, Layers = 2, Heads = 3,
+            Activation = ActivationFunction.GeluErf, FeedForward = FeedForwardType.Gated, Normalization = NormalizationType.RmsNorm,
+        },
     };
+
+    [Fact]
+    public void A_plain_MLP_writes_no_feed_forward_key_and_ReLU_or_SiLU_stay_Hugging_Face_GPT2()
+    {
+        foreach (var activation in new[] { ActivationFunction.GeluTanh, ActivationFunction.GeluErf, ActivationFunction.Relu, ActivationFunction.Silu })
+        {
+            JsonObject json = JsonNode.Parse(GptConfigJson.ToJson(GptConfig.Gpt2Small with { Activation = activation }))!.AsObject();
+            Assert.False(json.ContainsKey("feed_forward"), $"{activation}: {json}");
+            Assert.Equal("gpt2", (string?)json["model_type"]); // transformers' GPT-2 computes relu and silu (ACT2FN)
+            Assert.Equal(ActivationFunctions.Name(activation), (string?)json["activation_function"]);
+        }
+    }
+
+    [Theory]
+    [InlineData(ActivationFunction.Silu, "silu")]
+    [InlineData(ActivationFunction.GeluErf, "gelu")]
+    public void A_gated_feed_forward_is_recorded_and_labelled_llmforge_gpt(ActivationFunction activation, string written)
+    {
+        var config = GptConfig.Gpt2Small with { FeedForward = FeedForwardType.Gated, Activation = activation, InnerDim = 2048 };
+        JsonObject json = JsonNode.Parse(GptConfigJson.ToJson(config))!.AsObject();
+        Assert.Equal("gated", (string?)json["feed_forward"]);
+        Assert.Equal(written, (string?)json["activation_function"]);
+        Assert.Equal("llmforge-gpt", (string?)json["model_type"]); // transformers' GPT-2 has no gated MLP
+        Assert.Equal(config, GptConfigJson.Parse(json.ToJsonString()));
+    }
+
+    [Fact]
+    public void Swish_reads_as_silu_and_is_written_silu()
+    {
+        JsonObject json = JsonNode.Parse(Minimal)!.AsObject();
+        json["activation_function"] = "swish";
+        var config = GptConfigJson.Parse(json.ToJsonString());
+        Assert.Equal(ActivationFunction.Silu, config.Activation);
+        Assert.Equal("silu", (string?)JsonNode.Parse(GptConfigJson.ToJson(config))!["activation_function"]);
+    }
 
     [Theory]
     [MemberData(nameof(Configs))]
@@ -172,7 +219,8 @@ public class GptConfigJsonTests
     [InlineData("sliding_window", "0", "SlidingWindow (sliding_window) must be positive")]
     [InlineData("rope_theta", "-1", "RopeTheta (rope_theta) must be positive")]
     [InlineData("model_type", "\"bert\"", "key \"model_type\" is \"bert\"")]
-    [InlineData("activation_function", "\"relu\"", "key \"activation_function\" is \"relu\", which is not supported")]
+    [InlineData("activation_function", "\"quick_gelu\"", "key \"activation_function\" is \"quick_gelu\", which is not supported (expected one of: \"gelu_new\", \"gelu_pytorch_tanh\", \"gelu_fast\", \"gelu\", \"relu\", \"silu\", \"swish\")")]
+    [InlineData("feed_forward", "\"moe\"", "key \"feed_forward\" is \"moe\", which is not supported (expected one of: \"mlp\", \"gated\")")]
     [InlineData("position_embedding_type", "\"alibi\"", "key \"position_embedding_type\" is \"alibi\"")]
     [InlineData("normalization", "\"batchnorm\"", "key \"normalization\" is \"batchnorm\"")]
     [InlineData("scale_attn_by_inverse_layer_idx", "true", "key \"scale_attn_by_inverse_layer_idx\" is true, which is not supported")]
@@ -219,10 +267,10 @@ public class GptConfigJsonTests
         json["activation_function"] = "gelu_pytorch_tanh";
         json["scale_attn_weights"] = true;
         json["n_inner"] = null;
-        Assert.Equal(GeluApproximation.Tanh, GptConfigJson.Parse(json.ToJsonString()).Activation);
+        Assert.Equal(ActivationFunction.GeluTanh, GptConfigJson.Parse(json.ToJsonString()).Activation);
 
         json["activation_function"] = "gelu";
-        Assert.Equal(GeluApproximation.Erf, GptConfigJson.Parse(json.ToJsonString()).Activation);
+        Assert.Equal(ActivationFunction.GeluErf, GptConfigJson.Parse(json.ToJsonString()).Activation);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class ModelTypeLabelTests
     [Fact]
     public void A_plain_gpt2_layout_keeps_its_hugging_face_label_exactly()
     {
-        string json = GptConfigJson.ToJson(Gpt with { TieWeights = false, Activation = Backends.GeluApproximation.Erf });
+        string json = GptConfigJson.ToJson(Gpt with { TieWeights = false, Activation = LlmForge.Layers.ActivationFunction.GeluErf });
         Assert.Equal(("gpt2", "GPT2LMHeadModel"), Label(json));
     }
 

@@ -97,7 +97,7 @@ public class GptModelTests
         Assert.InRange(Std(attention.Query.Weight), 0.018, 0.022);
         double scaled = 0.02 / Math.Sqrt(2 * 8); // GPT-2: initializer_range / √(2·n_layer)
         Assert.InRange(Std(attention.OutProjection.Weight), scaled * 0.9, scaled * 1.1);
-        Assert.InRange(Std(model.Blocks[0].FeedForward.Projection.Weight), scaled * 0.9, scaled * 1.1);
+        Assert.InRange(Std(((FeedForward)model.Blocks[0].FeedForward).Projection.Weight), scaled * 0.9, scaled * 1.1);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using LlmForge.Backends;
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Gpt;
@@ -60,7 +61,23 @@ public class GptParameterShapesTests
         Assert.Equal(Expected.ReplaceLineEndings("\n"), actual);
     }
 
-    public static TheoryData<string> Variants => new() { "untied", "tied", "no-qkv-bias", "rmsnorm", "inner-dim", "erf-window" };
+    [Fact]
+    public void A_gated_feed_forward_counts_three_bias_free_matrices_per_block()
+    {
+        // GPT-2 small's MLP (c_fc 768×3072 + 3072, c_proj 3072×768 + 768) replaced by SwiGLU of width 2048 = ⅔·3072:
+        // 163,009,536 − 12 · 4,722,432 + 12 · 3 · 768 · 2048 = 162,963,456.
+        var config = GptConfig.Gpt2Small with
+        {
+            QkvBias = false, TieWeights = false, FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.Silu, InnerDim = 2048,
+        };
+        Assert.Equal(162_963_456, GptParameterShapes.Count(config));
+        Assert.Equal(Gpt2TensorNames.ParameterCount(config), GptParameterShapes.Count(config));
+        Assert.Equal(
+            ["trf_blocks.0.ff.gate_proj.weight", "trf_blocks.0.ff.up_proj.weight", "trf_blocks.0.ff.down_proj.weight"],
+            GptParameterShapes.Of(config).Select(p => p.Name).Where(n => n.StartsWith("trf_blocks.0.ff.", StringComparison.Ordinal)));
+    }
+
+    public static TheoryData<string> Variants => new() { "untied", "tied", "no-qkv-bias", "rmsnorm", "inner-dim", "erf-window", "relu", "swiglu", "geglu-rmsnorm" };
 
     private static GptConfig Variant(string name)
     {
@@ -72,7 +89,10 @@ public class GptParameterShapesTests
             "no-qkv-bias" => small with { QkvBias = false },
             "rmsnorm" => small with { Normalization = NormalizationType.RmsNorm },
             "inner-dim" => small with { InnerDim = 20, Layers = 3 },
-            "erf-window" => small with { Activation = GeluApproximation.Erf, SlidingWindow = 3, TieWeights = true },
+            "erf-window" => small with { Activation = ActivationFunction.GeluErf, SlidingWindow = 3, TieWeights = true },
+            "relu" => small with { Activation = ActivationFunction.Relu },
+            "swiglu" => small with { FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.Silu, InnerDim = 12 },
+            "geglu-rmsnorm" => small with { FeedForward = FeedForwardType.Gated, Activation = ActivationFunction.GeluErf, Normalization = NormalizationType.RmsNorm },
             _ => throw new ArgumentException(name),
         };
     }

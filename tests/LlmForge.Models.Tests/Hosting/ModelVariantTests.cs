@@ -3,6 +3,7 @@ using LlmForge.Checkpoints;
 using LlmForge.Components;
 using LlmForge.Gpt;
 using LlmForge.Hosting;
+using LlmForge.Layers;
 using Xunit;
 
 namespace LlmForge.Tests.Hosting;
@@ -42,5 +43,34 @@ public class ModelVariantTests
         var options = new ModelVariantOptions { Normalization = { Kind = "my-norm" } };
         var e = Assert.Throws<ArgumentException>(() => ModelVariant.Resolve("v", "LlmForge:Variants:v", options, BuiltInComponents.Kinds));
         Assert.StartsWith("LlmForge:Variants:v:Normalization:Kind 'my-norm' is not a registered kind.", e.Message);
+    }
+
+    [Theory]
+    [InlineData(null, ActivationFunction.GeluTanh, FeedForwardType.Mlp)]
+    [InlineData("gelu", ActivationFunction.GeluErf, FeedForwardType.Mlp)]
+    [InlineData("ReLU", ActivationFunction.Relu, FeedForwardType.Mlp)]
+    [InlineData("silu", ActivationFunction.Silu, FeedForwardType.Mlp)]
+    [InlineData("swiglu", ActivationFunction.Silu, FeedForwardType.Gated)]
+    [InlineData("geglu", ActivationFunction.GeluErf, FeedForwardType.Gated)]
+    public void Activation_selects_the_function_and_the_feed_forward(string? activation, ActivationFunction function, FeedForwardType feedForward)
+    {
+        var options = new ModelVariantOptions { VocabSize = 11, EmbeddingDim = 16, Heads = 2, Layers = 1, InnerDim = 40, Activation = activation };
+        var variant = ModelVariant.Resolve("v", "LlmForge:Variants:v", options, BuiltInComponents.Kinds);
+        var config = variant.ToGptConfig();
+        Assert.Equal((function, feedForward), (config.Activation, config.FeedForward));
+
+        var block = variant.CreateGpt(new ManagedBackend()).Blocks[0];
+        if (feedForward == FeedForwardType.Gated)
+            Assert.Equal((function, 40), (Assert.IsType<GatedFeedForward>(block.FeedForward).Activation, block.FeedForward.HiddenDim));
+        else
+            Assert.Equal(function, Assert.IsType<FeedForward>(block.FeedForward).Activation.Function);
+        Assert.Equal(activation is null ? "gelu_new" : activation.ToLowerInvariant(), VariantActivations.NameOf(function, feedForward));
+    }
+
+    [Fact]
+    public void An_unknown_activation_is_one_line_listing_the_valid_values()
+    {
+        var e = Assert.Throws<ArgumentException>(() => VariantActivations.ForGpt("swishglu"));
+        Assert.StartsWith("Unknown activation 'swishglu'; valid values: gelu_new, gelu, relu, silu, swiglu, geglu.", e.Message);
     }
 }

@@ -50,6 +50,26 @@ public class ParameterBreakdownTests
     }
 
     [Fact]
+    public void A_gated_feed_forward_is_an_mlp_component_of_three_matrices()
+    {
+        // The baby GPT of Learn 9 with SwiGLU of width 170 ≈ ⅔·4C: 3·C·170 per block instead of 2·C·4C + 4C + C.
+        var config = new GptConfig
+        {
+            VocabSize = 65, ContextLength = 64, EmbeddingDim = 64, Layers = 2, Heads = 4, InnerDim = 170,
+            FeedForward = FeedForwardType.Gated, Activation = LlmForge.Layers.ActivationFunction.Silu,
+        };
+        var model = new GptModel(config, TestBackends.Create("Managed"));
+        var breakdown = ParameterBreakdown.Of(model);
+
+        var ff = Assert.Single(breakdown.Components, x => x.Name == "trf_blocks.1.ff");
+        Assert.Equal(("mlp", 3L * 64 * 170), (ff.Kind, ff.Count));
+        Assert.Equal(["trf_blocks.1.ff.gate_proj.weight", "trf_blocks.1.ff.up_proj.weight", "trf_blocks.1.ff.down_proj.weight"], ff.Parameters);
+        Assert.Equal(2 * 3L * 64 * 170, breakdown.ByKind().Single(k => k.Kind == "mlp").Count);
+        Assert.Equal(GptParameterShapes.Count(config), breakdown.Total);
+        Assert.Equal(breakdown.Total, breakdown.Components.Sum(x => x.Count));
+    }
+
+    [Fact]
     public void Bert_components_sum_to_the_parameter_count()
     {
         var model = new BertModel(BertTestModels.Small, BertTestModels.Backend, BertHeads.PreTraining);

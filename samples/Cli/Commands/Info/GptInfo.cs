@@ -3,6 +3,8 @@ using System.Text.Json;
 using LlmForge.Backends;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
+using LlmForge.Hosting;
+using LlmForge.Layers;
 using LlmForge.Tokenization;
 using static LlmForge.Cli.Commands.Info.InfoWriter;
 
@@ -38,7 +40,8 @@ internal static class GptInfo
                 w.WriteNumber("vocab_size", c.VocabSize);
                 w.WriteBoolean("tie_word_embeddings", c.TieWeights);
                 w.WriteBoolean("qkv_bias", c.QkvBias);
-                w.WriteString("activation_function", ActivationName(c.Activation));
+                w.WriteString("activation_function", ActivationFunctions.Name(c.Activation));
+                if (c.FeedForward == FeedForwardType.Gated) w.WriteString("feed_forward", "gated");
                 w.WriteNumber("parameters", parameters);
                 WeightsJson(w, weights, withDTypes: true);
                 CheckpointJson(w, checkpoint);
@@ -61,7 +64,7 @@ internal static class GptInfo
             Line(o, "vocab", $"{c.VocabSize} (vocab_size)");
             Line(o, "tied", $"{Lower(c.TieWeights)} (tie_word_embeddings)");
             Line(o, "qkv_bias", Lower(c.QkvBias));
-            Line(o, "activation", ActivationName(c.Activation));
+            Line(o, "activation", ActivationName(c));
             Line(o, "parameters", $"{Count(parameters)} ({Short(parameters)}, from config.json)");
             WeightsLine(o, Gpt2Checkpoint.WeightsFileName, weights, $"{weights?.Tensors} tensors");
             CheckpointLine(o, checkpoint);
@@ -84,7 +87,10 @@ internal static class GptInfo
         _ => tokenizer.GetType().Name,
     };
 
-    private static string ActivationName(GeluApproximation activation) => activation == GeluApproximation.Tanh ? "gelu_new" : "gelu";
+    /// <summary>activation_function's name, with the gated feed-forward named too: "silu (gated: swiglu)".</summary>
+    private static string ActivationName(GptConfig c) => c.FeedForward == FeedForwardType.Gated
+        ? $"{ActivationFunctions.Name(c.Activation)} (gated{(VariantActivations.NameOf(c.Activation, c.FeedForward) is { } name ? ": " + name : "")})"
+        : ActivationFunctions.Name(c.Activation);
 
     /// <summary>124,439,808 → "124.44M", as model names count parameters.</summary>
     private static string Short(long n) => n switch
