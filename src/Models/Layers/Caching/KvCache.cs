@@ -26,7 +26,7 @@ namespace LlmForge.Layers;
 /// reads at most a block or a quarter more slots than it would over the filled ones alone. The view is valid
 /// until the next append (its key mask is rewritten in place).
 /// </remarks>
-public sealed class KvCache : IKvCache
+public sealed class KvCache : ISlotKvCache
 {
     /// <summary>A growing cache allocates slots in multiples of this (or up to its bound).</summary>
     public const int SlotBlock = 64;
@@ -69,7 +69,7 @@ public sealed class KvCache : IKvCache
     /// <summary>Slots that may be appended in all (int.MaxValue for a ring).</summary>
     public int MaxLength => maxLength;
 
-    /// <summary>Slots allocated now.</summary>
+    /// <inheritdoc/>
     public int Capacity => capacity;
 
     /// <inheritdoc/>
