@@ -14,13 +14,11 @@
 // Usage: dotnet run -c Release --project samples/13-BeyondContext [-- OUTPUT_DIR]      (13-beyond-context.png)
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
-using LlmForge.Data;
 using LlmForge.Evaluation;
 using LlmForge.Gpt;
 using LlmForge.Layers;
 using LlmForge.Plotting;
 using LlmForge.Samples;
-using LlmForge.Tokenization;
 using LlmForge.Training;
 
 string outputDirectory = SampleFiles.OutputDirectory(args);
@@ -28,11 +26,7 @@ string outputDirectory = SampleFiles.OutputDirectory(args);
 // ---------------------------------------------------------------------------------------------- 1. a small rotary GPT
 // Characters of the-verdict.txt (the .NET reference docs without ../shared); context T = 32, rotary positions (nothing
 // is added to the embeddings: q and k are turned by their positions inside attention, so q·k sees only distances).
-string? verdict = SampleFiles.SharedText("the-verdict.txt");
-string text = verdict is not null ? File.ReadAllText(verdict) : DefaultCorpus.Load().Text;
-var tokenizer = CharTokenizer.FromCorpus(text);
-int[] ids = [.. tokenizer.Encode(text)];
-var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 0.9);
+var (_, _, tokenizer, trainIds, validationIds) = CharacterCorpus.Load();
 const int context = 32;
 var config = new GptConfig
 {
@@ -57,7 +51,7 @@ Console.WriteLine($"1. Rotary GPT: T = {context}, {model.ParameterCount():N0} pa
 // bucket is "within the context" and the others show what each policy does once it is left behind.
 const int segment = 8 * context, sinks = 4;
 int segments = Math.Min(6, validationIds.Length / segment);
-int[] scored = validationIds[..(segments * segment)].ToArray();
+int[] scored = validationIds[..(segments * segment)];
 var policies = new (string Name, KvCachePolicy Policy)[]
 {
     ("dense", KvCachePolicy.Dense),

@@ -68,15 +68,7 @@ public sealed class SinkKvCache : ISlotKvCache
     /// <inheritdoc/>
     public KvCacheView Append(Tensor keys, Tensor values, AttentionMaskSpec mask, TokenPositions positions)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(positions);
-        if (GradMode.IsEnabled)
-            throw new InvalidOperationException("SinkKvCache: the cache holds detached copies; decode under GradMode.NoGrad().");
-        if (keys.Rank != 4 || !keys.Shape.AsSpan().SequenceEqual(values.Shape))
-            throw new ArgumentException($"SinkKvCache: keys and values must both be (B, nh, T, hs).", nameof(keys));
-        positions.Check(keys.Shape[0], keys.Shape[2], nameof(SinkKvCache));
+        KvCacheArguments.Check(keys, values, mask, positions, nameof(SinkKvCache));
         if (mask.Window != 0)
             throw new ArgumentException(
                 $"SinkKvCache: serves full causal attention; a sliding-window attention (window {mask.Window}) keeps its own ring buffer.", nameof(mask));
