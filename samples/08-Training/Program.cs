@@ -22,13 +22,10 @@ string outputDirectory = SampleFiles.OutputDirectory(args);
 // ---------------------------------------------------------------------------------------------- 1. the text and its split
 // The course's short story when ../shared/data holds it, else the .NET reference docs the CLI trains on by default.
 // Characters as tokens: a vocabulary of a few dozen ids, so the model's size goes to its blocks, not to its tables.
-string? verdict = SampleFiles.SharedText("the-verdict.txt");
-string text = verdict is not null ? File.ReadAllText(verdict) : DefaultCorpus.Load().Text;
-var tokenizer = CharTokenizer.FromCorpus(text);
-int[] ids = [.. tokenizer.Encode(text)];
 // The first 90% trains, the last 10% is never trained on: its loss says whether the model generalizes or memorizes.
-var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 0.9);
-Console.WriteLine($"1. Text: {(verdict is not null ? "the-verdict.txt" : "the .NET reference docs")}, {text.Length:N0} characters, " +
+var (corpusName, text, tokenizer, trainIds, validationIds) = CharacterCorpus.Load();
+bool verdict = corpusName == "the-verdict.txt";
+Console.WriteLine($"1. Text: {corpusName}, {text.Length:N0} characters, " +
     $"vocabulary {tokenizer.VocabSize} characters; train {trainIds.Length:N0} tokens, validation {validationIds.Length:N0}");
 
 // ---------------------------------------------------------------------------------------------- 2. the baby GPT
@@ -83,7 +80,7 @@ Console.WriteLine($"   loss curves: {png}");
 //   top-p         sample among the fewest ids whose probabilities reach p (the "nucleus"), however many that is.
 // Each sampler has its own seed, so every line is reproducible.
 model.Eval();
-string prompt = verdict is not null ? "I had always thought" : "Returns the";
+string prompt = verdict ? "I had always thought" : "Returns the";
 var rules = new (string Name, SamplingOptions Sampling)[]
 {
     ("greedy", SamplingOptions.Greedy),

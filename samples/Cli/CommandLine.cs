@@ -29,6 +29,7 @@ public static class CommandLine
         new ClassifyCommand(),
         new InspectCommand(),
         new PlotCommand(),
+        new PerplexityCommand(),
     ];
 
     private const string RootSynopsis = """

@@ -16,7 +16,7 @@ public class CommandLineParsingTests
     public static TheoryData<string, string[]> Flags => new()
     {
         { "train", ["--config", "--variant", "--corpus", "--out", "--steps", "--backend", "--seed", "--tokenizer", "--tokenizer-dir", "--vocab-size", "--resume", "--overwrite"] },
-        { "generate", ["--model", "--prompt", "--prompt-ids", "--max-new-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--backend", "--weights", "--output-ids", "--no-kv-cache", "--verify"] },
+        { "generate", ["--model", "--prompt", "--prompt-ids", "--max-new-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--backend", "--weights", "--output-ids", "--no-kv-cache", "--sinks", "--window", "--verify"] },
         { "forward", ["--model", "--input", "--out", "--backend"] },
         { "info", ["--model", "--json"] },
         { "tokenize", ["--model", "--tokenizer-dir", "--text", "--file", "--out"] },
@@ -26,6 +26,7 @@ public class CommandLineParsingTests
             "--validation-fraction", "--checkpoint-interval", "--log-interval", "--seed", "--backend", "--threads", "--overwrite"] },
         { "fill-mask", ["--model", "--text", "--top-k", "--json", "--backend"] },
         { "classify", ["--model", "--train", "--eval", "--epochs", "--batch-size", "--lr", "--max-length", "--out", "--predict", "--seed", "--backend", "--threads"] },
+        { "perplexity", ["--model", "--file", "--policy", "--window", "--sinks", "--stride", "--segment", "--bucket", "--backend"] },
     };
 
     [Theory]
@@ -66,7 +67,7 @@ public class CommandLineParsingTests
     [InlineData(new[] { "train", "--stpes=5" }, "llmforge train: unknown flag --stpes; did you mean --steps?")]
     [InlineData(new[] { "pretrain-bert", "--layer", "2" }, "llmforge pretrain-bert: unknown flag --layer; did you mean --layers?")]
     [InlineData(new[] { "info", "--jsno" }, "llmforge info: unknown flag --jsno; did you mean --json?")]
-    [InlineData(new[] { "trian", "--steps", "5" }, "llmforge: unknown command 'trian'; did you mean train? commands: train, generate, forward, info, tokenize, bench, pretrain-bert, fill-mask, classify, inspect, plot")]
+    [InlineData(new[] { "trian", "--steps", "5" }, "llmforge: unknown command 'trian'; did you mean train? commands: train, generate, forward, info, tokenize, bench, pretrain-bert, fill-mask, classify, inspect, plot, perplexity")]
     public void A_misspelled_flag_or_command_is_one_line_with_a_suggestion_and_exit_2(string[] args, string expected)
     {
         Assert.Equal((2, "", expected + "\n"), Cli.Run(args));

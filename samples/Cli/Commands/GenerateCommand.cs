@@ -39,11 +39,16 @@ public sealed class GenerateCommand : ICommand
     private static readonly Option<bool> OutputIds = Flag.Switch("--output-ids", "print only the new token ids as one JSON array line, e.g. [318,257,1332]");
     private static readonly Option<bool> NoKvCache = Flag.Switch("--no-kv-cache",
         "recompute the whole context for every token instead of decoding with a KV cache (the same tokens, slower; for checking and timing)");
+    private static readonly Option<int?> Sinks = Flag.Int("--sinks", "S",
+        "attention sinks (rotary models): keep the first S tokens plus the last --window W and decode without end at constant " +
+        "memory (StreamingLLM); 0 = a plain rolling window. Default: LlmForge:KvCache (dense)", min: 0);
+    private static readonly Option<int?> Window = Flag.Int("--window", "W",
+        "the most recent tokens the KV cache keeps (with --sinks, or alone: a rolling window); default: the context length minus the sinks", min: 1);
     private static readonly Option<bool> Verify = Flag.Switch("--verify",
         "first check every file against the size and SHA-256 that trainer_state.json records (a training checkpoint; an error if the directory has none)");
 
     public IReadOnlyList<Option> Options { get; } =
-        [Model, Prompt, PromptIds, MaxNewTokens, Temperature, TopK, TopP, Seed, BackendFlags.Backend, Weights, OutputIds, NoKvCache, Verify];
+        [Model, Prompt, PromptIds, MaxNewTokens, Temperature, TopK, TopP, Seed, BackendFlags.Backend, Weights, OutputIds, NoKvCache, Sinks, Window, Verify];
 
     public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
@@ -85,9 +90,12 @@ public sealed class GenerateCommand : ICommand
                 : throw new CliException($"{Name}: the prompt is empty and the tokenizer has no <|endoftext|> to start from");
         TokenIds.CheckRange($"{Name}: {(promptIds is not null ? "--prompt-ids" : "--prompt")}", ids, config.VocabSize);
 
+        var policy = KvCacheSettings.FromConfiguration(kind: null, parsed.GetValue(Sinks), parsed.GetValue(Window));
+        if (!useKvCache && policy.IsStreaming)
+            throw new CliException($"{Name}: --no-kv-cache recomputes the context for every token; a {policy.KindName} KV cache (--sinks/--window, LlmForge:KvCache) needs the cache");
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (bf16) gpt.UseBFloat16Weights();
-        var generator = new TextGenerator(gpt.AsLanguageModel(), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
+        var generator = new TextGenerator(gpt.AsLanguageModel(policy), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
         // Ctrl-C stops before the next token: what was generated is printed as without it, and the exit code is 130.
         using var interrupt = new InterruptSignals(stderr, "stopping before the next token", "(the text printed so far stays)");
         int code;

@@ -3,24 +3,28 @@ using LlmForge.Layers;
 namespace LlmForge.Gpt;
 
 /// <summary>
-/// The decoding state of a <see cref="GptModel"/> for a batch: one <see cref="KvCache"/> per block (keys and values
-/// (B, nh, slots, hs)) and the next position of each row. Made by <see cref="GptModel.CreateKvCache"/>, filled by
+/// The decoding state of a <see cref="GptModel"/> for a batch: one cache per block (keys and values
+/// (B, nh, slots, hs): a <see cref="KvCache"/>, or a <see cref="SinkKvCache"/> under a window or sink
+/// <see cref="KvCachePolicy"/>) and the next position of each row. Made by <see cref="GptModel.CreateKvCache(int, KvCachePolicy)"/>, filled by
 /// <see cref="GptModel.ForwardIncremental"/>: a prefill over the prompt, then one token per row per step.
 /// </summary>
 /// <remarks>
 /// With absolute positions (learned, sinusoidal) or full attention the cache holds at most the context length's
 /// slots (padding included), as the model has no positions beyond; with rotary positions and sliding-window
-/// attention each layer's cache is a ring bounded by the window and decoding goes on past the context length.
+/// attention each layer's cache is a ring bounded by the window and decoding goes on past the context length, as it
+/// does under a window or sink policy (rotary positions, full attention). A recompute policy bounds the cache by its
+/// window instead of the context length.
 /// </remarks>
 public sealed class GptKvCache
 {
     private readonly int[] nextPositions;
 
-    internal GptKvCache(int batch, KvCache[] layers, int contextLength)
+    internal GptKvCache(int batch, ISlotKvCache[] layers, int contextLength, KvCachePolicy policy)
     {
         Batch = batch;
         Layers = layers;
         ContextLength = contextLength;
+        Policy = policy;
         nextPositions = new int[batch];
     }
 
@@ -28,10 +32,15 @@ public sealed class GptKvCache
     public int Batch { get; }
 
     /// <summary>One cache per block, in block order.</summary>
-    public IReadOnlyList<KvCache> Layers { get; }
+    public IReadOnlyList<ISlotKvCache> Layers { get; }
 
-    /// <summary>The model's context length (n_positions).</summary>
+    /// <summary>
+    /// The positions a bounded cache holds: the model's context length (n_positions), or a recompute policy's window.
+    /// </summary>
     public int ContextLength { get; }
+
+    /// <summary>What the cache keeps of the tokens seen (<see cref="KvCachePolicy.Dense"/> unless asked otherwise).</summary>
+    public KvCachePolicy Policy { get; }
 
     /// <summary>Slots filled so far (the prompt's padding included); 0 before the prefill.</summary>
     public int Length => Layers.Count == 0 ? 0 : Layers[0].Length;
@@ -39,8 +48,8 @@ public sealed class GptKvCache
     /// <summary>The position the next token of each row takes: the real tokens it has so far.</summary>
     public IReadOnlyList<int> NextPositions => nextPositions;
 
-    /// <summary>Whether decoding may run past the context length (rotary + sliding window: ring buffers).</summary>
-    public bool ContinuesPastContext => Layers.Count > 0 && Layers[0].IsRing;
+    /// <summary>Whether decoding may run past the context length (rotary + sliding window: ring buffers; a window or sink policy).</summary>
+    public bool ContinuesPastContext => Layers.Count > 0 && Layers[0].MaxLength == int.MaxValue;
 
     /// <summary>Tokens per row that may still be appended (int.MaxValue when <see cref="ContinuesPastContext"/>).</summary>
     public int Remaining => ContinuesPastContext ? int.MaxValue : ContextLength - Length;

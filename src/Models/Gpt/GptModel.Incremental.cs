@@ -11,14 +11,63 @@ public sealed partial class GptModel
     /// An empty decoding state for <paramref name="batch"/> rows: ring buffers bounded by the window when the model
     /// has rotary positions and sliding-window attention, growing caches bounded by the context length otherwise.
     /// </summary>
-    public GptKvCache CreateKvCache(int batch = 1)
+    public GptKvCache CreateKvCache(int batch = 1) => CreateKvCache(batch, KvCachePolicy.Dense);
+
+    /// <summary>
+    /// An empty decoding state for <paramref name="batch"/> rows under <paramref name="policy"/>: dense as
+    /// <see cref="CreateKvCache(int)"/>; recompute: growing caches bounded by its window (a generator then re-encodes
+    /// the last window for every token); window and sink: a <see cref="SinkKvCache"/> per block (S + W slots), for
+    /// rotary positions and full attention only, decoding without end.
+    /// </summary>
+    /// <exception cref="ArgumentException">The policy is invalid or does not fit the model (the message names the key under <c>KvCache</c>).</exception>
+    public GptKvCache CreateKvCache(int batch, KvCachePolicy policy)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        bool ring = Config.SlidingWindow is not null && Positions is RotaryPositionalEncoding;
-        var layers = new KvCache[Blocks.Count];
+        CheckPolicy(policy);
+        int window = policy.WindowFor(Config.ContextLength);
+        var layers = new ISlotKvCache[Blocks.Count];
         for (int i = 0; i < layers.Length; i++)
-            layers[i] = ring ? KvCache.Ring(Config.SlidingWindow!.Value) : KvCache.Growing(Config.ContextLength);
-        return new GptKvCache(batch, layers, Config.ContextLength);
+        {
+            layers[i] = policy.Kind switch
+            {
+                KvCacheKind.Window or KvCacheKind.Sink => new SinkKvCache(policy.Sinks, window, (RotaryPositionalEncoding)Positions),
+                KvCacheKind.Recompute => KvCache.Growing(window),
+                _ when Config.SlidingWindow is not null && Positions is RotaryPositionalEncoding => KvCache.Ring(Config.SlidingWindow.Value),
+                _ => KvCache.Growing(Config.ContextLength),
+            };
+        }
+        return new GptKvCache(batch, layers, policy.Kind == KvCacheKind.Recompute ? window : Config.ContextLength, policy);
+    }
+
+    /// <summary>
+    /// A dense decoding state that keeps every token up to <paramref name="maxLength"/>, past the context length:
+    /// rotary positions extrapolate (the long-text evaluation's dense baseline).
+    /// </summary>
+    internal GptKvCache CreateUnboundedDenseKvCache(int batch, int maxLength)
+    {
+        if (Positions is not RotaryPositionalEncoding || Config.SlidingWindow is not null)
+            throw new ArgumentException(
+                $"GptModel: dense attention past the context length ({Config.ContextLength}) needs rotary positions and full attention.");
+        var layers = new ISlotKvCache[Blocks.Count];
+        for (int i = 0; i < layers.Length; i++) layers[i] = KvCache.Growing(maxLength);
+        return new GptKvCache(batch, layers, maxLength, KvCachePolicy.Dense);
+    }
+
+    /// <summary>Throws naming the KvCache key when <paramref name="policy"/> is invalid or does not fit this model.</summary>
+    public void CheckPolicy(KvCachePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate();
+        const string key = KvCachePolicy.SectionName;
+        if (policy.IsStreaming && Positions is not RotaryPositionalEncoding)
+            throw new ArgumentException(
+                $"{key}:Kind: {policy.KindName} assigns positions inside the cache, which needs rotary positions; this model's are {Components.PositionalEncoding.Name}.");
+        if (policy.IsStreaming && Config.SlidingWindow is not null)
+            throw new ArgumentException(
+                $"{key}:Kind: {policy.KindName} needs full attention; this model's sliding-window attention (window {Config.SlidingWindow}) keeps its own ring buffer (Kind dense).");
+        if (policy.Kind == KvCacheKind.Recompute && policy.WindowFor(Config.ContextLength) > Config.ContextLength)
+            throw new ArgumentException(
+                $"{key}:Window: recompute re-encodes {policy.WindowFor(Config.ContextLength)} tokens, more than the context length {Config.ContextLength}.");
     }
 
     /// <summary>
@@ -36,7 +85,7 @@ public sealed partial class GptModel
     /// <param name="ids">The new tokens, [B · T] row-major.</param>
     /// <param name="batch">B, the cache's batch size.</param>
     /// <param name="seq">T, the new tokens per row.</param>
-    /// <param name="cache">The per-layer keys and values so far (<see cref="CreateKvCache"/>); the new ones are appended.</param>
+    /// <param name="cache">The per-layer keys and values so far (<see cref="CreateKvCache(int, KvCachePolicy)"/>); the new ones are appended.</param>
     public Tensor ForwardIncremental(int[] ids, int batch, int seq, GptKvCache cache, int[]? attentionMask = null, bool lastTokenOnly = false)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -57,7 +106,7 @@ public sealed partial class GptModel
             throw new ArgumentException("GptModel: padding (attentionMask) belongs to the prefill; a step's tokens are all real.", nameof(attentionMask));
         if (!prefill && cache.Remaining < seq)
             throw new ArgumentException(
-                $"GptModel: the cache holds {cache.Length} of {Config.ContextLength} positions (n_positions); " +
+                $"GptModel: the cache holds {cache.Length} of {cache.ContextLength} positions (n_positions); " +
                 "crop the context and start a new cache.", nameof(cache));
 
         var tokens = prefill ? PromptPositions(batch, seq, attentionMask) : StepPositions(cache);

@@ -15,6 +15,9 @@ public static class ConfigurationKeys
     /// <summary>Keys directly under the section: <see cref="LlmForgeOptions"/>'s.</summary>
     public static IReadOnlyList<string> Section { get; } = Names(typeof(LlmForgeOptions));
 
+    /// <summary>Keys of <c>KvCache</c>: <see cref="KvCacheOptions"/>'s.</summary>
+    public static IReadOnlyList<string> KvCache { get; } = Names(typeof(KvCacheOptions));
+
     /// <summary>Keys of one <c>Variants:NAME</c>: <see cref="ModelVariantOptions"/>'s.</summary>
     public static IReadOnlyList<string> Variant { get; } = Names(typeof(ModelVariantOptions));
 
@@ -54,6 +57,9 @@ public static class ConfigurationKeys
             if (Is(child.Key, nameof(LlmForgeOptions.Training)))
                 foreach (var setting in child.GetChildren())
                     Known(setting.Key, VariantTraining.SettingNames, $"{key}:{setting.Key}", errors);
+            else if (Is(child.Key, nameof(LlmForgeOptions.KvCache)))
+                foreach (var setting in child.GetChildren())
+                    Known(setting.Key, KvCache, $"{key}:{setting.Key}", errors);
             else if (Is(child.Key, nameof(LlmForgeOptions.Variants)))
                 foreach (var variant in child.GetChildren())
                     FindUnknownInVariant(variant, $"{key}:{variant.Key}", catalog, errors);

@@ -26,4 +26,7 @@ public sealed class LlmForgeOptions
 
     /// <summary>The optimizer, schedule, batching and evaluation of a run.</summary>
     public TrainingOptions Training { get; set; } = new();
+
+    /// <summary>What decoding keeps of the tokens seen: dense, recompute, window or sink (<see cref="KvCacheOptions"/>).</summary>
+    public KvCacheOptions KvCache { get; set; } = new();
 }

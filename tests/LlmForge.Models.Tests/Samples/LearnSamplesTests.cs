@@ -300,4 +300,19 @@ public class LearnSamplesTests
         AssertPng(Path.Combine(output.Path, "12-sinusoidal-table.png"), 900, 560);
         AssertPng(Path.Combine(output.Path, "12-sinusoidal-dims.png"), 900, 560);
     }
+
+    [Fact]
+    public async Task Beyond_context_dense_climbs_past_the_context_while_sink_stays_within_10_percent_of_recompute()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("13-BeyondContext", "13-beyond-context", output.Path);
+
+        double inContext = NumberAfter(stdout, "in-context perplexity "), dense = NumberAfter(stdout, "dense at 224–256: ");
+        double sink = NumberAfter(stdout, "sink vs recompute: "), window = NumberAfter(stdout, "window vs recompute: ");
+        Assert.True(dense > 1.5 * inContext, $"dense {dense} vs in-context {inContext}");
+        Assert.True(Math.Abs(sink) <= 10, $"sink vs recompute {sink} %");
+        Assert.True(Math.Abs(window) <= 10, $"window vs recompute {window} %");
+        Assert.Contains("   cache slots per layer: window 32, sink 32, whatever the length; dense 256 at the end of a segment", SplitLines(stdout));
+        AssertPng(Path.Combine(output.Path, "13-beyond-context.png"), 900, 560);
+    }
 }

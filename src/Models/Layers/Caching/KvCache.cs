@@ -26,7 +26,7 @@ namespace LlmForge.Layers;
 /// reads at most a block or a quarter more slots than it would over the filled ones alone. The view is valid
 /// until the next append (its key mask is rewritten in place).
 /// </remarks>
-public sealed class KvCache : IKvCache
+public sealed class KvCache : ISlotKvCache
 {
     /// <summary>A growing cache allocates slots in multiples of this (or up to its bound).</summary>
     public const int SlotBlock = 64;
@@ -69,23 +69,13 @@ public sealed class KvCache : IKvCache
     /// <summary>Slots that may be appended in all (int.MaxValue for a ring).</summary>
     public int MaxLength => maxLength;
 
-    /// <summary>Slots allocated now.</summary>
+    /// <inheritdoc/>
     public int Capacity => capacity;
 
     /// <inheritdoc/>
     public KvCacheView Append(Tensor keys, Tensor values, AttentionMaskSpec mask, TokenPositions positions)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(mask);
-        ArgumentNullException.ThrowIfNull(positions);
-        if (GradMode.IsEnabled)
-            throw new InvalidOperationException("KvCache: the cache holds detached copies; decode under GradMode.NoGrad().");
-        if (keys.Rank != 4 || !keys.Shape.AsSpan().SequenceEqual(values.Shape))
-            throw new ArgumentException(
-                $"KvCache: keys {Shapes(keys)} and values {Shapes(values)} must both be (B, nh, T, hs).", nameof(keys));
-        int t = keys.Shape[2];
-        positions.Check(keys.Shape[0], t, nameof(KvCache));
+        KvCacheArguments.Check(keys, values, mask, positions, nameof(KvCache));
         if (IsRing && (mask.Window <= 0 || mask.Window > ringWindow))
             throw new ArgumentException(
                 $"KvCache: a ring buffer of window {ringWindow} serves a sliding-window attention of at most that window; the mask's window is {mask.Window}.",
