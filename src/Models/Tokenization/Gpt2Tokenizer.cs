@@ -179,37 +179,45 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
 
     private void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
     {
-        Span<byte> utf8 = stackalloc byte[4 * MaxCachedLength];
         for (int i = 0; i < text.Length;)
         {
             int length = Gpt2PreTokenizer.NextLength(text, i);
-            ReadOnlySpan<char> piece = text.Slice(i, length);
+            AppendPreToken(text.Slice(i, length), ids);
             i += length;
-            if (_cacheBySpan.TryGetValue(piece, out int[]? cached)) { ids.AddRange(cached); continue; }
+        }
+    }
 
-            // UTF-8 bytes → byte tokens → merges. Encoding.UTF8 writes U+FFFD for an unpaired surrogate.
-            int byteCount = Encoding.UTF8.GetByteCount(piece);
-            Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
-            Encoding.UTF8.GetBytes(piece, bytes);
-            int[] merged = MergeBytes(bytes);
-            ids.AddRange(merged);
+    /// <summary>
+    /// Appends the ids of one pre-token (its UTF-8 bytes merged by rank, through the cache): the byte-level BPE
+    /// step shared with <see cref="HuggingFaceBpeTokenizer"/>, which splits text by its own pre-tokenizer.
+    /// </summary>
+    internal void AppendPreToken(ReadOnlySpan<char> piece, List<int> ids)
+    {
+        if (_cacheBySpan.TryGetValue(piece, out int[]? cached)) { ids.AddRange(cached); return; }
 
-            if (length <= MaxCachedLength)
+        // UTF-8 bytes → byte tokens → merges. Encoding.UTF8 writes U+FFFD for an unpaired surrogate.
+        Span<byte> utf8 = stackalloc byte[4 * MaxCachedLength];
+        int byteCount = Encoding.UTF8.GetByteCount(piece);
+        Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(piece, bytes);
+        int[] merged = MergeBytes(bytes);
+        ids.AddRange(merged);
+
+        if (piece.Length <= MaxCachedLength)
+        {
+            // Bounded: a long-running server must not grow without limit. (ConcurrentDictionary.Count
+            // takes every lock, hence the separate counter.)
+            if (Interlocked.Increment(ref _cacheEntries) > MaxCacheEntries)
             {
-                // Bounded: a long-running server must not grow without limit. (ConcurrentDictionary.Count
-                // takes every lock, hence the separate counter.)
-                if (Interlocked.Increment(ref _cacheEntries) > MaxCacheEntries)
-                {
-                    _cache.Clear();
-                    Interlocked.Exchange(ref _cacheEntries, 0);
-                }
-                _cacheBySpan.TryAdd(piece, merged);
+                _cache.Clear();
+                Interlocked.Exchange(ref _cacheEntries, 0);
             }
+            _cacheBySpan.TryAdd(piece, merged);
         }
     }
 
     // One pre-token's bytes → byte tokens → merges by rank.
-    private int[] MergeBytes(ReadOnlySpan<byte> bytes)
+    internal int[] MergeBytes(ReadOnlySpan<byte> bytes)
     {
         int[] symbols = new int[bytes.Length];
         for (int k = 0; k < bytes.Length; k++) symbols[k] = _idOfByte[bytes[k]];
