@@ -8,14 +8,14 @@ namespace LlmForge.Tokenization;
 /// </summary>
 internal sealed class ByteLevelStep(bool addPrefixSpace, bool useRegex) : IPreTokenizerStep
 {
-    public void Split(string piece, List<string> output)
+    public void Split(ReadOnlyMemory<char> piece, List<ReadOnlyMemory<char>> output)
     {
-        if (addPrefixSpace && !piece.StartsWith(' ')) piece = " " + piece;
+        if (addPrefixSpace && !piece.Span.StartsWith(' ')) piece = (" " + piece.Span.ToString()).AsMemory();
         if (!useRegex) { output.Add(piece); return; }
         for (int i = 0; i < piece.Length;)
         {
-            int length = Gpt2PreTokenizer.NextLength(piece, i);
-            output.Add(piece.Substring(i, length));
+            int length = Gpt2PreTokenizer.NextLength(piece.Span, i);
+            output.Add(piece.Slice(i, length));
             i += length;
         }
     }

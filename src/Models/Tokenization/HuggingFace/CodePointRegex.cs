@@ -30,9 +30,10 @@ internal sealed class CodePointRegex(Regex regex)
         [UnicodeCategory.OtherPunctuation] = '¶',
     };
 
-    /// <summary>The (start, length) of every match in <paramref name="text"/>, in UTF-16 units of <paramref name="text"/>.</summary>
-    public List<(int Start, int Length)> Matches(string text)
+    /// <summary>The (start, length) of every match in <paramref name="piece"/>, in UTF-16 units of <paramref name="piece"/>.</summary>
+    public List<(int Start, int Length)> Matches(ReadOnlyMemory<char> piece)
     {
+        var text = piece.Span;
         var matches = new List<(int, int)>();
         if (!HasSurrogate(text))
         {
@@ -45,7 +46,7 @@ internal sealed class CodePointRegex(Regex regex)
         for (int i = 0; i < text.Length;)
         {
             offsets.Add(i);
-            if (Rune.DecodeFromUtf16(text.AsSpan(i), out Rune rune, out int width) != System.Buffers.OperationStatus.Done)
+            if (Rune.DecodeFromUtf16(text[i..], out Rune rune, out int width) != System.Buffers.OperationStatus.Done)
             {
                 standIn.Append('\uFFFD'); i++; // unpaired surrogate: U+FFFD, as it is encoded
                 continue;
@@ -60,9 +61,5 @@ internal sealed class CodePointRegex(Regex regex)
         return matches;
     }
 
-    private static bool HasSurrogate(string text)
-    {
-        foreach (char c in text) if (char.IsSurrogate(c)) return true;
-        return false;
-    }
+    private static bool HasSurrogate(ReadOnlySpan<char> text) => text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
 }

@@ -94,30 +94,36 @@ public sealed class HuggingFaceBpeTokenizer : IByteLevelTokenizer
 
     private void EncodeText(string text, bool allowSpecialTokens, List<int> ids)
     {
-        var pieces = new List<string>();
-        var next = new List<string>();
+        var pieces = new List<ReadOnlyMemory<char>>();
+        var next = new List<ReadOnlyMemory<char>>();
         _splitter.Split(text, allowSpecialTokens, ordinary =>
         {
             pieces.Clear();
-            pieces.Add(_normalize(ordinary));
+            pieces.Add(_normalize(ordinary).AsMemory());
             foreach (var step in _preTokenizer)
             {
                 next.Clear();
-                foreach (string p in pieces) step.Split(p, next);
+                foreach (var p in pieces) step.Split(p, next);
                 (pieces, next) = (next, pieces);
             }
-            foreach (string p in pieces) AppendPiece(p, ids);
+            foreach (var p in pieces) AppendPiece(p.Span, ids);
         }, added => ids.Add(added.Id));
     }
 
-    private void AppendPiece(string piece, List<int> ids)
+    private void AppendPiece(ReadOnlySpan<char> piece, List<int> ids)
     {
         if (piece.Length == 0) return;
         // ignore_merges (Llama 3): a piece that is a whole vocabulary token is that token, whatever the merges would give.
-        if (_ignoreMerges && _bpe.Vocabulary.TryGetValue(ByteLevelAlphabet.ToTokenString(Encoding.UTF8.GetBytes(piece)), out int whole))
+        if (_ignoreMerges)
         {
-            ids.Add(whole);
-            return;
+            int count = Encoding.UTF8.GetByteCount(piece);
+            Span<byte> bytes = count <= 256 ? stackalloc byte[count] : new byte[count];
+            Encoding.UTF8.GetBytes(piece, bytes);
+            if (_bpe.Vocabulary.TryGetValue(ByteLevelAlphabet.ToTokenString(bytes), out int whole))
+            {
+                ids.Add(whole);
+                return;
+            }
         }
         _bpe.AppendPreToken(piece, ids);
     }

@@ -4,9 +4,9 @@ namespace LlmForge.Tokenization;
 /// The <c>Split</c> pre-tokenizer (and <c>Digits</c>, a split on numeric characters): finds the delimiters in a piece
 /// and keeps, drops or attaches them by <see cref="SplitBehavior"/>.
 /// </summary>
-internal sealed class PatternSplitStep(Func<string, IEnumerable<(int Start, int Length)>> delimiters, SplitBehavior behavior) : IPreTokenizerStep
+internal sealed class PatternSplitStep(Func<ReadOnlyMemory<char>, IEnumerable<(int Start, int Length)>> delimiters, SplitBehavior behavior) : IPreTokenizerStep
 {
-    public void Split(string piece, List<string> output)
+    public void Split(ReadOnlyMemory<char> piece, List<ReadOnlyMemory<char>> output)
     {
         // (start, length, isDelimiter) spans covering the piece, gaps and matches alternating.
         var spans = new List<(int Start, int Length, bool Match)>();
@@ -31,14 +31,14 @@ internal sealed class PatternSplitStep(Func<string, IEnumerable<(int Start, int 
                 case SplitBehavior.Removed when match:
                     continue;
                 case SplitBehavior.MergedWithPrevious when match && i > 0 && !spans[i - 1].Match:
-                    output[^1] += piece.Substring(start, length);
+                    output[^1] = piece[(spans[i - 1].Start)..(start + length)]; // the gap before and this delimiter, adjacent
                     continue;
                 case SplitBehavior.MergedWithNext when match && i + 1 < spans.Count && !spans[i + 1].Match:
                     pending = start;
                     continue;
             }
-            if (pending >= 0) { output.Add(piece.Substring(pending, start + length - pending)); pending = -1; }
-            else output.Add(piece.Substring(start, length));
+            if (pending >= 0) { output.Add(piece[pending..(start + length)]); pending = -1; }
+            else output.Add(piece.Slice(start, length));
         }
     }
 
@@ -47,13 +47,16 @@ internal sealed class PatternSplitStep(Func<string, IEnumerable<(int Start, int 
         piece => NumericChars(piece),
         individual ? SplitBehavior.Isolated : SplitBehavior.Contiguous);
 
-    private static IEnumerable<(int, int)> NumericChars(string piece)
+    private static List<(int, int)> NumericChars(ReadOnlyMemory<char> piece)
     {
-        for (int i = 0; i < piece.Length;)
+        var found = new List<(int, int)>();
+        var text = piece.Span;
+        for (int i = 0; i < text.Length;)
         {
-            System.Text.Rune.DecodeFromUtf16(piece.AsSpan(i), out var rune, out int width);
-            if (System.Text.Rune.IsNumber(rune)) yield return (i, width); // Rust's char::is_numeric: Nd, Nl, No
+            System.Text.Rune.DecodeFromUtf16(text[i..], out var rune, out int width);
+            if (System.Text.Rune.IsNumber(rune)) found.Add((i, width)); // Rust's char::is_numeric: Nd, Nl, No
             i += Math.Max(width, 1);
         }
+        return found;
     }
 }

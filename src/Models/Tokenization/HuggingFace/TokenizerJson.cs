@@ -217,10 +217,13 @@ public static class TokenizerJson
             return new PatternSplitStep(codePoints.Matches, behavior);
         }
 
-        private static IEnumerable<(int, int)> Occurrences(string piece, string literal)
+        private static List<(int, int)> Occurrences(ReadOnlyMemory<char> piece, string literal)
         {
-            for (int i = piece.IndexOf(literal, StringComparison.Ordinal); i >= 0; i = piece.IndexOf(literal, i + literal.Length, StringComparison.Ordinal))
-                yield return (i, literal.Length);
+            var found = new List<(int, int)>();
+            var text = piece.Span;
+            for (int at = 0, i; (i = text[at..].IndexOf(literal, StringComparison.Ordinal)) >= 0; at += i + literal.Length)
+                found.Add((at + i, literal.Length));
+            return found;
         }
 
         private void Decoder(JsonElement json)
