@@ -117,28 +117,14 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
 
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>(text.Length / 3 + 4);
-        EncodeText(text, allowSpecialTokens, ids);
-        return ids;
-    }
+        => ByteLevelIds.EncodeText(text, (t, ids) => EncodeText(t, allowSpecialTokens, ids));
 
     /// <summary>
     /// Encodes raw bytes (see <see cref="IByteLevelTokenizer"/>): valid UTF-8 runs as their text (special tokens
     /// included), each run of bytes that are not UTF-8 as one pre-token of byte tokens, merged by rank like any other.
     /// </summary>
-    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true)
-    {
-        var ids = new List<int>(bytes.Length / 3 + 4);
-        foreach (var run in Utf8Runs.Split(bytes))
-        {
-            var piece = bytes.Slice(run.Start, run.Length);
-            if (run.IsText) EncodeText(Encoding.UTF8.GetString(piece), allowSpecialTokens, ids); // valid: exact round trip
-            else ids.AddRange(MergeBytes(piece));
-        }
-        return ids;
-    }
+    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true) =>
+        ByteLevelIds.EncodeBytes(bytes, (text, ids) => EncodeText(text, allowSpecialTokens, ids), this);
 
     private void EncodeText(ReadOnlySpan<char> rest, bool allowSpecialTokens, List<int> ids)
     {
@@ -159,20 +145,7 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
     /// <summary>The raw bytes of <paramref name="ids"/>, exactly the bytes they were encoded from (byte-level: any
     /// sequence round-trips).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id not in the vocabulary.</exception>
-    public byte[] DecodeBytes(IEnumerable<int> ids)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var bytes = new List<byte>();
-        foreach (int id in ids)
-        {
-            byte[]? b = (uint)id < (uint)_bytesOfId.Length ? _bytesOfId[id] : null;
-            if (b is null)
-                throw new ArgumentOutOfRangeException(nameof(ids), id,
-                    $"Token id {id} is not in the vocabulary (ids are in [0, {VocabSize})).");
-            bytes.AddRange(b);
-        }
-        return [.. bytes];
-    }
+    public byte[] DecodeBytes(IEnumerable<int> ids) => ByteLevelIds.Concat(ids, _bytesOfId);
 
     /// <summary>Writes Hugging Face's <c>vocab.json</c> + <c>merges.txt</c> into <paramref name="directory"/>.</summary>
     public void Save(string directory) => Gpt2TokenizerFiles.Save(this, directory);

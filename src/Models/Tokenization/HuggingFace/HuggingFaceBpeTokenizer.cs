@@ -69,28 +69,14 @@ public sealed class HuggingFaceBpeTokenizer : IByteLevelTokenizer
 
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>(text.Length / 3 + 4);
-        EncodeText(text, allowSpecialTokens, ids);
-        return ids;
-    }
+        => ByteLevelIds.EncodeText(text, (t, ids) => EncodeText(t, allowSpecialTokens, ids));
 
     /// <summary>
     /// Encodes raw bytes (see <see cref="IByteLevelTokenizer"/>): valid UTF-8 runs as their text, each run of bytes
     /// that are not UTF-8 as one piece of byte tokens merged by rank.
     /// </summary>
-    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true)
-    {
-        var ids = new List<int>(bytes.Length / 3 + 4);
-        foreach (var run in Utf8Runs.Split(bytes))
-        {
-            var piece = bytes.Slice(run.Start, run.Length);
-            if (run.IsText) EncodeText(Encoding.UTF8.GetString(piece), allowSpecialTokens, ids);
-            else ids.AddRange(_bpe.MergeBytes(piece));
-        }
-        return ids;
-    }
+    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true) =>
+        ByteLevelIds.EncodeBytes(bytes, (text, ids) => EncodeText(text, allowSpecialTokens, ids), _bpe);
 
     private void EncodeText(string text, bool allowSpecialTokens, List<int> ids)
     {
@@ -134,19 +120,7 @@ public sealed class HuggingFaceBpeTokenizer : IByteLevelTokenizer
 
     /// <summary>The raw bytes of <paramref name="ids"/>, exactly the bytes they were encoded from.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id that is neither a vocabulary nor an added token.</exception>
-    public byte[] DecodeBytes(IEnumerable<int> ids)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var bytes = new List<byte>();
-        foreach (int id in ids)
-        {
-            byte[]? b = (uint)id < (uint)_bytesOfId.Length ? _bytesOfId[id] : null;
-            if (b is null)
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is not in the vocabulary (ids are in [0, {VocabSize})).");
-            bytes.AddRange(b);
-        }
-        return [.. bytes];
-    }
+    public byte[] DecodeBytes(IEnumerable<int> ids) => ByteLevelIds.Concat(ids, _bytesOfId);
 
     /// <summary>Writes the tokenizer.json it was read from into <paramref name="directory"/>, byte for byte.</summary>
     public void Save(string directory)
