@@ -31,6 +31,22 @@ public class TokenizeCommandTests
         Assert.Equal(["ids.json", "text.txt"], temp.FileNames()); // atomic write: no temporary left
     }
 
+    [Fact]
+    public void A_hugging_face_tokenizer_json_directory_encodes_chatml_tokens_as_one_id_each()
+    {
+        using var temp = new TempDirectory();
+        string model = Directory.CreateDirectory(temp.File("model")).FullName;
+        File.Copy(FixturePath.Of("tokenizer-json", "tokenizer.json"), Path.Combine(model, "tokenizer.json"));
+        const string text = "<|im_start|>user\nHello 😀 world 12345<|im_end|>";
+
+        var (code, stdout, stderr) = Cli.Run("tokenize", "--model", model, "--text", text);
+
+        Assert.True(code == 0, stderr);
+        var expected = LlmForge.Tokenization.TokenizerJson.Load(Path.Combine(model, "tokenizer.json")).Encode(text);
+        Assert.Equal("[" + string.Join(",", expected) + "]\n", stdout);
+        Assert.StartsWith("[447,", stdout); // <|im_start|>: id 447, after the 446 learned tokens and <|endoftext|>
+    }
+
     [Theory]
     [InlineData(new[] { "--text", "x" }, "give exactly one of --model DIR or --tokenizer-dir DIR")]
     [InlineData(new[] { "--model", ".", "--tokenizer-dir", ".", "--text", "x" }, "give exactly one of --model DIR or --tokenizer-dir DIR")]

@@ -23,7 +23,7 @@ public sealed class TokenizeCommand : ICommand
 
     private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "a model directory with tokenizer files");
     private static readonly Option<string?> TokenizerDir = Flag.Text("--tokenizer-dir", "DIR",
-        "vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json (char)");
+        "vocab.json + merges.txt, encoder.json + vocab.bpe, a Hugging Face tokenizer.json (byte-level BPE), or llmforge_char_tokenizer.json (char)");
     private static readonly Option<string?> Text = Flag.Text("--text", "TEXT", "the text to encode");
     private static readonly Option<string?> FileFlag = Flag.Text("--file", "FILE",
         "a UTF-8 text file to encode (a byte-level BPE encodes any bytes, even invalid UTF-8, so that decoding the ids gives " +

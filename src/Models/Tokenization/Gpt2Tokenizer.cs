@@ -117,28 +117,14 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
 
     /// <inheritdoc/>
     public IReadOnlyList<int> Encode(string text, bool allowSpecialTokens)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var ids = new List<int>(text.Length / 3 + 4);
-        EncodeText(text, allowSpecialTokens, ids);
-        return ids;
-    }
+        => ByteLevelIds.EncodeText(text, (t, ids) => EncodeText(t, allowSpecialTokens, ids));
 
     /// <summary>
     /// Encodes raw bytes (see <see cref="IByteLevelTokenizer"/>): valid UTF-8 runs as their text (special tokens
     /// included), each run of bytes that are not UTF-8 as one pre-token of byte tokens, merged by rank like any other.
     /// </summary>
-    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true)
-    {
-        var ids = new List<int>(bytes.Length / 3 + 4);
-        foreach (var run in Utf8Runs.Split(bytes))
-        {
-            var piece = bytes.Slice(run.Start, run.Length);
-            if (run.IsText) EncodeText(Encoding.UTF8.GetString(piece), allowSpecialTokens, ids); // valid: exact round trip
-            else ids.AddRange(MergeBytes(piece));
-        }
-        return ids;
-    }
+    public IReadOnlyList<int> EncodeBytes(ReadOnlySpan<byte> bytes, bool allowSpecialTokens = true) =>
+        ByteLevelIds.EncodeBytes(bytes, (text, ids) => EncodeText(text, allowSpecialTokens, ids), this);
 
     private void EncodeText(ReadOnlySpan<char> rest, bool allowSpecialTokens, List<int> ids)
     {
@@ -159,57 +145,52 @@ public sealed class Gpt2Tokenizer : IByteLevelTokenizer
     /// <summary>The raw bytes of <paramref name="ids"/>, exactly the bytes they were encoded from (byte-level: any
     /// sequence round-trips).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An id not in the vocabulary.</exception>
-    public byte[] DecodeBytes(IEnumerable<int> ids)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var bytes = new List<byte>();
-        foreach (int id in ids)
-        {
-            byte[]? b = (uint)id < (uint)_bytesOfId.Length ? _bytesOfId[id] : null;
-            if (b is null)
-                throw new ArgumentOutOfRangeException(nameof(ids), id,
-                    $"Token id {id} is not in the vocabulary (ids are in [0, {VocabSize})).");
-            bytes.AddRange(b);
-        }
-        return [.. bytes];
-    }
+    public byte[] DecodeBytes(IEnumerable<int> ids) => ByteLevelIds.Concat(ids, _bytesOfId);
 
     /// <summary>Writes Hugging Face's <c>vocab.json</c> + <c>merges.txt</c> into <paramref name="directory"/>.</summary>
     public void Save(string directory) => Gpt2TokenizerFiles.Save(this, directory);
 
     private void EncodeOrdinary(ReadOnlySpan<char> text, List<int> ids)
     {
-        Span<byte> utf8 = stackalloc byte[4 * MaxCachedLength];
         for (int i = 0; i < text.Length;)
         {
             int length = Gpt2PreTokenizer.NextLength(text, i);
-            ReadOnlySpan<char> piece = text.Slice(i, length);
+            AppendPreToken(text.Slice(i, length), ids);
             i += length;
-            if (_cacheBySpan.TryGetValue(piece, out int[]? cached)) { ids.AddRange(cached); continue; }
+        }
+    }
 
-            // UTF-8 bytes → byte tokens → merges. Encoding.UTF8 writes U+FFFD for an unpaired surrogate.
-            int byteCount = Encoding.UTF8.GetByteCount(piece);
-            Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
-            Encoding.UTF8.GetBytes(piece, bytes);
-            int[] merged = MergeBytes(bytes);
-            ids.AddRange(merged);
+    /// <summary>
+    /// Appends the ids of one pre-token (its UTF-8 bytes merged by rank, through the cache): the byte-level BPE
+    /// step shared with <see cref="HuggingFaceBpeTokenizer"/>, which splits text by its own pre-tokenizer.
+    /// </summary>
+    internal void AppendPreToken(ReadOnlySpan<char> piece, List<int> ids)
+    {
+        if (_cacheBySpan.TryGetValue(piece, out int[]? cached)) { ids.AddRange(cached); return; }
 
-            if (length <= MaxCachedLength)
+        // UTF-8 bytes → byte tokens → merges. Encoding.UTF8 writes U+FFFD for an unpaired surrogate.
+        Span<byte> utf8 = stackalloc byte[4 * MaxCachedLength];
+        int byteCount = Encoding.UTF8.GetByteCount(piece);
+        Span<byte> bytes = byteCount <= utf8.Length ? utf8[..byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(piece, bytes);
+        int[] merged = MergeBytes(bytes);
+        ids.AddRange(merged);
+
+        if (piece.Length <= MaxCachedLength)
+        {
+            // Bounded: a long-running server must not grow without limit. (ConcurrentDictionary.Count
+            // takes every lock, hence the separate counter.)
+            if (Interlocked.Increment(ref _cacheEntries) > MaxCacheEntries)
             {
-                // Bounded: a long-running server must not grow without limit. (ConcurrentDictionary.Count
-                // takes every lock, hence the separate counter.)
-                if (Interlocked.Increment(ref _cacheEntries) > MaxCacheEntries)
-                {
-                    _cache.Clear();
-                    Interlocked.Exchange(ref _cacheEntries, 0);
-                }
-                _cacheBySpan.TryAdd(piece, merged);
+                _cache.Clear();
+                Interlocked.Exchange(ref _cacheEntries, 0);
             }
+            _cacheBySpan.TryAdd(piece, merged);
         }
     }
 
     // One pre-token's bytes → byte tokens → merges by rank.
-    private int[] MergeBytes(ReadOnlySpan<byte> bytes)
+    internal int[] MergeBytes(ReadOnlySpan<byte> bytes)
     {
         int[] symbols = new int[bytes.Length];
         for (int k = 0; k < bytes.Length; k++) symbols[k] = _idOfByte[bytes[k]];

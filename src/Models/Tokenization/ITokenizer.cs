@@ -2,8 +2,9 @@ namespace LlmForge.Tokenization;
 
 /// <summary>
 /// Turns text into token ids and back. Implementations: <see cref="CharTokenizer"/> (one id per
-/// character, nanoGPT's shakespeare_char) and <see cref="Gpt2Tokenizer"/> (GPT-2's byte-level BPE,
-/// also the format <see cref="BpeTrainer"/> produces).
+/// character, nanoGPT's shakespeare_char), <see cref="Gpt2Tokenizer"/> (GPT-2's byte-level BPE,
+/// also the format <see cref="BpeTrainer"/> produces), <see cref="HuggingFaceBpeTokenizer"/> (a Hugging Face
+/// tokenizer.json's byte-level BPE: SmolLM2, Qwen2, Llama 3) and <see cref="WordPieceTokenizer"/> (BERT).
 /// </summary>
 /// <remarks>
 /// Special tokens: <see cref="Encode(string)"/> encodes a special token's text (GPT-2's

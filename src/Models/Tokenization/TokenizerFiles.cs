@@ -11,7 +11,9 @@ namespace LlmForge.Tokenization;
 /// → <see cref="CharTokenizer"/>;
 /// <c>vocab.json</c> + <c>merges.txt</c> or <c>encoder.json</c> + <c>vocab.bpe</c> → <see cref="Gpt2Tokenizer"/> (a GPT-2 BPE
 /// saved by LlmForge — GPT-2's own or one <see cref="BpeTrainer"/> learned — or a Hugging Face download, whose
-/// tokenizers-library tokenizer.json is then passed over);
+/// tokenizers-library tokenizer.json is then passed over unless it is a complete byte-level BPE);
+/// the tokenizers library's <c>tokenizer.json</c> with a BPE model (GPT-2, SmolLM2, Qwen2, Llama 3 downloads) →
+/// <see cref="HuggingFaceBpeTokenizer"/> (<see cref="TokenizerJson"/>);
 /// <c>vocab.txt</c> (+ <c>tokenizer_config.json</c>) → <see cref="WordPieceTokenizer"/> (BERT).
 /// </summary>
 public static class TokenizerFiles
@@ -27,20 +29,23 @@ public static class TokenizerFiles
 
     /// <summary>
     /// The char tokenizer file of <paramref name="directory"/>: <see cref="CharTokenizerFile"/>, else a legacy
-    /// tokenizer.json that is not the tokenizers library's file beside GPT-2 BPE files; null when there is none.
+    /// tokenizer.json that is not the tokenizers library's file; null when there is none.
     /// </summary>
     public static string? FindCharFile(string directory)
     {
         string current = Path.Combine(directory, CharTokenizerFile);
         if (File.Exists(current)) return current;
         string legacy = Path.Combine(directory, LegacyCharTokenizerFile);
-        // A Hugging Face GPT-2 download has its tokenizers-library tokenizer.json beside vocab.json + merges.txt: read those.
-        return File.Exists(legacy) && !(Gpt2TokenizerFiles.Present(directory) && IsHuggingFaceTokenizersFile(legacy)) ? legacy : null;
+        // A Hugging Face download's tokenizer.json is the tokenizers library's file, read by TokenizerJson.
+        return File.Exists(legacy) && !IsHuggingFaceTokenizersFile(legacy) ? legacy : null;
     }
 
     /// <summary>
-    /// The tokenizer saved in <paramref name="directory"/>, whichever kind: the char tokenizer's JSON, GPT-2 BPE files
-    /// (vocab.json + merges.txt or encoder.json + vocab.bpe), or a WordPiece vocab.txt, looked for in that order.
+    /// The tokenizer saved in <paramref name="directory"/>, whichever kind: the char tokenizer's JSON, a tokenizers-library
+    /// tokenizer.json with a BPE model and its vocabulary (which says more than the vocab.json + merges.txt a download
+    /// also holds: Qwen's pre-tokenizer regex, its added tokens), GPT-2 BPE files (vocab.json + merges.txt or
+    /// encoder.json + vocab.bpe), or a WordPiece vocab.txt, looked for in that order; a tokenizer.json of another kind
+    /// alone is reported by <see cref="TokenizerJson.Load"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">No tokenizer file of any kind in it (the message lists what was looked
@@ -51,8 +56,12 @@ public static class TokenizerFiles
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer directory '{directory}' does not exist.");
         if (FindCharFile(directory) is { } charFile) return LoadChar(charFile);
+        string tokenizerJson = Path.Combine(directory, TokenizerJson.FileName);
+        bool hasTokenizerJson = File.Exists(tokenizerJson);
+        if (hasTokenizerJson && TokenizerJson.IsBpeWithVocabulary(tokenizerJson)) return TokenizerJson.Load(tokenizerJson);
         if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
         if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
+        if (hasTokenizerJson) return TokenizerJson.Load(tokenizerJson); // says what it lacks or what is not supported
         throw new FileNotFoundException(
             $"No tokenizer in '{directory}': expected {CharTokenizerFile} or {LegacyCharTokenizerFile} (char tokenizer), " +
             $"vocab.json + merges.txt or encoder.json + vocab.bpe (GPT-2 BPE), or vocab.txt (BERT WordPiece).");
@@ -67,7 +76,7 @@ public static class TokenizerFiles
             using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out _))
-                throw new InvalidDataException($"Tokenizer file '{path}' looks like a Hugging Face tokenizers file, which LlmForge does not read: use its vocab.json + merges.txt instead.");
+                throw new InvalidDataException($"Tokenizer file '{path}' is a Hugging Face tokenizers file, not a char tokenizer (TokenizerFiles.Load reads it as one).");
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"Tokenizer file '{path}' must be a JSON object with a \"type\" string.");
