@@ -69,11 +69,7 @@ Console.WriteLine($"   cost per token: a lookup copies C numbers; one-hot · W�
 // The story of the course when ../shared/data holds it, else the .NET reference docs; characters as tokens. The model is
 // Learn 8's baby GPT, whose output head is tied to the table: logits = h · Eᵀ, so each row is used twice, to read a
 // character in and to score it as the next one.
-string? verdict = SampleFiles.SharedText("the-verdict.txt");
-string text = verdict is not null ? File.ReadAllText(verdict) : DefaultCorpus.Load().Text;
-var tokenizer = CharTokenizer.FromCorpus(text);
-int[] ids = [.. tokenizer.Encode(text)];
-var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 0.9);
+var (corpusName, text, tokenizer, trainIds, validationIds) = CharacterCorpus.Load();
 var config = new GptConfig
 {
     VocabSize = tokenizer.VocabSize, ContextLength = 64, EmbeddingDim = 64, Layers = 2, Heads = 4,
@@ -81,7 +77,7 @@ var config = new GptConfig
 };
 var model = new GptModel(config, backend, seed: 1);
 int vocabulary = config.VocabSize, width = config.EmbeddingDim;
-Console.WriteLine($"2. Text: {(verdict is not null ? "the-verdict.txt" : "the .NET reference docs")}, {text.Length:N0} characters, " +
+Console.WriteLine($"2. Text: {corpusName}, {text.Length:N0} characters, " +
     $"vocabulary V = {vocabulary}; baby GPT with C = {width}, {model.ParameterCount():N0} parameters, tok_emb.weight [{vocabulary}, {width}]");
 
 // ---------------------------------------------------------------------------------------------- 3. how the table starts

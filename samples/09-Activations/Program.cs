@@ -115,13 +115,9 @@ Console.Write(gates);
 // settings an appsettings.json variant holds, changing only "Activation". A gated feed-forward has three matrices
 // (gate, up, down) where the MLP has two, so it gets a hidden width of ⅔ · 4C = 170 instead of 4C = 256: about the
 // same parameters, and the comparison is of the shapes, not of the sizes.
-string? verdict = SampleFiles.SharedText("the-verdict.txt");
-string text = verdict is not null ? File.ReadAllText(verdict) : DefaultCorpus.Load().Text;
-var tokenizer = CharTokenizer.FromCorpus(text);
-int[] ids = [.. tokenizer.Encode(text)];
-var (trainIds, validationIds) = TrainValidationSplit.Split(ids, 0.9);
+var (corpusName, _, tokenizer, trainIds, validationIds) = CharacterCorpus.Load();
 const int Steps = 150, GatedWidth = 170;
-Console.WriteLine($"3. The baby GPT trained {Steps} steps with each feed-forward on {(verdict is not null ? "the-verdict.txt" : "the .NET reference docs")} " +
+Console.WriteLine($"3. The baby GPT trained {Steps} steps with each feed-forward on {corpusName} " +
     $"(vocabulary {tokenizer.VocabSize}, train {trainIds.Length:N0} / validation {validationIds.Length:N0} characters); " +
     $"gated ones {GatedWidth} wide (⅔ · 4C), the others 4C = 256:");
 var runs = new (string Activation, string Kind)[]
