@@ -211,6 +211,10 @@ public sealed class TrainingReliabilityTests : IDisposable
         Assert.Contains("SIGINT: finishing the current step, then saving a checkpoint (send it again to stop at once)\n", err);
         Assert.Contains($"llmforge train: interrupted after step {step} of 100000: checkpoint saved in {model}; resume with: llmforge train --resume {model} --config {config}\n", err);
         Assert.False(File.Exists(Path.Combine(model, RunDirectoryLock.FileName)));
+        // The metrics of every step up to the saved one were flushed with its checkpoint: one line a step, the last the saved step.
+        string[] metrics = [.. File.ReadAllLines(Path.Combine(model, LlmForge.Training.TrainingMetricsWriter.FileName)).Where(l => l.Length > 0)];
+        Assert.Equal(step, metrics.Length);
+        Assert.StartsWith($"{{\"step\":{step},", metrics[^1]);
         ResumeTo(model, config, step + 2);
     }
 
