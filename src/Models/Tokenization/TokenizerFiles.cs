@@ -37,7 +37,7 @@ public static class TokenizerFiles
         if (File.Exists(current)) return current;
         string legacy = Path.Combine(directory, LegacyCharTokenizerFile);
         // A Hugging Face download's tokenizer.json is the tokenizers library's file, read by TokenizerJson.
-        return File.Exists(legacy) && !IsHuggingFaceTokenizersFile(legacy) ? legacy : null;
+        return File.Exists(legacy) && TokenizerJson.Probe(legacy) == TokenizerJsonContent.NotTokenizersLibrary ? legacy : null;
     }
 
     /// <summary>
@@ -55,13 +55,16 @@ public static class TokenizerFiles
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"Tokenizer directory '{directory}' does not exist.");
-        if (FindCharFile(directory) is { } charFile) return LoadChar(charFile);
+        string charFile = Path.Combine(directory, CharTokenizerFile);
+        if (File.Exists(charFile)) return LoadChar(charFile);
+        // tokenizer.json is either the char tokenizer's legacy file or the tokenizers library's: parsed once to tell which.
         string tokenizerJson = Path.Combine(directory, TokenizerJson.FileName);
-        bool hasTokenizerJson = File.Exists(tokenizerJson);
-        if (hasTokenizerJson && TokenizerJson.IsBpeWithVocabulary(tokenizerJson)) return TokenizerJson.Load(tokenizerJson);
+        var content = File.Exists(tokenizerJson) ? TokenizerJson.Probe(tokenizerJson) : (TokenizerJsonContent?)null;
+        if (content == TokenizerJsonContent.NotTokenizersLibrary) return LoadChar(tokenizerJson);
+        if (content == TokenizerJsonContent.BpeWithVocabulary) return TokenizerJson.Load(tokenizerJson);
         if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
         if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
-        if (hasTokenizerJson) return TokenizerJson.Load(tokenizerJson); // says what it lacks or what is not supported
+        if (content is not null) return TokenizerJson.Load(tokenizerJson); // says what it lacks or what is not supported
         throw new FileNotFoundException(
             $"No tokenizer in '{directory}': expected {CharTokenizerFile} or {LegacyCharTokenizerFile} (char tokenizer), " +
             $"vocab.json + merges.txt or encoder.json + vocab.bpe (GPT-2 BPE), or vocab.txt (BERT WordPiece).");
@@ -93,20 +96,6 @@ public static class TokenizerFiles
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"Tokenizer file '{path}': {e.Message}", e);
-        }
-    }
-
-    /// <summary>Whether <paramref name="path"/> is a JSON object with a "model" key (the tokenizers library's format), not a char tokenizer.</summary>
-    private static bool IsHuggingFaceTokenizersFile(string path)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("model", out _);
-        }
-        catch (JsonException)
-        {
-            return false; // LoadChar reports it
         }
     }
 

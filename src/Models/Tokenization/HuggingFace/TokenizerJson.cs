@@ -18,23 +18,27 @@ public static class TokenizerJson
     public const string FileName = "tokenizer.json";
 
     /// <summary>
-    /// Whether <paramref name="path"/> is a tokenizers-library file of a BPE model with its vocabulary (a JSON object
-    /// whose "model" has "type": "BPE" and a "vocab"), as opposed to LlmForge's old char tokenizer file, a WordPiece
-    /// model or a stub.
+    /// What the file at <paramref name="path"/> holds, from one parse: not a tokenizers-library file (not a JSON object
+    /// with a "model": LlmForge's old char tokenizer file, or invalid JSON for its reader to report), a BPE model with its
+    /// vocabulary ("model" an object with a "vocab" and "type" "BPE" or none), or another tokenizers-library file (a
+    /// WordPiece model, a stub) that <see cref="Load"/> reports.
     /// </summary>
-    public static bool IsBpeWithVocabulary(string path)
+    internal static TokenizerJsonContent Probe(string path)
     {
         try
         {
             using var doc = JsonDocument.Parse(ModelFile.ReadAllBytes(path));
-            return doc.RootElement.ValueKind == JsonValueKind.Object
-                && doc.RootElement.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.Object
-                && model.TryGetProperty("vocab", out _)
-                && (!model.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() == "BPE");
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model))
+                return TokenizerJsonContent.NotTokenizersLibrary;
+            return model.ValueKind == JsonValueKind.Object && model.TryGetProperty("vocab", out _)
+                && (!model.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() == "BPE")
+                ? TokenizerJsonContent.BpeWithVocabulary
+                : TokenizerJsonContent.OtherTokenizersLibrary;
         }
         catch (JsonException)
         {
-            return false;
+            return TokenizerJsonContent.NotTokenizersLibrary;
         }
     }
 
