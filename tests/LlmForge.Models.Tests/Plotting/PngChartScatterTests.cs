@@ -11,18 +11,8 @@ public class PngChartScatterTests
     private static readonly double[] X = [0, 1, 2, 3], Y = [0, 1, 0, 1];
 
     /// <summary>Pixels of the picture that are not (near) white: what was drawn.</summary>
-    private static int InkedPixels(string png)
-    {
-        using var bitmap = SKBitmap.Decode(png);
-        int inked = 0;
-        for (int y = 0; y < bitmap.Height; y++)
-            for (int x = 0; x < bitmap.Width; x++)
-            {
-                var p = bitmap.GetPixel(x, y);
-                if (p.Red < 200 || p.Green < 200 || p.Blue < 200) inked++;
-            }
-        return inked;
-    }
+    private static int InkedPixels(string png) =>
+        PngPixels.Count(png, p => p.Red < 200 || p.Green < 200 || p.Blue < 200);
 
     [Fact]
     public void Scatter_writes_a_png_and_draws_each_points_label_beside_it()

@@ -8,18 +8,8 @@ namespace LlmForge.Tests.Plotting;
 public class PngChartTests
 {
     /// <summary>How many pixels of <paramref name="png"/> have the colour <paramref name="colour"/> (within a few levels, for anti-aliasing).</summary>
-    private static int PixelsOf(string png, SKColor colour)
-    {
-        using var bitmap = SKBitmap.Decode(png);
-        int count = 0;
-        for (int y = 0; y < bitmap.Height; y++)
-            for (int x = 0; x < bitmap.Width; x++)
-            {
-                var p = bitmap.GetPixel(x, y);
-                if (Math.Abs(p.Red - colour.Red) <= 8 && Math.Abs(p.Green - colour.Green) <= 8 && Math.Abs(p.Blue - colour.Blue) <= 8) count++;
-            }
-        return count;
-    }
+    private static int PixelsOf(string png, SKColor colour) => PngPixels.Count(png,
+        p => Math.Abs(p.Red - colour.Red) <= 8 && Math.Abs(p.Green - colour.Green) <= 8 && Math.Abs(p.Blue - colour.Blue) <= 8);
 
     [Fact]
     public void A_series_of_one_point_is_drawn_as_a_marker()
