@@ -22,8 +22,6 @@ public static class ModelDirectory
 
     public static string ConfigPath(string directory) => Path.Combine(directory, GptConfigJson.FileName);
 
-    public static string WeightsPath(string directory) => Path.Combine(directory, Gpt2Checkpoint.WeightsFileName);
-
     /// <summary>config.json of <paramref name="directory"/>; a missing file or a bad key is one error naming it.</summary>
     public static GptConfig LoadConfig(string directory)
     {

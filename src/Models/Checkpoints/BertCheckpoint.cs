@@ -18,7 +18,7 @@ namespace LlmForge.Checkpoints;
 public static class BertCheckpoint
 {
     /// <summary>The weights' file name in a model directory, beside config.json (Hugging Face's name).</summary>
-    public const string WeightsFileName = "model.safetensors";
+    public const string WeightsFileName = ModelWeights.FileName;
 
     private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
 
@@ -64,7 +64,7 @@ public static class BertCheckpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        string path = ModelWeights.Find(directory);
         if (model.Components.Describe(model.Config).Kinds is not null)
         {
             StateDict.Load(model, path);
@@ -120,14 +120,17 @@ public static class BertCheckpoint
     /// <summary>
     /// Writes config.json (with "architectures" naming the heads' transformers class) and model.safetensors (F32,
     /// metadata format=pt; the tied decoder is not written, as transformers does) into <paramref name="directory"/>,
-    /// each file atomically.
+    /// each file atomically; with <paramref name="maxShardBytes"/>, sharded as <see cref="Gpt2Checkpoint.Save"/> does.
     /// </summary>
+    /// <param name="model">The model to save.</param>
+    /// <param name="directory">The model directory to write.</param>
+    /// <param name="maxShardBytes">The most bytes of tensor data per shard; null (default) writes one model.safetensors.</param>
     /// <remarks>
     /// The kinds recorded are the names of those the model was built from (<see cref="BertModel.Components"/>): a
     /// model of kinds the Hugging Face keys cannot select is written as config.json with its "llmforge" key and the
     /// model's <see cref="StateDict"/>; a BERT of built-in kinds is written exactly as before.
     /// </remarks>
-    public static void Save(BertModel model, string directory)
+    public static void Save(BertModel model, string directory, long? maxShardBytes = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
@@ -136,14 +139,14 @@ public static class BertCheckpoint
         Directory.CreateDirectory(directory);
         if (config.Kinds is not null)
         {
-            StateDict.Save(model, Path.Combine(directory, WeightsFileName));
+            ModelWeights.Write(directory, StateDict.Tensors(model), StateDict.DefaultMetadata, maxShardBytes);
             BertConfigJson.Save(config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
             return;
         }
         var tensors = BertParameterMap.For(model.Config, model.Heads)
             .Select(row => (row.HfName, row.Shape, (ReadOnlyMemory<float>)model.GetParameter(row.Parameter).Data))
             .ToList();
-        SafeTensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        ModelWeights.Write(directory, tensors, StateDict.DefaultMetadata, maxShardBytes);
         BertConfigJson.Save(config, Path.Combine(directory, BertConfigJson.FileName), model.Heads.Architecture);
     }
 
@@ -208,7 +211,7 @@ public static class BertCheckpoint
         string configPath = ModelFile.InDirectory(directory, BertConfigJson.FileName);
         var config = BertConfigJson.Load(configPath);
         var components = ComponentKindsJson.Resolve(() => BertComponents.For(config, kinds), configPath);
-        return (config, components, configPath, ModelFile.InDirectory(directory, WeightsFileName));
+        return (config, components, configPath, ModelWeights.Find(directory));
     }
 
     private static BertWeightsReport Report(SafeTensorsFile file, BertConfig config, bool allValues)

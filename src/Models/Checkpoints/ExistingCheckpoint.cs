@@ -24,7 +24,7 @@ public static class ExistingCheckpoint
                 return $"a training checkpoint ({TrainerStateJson.FileName} unreadable)";
             }
         }
-        foreach (string name in new[] { Gpt2Checkpoint.WeightsFileName, GptConfigJson.FileName })
+        foreach (string name in new[] { ModelWeights.FileName, ModelWeights.IndexFileName, GptConfigJson.FileName })
             if (File.Exists(Path.Combine(directory, name))) return $"a saved model ({name})";
         return null;
     }

@@ -18,7 +18,7 @@ namespace LlmForge.Checkpoints;
 public static class Gpt2Checkpoint
 {
     /// <summary>The weights' file name in a model directory, beside config.json (Hugging Face's name).</summary>
-    public const string WeightsFileName = "model.safetensors";
+    public const string WeightsFileName = ModelWeights.FileName;
 
     private const string ModelWants = "the model expects", ConfigWants = "config.json asks for";
 
@@ -73,7 +73,7 @@ public static class Gpt2Checkpoint
     /// </summary>
     private static GptModel LoadWeights(string directory, GptConfig config, Func<GptModel> model)
     {
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        string path = ModelWeights.Find(directory);
         if (config.Kinds is not null)
         {
             var built = model();
@@ -102,7 +102,7 @@ public static class Gpt2Checkpoint
     public static Gpt2WeightsReport Check(string directory, IComponentKinds? kinds = null)
     {
         var (config, _) = Saved(directory, kinds ?? BuiltInComponents.Kinds);
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        string path = ModelWeights.Find(directory);
         using var file = SafeTensorsFile.Open(path);
         if (config.Kinds is not null)
             return new Gpt2WeightsReport(path, file.Entries.Count, file.Entries.Sum(e => e.ElementCount),
@@ -117,15 +117,20 @@ public static class Gpt2Checkpoint
 
     /// <summary>
     /// Writes config.json and model.safetensors (F32, metadata format=pt) into <paramref name="directory"/>
-    /// (created if needed), each file atomically. Tied models write no lm_head.weight, as HF does.
+    /// (created if needed), each file atomically. Tied models write no lm_head.weight, as HF does. With
+    /// <paramref name="maxShardBytes"/>, weights above that size are written sharded instead (<see cref="ModelWeights.Write"/>:
+    /// model-00001-of-0000N.safetensors and model.safetensors.index.json), which every load reads the same way.
     /// </summary>
+    /// <param name="model">The model to save.</param>
+    /// <param name="directory">The model directory to write.</param>
+    /// <param name="maxShardBytes">The most bytes of tensor data per shard; null (default) writes one model.safetensors.</param>
     /// <remarks>
     /// The kinds recorded are the names of those the model was built from (<see cref="GptModel.Components"/>). When
     /// the Hugging Face keys cannot select them, config.json gets them in its "llmforge" key (model_type
     /// "llmforge-gpt") and model.safetensors is the model's <see cref="StateDict"/>; a GPT-2 of built-in kinds is
     /// written exactly as before.
     /// </remarks>
-    public static void Save(GptModel model, string directory)
+    public static void Save(GptModel model, string directory, long? maxShardBytes = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(directory);
@@ -134,7 +139,7 @@ public static class Gpt2Checkpoint
         Directory.CreateDirectory(directory);
         if (config.Kinds is not null)
         {
-            StateDict.Save(model, Path.Combine(directory, WeightsFileName));
+            ModelWeights.Write(directory, StateDict.Tensors(model), StateDict.DefaultMetadata, maxShardBytes);
             GptConfigJson.Save(config, Path.Combine(directory, GptConfigJson.FileName));
             return;
         }
@@ -147,8 +152,7 @@ public static class Gpt2Checkpoint
                 Gpt2ParameterMap.FromParameter(row, p, model.GetParameter(row.Parameters[p]).Data, data);
             tensors.Add((row.HfName, row.HfShape, data));
         }
-        SafeTensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors,
-            new Dictionary<string, string> { ["format"] = "pt" }); // transformers refuses safetensors without it
+        ModelWeights.Write(directory, tensors, StateDict.DefaultMetadata, maxShardBytes);
         GptConfigJson.Save(config, Path.Combine(directory, GptConfigJson.FileName));
     }
 

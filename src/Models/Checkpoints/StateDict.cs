@@ -20,10 +20,15 @@ public static class StateDict
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(path);
-        SafeTensorsWriter.Write(path,
-            module.NamedParameters().Select(p => (p.Name, p.Parameter.Shape, (ReadOnlyMemory<float>)p.Parameter.Data)),
-            metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        SafeTensorsWriter.Write(path, Tensors(module), metadata ?? DefaultMetadata);
     }
+
+    /// <summary>format=pt: what torch's safetensors loader expects (transformers refuses safetensors without it).</summary>
+    internal static IReadOnlyDictionary<string, string> DefaultMetadata { get; } = new Dictionary<string, string> { ["format"] = "pt" };
+
+    /// <summary>Every parameter of <paramref name="module"/> as a tensor to write, under its dotted name.</summary>
+    internal static IEnumerable<(string Name, int[] Shape, ReadOnlyMemory<float> Data)> Tensors(Module module) =>
+        module.NamedParameters().Select(p => (p.Name, p.Parameter.Shape, (ReadOnlyMemory<float>)p.Parameter.Data));
 
     /// <summary>
     /// Loads <paramref name="path"/> into <paramref name="module"/>'s parameters. The file must hold exactly the

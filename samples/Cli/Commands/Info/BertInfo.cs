@@ -14,7 +14,7 @@ internal static class BertInfo
         string configPath = Path.Combine(directory, BertConfigJson.FileName);
         var c = BertConfigJson.Load(configPath);
         string modelType = BertConfigJson.ReadModelType(configPath) ?? BertConfigJson.BertModelType;
-        var report = File.Exists(Path.Combine(directory, BertCheckpoint.WeightsFileName)) ? BertCheckpoint.Check(directory) : null;
+        var report = ModelWeights.Exists(directory) ? BertCheckpoint.Check(directory) : null;
         Weights? weights = report is null ? null : new(report.Path, report.Matches, report.Tensors, report.Parameters, report.DTypes, report.Problems);
         var heads = report?.Heads ?? new BertHeads(Pooler: true, MaskedLM: true, Classifier: c.Labels.Count > 0);
         long parameters = BertParameterMap.ParameterCount(c with { Labels = heads.Classifier && c.Labels.Count == 0 ? ["?"] : c.Labels }, heads);

@@ -22,7 +22,7 @@ internal static class GptInfo
         var c = ModelDirectory.LoadConfig(directory);
         string modelType = ReadModelType(ModelDirectory.ConfigPath(directory));
         long parameters = Gpt2TensorNames.ParameterCount(c);
-        Weights? weights = File.Exists(ModelDirectory.WeightsPath(directory)) && Gpt2Checkpoint.Check(directory) is { } r
+        Weights? weights = ModelWeights.Exists(directory) && Gpt2Checkpoint.Check(directory) is { } r
             ? new(r.Path, r.Matches, r.Tensors, r.Parameters, r.DTypes, r.Problems) : null;
         var checkpoint = CheckpointIntegrity.Of(directory);
         ITokenizer? tokenizer = ModelDirectory.LoadTokenizer(directory);

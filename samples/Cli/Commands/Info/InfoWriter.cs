@@ -37,8 +37,8 @@ internal static class InfoWriter
     /// <summary>The weights line: none, a match (<paramref name="matchDetail"/> says what was found), or the problems.</summary>
     public static void WeightsLine(TextWriter o, string fileName, Weights? weights, string matchDetail) => Line(o, "weights",
         weights is null ? $"none ({fileName} not found)"
-        : weights.Matches ? $"{fileName} matches config.json: {matchDetail}, {Count(weights.Parameters)} parameters, {string.Join("/", weights.DTypes)}"
-        : $"{fileName} does NOT match config.json: {string.Join("; ", weights.Problems)}");
+        : weights.Matches ? $"{Path.GetFileName(weights.Path)} matches config.json: {matchDetail}, {Count(weights.Parameters)} parameters, {string.Join("/", weights.DTypes)}"
+        : $"{Path.GetFileName(weights.Path)} does NOT match config.json: {string.Join("; ", weights.Problems)}");
 
     /// <summary>The "weights" member: null, or the file, verdict, counts (dtypes when <paramref name="withDTypes"/>) and problems.</summary>
     public static void WeightsJson(Utf8JsonWriter w, Weights? weights, bool withDTypes)
