@@ -172,7 +172,7 @@ public sealed partial class ChatTemplate
     };
 
     // "bos_token": "<s>" or {"content": "<s>", …} (an AddedToken as older transformers wrote it).
-    private static string? TokenText(JsonElement value) => value.ValueKind switch
+    internal static string? TokenText(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.Object when value.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String => c.GetString(),

@@ -6,11 +6,14 @@ using LlmForge.Diagnostics;
 namespace LlmForge.Tokenization;
 
 /// <summary>
-/// Reads the Hugging Face tokenizers library's <c>tokenizer.json</c> as a <see cref="HuggingFaceBpeTokenizer"/>:
-/// <c>model.type</c> "BPE" (vocab + merges, merges as "a b" strings or [a, b] pairs, <c>ignore_merges</c>), byte-level
-/// (a <c>ByteLevel</c> pre-tokenizer and decoder), <c>added_tokens</c>, normalizer null/NFC/NFD/Lowercase (or a Sequence),
-/// pre-tokenizer Split (regex or string)/Digits/ByteLevel (or a Sequence), post-processor null/ByteLevel/TemplateProcessing
-/// (not applied by Encode). Anything else is one line naming the file, the key and its value.
+/// Reads the Hugging Face tokenizers library's <c>tokenizer.json</c>: <c>model.type</c> "BPE" (vocab + merges, merges
+/// as "a b" strings or [a, b] pairs, <c>ignore_merges</c>), <c>added_tokens</c>, normalizer
+/// null/NFC/NFD/Lowercase/Prepend/Replace (or a Sequence), pre-tokenizer Split (regex or string)/Digits/ByteLevel/Metaspace
+/// (or a Sequence), post-processor null/ByteLevel/TemplateProcessing (not applied by Encode). A file with a
+/// <c>ByteLevel</c> pre-tokenizer is byte-level BPE (<see cref="HuggingFaceBpeTokenizer"/>: GPT-2, SmolLM2, Qwen2,
+/// Llama 3); one without is SentencePiece-style BPE over characters (<see cref="SentencePieceBpeTokenizer"/>: Llama 2,
+/// TinyLlama, Mistral — <c>byte_fallback</c>, <c>unk_token</c>, decoder Replace/ByteFallback/Fuse/Strip/Metaspace).
+/// Anything else is one line naming the file, the key and its value.
 /// </summary>
 public static class TokenizerJson
 {
@@ -42,11 +45,12 @@ public static class TokenizerJson
         }
     }
 
-    /// <summary>Loads the byte-level BPE tokenizer described by <paramref name="path"/>.</summary>
+    /// <summary>Loads the BPE tokenizer described by <paramref name="path"/>: a <see cref="HuggingFaceBpeTokenizer"/>
+    /// (byte-level) or a <see cref="SentencePieceBpeTokenizer"/> (no ByteLevel pre-tokenizer).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not valid JSON, or a key with a value this reader does not support (the
     /// message names the file, the key and the value).</exception>
-    public static HuggingFaceBpeTokenizer Load(string path)
+    public static ITokenizer Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Tokenizer file '{path}' does not exist.", path);
         byte[] file = ModelFile.ReadAllBytes(path);
@@ -63,15 +67,15 @@ public static class TokenizerJson
 
     private sealed class Reader(string path)
     {
-        private const string SentencePieceHint = " (SentencePiece-style tokenizer.json, as TinyLlama/Llama 2 ship, is not supported: only byte-level BPE)";
+        private MetaspaceStep? _metaspace;
 
-        public HuggingFaceBpeTokenizer Read(JsonElement root, byte[] file)
+        public ITokenizer Read(JsonElement root, byte[] file)
         {
             if (root.ValueKind != JsonValueKind.Object) throw Bad("the file", "must be a JSON object");
             var model = Property(root, "model", JsonValueKind.Object, "model")!.Value;
             string type = String(model, "type", "model.type") ?? "BPE";
             if (type != "BPE") throw Unsupported("model.type", Printable.Quote(type), "\"BPE\"");
-            if (Flag(model, "byte_fallback", "model.byte_fallback")) throw Unsupported("model.byte_fallback", "true", "false" + SentencePieceHint);
+            bool byteFallback = Flag(model, "byte_fallback", "model.byte_fallback");
             if (model.TryGetProperty("dropout", out var dropout) && dropout.ValueKind is not JsonValueKind.Null && !(dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() == 0))
                 throw Unsupported("model.dropout", dropout.GetRawText(), "null");
             foreach (string key in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
@@ -109,10 +113,18 @@ public static class TokenizerJson
             var normalize = Normalizer(root.TryGetProperty("normalizer", out var n) ? n : default, "normalizer");
             var steps = new List<IPreTokenizerStep>();
             PreTokenizer(root.TryGetProperty("pre_tokenizer", out var p) ? p : default, "pre_tokenizer", steps);
-            if (!steps.OfType<ByteLevelStep>().Any())
-                throw Unsupported("pre_tokenizer", p.ValueKind == JsonValueKind.Undefined ? "null" : Describe(p), "one with a ByteLevel step (byte-level BPE)");
-            Decoder(root.TryGetProperty("decoder", out var d) ? d : default);
             PostProcessor(root.TryGetProperty("post_processor", out var pp) ? pp : default);
+            var d = root.TryGetProperty("decoder", out var decoderJson) ? decoderJson : default;
+            if (!steps.OfType<ByteLevelStep>().Any())
+            {
+                if (d.ValueKind == JsonValueKind.Object && String(d, "type", "decoder.type") == "ByteLevel")
+                    throw Unsupported("pre_tokenizer", p.ValueKind == JsonValueKind.Undefined ? "null" : Describe(p),
+                        "one with a ByteLevel step (byte-level BPE, as decoder ByteLevel needs)");
+                return SentencePiece(model, vocab, merges, added, normalize, steps, TokenDecoders(d), byteFallback, ignoreMerges, file);
+            }
+            if (byteFallback) throw Unsupported("model.byte_fallback", "true", "false with a ByteLevel pre-tokenizer (every byte is already a token)");
+            if (_metaspace is not null) throw Unsupported("pre_tokenizer", Describe(p), "Metaspace or ByteLevel, not both");
+            Decoder(d);
 
             try
             {
@@ -123,6 +135,92 @@ public static class TokenizerJson
             {
                 throw new InvalidDataException($"Tokenizer file '{path}': {e.Message}", e);
             }
+        }
+
+        /// <summary>The SentencePiece-style tokenizer: merges as id rules (each pair and its concatenation in the vocabulary), the unknown token.</summary>
+        private SentencePieceBpeTokenizer SentencePiece(JsonElement model, Dictionary<string, int> vocab, List<(string, string)> merges,
+            List<AddedToken> added, Func<string, string> normalize, List<IPreTokenizerStep> steps, List<TokenDecoderStep>? decoder,
+            bool byteFallback, bool ignoreMerges, byte[] file)
+        {
+            var table = new BpeMergeTable(merges.Count);
+            for (int rank = 0; rank < merges.Count; rank++)
+            {
+                var (left, right) = merges[rank];
+                if (!vocab.TryGetValue(left, out int l) || !vocab.TryGetValue(right, out int r) || !vocab.TryGetValue(left + right, out int merged))
+                    throw Bad($"model.merges[{rank}]", $"({Printable.Quote(left)}, {Printable.Quote(right)}) names a token the vocabulary lacks");
+                table.TryAdd(l, r, rank, merged);
+            }
+            int? unknown = null;
+            if (String(model, "unk_token", "model.unk_token") is { } unk)
+                unknown = vocab.TryGetValue(unk, out int id) ? id : throw Bad("model.unk_token", $"{Printable.Quote(unk)} is not in model.vocab");
+            return new SentencePieceBpeTokenizer(vocab, table, added, normalize, steps, _metaspace, decoder, byteFallback, unknown,
+                Flag(model, "fuse_unk", "model.fuse_unk"), ignoreMerges, file);
+        }
+
+        /// <summary>A SentencePiece-style decoder chain (null: none, tokens joined by spaces).</summary>
+        private List<TokenDecoderStep>? TokenDecoders(JsonElement json)
+        {
+            if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return null;
+            var chain = new List<TokenDecoderStep>();
+            AddDecoder(json, "decoder", chain);
+            return chain;
+        }
+
+        private void AddDecoder(JsonElement json, string key, List<TokenDecoderStep> chain)
+        {
+            string type = String(json, "type", key + ".type") ?? "";
+            switch (type)
+            {
+                case "Sequence":
+                    int i = 0;
+                    foreach (var e in Property(json, "decoders", JsonValueKind.Array, key + ".decoders")!.Value.EnumerateArray())
+                        AddDecoder(e, $"{key}.decoders[{i++}]", chain);
+                    break;
+                case "Replace":
+                    var pattern = Property(json, "pattern", JsonValueKind.Object, key + ".pattern")!.Value;
+                    string literal = String(pattern, "String", key + ".pattern.String")
+                        ?? throw Unsupported(key + ".pattern", Describe(pattern), "{\"String\": …}");
+                    chain.Add(new TokenDecoderStep.Replace(literal, String(json, "content", key + ".content") ?? ""));
+                    break;
+                case "ByteFallback":
+                    chain.Add(new TokenDecoderStep.ByteFallback());
+                    break;
+                case "Fuse":
+                    chain.Add(new TokenDecoderStep.Fuse());
+                    break;
+                case "Strip":
+                    string content = String(json, "content", key + ".content") ?? " ";
+                    if (content.Length != 1) throw Bad(key + ".content", "must be one character");
+                    chain.Add(new TokenDecoderStep.Strip(content[0], Count(json, "start", key), Count(json, "stop", key)));
+                    break;
+                case "Metaspace":
+                    var (replacement, prepend) = MetaspaceKeys(json, key);
+                    chain.Add(new TokenDecoderStep.Metaspace(replacement, prepend != MetaspacePrepend.Never));
+                    break;
+                default:
+                    throw Unsupported(key + ".type", Printable.Quote(type), "Replace, ByteFallback, Fuse, Strip, Metaspace or a Sequence of them (SentencePiece-style BPE)");
+            }
+        }
+
+        private int Count(JsonElement obj, string name, string key) =>
+            obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) && n >= 0 ? n
+            : obj.TryGetProperty(name, out _) ? throw Bad($"{key}.{name}", "must be a non-negative integer") : 0;
+
+        /// <summary>Metaspace's replacement character and prepend scheme (or the older add_prefix_space).</summary>
+        private (char Replacement, MetaspacePrepend Prepend) MetaspaceKeys(JsonElement json, string key)
+        {
+            string replacement = String(json, "replacement", key + ".replacement") ?? "\u2581";
+            if (replacement.Length != 1) throw Bad(key + ".replacement", $"is {Printable.Quote(replacement)}; expected one character");
+            string? scheme = String(json, "prepend_scheme", key + ".prepend_scheme");
+            var prepend = scheme switch
+            {
+                "always" => MetaspacePrepend.Always,
+                "first" => MetaspacePrepend.First,
+                "never" => MetaspacePrepend.Never,
+                null => !json.TryGetProperty("add_prefix_space", out var a) || a.ValueKind != JsonValueKind.False ? MetaspacePrepend.Always : MetaspacePrepend.Never,
+                _ => throw Unsupported(key + ".prepend_scheme", Printable.Quote(scheme), "always, first or never"),
+            };
+            return (replacement[0], prepend);
         }
 
         private List<(string, string)> ReadMerges(JsonElement model)
@@ -157,13 +255,22 @@ public static class TokenizerJson
                 case "NFC": return UnicodeNormalization.Nfc;
                 case "NFD": return UnicodeNormalization.Nfd;
                 case "Lowercase": return s => s.ToLowerInvariant();
+                case "Prepend":
+                    string prefix = String(json, "prepend", key + ".prepend") ?? throw Bad(key + ".prepend", "must be a string");
+                    return s => s.Length == 0 ? s : prefix + s; // the library prepends to non-empty text only
+                case "Replace":
+                    var pattern = Property(json, "pattern", JsonValueKind.Object, key + ".pattern")!.Value;
+                    string literal = String(pattern, "String", key + ".pattern.String")
+                        ?? throw Unsupported(key + ".pattern", Describe(pattern), "{\"String\": …}");
+                    if (literal.Length == 0) throw Bad(key + ".pattern.String", "must not be empty");
+                    string content = String(json, "content", key + ".content") ?? "";
+                    return s => s.Replace(literal, content, StringComparison.Ordinal);
                 case "Sequence":
                     var parts = Property(json, "normalizers", JsonValueKind.Array, key + ".normalizers")!.Value.EnumerateArray()
                         .Select((e, i) => Normalizer(e, $"{key}.normalizers[{i}]")).ToList();
                     return s => parts.Aggregate(s, (text, f) => f(text));
                 default:
-                    throw Unsupported(key + ".type", Printable.Quote(type),
-                        "null, NFC, NFD, Lowercase or a Sequence of them" + (type is "Replace" or "Prepend" ? SentencePieceHint : ""));
+                    throw Unsupported(key + ".type", Printable.Quote(type), "null, NFC, NFD, Lowercase, Prepend, Replace or a Sequence of them");
             }
         }
 
@@ -171,6 +278,8 @@ public static class TokenizerJson
         {
             if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return;
             string type = String(json, "type", key + ".type") ?? "";
+            // Metaspace runs after the steps before it (the tokenizer applies it last), so nothing may follow it.
+            if (_metaspace is not null) throw Unsupported(key + ".type", Printable.Quote(type), "nothing after a Metaspace pre-tokenizer");
             switch (type)
             {
                 case "ByteLevel":
@@ -183,14 +292,17 @@ public static class TokenizerJson
                 case "Split":
                     steps.Add(Split(json, key));
                     break;
+                case "Metaspace":
+                    var (replacement, prepend) = MetaspaceKeys(json, key);
+                    _metaspace = new MetaspaceStep(replacement, prepend, !json.TryGetProperty("split", out var split) || split.ValueKind != JsonValueKind.False);
+                    break;
                 case "Sequence":
                     int i = 0;
                     foreach (var e in Property(json, "pretokenizers", JsonValueKind.Array, key + ".pretokenizers")!.Value.EnumerateArray())
                         PreTokenizer(e, $"{key}.pretokenizers[{i++}]", steps);
                     break;
                 default:
-                    throw Unsupported(key + ".type", Printable.Quote(type),
-                        "Split, Digits, ByteLevel or a Sequence of them" + (type == "Metaspace" ? SentencePieceHint : ""));
+                    throw Unsupported(key + ".type", Printable.Quote(type), "Split, Digits, ByteLevel, Metaspace or a Sequence of them");
             }
         }
 
@@ -235,7 +347,7 @@ public static class TokenizerJson
             if (json.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return; // decoding is the byte-level one regardless
             string type = String(json, "type", "decoder.type") ?? "";
             if (type != "ByteLevel")
-                throw Unsupported("decoder.type", Printable.Quote(type), "ByteLevel" + (type == "Sequence" || type == "Metaspace" ? SentencePieceHint : ""));
+                throw Unsupported("decoder.type", Printable.Quote(type), "ByteLevel with a ByteLevel pre-tokenizer");
         }
 
         private void PostProcessor(JsonElement json)

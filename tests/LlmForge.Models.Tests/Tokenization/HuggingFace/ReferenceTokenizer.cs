@@ -11,4 +11,11 @@ internal static class ReferenceTokenizer
         using var reference = new Tokenizers.DotNet.Tokenizer(tokenizerJson);
         return [.. reference.Encode(text).Select(id => checked((int)id))];
     }
+
+    /// <summary>The library's decoding of <paramref name="ids"/> through the file's decoder.</summary>
+    public static string Decode(string tokenizerJson, IEnumerable<int> ids)
+    {
+        using var reference = new Tokenizers.DotNet.Tokenizer(tokenizerJson);
+        return reference.Decode([.. ids.Select(id => checked((uint)id))]);
+    }
 }

@@ -15,11 +15,11 @@ public class TokenizerJsonErrorTests
     public static TheoryData<string, string, string> Cases() => new()
     {
         { "model.type", "\"WordPiece\"", "model.type 'WordPiece' is not supported" },
-        { "model.byte_fallback", "true", "SentencePiece-style" },
+        { "model.byte_fallback", "true", "model.byte_fallback true is not supported; supported: false with a ByteLevel pre-tokenizer" },
         { "model.dropout", "0.1", "model.dropout 0.1 is not supported" },
-        { "normalizer", "{\"type\": \"Replace\", \"pattern\": {\"String\": \" \"}, \"content\": \"▁\"}", "normalizer.type 'Replace' is not supported" },
+        { "normalizer", "{\"type\": \"Precompiled\", \"precompiled_charsmap\": \"\"}", "normalizer.type 'Precompiled' is not supported" },
         { "normalizer", "{\"type\": \"NFKC\"}", "normalizer.type 'NFKC'" },
-        { "pre_tokenizer", "{\"type\": \"Metaspace\", \"replacement\": \"▁\"}", "pre_tokenizer.type 'Metaspace' is not supported" },
+        { "pre_tokenizer", "{\"type\": \"Metaspace\", \"replacement\": \"▁\"}", "is not supported; supported: one with a ByteLevel step (byte-level BPE, as decoder ByteLevel needs)" },
         { "pre_tokenizer", "{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Whitespace\"}]}", "pre_tokenizer.pretokenizers[0].type 'Whitespace'" },
         { "pre_tokenizer", "null", "one with a ByteLevel step" },
         { "pre_tokenizer", "{\"type\": \"Split\", \"pattern\": {\"Regex\": \"a++(\"}, \"behavior\": \"Isolated\", \"invert\": false}", "pre_tokenizer.pattern.Regex" },

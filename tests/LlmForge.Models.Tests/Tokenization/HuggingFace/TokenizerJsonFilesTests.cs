@@ -25,7 +25,7 @@ public class TokenizerJsonFilesTests
     {
         // Qwen2 and SmolLM2 ship vocab.json + merges.txt too, but only tokenizer.json has their regex and added tokens.
         using var dir = new TempDirectory();
-        var learned = TokenizerJson.Load(LearnedFixture.Path);
+        var learned = Assert.IsType<HuggingFaceBpeTokenizer>(TokenizerJson.Load(LearnedFixture.Path));
         new Gpt2Tokenizer(learned.Vocabulary, ReadMerges(), specialTokens: []).Save(dir.Path);
         File.Copy(LearnedFixture.Path, dir.File("tokenizer.json"));
         var loaded = Assert.IsType<HuggingFaceBpeTokenizer>(TokenizerFiles.Load(dir.Path));
@@ -35,7 +35,7 @@ public class TokenizerJsonFilesTests
     [Fact]
     public void EncodeBytes_TextRunsAsText_OtherBytesRoundTrip()
     {
-        var tokenizer = TokenizerJson.Load(LearnedFixture.Path);
+        var tokenizer = Assert.IsType<HuggingFaceBpeTokenizer>(TokenizerJson.Load(LearnedFixture.Path));
         byte[] bytes = [.. "héllo <|im_end|> wörld"u8, 0xFF, 0xC3, .. " end"u8];
         var ids = tokenizer.EncodeBytes(bytes);
         Assert.Equal(bytes, tokenizer.DecodeBytes(ids));
