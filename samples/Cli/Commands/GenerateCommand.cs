@@ -28,7 +28,7 @@ public sealed class GenerateCommand : ICommand
         "config.json + model.safetensors (+ tokenizer files: vocab.json + merges.txt, encoder.json + vocab.bpe, or llmforge_char_tokenizer.json)");
     private static readonly Option<string?> Prompt = Flag.Text("--prompt", "TEXT", "encoded with the directory's tokenizer (\"\" starts from <|endoftext|>)");
     private static readonly Option<string?> PromptIds = Flag.Text("--prompt-ids", "1,2,3", "token ids; needs no tokenizer with --output-ids");
-    private static readonly Option<int?> MaxNewTokens = Flag.Int("--max-new-tokens", "N", "at most N new tokens (default 50); <|endoftext|> stops earlier", min: 0);
+    private static readonly Option<int?> MaxNewTokens = Flag.Int("--max-new-tokens", "N", "at most N new tokens (default 50); an end token stops earlier (<|endoftext|>, the eos ids of generation_config.json, config.json, tokenizer_config.json, the chat template's end-of-turn)", min: 0);
     private static readonly Option<float?> Temperature = Flag.Float("--temperature", "T", "≥ 0: 0 = greedy (argmax), default 1.0", min: 0);
     private static readonly Option<int?> TopK = Flag.Int("--top-k", "K", "≥ 0: sample among the K most likely tokens (0 = all, the default)", min: 0);
     private static readonly Option<float?> TopP = Flag.Float("--top-p", "P", "in (0, 1]: nucleus sampling (default 1 = off)", min: 0, max: 1, minExclusive: true);
@@ -95,7 +95,10 @@ public sealed class GenerateCommand : ICommand
             throw new CliException($"{Name}: --no-kv-cache recomputes the context for every token; a {policy.KindName} KV cache (--sinks/--window, LlmForge:KvCache) needs the cache");
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
         if (bf16) gpt.UseBFloat16Weights();
-        var generator = new TextGenerator(gpt.AsLanguageModel(policy), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache };
+        // Every end token the directory names (generation_config.json, config.json, tokenizer_config.json, the chat
+        // template's end-of-turn) ends generation, not only the tokenizer's end-of-text.
+        var stops = StopTokens.FromModelDirectory(directory, tokenizer);
+        var generator = new TextGenerator(gpt.AsLanguageModel(policy), sampling, tokenizer?.EndOfTextId) { UseKvCache = useKvCache, StopTokens = stops };
         // Ctrl-C stops before the next token: what was generated is printed as without it, and the exit code is 130.
         using var interrupt = new InterruptSignals(stderr, "stopping before the next token", "(the text printed so far stays)");
         int code;
@@ -109,16 +112,16 @@ public sealed class GenerateCommand : ICommand
         }
 
         var text = new TokenStreamDecoder(tokenizer!);
-        void Print(int id)
+        void Print(int id, bool generated)
         {
-            if (id == tokenizer!.EndOfTextId) return;
+            if (id == tokenizer!.EndOfTextId || (generated && stops.Contains(id))) return; // the stop token is not printed
             string piece = text.Append(id);
             if (piece.Length == 0) return; // a multi-byte character is still incomplete
             stdout.Write(piece);
             stdout.Flush();
         }
-        foreach (int id in ids) Print(id);
-        code = Interruptible(() => { foreach (int id in generator.Generate(ids, maxNewTokens, interrupt.Token)) Print(id); }, interrupt.Token);
+        foreach (int id in ids) Print(id, generated: false);
+        code = Interruptible(() => { foreach (int id in generator.Generate(ids, maxNewTokens, interrupt.Token)) Print(id, generated: true); }, interrupt.Token);
         stdout.WriteLine(text.Flush());
         return code;
     }

@@ -54,12 +54,20 @@ public sealed class TextGenerator
     /// </summary>
     public int? StopTokenId { get; }
 
+    /// <summary>
+    /// More ids that end generation as <see cref="StopTokenId"/> does — a chat model's end-of-turn and every end token
+    /// its directory names (<see cref="Generation.StopTokens.FromModelDirectory"/>); default none.
+    /// </summary>
+    public StopTokens StopTokens { get; init; } = StopTokens.None;
+
+    private bool IsStop(int id) => id == StopTokenId || StopTokens.Contains(id);
+
     /// <summary>Decode incrementally with a KV cache when the model can (default true); false recomputes the context every token.</summary>
     public bool UseKvCache { get; init; } = true;
 
     /// <summary>
     /// Yields up to <paramref name="maxNewTokens"/> new ids after <paramref name="prompt"/> (the prompt itself is
-    /// not yielded). When the model picks <see cref="StopTokenId"/>, that id is yielded last (as Hugging Face's
+    /// not yielded). When the model picks <see cref="StopTokenId"/> (or one of <see cref="StopTokens"/>), that id is yielded last (as Hugging Face's
     /// <c>generate</c> keeps the eos token) and generation ends. Lazy: each id is computed when enumerated.
     /// </summary>
     /// <exception cref="ArgumentException">Empty prompt, or <paramref name="maxNewTokens"/> &lt; 0.</exception>
@@ -152,7 +160,7 @@ public sealed class TextGenerator
         var stream = new TokenStreamDecoder(tokenizer);
         foreach (int id in ids)
         {
-            if (id == StopTokenId) continue;
+            if (IsStop(id)) continue;
             string piece = stream.Append(id);
             if (piece.Length > 0) yield return piece;
         }
@@ -197,7 +205,7 @@ public sealed class TextGenerator
                 }
                 tokens.Add(next);
                 yield return next;
-                if (next == StopTokenId) yield break;
+                if (IsStop(next)) yield break;
             }
         }
         finally
@@ -309,7 +317,7 @@ public sealed class TextGenerator
                     if (done[b]) continue; // a finished row keeps feeding its last token; nothing more is recorded
                     next[b] = samplers[b].Next(logits.Data.AsSpan(b * vocab, vocab));
                     results[b].Add(next[b]);
-                    done[b] = next[b] == StopTokenId;
+                    done[b] = IsStop(next[b]);
                 }
             }
             if (done.All(d => d)) break;
