@@ -11,7 +11,7 @@ public class Gpt2CheckpointTests
 {
     private static readonly ManagedBackend Backend = new();
 
-    private static readonly GptConfig Small = new()
+    internal static readonly GptConfig Small = new()
     {
         VocabSize = 13, ContextLength = 8, EmbeddingDim = 8, Layers = 2, Heads = 2, InnerDim = 12, TieWeights = false,
         EmbeddingDropRate = 0f, AttentionDropRate = 0f, ResidualDropRate = 0f,

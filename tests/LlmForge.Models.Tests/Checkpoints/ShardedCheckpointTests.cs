@@ -17,20 +17,7 @@ public class ShardedCheckpointTests
 {
     private static readonly ManagedBackend Backend = new();
 
-    private static readonly GptConfig Small = new()
-    {
-        VocabSize = 13, ContextLength = 8, EmbeddingDim = 8, Layers = 2, Heads = 2, InnerDim = 12, TieWeights = false,
-        EmbeddingDropRate = 0f, AttentionDropRate = 0f, ResidualDropRate = 0f,
-    };
-
-    private static void AssertSameParameters(Module expected, Module actual)
-    {
-        var e = expected.NamedParameters().ToList();
-        var a = actual.NamedParameters().ToList();
-        Assert.Equal(e.Select(p => p.Name), a.Select(p => p.Name));
-        for (int i = 0; i < e.Count; i++)
-            Assert.True(e[i].Parameter.Data.AsSpan().SequenceEqual(a[i].Parameter.Data), e[i].Name);
-    }
+    private static readonly GptConfig Small = Gpt2CheckpointTests.Small;
 
     private static string[] Shards(int count) => Enumerable.Range(1, count).Select(i => $"model-{i:D5}-of-{count:D5}.safetensors").ToArray();
 
@@ -63,7 +50,7 @@ public class ShardedCheckpointTests
         }
 
         var loaded = Gpt2Checkpoint.Load(dir.Path, Backend, seed: 99);
-        AssertSameParameters(original, loaded);
+        StateDictTests.AssertSameParameters(original, loaded);
         Assert.True(Gpt2Checkpoint.Check(dir.Path).Matches);
 
         // Saving again unsharded replaces the shards: one set of weights, never two.
@@ -89,7 +76,7 @@ public class ShardedCheckpointTests
         using var dir = new TempDirectory();
         Gpt2Checkpoint.Save(original, dir.Path, maxShardBytes: 700);
         Assert.Contains("model.safetensors.index.json", dir.FileNames());
-        AssertSameParameters(original, Gpt2Checkpoint.Load(dir.Path, Backend, seed: 1));
+        StateDictTests.AssertSameParameters(original, Gpt2Checkpoint.Load(dir.Path, Backend, seed: 1));
     }
 
     [Fact]
@@ -103,7 +90,7 @@ public class ShardedCheckpointTests
 
         var loaded = BertCheckpoint.Load(dir.Path, BertTestModels.Backend, seed: 99);
         Assert.Equal(original.Heads, loaded.Heads);
-        AssertSameParameters(original, loaded);
+        StateDictTests.AssertSameParameters(original, loaded);
         Assert.True(BertCheckpoint.Check(dir.Path).Matches);
     }
 

@@ -175,7 +175,7 @@ public class StateDictTests
         return module;
     }
 
-    private static void AssertSameParameters(Module expected, Module actual)
+    internal static void AssertSameParameters(Module expected, Module actual)
     {
         var e = expected.NamedParameters().ToList();
         var a = actual.NamedParameters().ToList();

@@ -80,19 +80,9 @@ public sealed class HuggingFaceBpeTokenizer : IByteLevelTokenizer
 
     private void EncodeText(string text, bool allowSpecialTokens, List<int> ids)
     {
-        var pieces = new List<ReadOnlyMemory<char>>();
-        var next = new List<ReadOnlyMemory<char>>();
         _splitter.Split(text, allowSpecialTokens, ordinary =>
         {
-            pieces.Clear();
-            pieces.Add(_normalize(ordinary).AsMemory());
-            foreach (var step in _preTokenizer)
-            {
-                next.Clear();
-                foreach (var p in pieces) step.Split(p, next);
-                (pieces, next) = (next, pieces);
-            }
-            foreach (var p in pieces) AppendPiece(p.Span, ids);
+            foreach (var p in PreTokenizerSteps.Split(_normalize(ordinary), _preTokenizer)) AppendPiece(p.Span, ids);
         }, added => ids.Add(added.Id));
     }
 
@@ -123,9 +113,5 @@ public sealed class HuggingFaceBpeTokenizer : IByteLevelTokenizer
     public byte[] DecodeBytes(IEnumerable<int> ids) => ByteLevelIds.Concat(ids, _bytesOfId);
 
     /// <summary>Writes the tokenizer.json it was read from into <paramref name="directory"/>, byte for byte.</summary>
-    public void Save(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        Checkpoints.AtomicFile.WriteAllBytes(Path.Combine(directory, TokenizerJson.FileName), _file);
-    }
+    public void Save(string directory) => TokenizerJson.Write(directory, _file);
 }

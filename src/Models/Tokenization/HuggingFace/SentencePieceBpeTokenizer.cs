@@ -87,23 +87,14 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>();
         bool atTextStart = true; // the first ordinary stretch is at offset 0 only if no added token came before it
-        var pieces = new List<ReadOnlyMemory<char>>();
-        var next = new List<ReadOnlyMemory<char>>();
         _splitter.Split(text, allowSpecialTokens, ordinary =>
         {
-            pieces.Clear();
-            pieces.Add(_normalize(ordinary).AsMemory());
-            foreach (var step in _preTokenizer)
-            {
-                next.Clear();
-                foreach (var p in pieces) step.Split(p, next);
-                (pieces, next) = (next, pieces);
-            }
+            var pieces = PreTokenizerSteps.Split(_normalize(ordinary), _preTokenizer);
             if (_metaspace is not null)
             {
-                next.Clear();
-                for (int i = 0; i < pieces.Count; i++) _metaspace.Split(pieces[i], atTextStart && i == 0, next);
-                (pieces, next) = (next, pieces);
+                var spaced = new List<ReadOnlyMemory<char>>();
+                for (int i = 0; i < pieces.Count; i++) _metaspace.Split(pieces[i], atTextStart && i == 0, spaced);
+                pieces = spaced;
             }
             foreach (var p in pieces) AppendWord(p.Span.ToString(), ids);
             atTextStart = false;
@@ -212,9 +203,5 @@ public sealed class SentencePieceBpeTokenizer : ITokenizer
     }
 
     /// <summary>Writes the tokenizer.json it was read from into <paramref name="directory"/>, byte for byte.</summary>
-    public void Save(string directory)
-    {
-        Directory.CreateDirectory(directory);
-        Checkpoints.AtomicFile.WriteAllBytes(Path.Combine(directory, TokenizerJson.FileName), _file);
-    }
+    public void Save(string directory) => TokenizerJson.Write(directory, _file);
 }

@@ -65,6 +65,13 @@ public static class TokenizerJson
         }
     }
 
+    /// <summary>Writes <paramref name="file"/>, a tokenizer.json's bytes as read, into <paramref name="directory"/> (created if missing), atomically.</summary>
+    internal static void Write(string directory, byte[] file)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllBytes(Path.Combine(directory, FileName), file);
+    }
+
     private sealed class Reader(string path)
     {
         private MetaspaceStep? _metaspace;

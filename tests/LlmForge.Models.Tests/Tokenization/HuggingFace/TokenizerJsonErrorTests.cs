@@ -30,9 +30,13 @@ public class TokenizerJsonErrorTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Unsupported_IsOneLineNamingFileKeyAndValue(string key, string valueJson, string expected)
+    public void Unsupported_IsOneLineNamingFileKeyAndValue(string key, string valueJson, string expected) =>
+        AssertOneLineError(Fixture(), key, valueJson, expected);
+
+    /// <summary>Sets <paramref name="key"/> ("a" or "a.b") of <paramref name="root"/> to <paramref name="valueJson"/>
+    /// and checks that loading the file is one error line naming it and holding <paramref name="expected"/>.</summary>
+    internal static void AssertOneLineError(JsonObject root, string key, string valueJson, string expected)
     {
-        var root = Fixture();
         string[] path = key.Split('.');
         var parent = path.Length == 1 ? root : (JsonObject)root[path[0]]!;
         parent[path[^1]] = JsonNode.Parse(valueJson);
