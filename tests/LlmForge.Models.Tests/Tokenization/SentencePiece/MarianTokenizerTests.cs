@@ -111,4 +111,11 @@ public class MarianTokenizerTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void TokenizerFilesLoad_NamesAMarianDirectoryForWhatItIs()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => TokenizerFiles.Load(Fixture("opus-mt-tiny")));
+        Assert.Contains("holds a Marian translation tokenizer", e.Message);
+    }
 }
