@@ -39,9 +39,9 @@ public static class Bleu
             {
                 var maxInReference = new Dictionary<string, int>(StringComparer.Ordinal);
                 foreach (var reference in references)
-                    foreach (var (gram, count) in NGramCounts(reference, n))
+                    foreach (var (gram, count) in NGrams.Count(reference, n))
                         maxInReference[gram] = Math.Max(count, maxInReference.GetValueOrDefault(gram));
-                foreach (var (gram, count) in NGramCounts(hypothesis, n))
+                foreach (var (gram, count) in NGrams.Count(hypothesis, n))
                 {
                     totals[n - 1] += count;
                     matches[n - 1] += Math.Min(count, maxInReference.GetValueOrDefault(gram));
@@ -81,17 +81,5 @@ public static class Bleu
             if (distance < bestDistance || (distance == bestDistance && length < best)) best = length;
         }
         return best;
-    }
-
-    /// <summary>Counts of the n-grams of <paramref name="words"/>, each keyed by its words joined with U+0001 (never in a 13a token).</summary>
-    private static Dictionary<string, int> NGramCounts(string[] words, int n)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i + n <= words.Length; i++)
-        {
-            string gram = string.Join('\u0001', words, i, n);
-            counts[gram] = counts.GetValueOrDefault(gram) + 1;
-        }
-        return counts;
     }
 }

@@ -52,8 +52,8 @@ public static class ChrF
         var stats = new long[3 * CharOrder];
         for (int n = 1; n <= CharOrder; n++)
         {
-            var hypothesisGrams = Grams(hypothesis, n);
-            var referenceGrams = Grams(reference, n);
+            var hypothesisGrams = NGrams.Count(hypothesis, n);
+            var referenceGrams = NGrams.Count(reference, n);
             long matches = 0;
             foreach (var (gram, count) in hypothesisGrams)
                 matches += Math.Min(count, referenceGrams.GetValueOrDefault(gram));
@@ -81,18 +81,6 @@ public static class ChrF
         if (precision + recall == 0) return 0;
         const double factor = Beta * Beta;
         return 100 * (1 + factor) * precision * recall / (factor * precision + recall);
-    }
-
-    /// <summary>Counts of the character n-grams of <paramref name="characters"/>.</summary>
-    private static Dictionary<string, int> Grams(string[] characters, int n)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i + n <= characters.Length; i++)
-        {
-            string gram = string.Concat(characters.AsSpan(i, n));
-            counts[gram] = counts.GetValueOrDefault(gram) + 1;
-        }
-        return counts;
     }
 
     /// <summary>The characters of <paramref name="text"/> without its whitespace, one string per code point (as Python

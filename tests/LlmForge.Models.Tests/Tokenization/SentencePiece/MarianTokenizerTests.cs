@@ -5,8 +5,15 @@ using static LlmForge.Tests.Tokenization.SentencePiece.SentencePieceModelTests;
 
 namespace LlmForge.Tests.Tokenization.SentencePiece;
 
-public class MarianTokenizerTests
+public sealed class MarianTokenizerTests : IDisposable
 {
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "llmforge-marian-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
     private static MarianTokenizer Tiny() => MarianTokenizer.FromDirectory(Fixture("opus-mt-tiny"));
 
     /// <summary>
@@ -75,41 +82,25 @@ public class MarianTokenizerTests
     [Fact]
     public void SaveThenLoad_GivesTheSameIds()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "llmforge-marian-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Tiny().Save(dir);
-            var loaded = TranslationTokenizerFiles.Load(dir);
-            Assert.IsType<MarianTokenizer>(loaded);
-            const string text = "La mise à jour de « l’été » est disponible !";
-            Assert.Equal(Tiny().EncodeSource(text), loaded.EncodeSource(text));
-            Assert.Equal(Tiny().EncodeTarget(text), loaded.EncodeTarget(text));
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        Tiny().Save(_dir);
+        var loaded = TranslationTokenizerFiles.Load(_dir);
+        Assert.IsType<MarianTokenizer>(loaded);
+        const string text = "La mise à jour de « l’été » est disponible !";
+        Assert.Equal(Tiny().EncodeSource(text), loaded.EncodeSource(text));
+        Assert.Equal(Tiny().EncodeTarget(text), loaded.EncodeTarget(text));
     }
 
     [Fact]
     public void Load_NamesTheMissingFile()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "llmforge-marian-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Directory.CreateDirectory(dir);
-            File.Copy(Fixture("opus-mt-tiny", "source.spm"), Path.Combine(dir, "source.spm"));
-            File.Copy(Fixture("opus-mt-tiny", "vocab.json"), Path.Combine(dir, "vocab.json"));
-            var e = Assert.Throws<FileNotFoundException>(() => TranslationTokenizerFiles.Load(dir));
-            Assert.Contains("lacks target.spm", e.Message);
-            File.WriteAllText(Path.Combine(dir, "target.spm"), "not a model");
-            var bad = Assert.Throws<InvalidDataException>(() => MarianTokenizer.FromDirectory(dir));
-            Assert.Contains("target.spm", bad.Message);
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        Directory.CreateDirectory(_dir);
+        File.Copy(Fixture("opus-mt-tiny", "source.spm"), Path.Combine(_dir, "source.spm"));
+        File.Copy(Fixture("opus-mt-tiny", "vocab.json"), Path.Combine(_dir, "vocab.json"));
+        var e = Assert.Throws<FileNotFoundException>(() => TranslationTokenizerFiles.Load(_dir));
+        Assert.Contains("lacks target.spm", e.Message);
+        File.WriteAllText(Path.Combine(_dir, "target.spm"), "not a model");
+        var bad = Assert.Throws<InvalidDataException>(() => MarianTokenizer.FromDirectory(_dir));
+        Assert.Contains("target.spm", bad.Message);
     }
 
     [Fact]
