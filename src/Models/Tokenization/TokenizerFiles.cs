@@ -50,6 +50,8 @@ public static class TokenizerFiles
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="FileNotFoundException">No tokenizer file of any kind in it (the message lists what was looked
     /// for).</exception>
+    /// <exception cref="InvalidDataException">An opus-mt (Marian) directory: its two-language tokenizer is
+    /// <see cref="TranslationTokenizerFiles.Load"/>'s.</exception>
     public static ITokenizer Load(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -62,6 +64,11 @@ public static class TokenizerFiles
         var content = File.Exists(tokenizerJson) ? TokenizerJson.Probe(tokenizerJson) : (TokenizerJsonContent?)null;
         if (content == TokenizerJsonContent.NotTokenizersLibrary) return LoadChar(tokenizerJson);
         if (content == TokenizerJsonContent.BpeWithVocabulary) return TokenizerJson.Load(tokenizerJson);
+        // An opus-mt directory also holds a vocab.json (without merges.txt): say what it is rather than what it lacks.
+        if (MarianTokenizerFiles.Present(directory) && !File.Exists(Path.Combine(directory, Gpt2TokenizerFiles.HfMerges)))
+            throw new InvalidDataException(
+                $"'{directory}' holds a Marian translation tokenizer ({MarianTokenizerFiles.SourceModel}, {MarianTokenizerFiles.TargetModel}, {MarianTokenizerFiles.Vocabulary}); " +
+                "it is read by TranslationTokenizerFiles.Load, not as a single-language tokenizer.");
         if (Gpt2TokenizerFiles.Present(directory)) return Gpt2TokenizerFiles.Load(directory);
         if (WordPieceTokenizerFiles.Present(directory)) return WordPieceTokenizerFiles.Load(directory);
         if (content is not null) return TokenizerJson.Load(tokenizerJson); // says what it lacks or what is not supported
