@@ -36,6 +36,10 @@ public static class MarianParameterMap
     public static IReadOnlyList<string> PositionTables { get; } =
         ["model.encoder.embed_positions.weight", "model.decoder.embed_positions.weight"];
 
+    /// <summary>Parameters of a model of <paramref name="config"/>: the rows' elements (the output layer is the shared embedding).</summary>
+    public static long ParameterCount(EncoderDecoderConfig config) =>
+        For(config).Sum(row => row.Shape.Aggregate(1L, (n, d) => n * d));
+
     /// <summary>The rows for a model of <paramref name="config"/>.</summary>
     public static IReadOnlyList<TensorMapping> For(EncoderDecoderConfig config)
     {
