@@ -90,4 +90,18 @@ public class EncoderDecoderCommandTests
         Assert.Equal(2, document.RootElement.GetProperty("decoder_layers").GetInt32());
         Assert.Equal(parameters, document.RootElement.GetProperty("parameters").GetInt64());
     }
+
+    [Theory]
+    [InlineData("marian")]
+    [InlineData("transformer-mini")]
+    public void Train_refuses_an_encoder_decoder_variant_in_one_line(string variant)
+    {
+        using var temp = new TempDirectory();
+        var (code, stdout, stderr) = Cli.Run("train", "--variant", variant, "--steps", "1", "--out", temp.File("run"));
+
+        Assert.Equal(2, code); // a usage error, as train's other refusals of a flag combination
+        Assert.Empty(stdout);
+        Assert.Equal($"llmforge train: '{variant}' is an encoder-decoder (translation) variant; train reads a text corpus for gpt and bert variants only\n", stderr);
+        Assert.False(Directory.Exists(temp.File("run")));
+    }
 }
