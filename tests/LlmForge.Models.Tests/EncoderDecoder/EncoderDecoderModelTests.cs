@@ -56,4 +56,35 @@ public class EncoderDecoderModelTests
         Assert.Contains("final_logits_bias", names);
         Assert.DoesNotContain("encoder_norm.scale", names); // post-LN has no final norms
     }
+
+    [Fact]
+    public void The_cross_attention_weights_are_a_source_by_target_alignment_that_ignores_padding()
+    {
+        var model = new EncoderDecoderModel(Small(LayerNormPosition.Post), TestBackends.Create("Managed"), seed: 3);
+        model.Eval();
+        var weights = new Dictionary<int, float[]>();
+        float[] logits;
+        using (GradMode.NoGrad())
+        {
+            var memory = model.Encode([3, 4, 5, 24, 24, 6, 7, 8, 9, 10], 2, 5, [1, 1, 1, 0, 0, 1, 1, 1, 1, 1]);
+            logits = model.Decode([24, 7, 8, 24, 9, 10], 2, 3, memory, reportCross: (layer, w) =>
+            {
+                Assert.Equal([2, 2, 3, 5], w.Shape); // (B, nh, T, S)
+                weights[layer] = w.ToArray();
+            }).ToArray();
+        }
+        Assert.Equal([0, 1], weights.Keys.Order());
+        foreach (var w in weights.Values)
+            for (int row = 0; row < 2 * 2 * 3; row++)
+            {
+                var p = w.AsSpan(row * 5, 5);
+                double sum = 0;
+                foreach (float x in p) sum += x;
+                Assert.True(Math.Abs(sum - 1) <= 1e-5, $"row {row} sums to {sum}");
+                if (row < 2 * 3) Assert.True(p[3] == 0 && p[4] == 0, $"row {row} of item 0 attends to padding"); // item 0's last two are padding
+            }
+        using (GradMode.NoGrad()) // asking for the weights does not change the output
+            Assert.Equal(logits, model.Forward(new Seq2SeqInput([3, 4, 5, 24, 24, 6, 7, 8, 9, 10], 2, 5, [24, 7, 8, 24, 9, 10], 3,
+                [1, 1, 1, 0, 0, 1, 1, 1, 1, 1])).ToArray());
+    }
 }
