@@ -34,9 +34,7 @@ public static class MarianCheckpoint
     /// <exception cref="CheckpointFormatException">A bad config.json, or weights that do not match it (every problem in one message).</exception>
     public static EncoderDecoderModel Load(string directory, ITensorBackend backend, int seed = 0)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        var config = MarianConfigJson.Load(ModelFile.InDirectory(directory, MarianConfigJson.FileName));
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        var (config, path) = Saved(directory);
         using var file = SafeTensorsFile.Open(path);
         // The header must agree with config.json before the model is allocated (a config.json asking for 10,000 layers).
         var problems = new List<string>();
@@ -80,9 +78,7 @@ public static class MarianCheckpoint
     /// <exception cref="CheckpointFormatException">A bad config.json.</exception>
     public static MarianWeightsReport Check(string directory)
     {
-        ArgumentNullException.ThrowIfNull(directory);
-        var config = MarianConfigJson.Load(ModelFile.InDirectory(directory, MarianConfigJson.FileName));
-        string path = ModelFile.InDirectory(directory, WeightsFileName);
+        var (config, path) = Saved(directory);
         using var file = SafeTensorsFile.Open(path);
         var problems = new List<string>();
         var found = Match(file, config, problems, allValues: true);
@@ -93,6 +89,15 @@ public static class MarianCheckpoint
         }
         return new MarianWeightsReport(path, config, file.Entries.Count, found.Sum(f => f.Entry.ElementCount),
             LoadProblems.DTypes(file), LoadProblems.Capped(problems));
+    }
+
+    /// <summary>What both read first: config.json (validated) and the path of model.safetensors.</summary>
+    /// <exception cref="CheckpointFormatException">A bad config.json.</exception>
+    private static (EncoderDecoderConfig Config, string WeightsPath) Saved(string directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var config = MarianConfigJson.Load(ModelFile.InDirectory(directory, MarianConfigJson.FileName));
+        return (config, ModelFile.InDirectory(directory, WeightsFileName));
     }
 
     /// <summary>Each parameter row's stored tensor; every problem (layer count, dtype, missing, shape, tied copy, table, unexpected) into <paramref name="problems"/>.</summary>

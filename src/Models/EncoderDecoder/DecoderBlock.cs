@@ -67,14 +67,10 @@ public sealed class DecoderBlock : Module
     public Tensor Forward(Tensor x, AttentionInput self, AttentionMemory memory, Action<Tensor>? reportCross = null)
     {
         ArgumentNullException.ThrowIfNull(self);
-        if (NormPosition == LayerNormPosition.Post)
-        {
-            x = Norm1.Forward(x + Dropout.Forward(SelfAttention.Forward(self with { Hidden = x })));
-            x = Norm2.Forward(x + Dropout.Forward(CrossAttention.Forward(AttentionInput.Cross(x, memory) with { ReportWeights = reportCross })));
-            return Norm3.Forward(x + Dropout.Forward(FeedForward.Forward(x)));
-        }
-        x = x + Dropout.Forward(SelfAttention.Forward(self with { Hidden = Norm1.Forward(x) }));
-        x = x + Dropout.Forward(CrossAttention.Forward(AttentionInput.Cross(Norm2.Forward(x), memory) with { ReportWeights = reportCross }));
-        return x + Dropout.Forward(FeedForward.Forward(Norm3.Forward(x)));
+        x = ResidualSublayer.Apply(x, NormPosition, Norm1, Dropout, (SelfAttention, self),
+            static (s, h) => s.SelfAttention.Forward(s.self with { Hidden = h }));                     // causal, over the target
+        x = ResidualSublayer.Apply(x, NormPosition, Norm2, Dropout, (CrossAttention, memory, reportCross),
+            static (s, h) => s.CrossAttention.Forward(AttentionInput.Cross(h, s.memory) with { ReportWeights = s.reportCross })); // over the source
+        return ResidualSublayer.Apply(x, NormPosition, Norm3, Dropout, FeedForward, static (ff, h) => ff.Forward(h));
     }
 }

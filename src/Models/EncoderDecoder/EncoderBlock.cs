@@ -55,12 +55,8 @@ public sealed class EncoderBlock : Module
     /// </summary>
     public Tensor Forward(Tensor x, AttentionMaskSpec sourceMask, Action<Tensor>? reportWeights = null)
     {
-        if (NormPosition == LayerNormPosition.Post)
-        {
-            x = Norm1.Forward(x + Dropout.Forward(SelfAttention.Forward(new AttentionInput(x, sourceMask) { ReportWeights = reportWeights })));
-            return Norm2.Forward(x + Dropout.Forward(FeedForward.Forward(x)));
-        }
-        x = x + Dropout.Forward(SelfAttention.Forward(new AttentionInput(Norm1.Forward(x), sourceMask) { ReportWeights = reportWeights }));
-        return x + Dropout.Forward(FeedForward.Forward(Norm2.Forward(x)));
+        x = ResidualSublayer.Apply(x, NormPosition, Norm1, Dropout, (SelfAttention, sourceMask, reportWeights),
+            static (s, h) => s.SelfAttention.Forward(new AttentionInput(h, s.sourceMask) { ReportWeights = s.reportWeights }));
+        return ResidualSublayer.Apply(x, NormPosition, Norm2, Dropout, FeedForward, static (ff, h) => ff.Forward(h));
     }
 }
