@@ -33,7 +33,10 @@ public sealed record AttentionCase(string Name, int Groups, int Tq, int Tk, int 
         return valid;
     }
 
-    /// <summary>Every mask kind on odd sizes (T = 1, 7, 37, 129; D = 8, 13, 64), Tq ≠ Tk, and whole tiles hidden.</summary>
+    /// <summary>
+    /// Every mask kind on odd sizes (T = 1, 7, 37, 129; D = 8, 13, 64), Tq ≠ Tk, and whole tiles hidden; the
+    /// cross-attention ones (a decoder's queries over an encoder's padded keys) are bidirectional with Tq &lt; Tk and Tq &gt; Tk.
+    /// </summary>
     public static AttentionCase[] All =>
     [
         new("no mask T=1 D=8", 2, 1, 1, 8),
@@ -51,6 +54,10 @@ public sealed record AttentionCase(string Name, int Groups, int Tq, int Tk, int 
         new("padding 2x3 heads T=37 D=13", 6, 37, 37, 13, KeyValid: Padded(2, 37), Heads: 3),
         new("padding + causal 4x2 heads T=7 D=8", 8, 7, 7, 8, Causal: true, KeyValid: Padded(4, 7), Heads: 2),
         new("padding, one item all padding, T=129 D=64", 6, 129, 129, 64, KeyValid: Padded(3, 129, allPaddedItem: 1), Heads: 2),
+        new("cross-attention 2x3 heads Tq=5 Tk=9 D=8", 6, 5, 9, 8, KeyValid: Padded(2, 9), Heads: 3),
+        new("cross-attention 2x2 heads Tq=9 Tk=4 D=8", 4, 9, 4, 8, KeyValid: Padded(2, 4), Heads: 2),
+        new("cross-attention 3x2 heads Tq=33 Tk=129 D=64", 6, 33, 129, 64, KeyValid: Padded(3, 129), Heads: 2),
+        new("cross-attention decode step 3x2 heads Tq=1 Tk=37 D=13", 6, 1, 37, 13, KeyValid: Padded(3, 37), Heads: 2),
         new("padding hides whole key tiles T=129 D=13", 2, 20, 129, 13, KeyValid: [.. Enumerable.Repeat((byte)1, 129), .. Enumerable.Range(0, 129).Select(j => (byte)(j < 10 || j > 120 ? 1 : 0))], Heads: 1),
     ];
 }

@@ -10,7 +10,7 @@ namespace LlmForge.Cli.Commands;
 /// whether model.safetensors (optional) loads — the loader's own verdict (<see cref="Gpt2Checkpoint.Check"/>: names,
 /// shapes and dtypes from the header, then every value finite) — and, for a training checkpoint, whether every file
 /// still matches the size and SHA-256 trainer_state.json recorded. Exit code 1 when either fails. The lines and JSON
-/// are written by <see cref="Info.GptInfo"/> or <see cref="Info.BertInfo"/> over the shared <see cref="Info.InfoWriter"/>.
+/// are written by <see cref="Info.GptInfo"/>, <see cref="Info.BertInfo"/> or <see cref="Info.MarianInfo"/> over the shared <see cref="Info.InfoWriter"/>.
 /// </summary>
 public sealed class InfoCommand : ICommand
 {
@@ -36,6 +36,7 @@ public sealed class InfoCommand : ICommand
         string? model = parsed.GetValue(Model);
         bool json = parsed.GetValue(Json);
         string directory = ModelDirectory.Require(Name, "model", model);
+        if (MarianCheckpoint.IsMarianDirectory(directory)) return Info.MarianInfo.Write(stdout, stderr, directory, json);
         return Bert.BertDirectory.IsBert(directory) ? Info.BertInfo.Write(stdout, stderr, directory, json) : Info.GptInfo.Write(stdout, stderr, directory, json);
     }
 }

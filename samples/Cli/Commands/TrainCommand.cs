@@ -97,6 +97,8 @@ public sealed class TrainCommand : ICommand
         }
         var variant = factory.GetVariant();
         string outDir = outFlag ?? resumeDir ?? Path.Combine("out", variant.Name);
+        if (variant.IsEncoderDecoder)
+            throw new CliException($"{Name}: '{variant.Name}' is an encoder-decoder (translation) variant; train reads a text corpus for gpt and bert variants only");
         stderr.WriteLine($"variant {variant.Describe()}");
         if (variant.IsBert && (tokenizerFlag is not null || tokenizerDir is not null || vocabSize is not null))
             throw new CliException($"{Name}: --tokenizer/--tokenizer-dir/--vocab-size are for GPT variants; '{variant.Name}' is a bert variant (it trains a WordPiece vocabulary)");

@@ -53,6 +53,25 @@ public sealed class InputJson
     }
 
     /// <summary>
+    /// An encoder-decoder's decoder_input_ids as row-major [batch · T_dec]: one row per input_ids row, any common
+    /// length up to <paramref name="maxLength"/>, each id in [0, <paramref name="vocabSize"/>).
+    /// </summary>
+    public (int[] Ids, int Seq) DecoderInputIds(int batch, int vocabSize, int maxLength)
+    {
+        const string key = "decoder_input_ids";
+        if (!Has(key))
+            throw new InvalidDataException($"{Path}: no \"{key}\" key; an encoder-decoder model needs the target's first tokens " +
+                "(starting with decoder_start_token_id), rows of equal length, one per input_ids row.");
+        var (ids, rows, seq) = Rows(key, "ids", "token id", id =>
+            (uint)id < (uint)vocabSize ? null : $"is outside the model's vocabulary [0, {vocabSize}) (vocab_size)");
+        if (rows != batch)
+            throw new InvalidDataException($"{Path}: \"{key}\" has {rows} rows but \"input_ids\" has {batch}; one target per source.");
+        if (seq > maxLength)
+            throw new InvalidDataException($"{Path}: \"{key}\" rows have {seq} ids but the model's max_position_embeddings is {maxLength}.");
+        return (ids, seq);
+    }
+
+    /// <summary>
     /// An optional matrix of the input_ids' shape (attention_mask, token_type_ids); values must pass <paramref name="check"/>
     /// (null = fine, else the reason). Null when the key is absent.
     /// </summary>

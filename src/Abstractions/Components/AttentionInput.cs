@@ -42,9 +42,23 @@ public sealed record AttentionInput(Tensor Hidden, AttentionMaskSpec Mask, IPosi
     /// </summary>
     public Action<Tensor>? ReportWeights { get; init; }
 
+    /// <summary>
+    /// A cross-attention's key/value source (the encoder states and their padding): the keys and values are projected
+    /// from it instead of from <see cref="Hidden"/>, every query sees every real source token (Tk = the source length,
+    /// ≠ T in general), and no positional encoding turns q or k. Null (the default): a self-attention.
+    /// </summary>
+    public AttentionMemory? Memory { get; init; }
+
     /// <summary>The positions of the new tokens, (B, T) for hidden states (B, T, C).</summary>
     public TokenPositions TokenPositions() =>
         Tokens ?? Components.TokenPositions.Uniform(Hidden.Shape[0], Hidden.Shape[1], StartPosition);
+
+    /// <summary>
+    /// A cross-attention's input: queries from <paramref name="hidden"/> (B, T, C), keys and values from
+    /// <paramref name="memory"/> (B, Tk, C) under its padding mask.
+    /// </summary>
+    public static AttentionInput Cross(Tensor hidden, AttentionMemory memory) =>
+        new(hidden, (memory ?? throw new ArgumentNullException(nameof(memory))).Mask) { Memory = memory };
 
     /// <summary>A decoder's input: every query sees itself and earlier keys only.</summary>
     public static AttentionInput Causal(Tensor hidden, IPositionalEncoding? positions = null, int startPosition = 0) =>

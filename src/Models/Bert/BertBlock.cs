@@ -74,12 +74,8 @@ public sealed class BertBlock : Module
     /// </summary>
     public Tensor Forward(Tensor x, AttentionMaskSpec mask, IPositionalEncoding positions, Action<Tensor>? reportWeights)
     {
-        if (NormPosition == LayerNormPosition.Post)
-        {
-            x = Norm1.Forward(x + Dropout.Forward(Attention.Forward(new AttentionInput(x, mask, positions) { ReportWeights = reportWeights })));
-            return Norm2.Forward(x + Dropout.Forward(FeedForward.Forward(x)));
-        }
-        x = x + Dropout.Forward(Attention.Forward(new AttentionInput(Norm1.Forward(x), mask, positions) { ReportWeights = reportWeights }));
-        return x + Dropout.Forward(FeedForward.Forward(Norm2.Forward(x)));
+        x = ResidualSublayer.Apply(x, NormPosition, Norm1, Dropout, (Attention, mask, positions, reportWeights),
+            static (s, h) => s.Attention.Forward(new AttentionInput(h, s.mask, s.positions) { ReportWeights = s.reportWeights }));
+        return ResidualSublayer.Apply(x, NormPosition, Norm2, Dropout, FeedForward, static (ff, h) => ff.Forward(h));
     }
 }

@@ -53,6 +53,7 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         void Size(string subKey, long value, long min, long max, string? note = null) => SettingRange.Check(errors, $"{key}:{subKey}", value, min, max, note);
 
         bool bert = string.Equals(o.Architecture, ModelArchitectures.Bert, StringComparison.OrdinalIgnoreCase);
+        bool encoderDecoder = string.Equals(o.Architecture, ModelArchitectures.EncoderDecoder, StringComparison.OrdinalIgnoreCase);
         if (!ModelArchitectures.All.Contains(o.Architecture, StringComparer.OrdinalIgnoreCase))
             Fail(nameof(o.Architecture), $"'{o.Architecture}' is unknown; valid values: {List(ModelArchitectures.All)}.");
         Size(nameof(o.VocabSize), o.VocabSize, 0, VariantSizes.MaxVocabSize, note: "0 = the tokenizer's");
@@ -62,21 +63,28 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         Size(nameof(o.Heads), o.Heads, 1, VariantSizes.MaxHeads);
         if (o.InnerDim is int inner) Size(nameof(o.InnerDim), inner, 1, VariantSizes.MaxInnerDim);
         if (bert) Size(nameof(o.TypeVocabSize), o.TypeVocabSize, 1, VariantSizes.MaxTypeVocabSize);
+        if (o.DecoderLayers is int decoderLayers)
+        {
+            if (!encoderDecoder) Fail(nameof(o.DecoderLayers), $"applies to encoder-decoder variants only; this one is '{o.Architecture}'.");
+            else Size(nameof(o.DecoderLayers), decoderLayers, 1, VariantSizes.MaxLayers);
+        }
+        if (o.ScaleEmbedding && !encoderDecoder)
+            Fail(nameof(o.ScaleEmbedding), $"applies to encoder-decoder variants only; this one is '{o.Architecture}'.");
         bool headsDivide = o.Heads > 0 && o.EmbeddingDim > 0 && o.EmbeddingDim % o.Heads == 0;
         if (o.Heads > 0 && o.EmbeddingDim > 0 && !headsDivide)
             Fail(nameof(o.Heads), $"{o.Heads} must divide EmbeddingDim {o.EmbeddingDim} (each head gets EmbeddingDim / Heads dimensions).");
         SettingRange.Check(errors, $"{key}:{nameof(o.Dropout)}", o.Dropout, 0, 1, maxOpen: true);
         // A standard deviation of 1 already saturates every activation at the first step.
         SettingRange.Check(errors, $"{key}:{nameof(o.InitializerRange)}", o.InitializerRange, 0, 1);
-        var activations = bert ? VariantActivations.BertNames : VariantActivations.GptNames;
+        var activations = bert ? VariantActivations.BertNames : encoderDecoder ? VariantActivations.EncoderDecoderNames : VariantActivations.GptNames;
         if (o.Activation is not null && !VariantActivations.IsOneOf(o.Activation, activations))
-            Fail(nameof(o.Activation), $"'{o.Activation}' is unknown{(bert ? " for a bert variant" : "")}; valid values: {List(activations)}.");
+            Fail(nameof(o.Activation), $"'{o.Activation}' is unknown{(bert ? " for a bert variant" : encoderDecoder ? " for an encoder-decoder variant" : "")}; valid values: {List(activations)}.");
         if (o.NormPosition is not null)
         {
             if (o.NormPosition.ToLowerInvariant() is not ("pre" or "post"))
                 Fail(nameof(o.NormPosition), $"'{o.NormPosition}' is unknown; valid values: post, pre.");
-            else if (!bert && !string.Equals(o.NormPosition, "pre", StringComparison.OrdinalIgnoreCase))
-                Fail(nameof(o.NormPosition), $"'{o.NormPosition}' applies to BERT only; GPT blocks are always pre-LN.");
+            else if (!bert && !encoderDecoder && !string.Equals(o.NormPosition, "pre", StringComparison.OrdinalIgnoreCase))
+                Fail(nameof(o.NormPosition), $"'{o.NormPosition}' applies to BERT only (and to encoder-decoder variants); GPT blocks are always pre-LN.");
         }
 
         var attention = catalog.FindAttention(o.Attention.Kind);
@@ -84,8 +92,8 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
             Fail("Attention:Kind", $"'{o.Attention.Kind}' is not a registered attention; valid values: {List(catalog.AttentionNames)}.");
         else
         {
-            if (bert && attention.DecoderOnly)
-                Fail("Attention:Kind", $"'{attention.Name}' is causal-only and cannot serve a bert (bidirectional) variant; use scaled-dot.");
+            if ((bert || encoderDecoder) && attention.DecoderOnly)
+                Fail("Attention:Kind", $"'{attention.Name}' is causal-only and cannot serve a{(bert ? " bert" : "n encoder-decoder")} (bidirectional) variant; use scaled-dot.");
             if (o.Attention.Window is < 0 or > VariantSizes.MaxContextLength)
                 Size("Attention:Window", o.Attention.Window, 0, VariantSizes.MaxContextLength, note: "0 = none");
             else if (attention == BuiltInComponents.SlidingWindow && o.Attention.Window < 1)
@@ -97,6 +105,8 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         var positions = catalog.FindPositionalEncoding(o.PositionalEncoding.Kind);
         if (positions is null)
             Fail("PositionalEncoding:Kind", $"'{o.PositionalEncoding.Kind}' is not a registered positional encoding; valid values: {List(catalog.PositionalEncodingNames)}.");
+        else if (encoderDecoder && positions != BuiltInComponents.Sinusoidal)
+            Fail("PositionalEncoding:Kind", $"'{positions.Name}' is not available to an encoder-decoder variant, whose positions are Marian's fixed sinusoids; use sinusoidal.");
         SettingRange.Check(errors, $"{key}:PositionalEncoding:Theta", o.PositionalEncoding.Theta, 0, 1e12, minOpen: true);
         if (positions == BuiltInComponents.Rotary && headsDivide && o.EmbeddingDim / o.Heads % 2 != 0)
             Fail(nameof(o.Heads), $"{o.Heads} gives an odd head dim EmbeddingDim / Heads = {o.EmbeddingDim / o.Heads}; rotary turns pairs of dimensions, so it needs an even one.");

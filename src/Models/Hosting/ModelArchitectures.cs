@@ -9,6 +9,12 @@ public static class ModelArchitectures
     /// <summary>A BERT encoder (<see cref="Bert.BertModel"/>), bidirectional attention, trained by masked-LM.</summary>
     public const string Bert = "bert";
 
+    /// <summary>
+    /// An encoder-decoder translator (<see cref="EncoderDecoder.EncoderDecoderModel"/>, MarianMT's layout): Layers encoder
+    /// and DecoderLayers decoder blocks, fixed sinusoids, source/target/output embeddings shared.
+    /// </summary>
+    public const string EncoderDecoder = "encoder-decoder";
+
     /// <summary>Every valid Architecture value, for "valid values" messages.</summary>
-    public static IReadOnlyList<string> All { get; } = [Gpt, Bert];
+    public static IReadOnlyList<string> All { get; } = [Gpt, Bert, EncoderDecoder];
 }

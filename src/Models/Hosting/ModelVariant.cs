@@ -2,6 +2,7 @@ using LlmForge.Backends;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Components;
+using LlmForge.EncoderDecoder;
 using LlmForge.Gpt;
 using LlmForge.Layers;
 
@@ -26,6 +27,9 @@ public sealed record ModelVariant(
 
     /// <summary>Architecture is "gpt" (case-insensitive): <see cref="ToGptConfig"/> applies.</summary>
     public bool IsGpt => string.Equals(Options.Architecture, ModelArchitectures.Gpt, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Architecture is "encoder-decoder" (case-insensitive): <see cref="ToEncoderDecoderConfig"/> applies.</summary>
+    public bool IsEncoderDecoder => string.Equals(Options.Architecture, ModelArchitectures.EncoderDecoder, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The variant's kinds as a <see cref="GptModel"/> takes them.</summary>
     public GptComponents GptComponents => new(Attention, PositionalEncoding, Normalization);
@@ -139,6 +143,52 @@ public sealed record ModelVariant(
             RopeTheta = o.PositionalEncoding.Theta,
             Normalization = NormalizationOf(Normalization),
         });
+    }
+
+    /// <summary>
+    /// A translator of this variant on <paramref name="backend"/> (<see cref="ToEncoderDecoderConfig"/>, with the
+    /// variant's attention and normalization kinds), its weights drawn from <paramref name="seed"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not an encoder-decoder variant, or no vocabulary size anywhere.</exception>
+    public EncoderDecoderModel CreateEncoderDecoder(ITensorBackend backend, int? vocabSize = null, int padTokenId = -1, int eosTokenId = 0, int seed = 0) =>
+        new(ToEncoderDecoderConfig(vocabSize, padTokenId, eosTokenId), backend, seed, new EncoderDecoderComponents(Attention, Normalization));
+
+    /// <summary>
+    /// The translator's config: Layers encoder and DecoderLayers (default: Layers) decoder blocks of width EmbeddingDim,
+    /// Heads in every attention, InnerDim (default 4·EmbeddingDim) feed-forwards, ContextLength positions of fixed
+    /// sinusoids. <paramref name="vocabSize"/> (the tokenizer's) wins over the variant's VocabSize; the tokenizer's
+    /// <paramref name="padTokenId"/> (−1: the last id, as opus-mt) is also the decoder's start token, as in Marian.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not an encoder-decoder variant, or no vocabulary size anywhere.</exception>
+    public EncoderDecoderConfig ToEncoderDecoderConfig(int? vocabSize = null, int padTokenId = -1, int eosTokenId = 0)
+    {
+        if (!IsEncoderDecoder)
+            throw new InvalidOperationException($"{Key}: Architecture is '{Options.Architecture}', not '{ModelArchitectures.EncoderDecoder}'.");
+        var o = Options;
+        int vocab = VocabSize(vocabSize), pad = padTokenId < 0 ? vocab - 1 : padTokenId, ffn = o.InnerDim ?? 4 * o.EmbeddingDim;
+        return new EncoderDecoderConfig
+        {
+            VocabSize = vocab,
+            ModelDim = o.EmbeddingDim,
+            EncoderLayers = o.Layers,
+            DecoderLayers = o.DecoderLayers ?? o.Layers,
+            EncoderHeads = o.Heads,
+            DecoderHeads = o.Heads,
+            EncoderFfnDim = ffn,
+            DecoderFfnDim = ffn,
+            Activation = o.Activation is null ? ActivationFunction.Silu
+                : ActivationFunctions.ConfigNames.First(n => string.Equals(n.Name, o.Activation, StringComparison.OrdinalIgnoreCase)).Function,
+            ScaleEmbedding = o.ScaleEmbedding,
+            MaxPositions = o.ContextLength,
+            PadTokenId = pad,
+            EosTokenId = eosTokenId,
+            DecoderStartTokenId = pad,
+            NormPosition = string.Equals(o.NormPosition, "pre", StringComparison.OrdinalIgnoreCase) ? LayerNormPosition.Pre : LayerNormPosition.Post,
+            LayerNormEpsilon = o.Normalization.Epsilon ?? 1e-5f,
+            DropRate = o.Dropout,
+            AttentionDropRate = o.Dropout,
+            InitStd = o.InitializerRange,
+        };
     }
 
     /// <summary>The GELU a BERT variant's Activation value names; null for null, throws for anything else.</summary>

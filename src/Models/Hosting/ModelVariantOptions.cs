@@ -7,7 +7,10 @@ namespace LlmForge.Hosting;
 /// </summary>
 public sealed class ModelVariantOptions
 {
-    /// <summary>"gpt" (a decoder, <see cref="Gpt.GptModel"/>) or "bert" (an encoder, <see cref="Bert.BertModel"/>).</summary>
+    /// <summary>
+    /// "gpt" (a decoder, <see cref="Gpt.GptModel"/>), "bert" (an encoder, <see cref="Bert.BertModel"/>) or "encoder-decoder"
+    /// (a translator, <see cref="EncoderDecoder.EncoderDecoderModel"/>).
+    /// </summary>
     public string Architecture { get; set; } = ModelArchitectures.Gpt;
 
     /// <summary>vocab_size; 0 (the default) means the tokenizer's, filled in when the model is built.</summary>
@@ -48,11 +51,17 @@ public sealed class ModelVariantOptions
     /// <summary>qkv_bias: whether q, k and v have a bias (GPT; BERT always has one).</summary>
     public bool QkvBias { get; set; }
 
-    /// <summary>BERT only: "post" (original BERT, the default) or "pre" LayerNorm. GPT blocks are always pre-LN.</summary>
+    /// <summary>BERT and encoder-decoder only: "post" (original BERT and Marian, the default) or "pre" LayerNorm. GPT blocks are always pre-LN.</summary>
     public string? NormPosition { get; set; }
 
     /// <summary>BERT only: type_vocab_size (segments).</summary>
     public int TypeVocabSize { get; set; } = 2;
+
+    /// <summary>encoder-decoder only: decoder blocks (Layers counts the encoder's); null = as many as the encoder.</summary>
+    public int? DecoderLayers { get; set; }
+
+    /// <summary>encoder-decoder only: whether token embeddings are multiplied by √EmbeddingDim (Marian's scale_embedding).</summary>
+    public bool ScaleEmbedding { get; set; }
 
     /// <c>…:Attention</c>: the attention kind and its window.
     public AttentionOptions Attention { get; set; } = new();

@@ -14,6 +14,9 @@ public static class VariantActivations
     /// <summary>Every value a GPT variant accepts, in the order a "valid values" message lists them.</summary>
     public static IReadOnlyList<string> GptNames { get; } = ["gelu_new", "gelu", "relu", "silu", "swiglu", "geglu"];
 
+    /// <summary>Every value an encoder-decoder variant accepts ("swish" is Marian's name for silu).</summary>
+    public static IReadOnlyList<string> EncoderDecoderNames { get; } = ["relu", "gelu", "gelu_new", "silu", "swish"];
+
     /// <summary>Every value a BERT variant accepts: gelu_new, gelu.</summary>
     public static IReadOnlyList<string> BertNames { get; } = ["gelu_new", "gelu"];
 

@@ -1,5 +1,6 @@
 using LlmForge.Autograd;
 using LlmForge.Bert;
+using LlmForge.EncoderDecoder;
 using LlmForge.Gpt;
 
 namespace LlmForge.Inference;
@@ -55,6 +56,22 @@ public static class ChunkedLogits
             Range r = (start * seq)..((start + rows) * seq);
             return model.MaskedLMLogits(new BertInput(input.InputIds[r], rows, seq, input.TokenTypeIds?[r], input.AttentionMask?[r]));
         });
+    }
+
+    /// <summary>
+    /// Encoder-decoder logits of <paramref name="input"/> — the decoder's [rows, T_dec, vocab] for each chunk of source
+    /// rows and their decoder_input_ids — in order, as <see cref="Gpt"/>.
+    /// </summary>
+    public static void Seq2Seq(EncoderDecoderModel model, Seq2SeqInput input, Action<ReadOnlySpan<float>> write, int rowsPerChunk = 0)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(write);
+        input.Validate(model.Config); // the whole batch's errors first
+        int s = input.SourceLength, t = input.TargetLength;
+        Run(input.Batch, Rows(rowsPerChunk, t, model.Config.VocabSize), write, (start, rows) => model.Forward(new Seq2SeqInput(
+            input.InputIds[(start * s)..((start + rows) * s)], rows, s, input.DecoderInputIds[(start * t)..((start + rows) * t)], t,
+            input.AttentionMask?[(start * s)..((start + rows) * s)])));
     }
 
     private static int Rows(int rowsPerChunk, int seq, int vocab)

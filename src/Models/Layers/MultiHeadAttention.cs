@@ -68,6 +68,9 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
                 $"{GetType().Name}: x {Linear.Format(x.Shape)} must be (B, T, {Heads * HeadDim}).", nameof(input));
         int b = x.Shape[0], t = x.Shape[1], c = x.Shape[2];
 
+        if (input.Memory is { } memory) // cross-attention: k and v from the encoder's states, q from x
+            return CrossAttention(input, memory, b, t, c);
+
         var q = SplitHeads(Query.Forward(x), b, t); // (B, nh, T, hs)
         var k = SplitHeads(Key.Forward(x), b, t);   // (B, nh, T, hs)
         var v = SplitHeads(Value.Forward(x), b, t); // (B, nh, T, hs)
@@ -84,7 +87,33 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
             var view = cache.Append(k, v, mask, input.TokenPositions());
             (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, nh, Tk, hs), mask over the Tk keys
         }
+        return Attend(input, q, k, v, mask, b, t, c);
+    }
 
+    /// <summary>
+    /// Encoder-decoder attention: q (B, nh, T, hs) from the decoder's x, k and v (B, nh, Tk, hs) from the memory's
+    /// states (B, Tk, C) — projected once per memory when it caches them (decoding) — and every query sees every real
+    /// source token (the memory's padding mask, no causal part, Tk ≠ T). No positional encoding: the sinusoids or
+    /// learned positions were added to both sequences' embeddings already.
+    /// </summary>
+    private Tensor CrossAttention(AttentionInput input, AttentionMemory memory, int b, int t, int c)
+    {
+        if (memory.States.Shape[0] != b || memory.States.Shape[2] != c)
+            throw new ArgumentException(
+                $"{GetType().Name}: memory {Linear.Format(memory.States.Shape)} must be (B = {b}, Tk, C = {c}) for queries {Linear.Format(input.Hidden.Shape)}.",
+                nameof(input));
+        var q = SplitHeads(Query.Forward(input.Hidden), b, t);                  // (B, nh, T, hs)
+        var (k, v) = memory.Project(this, states =>
+        {
+            int tk = states.Shape[1];
+            return (SplitHeads(Key.Forward(states), b, tk), SplitHeads(Value.Forward(states), b, tk)); // (B, nh, Tk, hs) each
+        });
+        return Attend(input, q, k, v, memory.Mask, b, t, c);
+    }
+
+    /// <summary>softmax(q·kᵀ/√hs under <paramref name="mask"/>)·v for every head, merged and projected: (B, T, C).</summary>
+    private Tensor Attend(AttentionInput input, Tensor q, Tensor k, Tensor v, AttentionMaskSpec mask, int b, int t, int c)
+    {
         if (input.ReportWeights is { } report)     // only when asked: the (T, Tk) probabilities, off the graph
             using (GradMode.NoGrad())
                 report(Probabilities(q, k, mask));

@@ -7,6 +7,8 @@ namespace LlmForge.Layers;
 /// The original transformer's fixed positions ("Attention Is All You Need", §3.5), added to the token embeddings:
 /// <code>PE[t, 2i] = sin(t / 10000^(2i/C)),   PE[t, 2i+1] = cos(t / 10000^(2i/C))</code>
 /// Nothing is learned (no parameters). Kind name "sinusoidal"; config.json position_embedding_type "sinusoidal".
+/// With <see cref="SinusoidLayout.Halves"/> the same sines fill the first half of the dims and the cosines the second
+/// (Marian's and fairseq's table, what Hugging Face's MarianSinusoidalPositionalEmbedding computes).
 /// </summary>
 public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
 {
@@ -19,17 +21,40 @@ public sealed class SinusoidalPositionalEncoding : Module, IPositionalEncoding
     /// its RNG).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size ≤ 0.</exception>
     public SinusoidalPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim)
+        : this(init, contextLength, embeddingDim, SinusoidLayout.Interleaved)
+    {
+    }
+
+    /// <summary>The table PE [contextLength, embeddingDim] with its columns in <paramref name="layout"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size ≤ 0.</exception>
+    public SinusoidalPositionalEncoding(ModuleInit init, int contextLength, int embeddingDim, SinusoidLayout layout)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
-        // dims 2i and 2i+1 share the frequency ω_i = 10000^(−2i/C): sin on the even one, cos on the odd one
-        table = new PositionTable(init.Backend, contextLength, embeddingDim, (t, d) =>
-        {
-            double angle = t * Math.Pow(Base, -(d - d % 2) / (double)embeddingDim);
-            return d % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
-        });
+        Layout = layout;
+        if (!Enum.IsDefined(layout)) throw new ArgumentOutOfRangeException(nameof(layout), layout, "SinusoidalPositionalEncoding: unknown layout.");
+        table = new PositionTable(init.Backend, contextLength, embeddingDim, (t, d) => Entry(t, d, embeddingDim, layout));
     }
+
+    /// <summary>PE[<paramref name="position"/>, <paramref name="dim"/>] of a table <paramref name="embeddingDim"/> wide in <paramref name="layout"/>.</summary>
+    public static double Entry(int position, int dim, int embeddingDim, SinusoidLayout layout)
+    {
+        if (layout == SinusoidLayout.Interleaved)
+        {
+            // dims 2i and 2i+1 share the frequency ω_i = 10000^(−2i/C): sin on the even one, cos on the odd one
+            double angle = position * Math.Pow(Base, -(dim - dim % 2) / (double)embeddingDim);
+            return dim % 2 == 0 ? Math.Sin(angle) : Math.Cos(angle);
+        }
+        // Halves: dim i < ⌈C/2⌉ is sin(t·ω_i), dim ⌈C/2⌉ + i is cos(t·ω_i), with the same ω_i = 10000^(−2i/C)
+        int sines = (embeddingDim + 1) / 2;
+        int i = dim < sines ? dim : dim - sines;
+        double halvesAngle = position * Math.Pow(Base, -2.0 * i / embeddingDim);
+        return dim < sines ? Math.Sin(halvesAngle) : Math.Cos(halvesAngle);
+    }
+
+    /// <summary>Where the sines and cosines sit among the dims.</summary>
+    public SinusoidLayout Layout { get; }
 
     /// <summary>Rows of the table: the positions it can encode.</summary>
     public int ContextLength => table.Positions;
