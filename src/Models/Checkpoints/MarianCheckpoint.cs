@@ -14,7 +14,7 @@ namespace LlmForge.Checkpoints;
 public static class MarianCheckpoint
 {
     /// <summary>The weights' file name in a model directory.</summary>
-    public const string WeightsFileName = "model.safetensors";
+    public const string WeightsFileName = ModelWeights.FileName;
 
     /// <summary>
     /// Largest |Δ| allowed between a saved sinusoid table and the model's: float32 rounding of sin and cos (HF computes
@@ -91,13 +91,13 @@ public static class MarianCheckpoint
             LoadProblems.DTypes(file), LoadProblems.Capped(problems));
     }
 
-    /// <summary>What both read first: config.json (validated) and the path of model.safetensors.</summary>
+    /// <summary>What both read first: config.json (validated) and the weights' path (model.safetensors or a sharded index, <see cref="ModelWeights.Find"/>).</summary>
     /// <exception cref="CheckpointFormatException">A bad config.json.</exception>
     private static (EncoderDecoderConfig Config, string WeightsPath) Saved(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var config = MarianConfigJson.Load(ModelFile.InDirectory(directory, MarianConfigJson.FileName));
-        return (config, ModelFile.InDirectory(directory, WeightsFileName));
+        return (config, ModelWeights.Find(directory));
     }
 
     /// <summary>Each parameter row's stored tensor; every problem (layer count, dtype, missing, shape, tied copy, table, unexpected) into <paramref name="problems"/>.</summary>

@@ -15,7 +15,7 @@ internal static class MarianInfo
         string configPath = Path.Combine(directory, MarianConfigJson.FileName);
         var c = MarianConfigJson.Load(configPath);
         string modelType = BertConfigJson.ReadModelType(configPath) ?? MarianConfigJson.MarianModelType;
-        var report = File.Exists(Path.Combine(directory, MarianCheckpoint.WeightsFileName)) ? MarianCheckpoint.Check(directory) : null;
+        var report = ModelWeights.Exists(directory) ? MarianCheckpoint.Check(directory) : null;
         Weights? weights = report is null ? null : new(report.Path, report.Matches, report.Tensors, report.Parameters, report.DTypes, report.Problems);
         long parameters = MarianParameterMap.ParameterCount(c);
         string normPosition = c.NormPosition.ToString().ToLowerInvariant();
