@@ -138,9 +138,14 @@ public sealed class MarianTokenizer : ITranslationTokenizer
     private static IReadOnlyList<string> Tokenize(SentencePieceModel side, string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        // transformers' MarianTokenizer.remove_language_code: a leading ">>xx<<" is one token, the rest goes to the spm.
-        if (text.StartsWith(">>", StringComparison.Ordinal) && text.IndexOf("<<", 2, StringComparison.Ordinal) is int end and > 2)
-            return [text[..(end + 2)], .. side.EncodeToPieces(text[(end + 2)..])];
+        // transformers' MarianTokenizer.remove_language_code: a leading match of ">>.+<<" is one token, the rest goes to
+        // the spm. The regex is greedy and '.' stops at a line break: the code runs to the last "<<" of the first line.
+        if (text.StartsWith(">>", StringComparison.Ordinal))
+        {
+            int lineEnd = text.IndexOf('\n');
+            int end = text.LastIndexOf("<<", (lineEnd < 0 ? text.Length : lineEnd) - 1, StringComparison.Ordinal);
+            if (end > 2) return [text[..(end + 2)], .. side.EncodeToPieces(text[(end + 2)..])];
+        }
         return side.EncodeToPieces(text);
     }
 

@@ -75,6 +75,10 @@ public sealed class MarianTokenizerTests : IDisposable
         var pieces = tokenizer.TokenizeSource(">>fra<< Open the file");
         Assert.Equal(">>fra<<", pieces[0]);
         Assert.Equal(tokenizer.TokenizeSource("Open the file"), pieces.Skip(1));
+        // ">>.+<<" is greedy within the first line, as transformers' regex.
+        Assert.Equal(">>fra<< x <<", tokenizer.TokenizeSource(">>fra<< x << y")[0]);
+        Assert.Equal(">>fra<<", tokenizer.TokenizeSource(">>fra<< x\n<< y")[0]);
+        Assert.NotEqual(">><<", tokenizer.TokenizeSource(">><< y")[0]);
         // vocab.json has no such code here: it is an unknown id, as in transformers.
         Assert.Equal(tokenizer.UnknownId, tokenizer.EncodeSource(">>fra<< Open the file")[0]);
     }
