@@ -7,11 +7,12 @@ public static class BuiltInComponents
 {
     /// <summary>"scaled-dot": <see cref="MultiHeadAttention"/>, causal or bidirectional as the model's input says.</summary>
     public static AttentionKind ScaledDot { get; } = new("scaled-dot", c =>
-        new MultiHeadAttention(c.Init, c.EmbeddingDim, c.Heads, c.QkvBias, c.DropRate, c.ProjectionStd));
+        new MultiHeadAttention(c.Init, c.EmbeddingDim, c.Heads, c.QkvBias, c.DropRate, c.ProjectionStd, c.KeyValueHeads, c.OutputBias));
 
     /// <summary>"sliding-window": <see cref="SlidingWindowAttention"/> with the variant's Window.</summary>
     public static AttentionKind SlidingWindow { get; } = new("sliding-window", c =>
-        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd))
+        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd,
+            c.KeyValueHeads, c.OutputBias))
     {
         DecoderOnly = true, // Mistral's window is causal: i − window < j ≤ i
     };
