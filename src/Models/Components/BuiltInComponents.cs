@@ -27,7 +27,7 @@ public static class BuiltInComponents
 
     /// <summary>"rotary": <see cref="RotaryPositionalEncoding"/> on q and k, rope_theta = the context's Theta.</summary>
     public static PositionalEncodingKind Rotary { get; } = new("rotary", c =>
-        new RotaryPositionalEncoding(c.Init, c.ContextLength, c.HeadDim, c.Theta));
+        new RotaryPositionalEncoding(c.Init, c.ContextLength, c.HeadDim, c.Theta, c.Convention, c.Scaling));
 
     /// <summary>"layernorm": <see cref="Layers.LayerNorm"/>.</summary>
     public static NormalizationKind LayerNorm { get; } = new("layernorm", c => new LayerNorm(c.Init, c.Dim, c.Epsilon));

@@ -42,6 +42,12 @@ public sealed record PositionalEncodingContext(ModuleInit Init, int EmbeddingDim
     /// <summary>rope_theta: base of the rotary frequencies.</summary>
     public double Theta { get; init; } = 10000;
 
+    /// <summary>rope_convention: which head dims a rotary encoding pairs (rotate_half or interleaved).</summary>
+    public RotaryConvention Convention { get; init; }
+
+    /// <summary>rope_scaling: the rotary frequencies' remapping (llama3, linear); null = none.</summary>
+    public RopeScaling? Scaling { get; init; }
+
     /// <summary>
     /// Width of one head, <see cref="PositionalEncodingContext.EmbeddingDim"/> /
     /// <see cref="PositionalEncodingContext.Heads"/>: the size rotary encodings rotate.

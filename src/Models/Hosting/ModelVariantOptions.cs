@@ -7,7 +7,10 @@ namespace LlmForge.Hosting;
 /// </summary>
 public sealed class ModelVariantOptions
 {
-    /// <summary>"gpt" (a decoder, <see cref="Gpt.GptModel"/>) or "bert" (an encoder, <see cref="Bert.BertModel"/>).</summary>
+    /// <summary>
+    /// "gpt" (a decoder, <see cref="Gpt.GptModel"/>), "llama" (the same decoder in Hugging Face's Llama layout) or
+    /// "bert" (an encoder, <see cref="Bert.BertModel"/>).
+    /// </summary>
     public string Architecture { get; set; } = ModelArchitectures.Gpt;
 
     /// <summary>vocab_size; 0 (the default) means the tokenizer's, filled in when the model is built.</summary>
@@ -27,6 +30,15 @@ public sealed class ModelVariantOptions
 
     /// <summary>n_inner / intermediate_size: the MLP width; null means 4 · <see cref="EmbeddingDim"/>.</summary>
     public int? InnerDim { get; set; }
+
+    /// <summary>
+    /// num_key_value_heads: key/value heads of grouped-query attention (must divide Heads; 1 = multi-query); null means
+    /// Heads. Fewer than Heads needs Architecture "llama" (the GPT-2 layout stores q | k | v in one tensor).
+    /// </summary>
+    public int? KvHeads { get; set; }
+
+    /// <summary>mlp_bias: biases on a gated feed-forward's gate/up/down projections (Architecture "llama" only).</summary>
+    public bool MlpBias { get; set; }
 
     /// <summary>Every dropout of the model (embeddings, attention, residual), in [0, 1).</summary>
     public float Dropout { get; set; }
