@@ -68,17 +68,7 @@ public class PositionalEncodingTests
 
         var rotated = rope.EncodeQueryKey(q, startPosition: 10);
 
-        for (int row = 0; row < 2 * 3; row++)
-        {
-            int position = 10 + row % 3;
-            for (int i = 0; i < Hs / 2; i++)
-            {
-                double angle = position * Math.Pow(Theta, -2.0 * i / Hs);
-                double x1 = q.Data[row * Hs + i], x2 = q.Data[row * Hs + i + Hs / 2];
-                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * Hs + i], 5);
-                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * Hs + i + Hs / 2], 5);
-            }
-        }
+        AssertPairsTurned(q, rotated, Hs, Theta, startPosition: 10, pair: i => (i, i + Hs / 2));
         var embeddings = Tensor.Zeros(Backend, 1, 3, 16);
         Assert.Same(embeddings, rope.EncodeEmbeddings(embeddings, 0));
         Assert.Contains("run past the 16 positions", Assert.Throws<ArgumentException>(() => rope.EncodeQueryKey(q, 14)).Message);
@@ -96,15 +86,25 @@ public class PositionalEncodingTests
 
         var rotated = rope.EncodeQueryKey(q, startPosition: 4);
 
-        for (int row = 0; row < 2 * 3; row++)
+        AssertPairsTurned(q, rotated, Hs, Theta, startPosition: 4, pair: i => (2 * i, 2 * i + 1));
+    }
+
+    /// <summary>
+    /// Each (B, nh, 3, hs) row's pair i — the dims <paramref name="pair"/> names — is turned by position · θ^(−2i/hs),
+    /// positions running from <paramref name="startPosition"/>.
+    /// </summary>
+    private static void AssertPairsTurned(Tensor q, Tensor rotated, int hs, double theta, int startPosition, Func<int, (int, int)> pair)
+    {
+        for (int row = 0; row < q.Length / hs; row++)
         {
-            int position = 4 + row % 3;
-            for (int i = 0; i < Hs / 2; i++)
+            int position = startPosition + row % 3;
+            for (int i = 0; i < hs / 2; i++)
             {
-                double angle = position * Math.Pow(Theta, -2.0 * i / Hs);
-                double x1 = q.Data[row * Hs + 2 * i], x2 = q.Data[row * Hs + 2 * i + 1];
-                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * Hs + 2 * i], 5);
-                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * Hs + 2 * i + 1], 5);
+                double angle = position * Math.Pow(theta, -2.0 * i / hs);
+                var (a, b) = pair(i);
+                double x1 = q.Data[row * hs + a], x2 = q.Data[row * hs + b];
+                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * hs + a], 5);
+                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * hs + b], 5);
             }
         }
     }

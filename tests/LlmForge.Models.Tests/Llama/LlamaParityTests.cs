@@ -1,9 +1,11 @@
 using LlmForge.Autograd;
 using LlmForge.Checkpoints;
+using LlmForge.Generation;
 using LlmForge.Gpt;
 using LlmForge.Layers;
 using Xunit;
 using Xunit.Abstractions;
+using static LlmForge.Tests.Gpt.GptReference;
 
 namespace LlmForge.Tests.Llama;
 
@@ -26,7 +28,7 @@ public class LlamaParityTests(ITestOutputHelper output)
         using (GradMode.NoGrad()) logits = model.Forward(fixture.Ids, fixture.Batch, fixture.Seq);
 
         Assert.Equal(fixture.Logits.Shape, logits.Shape);
-        double maxError = MaxAbsDifference(logits.Data, fixture.Logits.Data);
+        double maxError = MaxDifference(logits.Data, fixture.Logits.Data);
         output.WriteLine($"{backend} {fixtureName}: logits max |Δ| {maxError:E2}");
         Assert.True(maxError <= 1e-4, $"logits max abs error {maxError:E3} > 1e-4");
     }
@@ -47,7 +49,7 @@ public class LlamaParityTests(ITestOutputHelper output)
             float[] last;
             using (GradMode.NoGrad()) last = model.Forward([.. ids], 1, ids.Count).Data.AsSpan((ids.Count - 1) * vocab, vocab).ToArray();
             recomputedLogits.Add(last);
-            ids.Add(ArgMax(last));
+            ids.Add(TokenSampler.ArgMax(last));
             recomputed.Add(ids[^1]);
         }
         Assert.Equal(fixture.GreedyTokens, recomputed);
@@ -64,8 +66,8 @@ public class LlamaParityTests(ITestOutputHelper output)
         double maxError = 0;
         for (int step = 0; step < fixture.GreedyTokens.Length; step++)
         {
-            maxError = Math.Max(maxError, MaxAbsDifference(next, recomputedLogits[step]));
-            cached.Add(ArgMax(next));
+            maxError = Math.Max(maxError, MaxDifference(next, recomputedLogits[step]));
+            cached.Add(TokenSampler.ArgMax(next));
             using (GradMode.NoGrad()) next = model.ForwardIncremental([cached[^1]], 1, 1, cache).Data;
         }
         output.WriteLine($"{backend} {fixtureName}: greedy {string.Join(",", cached)}; cached vs recomputed logits max |Δ| {maxError:E2}");
@@ -126,24 +128,5 @@ public class LlamaParityTests(ITestOutputHelper output)
         var model = Gpt2Checkpoint.Load(fixture.Directory, TestBackends.Create(backend));
         model.Eval();
         return model;
-    }
-
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
-        return best;
-    }
-
-    private static double MaxAbsDifference(float[] a, float[] b)
-    {
-        Assert.Equal(b.Length, a.Length);
-        double max = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            double d = Math.Abs((double)a[i] - b[i]);
-            max = double.IsNaN(d) ? double.PositiveInfinity : Math.Max(max, d);
-        }
-        return max;
     }
 }
