@@ -127,16 +127,16 @@ public sealed class ManagedBackend : ITensorBackend
     /// <inheritdoc/>
     public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask) =>
-        AttentionKernels.Forward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask, _threads);
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0) =>
+        AttentionKernels.Forward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask, _threads, keyValueGroups);
 
     /// <inheritdoc/>
     public void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask) =>
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0) =>
         AttentionKernels.Backward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim,
-            scale, mask, _threads);
+            scale, mask, _threads, keyValueGroups);
 
     /// <inheritdoc/>
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,

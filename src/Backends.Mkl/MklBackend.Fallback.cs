@@ -83,15 +83,15 @@ public sealed partial class MklBackend
     /// <inheritdoc/>
     public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask) =>
-        fallback.AttentionForward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask);
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0) =>
+        fallback.AttentionForward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
 
     /// <inheritdoc/>
     public void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask) =>
-        fallback.AttentionBackward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim, scale, mask);
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0) =>
+        fallback.AttentionBackward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
 
     /// <inheritdoc/>
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,

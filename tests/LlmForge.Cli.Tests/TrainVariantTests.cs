@@ -82,6 +82,40 @@ public sealed class TrainVariantTests : IDisposable
     }
 
     [Fact]
+    public void The_llama_variant_saves_a_hugging_face_llama_directory_that_info_and_generate_read()
+    {
+        string model = Path.Combine(dir, "llama");
+        var (code, _, stderr) = Cli.Run("train", "--variant", "llama-mini", "--steps", "2", "--corpus", Corpus(), "--out", model,
+            "--config", TinyOverlay(), "--seed", "3");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("variant llama-mini: llama, attention scaled-dot, positions rotary, normalization rmsnorm", stderr);
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(model, "config.json"))))
+        {
+            var root = json.RootElement;
+            Assert.Equal(("llama", 4, 2, 392, false), (root.GetProperty("model_type").GetString(), root.GetProperty("num_attention_heads").GetInt32(),
+                root.GetProperty("num_key_value_heads").GetInt32(), root.GetProperty("intermediate_size").GetInt32(), root.GetProperty("tie_word_embeddings").GetBoolean()));
+        }
+        using (var weights = SafeTensorsFile.Open(Path.Combine(model, "model.safetensors")))
+        {
+            Assert.Equal([64, 128], weights.Entries.Single(e => e.Name == "model.layers.0.self_attn.k_proj.weight").Shape);
+            Assert.Contains(weights.Entries, e => e.Name == "lm_head.weight");
+        }
+
+        (code, var info, stderr) = Cli.Run("info", "--model", model);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("kv_heads       2 (num_key_value_heads, grouped-query)", info);
+        Assert.Contains("model.safetensors matches config.json", info);
+        string[] Generate(params string[] extra)
+        {
+            var (c, output, error) = Cli.Run(["generate", "--model", model, "--prompt-ids", "1,2,3", "--max-new-tokens", "6", "--temperature", "0", "--output-ids", .. extra]);
+            Assert.True(c == 0, error);
+            return [output.Trim()];
+        }
+        Assert.Equal(Generate(), Generate("--no-kv-cache"));
+        Assert.Equal(Generate(), Generate("--backend", "mkl"));
+    }
+
+    [Fact]
     public void The_default_variant_is_gpt_char()
     {
         var (code, _, stderr) = Cli.Run("train", "--steps", "1", "--corpus", Corpus(), "--out", Path.Combine(dir, "m"), "--config", TinyOverlay());

@@ -23,7 +23,7 @@ public sealed class ForwardCommand : ICommand
 
     public string Notes => "Prints one line: the output file and its shape.";
 
-    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json + model.safetensors (Hugging Face GPT-2, BERT or MarianMT layout)");
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json + model.safetensors (Hugging Face GPT-2, Llama/Qwen2/Mistral, BERT or MarianMT layout)");
     private static readonly Option<string?> Input = Flag.Text("--input", "FILE",
         "{\"input_ids\": [[15496, 11], [314, 716]]}: rows of equal length ≤ n_positions; optional \"attention_mask\" of the same " +
         "shape (1 = token, 0 = padding: padding keys are hidden, positions stay 0..T-1, as Hugging Face does); for BERT also " +

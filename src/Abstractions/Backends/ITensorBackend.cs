@@ -158,20 +158,25 @@ public interface ITensorBackend
     /// The mask is read as the softmax's over scores [groups · queryLength, keyLength]: QueryLength = queryLength,
     /// and with padding RowsPerBatch a multiple of queryLength (heads · Tq). A row whose every key is masked gets
     /// O = 0 and logSumExp = −∞, as the masked softmax gives an all-zero row.
+    /// Grouped-query attention: with keyValueGroups a divisor of groups, k and v
+    /// are [keyValueGroups, keyLength, headDim] and query group g reads k/v group g / (groups / keyValueGroups) — for
+    /// groups (B, nh) over kv groups (B, n_kv) that is Hugging Face's repeat_kv (head h reads kv head h / (nh / n_kv)),
+    /// without the copy. keyValueGroups 0 (the default) or groups is one k/v group per query group.
     /// </summary>
     void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask);
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0);
 
     /// <summary>
     /// Backward of <see cref="AttentionForward"/>, recomputing the probabilities tile by tile from q, k and the
     /// saved logSumExp: accumulates dq += ∂L/∂q, dk += ∂L/∂k and dv += ∂L/∂v (shaped as q, k and v) given
-    /// dO = ∂L/∂o. Fully masked rows pass no gradient.
+    /// dO = ∂L/∂o. Fully masked rows pass no gradient. With grouped-query attention dk and dv, shaped as k and v,
+    /// sum the gradients of every query group that shares them (keyValueGroups as for <see cref="AttentionForward"/>).
     /// </summary>
     void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask);
+        float scale, in SoftmaxMask mask, int keyValueGroups = 0);
 
     // ---------------------------------------------------------------- normalization
 

@@ -14,6 +14,9 @@ namespace LlmForge.Checkpoints;
 /// model_type "llmforge-gpt" with the kinds by name in config.json's "llmforge" key and its weights as a
 /// <see cref="StateDict"/> (LlmForge's own parameter names, which no HF table maps); it reloads through
 /// <see cref="Load(string, ITensorBackend, IComponentKinds, int)"/> with the same kinds registered.
+/// A Llama-layout config (<see cref="GptConfig.ModelType"/> "llama", "qwen2", "mistral") reads and writes Hugging Face's
+/// LlamaForCausalLM directory instead (<see cref="LlamaConfigJson"/>, <see cref="LlamaTensorNames"/>), through the same
+/// checks; F16/BF16 tensors are converted to float32 on load.
 /// </summary>
 public static class Gpt2Checkpoint
 {
@@ -192,7 +195,8 @@ public static class Gpt2Checkpoint
             else if (LoadProblems.DTypeProblem(entry) is { } dtype)
                 problems.Add(dtype);
         }
-        if (LoadProblems.LayerCountProblem(stored.Keys, "transformer.h.", config.Layers, "n_layer", WeightsFileName) is { } layers)
+        if (LoadProblems.LayerCountProblem(stored.Keys, config.IsLlamaLayout ? LlamaTensorNames.LayerPrefix : "transformer.h.", config.Layers,
+                config.IsLlamaLayout ? "num_hidden_layers" : "n_layer", WeightsFileName) is { } layers)
             return [layers];
 
         // A tied checkpoint may still carry lm_head.weight; it must then be wte's copy (its values: ValueProblems).
@@ -219,7 +223,8 @@ public static class Gpt2Checkpoint
     /// </summary>
     private static void ValueProblems(SafeTensorsFile file, GptConfig config, List<string> problems, bool allValues)
     {
-        string wte = file.Contains(Gpt2TensorNames.TokenEmbedding) ? Gpt2TensorNames.TokenEmbedding : Bare(Gpt2TensorNames.TokenEmbedding);
+        string wte = config.IsLlamaLayout ? LlamaTensorNames.TokenEmbedding
+            : file.Contains(Gpt2TensorNames.TokenEmbedding) ? Gpt2TensorNames.TokenEmbedding : Bare(Gpt2TensorNames.TokenEmbedding);
         string? head = file.Contains(Gpt2TensorNames.LmHead) ? Gpt2TensorNames.LmHead : null;
         if (config.TieWeights && head is not null && !file.ReadFloat32(head).AsSpan().SequenceEqual(file.ReadFloat32(wte)))
             problems.Add($"tensor '{head}' differs from '{wte}' but tie_word_embeddings is true");
@@ -250,6 +255,12 @@ public static class Gpt2Checkpoint
 
     private static string Describe(List<string> problems, GptConfig config)
     {
+        if (config.IsLlamaLayout)
+            return new StringBuilder()
+                .Append($"does not match the {config.ModelType} model (num_hidden_layers {config.Layers}, hidden_size {config.EmbeddingDim}, ")
+                .Append($"num_attention_heads {config.Heads}, num_key_value_heads {config.KeyValueHeads}, vocab_size {config.VocabSize}, ")
+                .Append($"tie_word_embeddings {Lower(config.TieWeights)}): ")
+                .AppendJoin("; ", LoadProblems.Capped(problems)).Append('.').ToString();
         var text = new StringBuilder()
             .Append($"does not match the GPT-2 model (n_layer {config.Layers}, n_embd {config.EmbeddingDim}, ")
             .Append($"vocab_size {config.VocabSize}, qkv_bias {Lower(config.QkvBias)}, tie_word_embeddings {Lower(config.TieWeights)}, ")
@@ -280,6 +291,12 @@ public static class Gpt2Checkpoint
         Same("sliding_window", file.SlidingWindow, model.SlidingWindow);
         Same("normalization", file.Normalization, model.Normalization);
         Same("feed_forward", file.FeedForward, model.FeedForward);
+        Same("model_type", file.ModelType ?? "gpt2", model.ModelType ?? "gpt2");
+        Same("num_key_value_heads", file.KeyValueHeads, model.KeyValueHeads);
+        Same("attention_bias", file.AttentionOutputBias, model.AttentionOutputBias);
+        Same("mlp_bias", file.MlpBias, model.MlpBias);
+        Same("rope_convention", file.RopeConvention, model.RopeConvention);
+        Same("rope_scaling", file.RopeScaling, model.RopeScaling);
         // The kinds by name: those of the "llmforge" key, else the built-ins the keys above select.
         static ComponentKindNames KindsOf(GptConfig config) => config.Kinds ?? GptComponents.For(config).Names;
         if (!KindsOf(file).SameKinds(KindsOf(model)))

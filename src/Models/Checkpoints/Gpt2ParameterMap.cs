@@ -58,9 +58,14 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
 /// </summary>
 public static class Gpt2ParameterMap
 {
-    /// <summary>The rows for <paramref name="config"/> (no wpe row without learned positions, no norm biases with RMSNorm, gate/up/down for a gated feed-forward).</summary>
+    /// <summary>
+    /// The rows for <paramref name="config"/> (no wpe row without learned positions, no norm biases with RMSNorm,
+    /// gate/up/down for a gated feed-forward); a Llama layout's are <see cref="LlamaTensorNames.Map"/>'s.
+    /// </summary>
     public static IReadOnlyList<Gpt2TensorMapping> For(GptConfig config)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.IsLlamaLayout) return LlamaTensorNames.Map(config);
         var shapes = Gpt2TensorNames.Expected(config).ToDictionary(t => t.Name, t => t.Shape); // validates the config
         var rows = new List<Gpt2TensorMapping>();
         void Add(string hfName, Gpt2Layout layout, params string[] parameters)

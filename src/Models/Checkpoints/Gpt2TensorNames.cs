@@ -108,11 +108,15 @@ public static partial class Gpt2TensorNames
     }
 
     /// <summary>Total parameters of the model <paramref name="config"/> describes (tied weights counted once).</summary>
+    /// <remarks>Counted over the config's tensor map, so a Llama layout's (<see cref="LlamaTensorNames.Map"/>) is counted too.</remarks>
     public static long ParameterCount(GptConfig config) =>
-        Expected(config).Sum(t => t.Shape.Aggregate(1L, (n, d) => n * d));
+        Gpt2ParameterMap.For(config).Sum(t => t.HfShape.Aggregate(1L, (n, d) => n * d));
 
-    /// <summary>True for the non-parameter buffers h.{i}.attn.bias and h.{i}.attn.masked_bias of old HF checkpoints.</summary>
-    public static bool IsIgnoredBuffer(string name) => IgnoredBuffer().IsMatch(name);
+    /// <summary>
+    /// True for the non-parameter buffers h.{i}.attn.bias and h.{i}.attn.masked_bias of old HF checkpoints (and
+    /// Llama's rotary_emb.inv_freq, <see cref="LlamaTensorNames.IsIgnoredBuffer"/>).
+    /// </summary>
+    public static bool IsIgnoredBuffer(string name) => IgnoredBuffer().IsMatch(name) || LlamaTensorNames.IsIgnoredBuffer(name);
 
     /// <summary>
     /// Adds the "transformer." prefix that GPT2Model checkpoints omit ("h.0.ln_1.weight" →

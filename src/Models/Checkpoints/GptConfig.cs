@@ -58,8 +58,43 @@ public sealed record GptConfig
     /// <summary>tie_word_embeddings: lm_head shares wte's weight (no separate lm_head.weight).</summary>
     public bool TieWeights { get; init; } = true;
 
-    /// <summary>qkv_bias (LlmForge): whether attn.c_attn has a bias; HF GPT-2 always has one.</summary>
+    /// <summary>qkv_bias (LlmForge; Llama layout: attention_bias): whether attn.c_attn (q, k, v) has a bias; HF GPT-2 always has one.</summary>
     public bool QkvBias { get; init; } = true;
+
+    /// <summary>
+    /// Whether the attention's output projection (c_proj, o_proj) has a bias: GPT-2 yes; Llama layout: attention_bias
+    /// (Qwen2 has q/k/v biases but none here). Only the Llama layout can drop it.
+    /// </summary>
+    public bool AttentionOutputBias { get; init; } = true;
+
+    /// <summary>mlp_bias (Llama layout): whether a gated feed-forward's gate/up/down projections have biases.</summary>
+    public bool MlpBias { get; init; }
+
+    /// <summary>
+    /// num_key_value_heads: the key/value heads of grouped-query attention (query head h reads kv head
+    /// h / (n_head / n_kv)); null means <see cref="Heads"/> (multi-head), 1 multi-query. Must divide Heads; the GPT-2
+    /// layout stores q | k | v in one c_attn, so only the Llama layout takes fewer.
+    /// </summary>
+    public int? KvHeads { get; init; }
+
+    /// <summary>rope_convention (LlmForge): which head dims rotary pairs, rotate_half (HF Llama, the default) or interleaved (GPT-J).</summary>
+    public RotaryConvention RopeConvention { get; init; }
+
+    /// <summary>rope_scaling: the remapping of the rotary frequencies ("llama3", "linear"); null = none.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+
+    /// <summary>
+    /// model_type of the checkpoint layout: null for GPT-2's (config.json "gpt2" or "llmforge-gpt", tensors
+    /// transformer.h.{i}.…), or "llama", "qwen2" or "mistral" for Hugging Face's LlamaForCausalLM layout
+    /// (model.layers.{i}.self_attn.q_proj…, see <see cref="LlamaConfigJson"/>).
+    /// </summary>
+    public string? ModelType { get; init; }
+
+    /// <summary>Whether the checkpoint layout is Llama's (<see cref="ModelType"/> set).</summary>
+    public bool IsLlamaLayout => ModelType is not null;
+
+    /// <summary>n_kv: <see cref="KvHeads"/>, or <see cref="Heads"/> when it is null.</summary>
+    public int KeyValueHeads => KvHeads ?? Heads;
 
     /// <summary>bos_token_id.</summary>
     public int BosTokenId { get; init; } = 50256;
@@ -157,6 +192,34 @@ public sealed record GptConfig
                 : null)
             ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
             ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
+            ?? (KvHeads is int kv && (kv <= 0 || Heads % kv != 0)
+                ? $"{nameof(KvHeads)} (num_key_value_heads) {kv} must be positive and divide {nameof(Heads)} (n_head) {Heads}."
+                : null)
+            ?? (Enum.IsDefined(RopeConvention) ? null : $"{nameof(RopeConvention)} (rope_convention) {RopeConvention} is unknown.")
+            ?? RopeScaling?.FindError()
+            ?? (ModelType is null or LlamaConfigJson.LlamaModelType or LlamaConfigJson.Qwen2ModelType or LlamaConfigJson.MistralModelType
+                ? null : $"{nameof(ModelType)} (model_type) \"{ModelType}\" is not a Llama-layout model type (llama, qwen2, mistral).")
+            ?? (IsLlamaLayout ? LlamaLayoutError() : Gpt2LayoutError())
             ?? Kinds?.FindError();
     }
+
+    /// <summary>What the GPT-2 layout (one c_attn of q | k | v, biased c_proj, unbiased gated projections) cannot store.</summary>
+    private string? Gpt2LayoutError() =>
+        KeyValueHeads != Heads ? $"{nameof(KvHeads)} (num_key_value_heads) {KeyValueHeads} below n_head {Heads} needs the Llama layout (model_type llama)."
+        : !AttentionOutputBias ? $"{nameof(AttentionOutputBias)} false needs the Llama layout (model_type llama); GPT-2's c_proj always has a bias."
+        : MlpBias ? $"{nameof(MlpBias)} (mlp_bias) needs the Llama layout (model_type llama)."
+        : RopeScaling is not null ? $"{nameof(RopeScaling)} (rope_scaling) needs the Llama layout (model_type llama)."
+        : null;
+
+    /// <summary>What the Llama layout requires: RMSNorm, rotary positions and a gated feed-forward, built-in kinds.</summary>
+    private string? LlamaLayoutError() =>
+        Normalization != NormalizationType.RmsNorm ? $"model_type {ModelType} needs {nameof(Normalization)} rmsnorm, got {Normalization}."
+        : PositionEmbedding != PositionEmbeddingType.Rotary ? $"model_type {ModelType} needs rotary positions, got {PositionEmbedding}."
+        : FeedForward != FeedForwardType.Gated ? $"model_type {ModelType} needs a gated feed-forward (hidden_act silu: SwiGLU), got {FeedForward}."
+        : QkvBias != AttentionOutputBias && ModelType != LlamaConfigJson.Qwen2ModelType
+            ? $"model_type {ModelType} has one attention_bias for q, k, v and o; only qwen2 biases q, k, v alone."
+        : SlidingWindow is not null && ModelType != LlamaConfigJson.MistralModelType
+            ? $"model_type {ModelType} has no sliding_window; Mistral's layout (model_type mistral) has."
+        : Kinds is not null ? $"model_type {ModelType} is built from the built-in kinds only (no \"llmforge\" kinds key)."
+        : null;
 }

@@ -32,14 +32,18 @@ public static class GptConfigJson
     {
         ArgumentNullException.ThrowIfNull(config);
         return config.PositionEmbedding == PositionEmbeddingType.Absolute && config.Normalization == NormalizationType.LayerNorm
-            && config.SlidingWindow is null && config.QkvBias && config.FeedForward == FeedForwardType.Mlp && config.Kinds is null;
+            && config.SlidingWindow is null && config.QkvBias && config.FeedForward == FeedForwardType.Mlp && config.Kinds is null
+            && config.RopeConvention == RotaryConvention.RotateHalf;
     }
 
     /// <summary>Reads and validates a config.json.</summary>
     /// <exception cref="CheckpointFormatException">Invalid JSON, a missing required key, a wrong type or an invalid value; the message names the file and key.</exception>
     public static GptConfig Load(string path) => Parse(ModelFile.ReadAllText(path), path);
 
-    /// <summary>Parses config.json text; <paramref name="source"/> names it in error messages.</summary>
+    /// <summary>
+    /// Parses config.json text; <paramref name="source"/> names it in error messages. A Llama-layout model_type
+    /// ("llama", "qwen2", "mistral") is read by <see cref="LlamaConfigJson.Parse"/>.
+    /// </summary>
     public static GptConfig Parse(string json, string source = FileName)
     {
         using (var document = ConfigJsonKeys.ParseObject(json, source, "a config"))
@@ -47,9 +51,11 @@ public static class GptConfigJson
             var keys = new ConfigJsonKeys(document.RootElement, source);
 
             string modelType = keys.RequiredString("model_type");
+            if (LlamaConfigJson.Handles(modelType)) return LlamaConfigJson.Parse(json, source);
             if (modelType is not (Gpt2ModelType or LlmForgeModelType))
             {
-                throw keys.Error("model_type", $"is \"{Printable.Escape(modelType)}\"; this reader handles \"{Gpt2ModelType}\" and \"{LlmForgeModelType}\" configs only.");
+                throw keys.Error("model_type", $"is \"{Printable.Escape(modelType)}\"; this reader handles \"{Gpt2ModelType}\", \"{LlmForgeModelType}\", " +
+                    $"\"{LlamaConfigJson.LlamaModelType}\", \"{LlamaConfigJson.Qwen2ModelType}\" and \"{LlamaConfigJson.MistralModelType}\" configs only.");
             }
             keys.Unsupported("scale_attn_weights", expected: true, why: "attention is always scaled by 1/sqrt(head_dim)");
             keys.Unsupported("scale_attn_by_inverse_layer_idx", expected: false, why: "attention is scaled by 1/sqrt(head_dim) only");
@@ -75,6 +81,7 @@ public static class GptConfigJson
                 QkvBias = keys.OptionalBool("qkv_bias", true),
                 PositionEmbedding = keys.OptionalEnum("position_embedding_type", PositionEmbeddingType.Absolute, PositionNames),
                 RopeTheta = keys.OptionalDouble("rope_theta", 10000),
+                RopeConvention = keys.OptionalEnum(LlamaConfigJson.RopeConventionKey, RotaryConvention.RotateHalf, LlamaConfigJson.ConventionNames),
                 SlidingWindow = keys.OptionalNullableInt("sliding_window"),
                 Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
                 FeedForward = keys.OptionalEnum(FeedForwardKey, FeedForwardType.Mlp, FeedForwardNames),
@@ -91,10 +98,11 @@ public static class GptConfigJson
     /// <summary>Validates <paramref name="config"/> and writes it as config.json, atomically.</summary>
     public static void Save(GptConfig config, string path) => AtomicFile.WriteAllText(path, ToJson(config));
 
-    /// <summary>The config.json text: HF GPT-2 keys first, then LlmForge's.</summary>
+    /// <summary>The config.json text: HF GPT-2 keys first, then LlmForge's; a Llama layout's is <see cref="LlamaConfigJson.ToJson"/>.</summary>
     public static string ToJson(GptConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        if (config.IsLlamaLayout) return LlamaConfigJson.ToJson(config);
         config.Validate();
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -124,6 +132,9 @@ public static class GptConfigJson
             json.WriteBoolean("qkv_bias", config.QkvBias);
             json.WriteString("position_embedding_type", NameOf(config.PositionEmbedding, PositionNames));
             json.WriteNumber("rope_theta", config.RopeTheta);
+            // Only when interleaved: a rotate-half model's config.json stays what it was before the key existed.
+            if (config.RopeConvention != RotaryConvention.RotateHalf)
+                json.WriteString(LlamaConfigJson.RopeConventionKey, NameOf(config.RopeConvention, LlamaConfigJson.ConventionNames));
             WriteNullable(json, "sliding_window", config.SlidingWindow);
             json.WriteString("normalization", NameOf(config.Normalization, NormalizationNames));
             // Only when gated: a plain-MLP model's config.json stays byte for byte what it was before the key existed.

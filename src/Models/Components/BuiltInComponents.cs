@@ -7,11 +7,12 @@ public static class BuiltInComponents
 {
     /// <summary>"scaled-dot": <see cref="MultiHeadAttention"/>, causal or bidirectional as the model's input says.</summary>
     public static AttentionKind ScaledDot { get; } = new("scaled-dot", c =>
-        new MultiHeadAttention(c.Init, c.EmbeddingDim, c.Heads, c.QkvBias, c.DropRate, c.ProjectionStd));
+        new MultiHeadAttention(c.Init, c.EmbeddingDim, c.Heads, c.QkvBias, c.DropRate, c.ProjectionStd, c.KeyValueHeads, c.OutputBias));
 
     /// <summary>"sliding-window": <see cref="SlidingWindowAttention"/> with the variant's Window.</summary>
     public static AttentionKind SlidingWindow { get; } = new("sliding-window", c =>
-        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd))
+        new SlidingWindowAttention(c.Init, c.EmbeddingDim, c.Heads, c.Window, c.QkvBias, c.DropRate, c.ProjectionStd,
+            c.KeyValueHeads, c.OutputBias))
     {
         DecoderOnly = true, // Mistral's window is causal: i − window < j ≤ i
     };
@@ -26,7 +27,7 @@ public static class BuiltInComponents
 
     /// <summary>"rotary": <see cref="RotaryPositionalEncoding"/> on q and k, rope_theta = the context's Theta.</summary>
     public static PositionalEncodingKind Rotary { get; } = new("rotary", c =>
-        new RotaryPositionalEncoding(c.Init, c.ContextLength, c.HeadDim, c.Theta));
+        new RotaryPositionalEncoding(c.Init, c.ContextLength, c.HeadDim, c.Theta, c.Convention, c.Scaling));
 
     /// <summary>"layernorm": <see cref="Layers.LayerNorm"/>.</summary>
     public static NormalizationKind LayerNorm { get; } = new("layernorm", c => new LayerNorm(c.Init, c.Dim, c.Epsilon));

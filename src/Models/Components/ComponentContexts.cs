@@ -14,6 +14,12 @@ public sealed record AttentionContext(ModuleInit Init, int EmbeddingDim, int Hea
     /// <summary>Dropout on the attention weights (attn_pdrop).</summary>
     public float DropRate { get; init; }
 
+    /// <summary>num_key_value_heads for grouped-query attention; 0 means <see cref="AttentionContext.Heads"/>.</summary>
+    public int KeyValueHeads { get; init; }
+
+    /// <summary>Whether the output projection has a bias (GPT-2: yes; Llama: attention_bias).</summary>
+    public bool OutputBias { get; init; } = true;
+
     /// <summary>Init std of the output projection; GPT-2 scales it by 1/√(2·n_layer). Null = the init's default.</summary>
     public float? ProjectionStd { get; init; }
 
@@ -35,6 +41,12 @@ public sealed record PositionalEncodingContext(ModuleInit Init, int EmbeddingDim
 {
     /// <summary>rope_theta: base of the rotary frequencies.</summary>
     public double Theta { get; init; } = 10000;
+
+    /// <summary>rope_convention: which head dims a rotary encoding pairs (rotate_half or interleaved).</summary>
+    public RotaryConvention Convention { get; init; }
+
+    /// <summary>rope_scaling: the rotary frequencies' remapping (llama3, linear); null = none.</summary>
+    public RopeScaling? Scaling { get; init; }
 
     /// <summary>
     /// Width of one head, <see cref="PositionalEncodingContext.EmbeddingDim"/> /

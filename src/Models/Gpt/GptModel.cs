@@ -37,7 +37,8 @@ public sealed partial class GptModel : Module
         int c = config.EmbeddingDim;
         TokenEmbedding = RegisterModule("tok_emb", new Embedding(init, config.VocabSize, c));
         Positions = RegisterComponent("pos_emb", Components.PositionalEncoding.Create(
-            new PositionalEncodingContext(init, c, config.Heads, config.ContextLength) { Theta = config.RopeTheta }));
+            new PositionalEncodingContext(init, c, config.Heads, config.ContextLength)
+            { Theta = config.RopeTheta, Convention = config.RopeConvention, Scaling = config.RopeScaling }));
         EmbeddingDropout = RegisterModule("drop_emb", new Dropout(init, config.EmbeddingDropRate));
         var blocks = new TransformerBlock[config.Layers];
         for (int i = 0; i < blocks.Length; i++)

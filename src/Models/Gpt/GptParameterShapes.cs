@@ -24,6 +24,7 @@ public static class GptParameterShapes
     private static IEnumerable<(string Name, int[] Shape)> Enumerate(GptConfig config)
     {
         int c = config.EmbeddingDim, f = config.FeedForwardDim, v = config.VocabSize;
+        int kv = config.KeyValueHeads * config.HeadDim;   // k and v width: C unless grouped-query
         bool layerNorm = config.Normalization == NormalizationType.LayerNorm;
         yield return ("tok_emb.weight", [v, c]);
         if (config.PositionEmbedding == PositionEmbeddingType.Absolute) yield return ("pos_emb.weight", [config.ContextLength, c]);
@@ -31,19 +32,22 @@ public static class GptParameterShapes
         {
             string b = $"trf_blocks.{i}.";
             foreach (var p in Norm(b + "norm1", c, layerNorm)) yield return p;
-            foreach (var name in (string[])["W_query", "W_key", "W_value"])
+            foreach (var (name, width) in new[] { ("W_query", c), ("W_key", kv), ("W_value", kv) })
             {
-                yield return ($"{b}att.{name}.weight", [c, c]);
-                if (config.QkvBias) yield return ($"{b}att.{name}.bias", [c]);
+                yield return ($"{b}att.{name}.weight", [width, c]);
+                if (config.QkvBias) yield return ($"{b}att.{name}.bias", [width]);
             }
             yield return ($"{b}att.out_proj.weight", [c, c]);
-            yield return ($"{b}att.out_proj.bias", [c]);
+            if (config.AttentionOutputBias) yield return ($"{b}att.out_proj.bias", [c]);
             foreach (var p in Norm(b + "norm2", c, layerNorm)) yield return p;
             if (config.FeedForward == FeedForwardType.Gated)
             {
                 yield return ($"{b}ff.gate_proj.weight", [f, c]);
+                if (config.MlpBias) yield return ($"{b}ff.gate_proj.bias", [f]);
                 yield return ($"{b}ff.up_proj.weight", [f, c]);
+                if (config.MlpBias) yield return ($"{b}ff.up_proj.bias", [f]);
                 yield return ($"{b}ff.down_proj.weight", [c, f]);
+                if (config.MlpBias) yield return ($"{b}ff.down_proj.bias", [c]);
             }
             else
             {

@@ -34,6 +34,8 @@ public sealed class TransformerBlock : Module
         Attention = RegisterComponent("att", components.Attention.Create(new AttentionContext(init, c, config.Heads)
         {
             QkvBias = config.QkvBias,
+            KeyValueHeads = config.KeyValueHeads,
+            OutputBias = config.AttentionOutputBias,
             DropRate = config.AttentionDropRate,
             ProjectionStd = projectionStd,
             Window = config.SlidingWindow ?? 0,
@@ -41,7 +43,7 @@ public sealed class TransformerBlock : Module
         }));
         Norm2 = RegisterComponent("norm2", components.Normalization.Create(norm));
         FeedForward = RegisterComponent<IFeedForward>("ff", config.FeedForward == FeedForwardType.Gated
-            ? new GatedFeedForward(init, c, config.FeedForwardDim, config.Activation, bias: false, projectionStd)
+            ? new GatedFeedForward(init, c, config.FeedForwardDim, config.Activation, config.MlpBias, projectionStd)
             : new FeedForward(init, c, config.FeedForwardDim, config.Activation, projectionStd));
         ResidualDropout = RegisterModule("drop_shortcut", new Dropout(init, config.ResidualDropRate));
     }

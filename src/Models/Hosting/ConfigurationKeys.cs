@@ -99,7 +99,8 @@ public static class ConfigurationKeys
         {
             string childKey = $"{key}:{child.Key}";
             if (!Known(child.Key, Variant, childKey, errors)) continue;
-            if (architecture is not null && ArchitectureOnly(child.Key) is { } only && !Is(only, architecture))
+            if (architecture is not null && ArchitectureOnly(child.Key) is { } only && !Is(only, architecture)
+                && !(Is(only, ModelArchitectures.Gpt) && Is(architecture, ModelArchitectures.Llama)))   // a llama is a GPT decoder
                 errors.Add($"{childKey} applies to {only} variants only; this one is {architecture}.");
             if (!Components.TryGetValue(child.Key, out var names)) continue;
             foreach (var setting in child.GetChildren())
@@ -127,7 +128,8 @@ public static class ConfigurationKeys
     private static string? ArchitectureOnly(string key) => key.ToLowerInvariant() switch
     {
         "typevocabsize" => ModelArchitectures.Bert,
-        "tieweights" or "qkvbias" => ModelArchitectures.Gpt,
+        "tieweights" or "qkvbias" or "kvheads" => ModelArchitectures.Gpt,
+        "mlpbias" => ModelArchitectures.Llama,
         _ => null,
     };
 

@@ -73,6 +73,13 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         bool headsDivide = o.Heads > 0 && o.EmbeddingDim > 0 && o.EmbeddingDim % o.Heads == 0;
         if (o.Heads > 0 && o.EmbeddingDim > 0 && !headsDivide)
             Fail(nameof(o.Heads), $"{o.Heads} must divide EmbeddingDim {o.EmbeddingDim} (each head gets EmbeddingDim / Heads dimensions).");
+        if (o.KvHeads is int kvHeads)
+        {
+            if (kvHeads < 1 || (o.Heads > 0 && o.Heads % kvHeads != 0))
+                Fail(nameof(o.KvHeads), $"{kvHeads} must be at least 1 and divide Heads {o.Heads} (each kv head serves Heads / KvHeads query heads).");
+            else if (kvHeads != o.Heads && !string.Equals(o.Architecture, ModelArchitectures.Llama, StringComparison.OrdinalIgnoreCase))
+                Fail(nameof(o.KvHeads), $"{kvHeads} below Heads {o.Heads} (grouped-query attention) needs Architecture llama; the GPT-2 layout stores q, k and v in one tensor.");
+        }
         SettingRange.Check(errors, $"{key}:{nameof(o.Dropout)}", o.Dropout, 0, 1, maxOpen: true);
         // A standard deviation of 1 already saturates every activation at the first step.
         SettingRange.Check(errors, $"{key}:{nameof(o.InitializerRange)}", o.InitializerRange, 0, 1);

@@ -15,6 +15,13 @@ public static class ModelArchitectures
     /// </summary>
     public const string EncoderDecoder = "encoder-decoder";
 
+    /// <summary>
+    /// A Llama-family decoder: a <see cref="Gpt.GptModel"/> saved in Hugging Face's LlamaForCausalLM layout (model_type
+    /// "llama"), which needs RMSNorm, rotary positions and a gated feed-forward (Activation "swiglu"); KvHeads gives
+    /// grouped-query attention, QkvBias becomes attention_bias (q, k, v and o).
+    /// </summary>
+    public const string Llama = "llama";
+
     /// <summary>Every valid Architecture value, for "valid values" messages.</summary>
-    public static IReadOnlyList<string> All { get; } = [Gpt, Bert, EncoderDecoder];
+    public static IReadOnlyList<string> All { get; } = [Gpt, Bert, Llama, EncoderDecoder];
 }

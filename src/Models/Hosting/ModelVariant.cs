@@ -25,8 +25,11 @@ public sealed record ModelVariant(
     /// <summary>Architecture is "bert" (case-insensitive): <see cref="ToBertConfig"/> applies.</summary>
     public bool IsBert => string.Equals(Options.Architecture, ModelArchitectures.Bert, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Architecture is "gpt" (case-insensitive): <see cref="ToGptConfig"/> applies.</summary>
-    public bool IsGpt => string.Equals(Options.Architecture, ModelArchitectures.Gpt, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Architecture is "gpt" or "llama" (case-insensitive; both a <see cref="GptModel"/>): <see cref="ToGptConfig"/> applies.</summary>
+    public bool IsGpt => string.Equals(Options.Architecture, ModelArchitectures.Gpt, StringComparison.OrdinalIgnoreCase) || IsLlama;
+
+    /// <summary>Architecture is "llama": the decoder is saved in Hugging Face's Llama layout.</summary>
+    public bool IsLlama => string.Equals(Options.Architecture, ModelArchitectures.Llama, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Architecture is "encoder-decoder" (case-insensitive): <see cref="ToEncoderDecoderConfig"/> applies.</summary>
     public bool IsEncoderDecoder => string.Equals(Options.Architecture, ModelArchitectures.EncoderDecoder, StringComparison.OrdinalIgnoreCase);
@@ -107,6 +110,10 @@ public sealed record ModelVariant(
             InitializerRange = o.InitializerRange,
             TieWeights = o.TieWeights,
             QkvBias = o.QkvBias,
+            AttentionOutputBias = !IsLlama || o.QkvBias,   // Llama's attention_bias covers q, k, v and o alike
+            MlpBias = o.MlpBias,
+            KvHeads = o.KvHeads,
+            ModelType = IsLlama ? LlamaConfigJson.LlamaModelType : null,
             PositionEmbedding = PositionEmbeddingOf(PositionalEncoding),
             RopeTheta = o.PositionalEncoding.Theta,
             SlidingWindow = o.Attention.Window > 0 ? o.Attention.Window : null,

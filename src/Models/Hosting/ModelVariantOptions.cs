@@ -8,8 +8,8 @@ namespace LlmForge.Hosting;
 public sealed class ModelVariantOptions
 {
     /// <summary>
-    /// "gpt" (a decoder, <see cref="Gpt.GptModel"/>), "bert" (an encoder, <see cref="Bert.BertModel"/>) or "encoder-decoder"
-    /// (a translator, <see cref="EncoderDecoder.EncoderDecoderModel"/>).
+    /// "gpt" (a decoder, <see cref="Gpt.GptModel"/>), "llama" (the same decoder in Hugging Face's Llama layout), "bert"
+    /// (an encoder, <see cref="Bert.BertModel"/>) or "encoder-decoder" (a translator, <see cref="EncoderDecoder.EncoderDecoderModel"/>).
     /// </summary>
     public string Architecture { get; set; } = ModelArchitectures.Gpt;
 
@@ -30,6 +30,15 @@ public sealed class ModelVariantOptions
 
     /// <summary>n_inner / intermediate_size: the MLP width; null means 4 · <see cref="EmbeddingDim"/>.</summary>
     public int? InnerDim { get; set; }
+
+    /// <summary>
+    /// num_key_value_heads: key/value heads of grouped-query attention (must divide Heads; 1 = multi-query); null means
+    /// Heads. Fewer than Heads needs Architecture "llama" (the GPT-2 layout stores q | k | v in one tensor).
+    /// </summary>
+    public int? KvHeads { get; set; }
+
+    /// <summary>mlp_bias: biases on a gated feed-forward's gate/up/down projections (Architecture "llama" only).</summary>
+    public bool MlpBias { get; set; }
 
     /// <summary>Every dropout of the model (embeddings, attention, residual), in [0, 1).</summary>
     public float Dropout { get; set; }

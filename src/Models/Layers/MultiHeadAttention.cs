@@ -9,6 +9,9 @@ namespace LlmForge.Layers;
 /// encoding's turn on q and k (rotary; others leave them), softmax(q·kᵀ/√hs) under the input's mask (causal for a
 /// decoder, padding for an encoder), dropout on the attention weights, and an output projection ("out_proj").
 /// Hugging Face's fused c_attn is the three projections side by side. Kind name "scaled-dot".
+/// Grouped-query attention (Llama 2 70B, Llama 3, Mistral, Qwen2): with <c>keyValueHeads</c> n_kv &lt; nh, W_key and
+/// W_value project to n_kv · hs only and query head h reads kv head h / (nh / n_kv) (Hugging Face's repeat_kv);
+/// n_kv = 1 is multi-query attention. The KV cache then stores the n_kv heads only.
 /// </summary>
 public class MultiHeadAttention : Module, IAttention, ITensorModule
 {
@@ -18,8 +21,11 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
     /// <param name="heads">nh, which must divide C (hs = C / nh).</param>
     /// <param name="qkvBias">Whether the q, k and v projections have a bias.</param>
     /// <param name="dropRate">Dropout on the attention weights during training.</param>
+    /// <param name="keyValueHeads">n_kv, the key/value heads (num_key_value_heads), which must divide
+    /// <paramref name="heads"/>; 0 means <paramref name="heads"/> (plain multi-head attention).</param>
+    /// <param name="outputBias">Whether out_proj has a bias (GPT-2: yes; Llama's o_proj: attention_bias).</param>
     public MultiHeadAttention(ModuleInit init, int embeddingDim, int heads, bool qkvBias = false, float dropRate = 0f,
-        float? projectionStd = null)
+        float? projectionStd = null, int keyValueHeads = 0, bool outputBias = true)
     {
         ArgumentNullException.ThrowIfNull(init);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingDim);
@@ -27,18 +33,27 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
         if (embeddingDim % heads != 0)
             throw new ArgumentException(
                 $"MultiHeadAttention: emb_dim {embeddingDim} must be divisible by the number of heads {heads}.", nameof(heads));
+        ArgumentOutOfRangeException.ThrowIfNegative(keyValueHeads);
+        if (keyValueHeads > 0 && heads % keyValueHeads != 0)
+            throw new ArgumentException(
+                $"MultiHeadAttention: the {heads} heads must be divisible by the key/value heads {keyValueHeads}.", nameof(keyValueHeads));
         Heads = heads;
+        KeyValueHeads = keyValueHeads == 0 ? heads : keyValueHeads;
         HeadDim = embeddingDim / heads;
+        int kvWidth = KeyValueHeads * HeadDim;
 
         Query = RegisterModule("W_query", new Linear(init, embeddingDim, embeddingDim, qkvBias));
-        Key = RegisterModule("W_key", new Linear(init, embeddingDim, embeddingDim, qkvBias));
-        Value = RegisterModule("W_value", new Linear(init, embeddingDim, embeddingDim, qkvBias));
-        OutProjection = RegisterModule("out_proj", new Linear(init, embeddingDim, embeddingDim, std: projectionStd));
+        Key = RegisterModule("W_key", new Linear(init, embeddingDim, kvWidth, qkvBias));
+        Value = RegisterModule("W_value", new Linear(init, embeddingDim, kvWidth, qkvBias));
+        OutProjection = RegisterModule("out_proj", new Linear(init, embeddingDim, embeddingDim, outputBias, projectionStd));
         AttentionDropout = RegisterModule("dropout", new Dropout(init, dropRate));
     }
 
     /// <summary>nh: the number of heads.</summary>
     public int Heads { get; }
+
+    /// <summary>n_kv: the key/value heads (= <see cref="Heads"/> unless grouped-query).</summary>
+    public int KeyValueHeads { get; }
 
     /// <summary>hs = emb_dim / n_head.</summary>
     public int HeadDim { get; }
@@ -46,13 +61,13 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
     /// <summary>W_query: [C, C] (+ [C] bias with qkv_bias), x → q.</summary>
     public Linear Query { get; }
 
-    /// <summary>W_key: [C, C] (+ [C] bias with qkv_bias), x → k.</summary>
+    /// <summary>W_key: [n_kv·hs, C] (+ bias with qkv_bias), x → k; [C, C] unless grouped-query.</summary>
     public Linear Key { get; }
 
-    /// <summary>W_value: [C, C] (+ [C] bias with qkv_bias), x → v.</summary>
+    /// <summary>W_value: [n_kv·hs, C] (+ bias with qkv_bias), x → v; [C, C] unless grouped-query.</summary>
     public Linear Value { get; }
 
-    /// <summary>out_proj: [C, C] + [C] bias, the heads' concatenated outputs → the residual stream.</summary>
+    /// <summary>out_proj: [C, C] (+ [C] bias unless outputBias is false), the heads' concatenated outputs → the residual stream.</summary>
     public Linear OutProjection { get; }
 
     /// <summary>Dropout on the attention weights (B, nh, T, T) during training (attn_pdrop).</summary>
@@ -71,9 +86,9 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
         if (input.Memory is { } memory) // cross-attention: k and v from the encoder's states, q from x
             return CrossAttention(input, memory, b, t, c);
 
-        var q = SplitHeads(Query.Forward(x), b, t); // (B, nh, T, hs)
-        var k = SplitHeads(Key.Forward(x), b, t);   // (B, nh, T, hs)
-        var v = SplitHeads(Value.Forward(x), b, t); // (B, nh, T, hs)
+        var q = SplitHeads(Query.Forward(x), b, t, Heads);         // (B, nh, T, hs)
+        var k = SplitHeads(Key.Forward(x), b, t, KeyValueHeads);   // (B, n_kv, T, hs)
+        var v = SplitHeads(Value.Forward(x), b, t, KeyValueHeads); // (B, n_kv, T, hs)
         if (input.Positions is { } positions)       // rotary turns q and k by their positions; other encodings return them
         {
             var tokens = input.Tokens;              // per-row positions (padding, batched decoding), else one run
@@ -85,13 +100,13 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
         if (input.Cache is { } cache) // incremental decoding: k and v join the cache, q attends over all it holds
         {
             var view = cache.Append(k, v, mask, input.TokenPositions());
-            (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, nh, Tk, hs), mask over the Tk keys
+            (k, v, mask) = (view.Keys, view.Values, view.Mask);     // (B, n_kv, Tk, hs), mask over the Tk keys
         }
         return Attend(input, q, k, v, mask, b, t, c);
     }
 
     /// <summary>
-    /// Encoder-decoder attention: q (B, nh, T, hs) from the decoder's x, k and v (B, nh, Tk, hs) from the memory's
+    /// Encoder-decoder attention: q (B, nh, T, hs) from the decoder's x, k and v (B, n_kv, Tk, hs) from the memory's
     /// states (B, Tk, C) — projected once per memory when it caches them (decoding) — and every query sees every real
     /// source token (the memory's padding mask, no causal part, Tk ≠ T). No positional encoding: the sinusoids or
     /// learned positions were added to both sequences' embeddings already.
@@ -102,11 +117,11 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
             throw new ArgumentException(
                 $"{GetType().Name}: memory {Linear.Format(memory.States.Shape)} must be (B = {b}, Tk, C = {c}) for queries {Linear.Format(input.Hidden.Shape)}.",
                 nameof(input));
-        var q = SplitHeads(Query.Forward(input.Hidden), b, t);                  // (B, nh, T, hs)
+        var q = SplitHeads(Query.Forward(input.Hidden), b, t, Heads);           // (B, nh, T, hs)
         var (k, v) = memory.Project(this, states =>
         {
             int tk = states.Shape[1];
-            return (SplitHeads(Key.Forward(states), b, tk), SplitHeads(Value.Forward(states), b, tk)); // (B, nh, Tk, hs) each
+            return (SplitHeads(Key.Forward(states), b, tk, KeyValueHeads), SplitHeads(Value.Forward(states), b, tk, KeyValueHeads)); // (B, n_kv, Tk, hs) each
         });
         return Attend(input, q, k, v, memory.Mask, b, t, c);
     }
@@ -142,16 +157,24 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
     private Tensor UnfusedAttention(Tensor q, Tensor k, Tensor v, AttentionMaskSpec mask)
     {
         var weights = AttentionDropout.Forward(Probabilities(q, k, mask)); // (B, nh, T, Tk)
-        return weights.MatMul(v);                                            // (B, nh, T, hs)
+        return ByKeyValueHead(weights).MatMul(v).Reshape(q.Shape);          // (B, n_kv, r·T, hs) → (B, nh, T, hs)
     }
 
     /// <summary>softmax(Q·Kᵀ/√hs) under the mask: (B, nh, T, Tk), each row summing to 1, hidden keys 0.</summary>
     private Tensor Probabilities(Tensor q, Tensor k, AttentionMaskSpec mask)
     {
-        // scores = Q·Kᵀ / √hs: (B, nh, T, hs) · (B, nh, Tk, hs)ᵀ → (B, nh, T, Tk); Tk = T without a cache
-        var scores = q.MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
-        return scores.Softmax(mask);
+        // scores = Q·Kᵀ / √hs: (B, n_kv, r·T, hs) · (B, n_kv, Tk, hs)ᵀ → (B, n_kv, r·T, Tk) = (B, nh, T, Tk) in memory;
+        // Tk = T without a cache
+        var scores = ByKeyValueHead(q).MatMul(k, transposeB: true).Scale(1f / MathF.Sqrt(HeadDim));
+        return scores.Reshape(q.Shape[0], Heads, q.Shape[2], k.Shape[2]).Softmax(mask);
     }
+
+    /// <summary>
+    /// (B, nh, T, X) → (B, n_kv, r·T, X) with r = nh / n_kv: the r query heads that share a kv head are adjacent, so
+    /// they stack into one matrix against it — repeat_kv without copying k and v (the identity when n_kv = nh).
+    /// </summary>
+    private Tensor ByKeyValueHead(Tensor x) =>
+        KeyValueHeads == Heads ? x : x.Reshape(x.Shape[0], KeyValueHeads, Heads / KeyValueHeads * x.Shape[2], x.Shape[3]);
 
     /// <summary>Causal self-attention without a positional encoding: (B, T, C) → (B, T, C).</summary>
     public Tensor Forward(Tensor x) => Forward(AttentionInput.Causal(x));
@@ -159,6 +182,6 @@ public class MultiHeadAttention : Module, IAttention, ITensorModule
     /// <summary>The mask the softmax applies; a variant (sliding window) narrows it.</summary>
     protected virtual AttentionMaskSpec MaskFor(AttentionInput input) => input.Mask;
 
-    /// <summary>(B, T, C) → (B, T, nh, hs) → (B, nh, T, hs).</summary>
-    private Tensor SplitHeads(Tensor x, int b, int t) => x.Reshape(b, t, Heads, HeadDim).Permute(0, 2, 1, 3);
+    /// <summary>(B, T, n·hs) → (B, T, n, hs) → (B, n, T, hs).</summary>
+    private Tensor SplitHeads(Tensor x, int b, int t, int heads) => x.Reshape(b, t, heads, HeadDim).Permute(0, 2, 1, 3);
 }

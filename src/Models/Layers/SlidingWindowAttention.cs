@@ -11,12 +11,12 @@ namespace LlmForge.Layers;
 /// </summary>
 public sealed class SlidingWindowAttention : MultiHeadAttention
 {
-    /// <summary>As <see cref="MultiHeadAttention"/>, with each query seeing the last <paramref name="window"/>
-    /// positions (itself included).</summary>
+    /// <summary>As <see cref="MultiHeadAttention"/> (grouped-query too), with each query seeing the last
+    /// <paramref name="window"/> positions (itself included).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="window"/> is below 1.</exception>
     public SlidingWindowAttention(ModuleInit init, int embeddingDim, int heads, int window, bool qkvBias = false,
-        float dropRate = 0f, float? projectionStd = null)
-        : base(init, embeddingDim, heads, qkvBias, dropRate, projectionStd)
+        float dropRate = 0f, float? projectionStd = null, int keyValueHeads = 0, bool outputBias = true)
+        : base(init, embeddingDim, heads, qkvBias, dropRate, projectionStd, keyValueHeads, outputBias)
     {
         if (window < 1)
             throw new ArgumentOutOfRangeException(nameof(window), window, "SlidingWindowAttention: the window must be at least 1 token.");

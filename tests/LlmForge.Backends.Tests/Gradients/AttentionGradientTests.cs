@@ -26,9 +26,9 @@ public class AttentionGradientTests
 
         var o = new float[c.QLength];
         var lse = new float[c.Groups * c.Tq];
-        be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+        be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
         var (dq, dk, dv) = (new float[c.QLength], new float[c.KLength], new float[c.KLength]);
-        be.AttentionBackward(q, k, v, o, lse, w, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+        be.AttentionBackward(q, k, v, o, lse, w, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
         Approx.Gradient(fdq, dq, c.Name + " dq");
         Approx.Gradient(fdk, dk, c.Name + " dk");
         Approx.Gradient(fdv, dv, c.Name + " dv");

@@ -58,10 +58,11 @@ internal sealed class RecordingBackend : ITensorBackend
     public void SoftmaxBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int rows, int cols) => Record();
 
     public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> o,
-        Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask) => Record();
+        Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask,
+        int keyValueGroups = 0) => Record();
     public void AttentionBackward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, ReadOnlySpan<float> o,
         ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO, Span<float> dq, Span<float> dk, Span<float> dv, int groups,
-        int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask) => Record();
+        int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask, int keyValueGroups = 0) => Record();
 
     public void LayerNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, Span<float> y,
         Span<float> mean, Span<float> rstd, int rows, int cols, float eps) => Record();

@@ -16,7 +16,7 @@ public class AttentionParityTests
         var (q, k, v) = Inputs(c, 51);
         var o = TestData.Uniform(c.QLength, 54);   // garbage: the kernel overwrites every row
         var lse = new float[c.Groups * c.Tq];
-        TestBackends.Create(backend).AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+        TestBackends.Create(backend).AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
 
         var (dq, dk, dv) = (TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v));
         Approx.Equal(ReferenceAttention.Forward(dq, dk, dv, c), o, Tolerances.Attention, c.Name + " O");
@@ -32,13 +32,13 @@ public class AttentionParityTests
         var (q, k, v) = Inputs(c, 61);
         var o = new float[c.QLength];
         var lse = new float[c.Groups * c.Tq];
-        be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+        be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
         var dO = TestData.Uniform(c.QLength, 64);
         var dq = TestData.Uniform(c.QLength, 65, -0.5f, 0.5f);
         var dk = TestData.Uniform(c.KLength, 66, -0.5f, 0.5f);
         var dv = TestData.Uniform(c.KLength, 67, -0.5f, 0.5f);
         var (dq0, dk0, dv0) = ((float[])dq.Clone(), (float[])dk.Clone(), (float[])dv.Clone());
-        be.AttentionBackward(q, k, v, o, lse, dO, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+        be.AttentionBackward(q, k, v, o, lse, dO, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
 
         var (eq, ek, ev) = ReferenceAttention.Backward(TestData.ToDouble(q), TestData.ToDouble(k), TestData.ToDouble(v), TestData.ToDouble(dO), c);
         Approx.Equal(Plus(eq, dq0), dq, Tolerances.Attention, c.Name + " dq");
@@ -59,8 +59,8 @@ public class AttentionParityTests
             var o = new float[c.QLength];
             var lse = new float[c.Groups * c.Tq];
             var (dq, dk, dv) = (new float[c.QLength], new float[c.KLength], new float[c.KLength]);
-            be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
-            be.AttentionBackward(q, k, v, o, lse, dO, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask());
+            be.AttentionForward(q, k, v, o, lse, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
+            be.AttentionBackward(q, k, v, o, lse, dO, dq, dk, dv, c.Groups, c.Tq, c.Tk, c.D, c.Scale, c.Mask(), c.KvGroups);
             return [o, lse, dq, dk, dv];
         }
         var managed = Run("Managed");
@@ -87,6 +87,8 @@ public class AttentionParityTests
         Assert.Equal("dv", Assert.ThrowsAny<ArgumentException>(() =>
             be.AttentionBackward(q, k, v, new float[c.QLength], lse, new float[c.QLength], new float[c.QLength],
                 new float[c.KLength], new float[3], 2, 3, 4, 8, c.Scale, c.Mask())).ParamName);
+        Assert.Equal("keyValueGroups", Assert.ThrowsAny<ArgumentException>(() =>   // 3 kv groups cannot serve 2 query groups
+            be.AttentionForward(q, k, v, new float[c.QLength], lse, 2, 3, 4, 8, c.Scale, c.Mask(), keyValueGroups: 3)).ParamName);
     }
 
     public static (float[] Q, float[] K, float[] V) Inputs(AttentionCase c, int seed) =>

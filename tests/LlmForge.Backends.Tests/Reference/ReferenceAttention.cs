@@ -4,7 +4,8 @@ namespace LlmForge.Tests.Backends.Reference;
 
 /// <summary>
 /// Unfused attention in double: S = scale · Q·Kᵀ, P = masked softmax(S) (<see cref="ReferenceSoftmax"/>), O = P·V,
-/// and its backward pass through P. Shapes as <see cref="AttentionCase"/>.
+/// and its backward pass through P. Shapes as <see cref="AttentionCase"/> (grouped-query: query group g reads
+/// kv group <see cref="AttentionCase.KvGroupOf"/>(g), and its dk, dv sum over the query groups sharing it).
 /// </summary>
 public static class ReferenceAttention
 {
@@ -18,7 +19,7 @@ public static class ReferenceAttention
                 for (int j = 0; j < tk; j++)
                 {
                     double dot = 0;
-                    for (int e = 0; e < d; e++) dot += q[(g * tq + i) * d + e] * k[(g * tk + j) * d + e];
+                    for (int e = 0; e < d; e++) dot += q[(g * tq + i) * d + e] * k[(c.KvGroupOf(g) * tk + j) * d + e];
                     s[(g * tq + i) * tk + j] = c.Scale * dot;
                 }
         return ReferenceSoftmax.Softmax(s, c.Groups * tq, tk, c.Mask());
@@ -34,7 +35,7 @@ public static class ReferenceAttention
                 for (int j = 0; j < c.Tk; j++)
                 {
                     double pij = p[(g * c.Tq + i) * c.Tk + j];
-                    for (int e = 0; e < c.D; e++) o[(g * c.Tq + i) * c.D + e] += pij * v[(g * c.Tk + j) * c.D + e];
+                    for (int e = 0; e < c.D; e++) o[(g * c.Tq + i) * c.D + e] += pij * v[(c.KvGroupOf(g) * c.Tk + j) * c.D + e];
                 }
         return o;
     }
@@ -52,7 +53,7 @@ public static class ReferenceAttention
             for (int j = 0; j < c.Tk; j++)
             {
                 double dot = 0;
-                for (int e = 0; e < c.D; e++) dot += q[r * c.D + e] * k[(g * c.Tk + j) * c.D + e];
+                for (int e = 0; e < c.D; e++) dot += q[r * c.D + e] * k[(c.KvGroupOf(g) * c.Tk + j) * c.D + e];
                 s[j] = c.Scale * dot;
                 if (mask.IsVisible(r, j, c.Tk)) max = Math.Max(max, s[j]);
             }
@@ -76,12 +77,12 @@ public static class ReferenceAttention
         for (int g = 0; g < c.Groups; g++)
             for (int i = 0; i < tq; i++)
             {
-                int r = g * tq + i;
+                int r = g * tq + i, kv = c.KvGroupOf(g);
                 double dot = 0;
                 for (int j = 0; j < tk; j++)
                 {
                     double dp = 0;
-                    for (int e = 0; e < d; e++) dp += dO[r * d + e] * v[(g * tk + j) * d + e];
+                    for (int e = 0; e < d; e++) dp += dO[r * d + e] * v[(kv * tk + j) * d + e];
                     ds[j] = dp;
                     dot += dp * p[r * tk + j];
                 }
@@ -90,9 +91,9 @@ public static class ReferenceAttention
                     double pij = p[r * tk + j], dsij = pij * (ds[j] - dot) * c.Scale;
                     for (int e = 0; e < d; e++)
                     {
-                        dv[(g * tk + j) * d + e] += pij * dO[r * d + e];
-                        dq[r * d + e] += dsij * k[(g * tk + j) * d + e];
-                        dk[(g * tk + j) * d + e] += dsij * q[r * d + e];
+                        dv[(kv * tk + j) * d + e] += pij * dO[r * d + e];
+                        dq[r * d + e] += dsij * k[(kv * tk + j) * d + e];
+                        dk[(kv * tk + j) * d + e] += dsij * q[r * d + e];
                     }
                 }
             }

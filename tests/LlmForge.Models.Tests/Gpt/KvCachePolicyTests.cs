@@ -1,4 +1,5 @@
 using LlmForge.Autograd;
+using LlmForge.Checkpoints;
 using LlmForge.Generation;
 using LlmForge.Gpt;
 using LlmForge.Layers;
@@ -16,15 +17,19 @@ public class KvCachePolicyTests
 {
     private const float Tolerance = 1e-4f;
 
-    /// <summary>Backend × (sinks, window): sinks, a plain window, sinks + window above the context.</summary>
-    public static TheoryData<string, int, int> BackendsAndShapes
+    /// <summary>
+    /// Backend × (sinks, window): sinks, a plain window, sinks + window above the context; on gpt-rope, and on a
+    /// grouped-query Llama (4 heads over 2 kv heads, whose caches hold the 2 kv heads only).
+    /// </summary>
+    public static TheoryData<string, int, int, string> BackendsAndShapes
     {
         get
         {
-            var cases = new TheoryData<string, int, int>();
+            var cases = new TheoryData<string, int, int, string>();
             foreach (var backend in TestBackends.Names)
                 foreach (var (sinks, window) in new[] { (2, 5), (0, 6), (4, 14) })
-                    cases.Add(backend, sinks, window);
+                    foreach (var fixture in (string[])["gpt-rope", "llama-gqa-tied"])
+                        cases.Add(backend, sinks, window, fixture);
             return cases;
         }
     }
@@ -34,9 +39,11 @@ public class KvCachePolicyTests
         : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
 
     [Theory, MemberData(nameof(BackendsAndShapes))]
-    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window)
+    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window, string fixture)
     {
-        var model = Load("gpt-rope", backend);
+        var model = fixture.StartsWith("gpt", StringComparison.Ordinal) ? Load(fixture, backend)
+            : Gpt2Checkpoint.Load(FixturePath.Of(fixture), TestBackends.Create(backend));
+        model.Eval();
         int[] ids = RandomIds(21, 4 * model.Config.ContextLength, model.Config.VocabSize);
         var reference = StreamingReference.Logits(model, ids, sinks, window);
         var cache = model.CreateKvCache(1, Streaming(sinks, window));
@@ -51,6 +58,7 @@ public class KvCachePolicyTests
             var step = model.ForwardIncremental([ids[t]], 1, 1, cache);
             Assert.InRange(MaxDifference(Row(step, 0, 0), Row(reference, 0, t)), 0, Tolerance);
             Assert.All(cache.Layers, layer => Assert.Equal(sinks + window, layer.Capacity)); // constant memory
+            Assert.All(cache.Layers, layer => Assert.Equal(model.Config.KeyValueHeads, layer.Heads));
         }
         Assert.Equal([ids.Length], cache.NextPositions);
     }

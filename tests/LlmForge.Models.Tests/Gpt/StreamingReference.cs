@@ -11,7 +11,8 @@ namespace LlmForge.Tests.Gpt;
 /// sees key j when j ≤ t and (j &lt; S or j &gt; t − W): the first S tokens and the last W. Distances are counted
 /// in the cache: a window key's is t − j; a sink's is c(t) − j, c(t) = min(t, S + W − 1) being the query's slot
 /// among the keys it sees. So a sink's score takes the query turned at c(t), a window key's the query turned at t
-/// (the keys at their own positions), which is how rotary expresses those distances.
+/// (the keys at their own positions), which is how rotary expresses those distances. Grouped-query attention reads
+/// kv head h / (nh / n_kv) for query head h.
 /// </summary>
 internal static class StreamingReference
 {
@@ -27,26 +28,27 @@ internal static class StreamingReference
         foreach (var block in model.Blocks)
         {
             var attention = (MultiHeadAttention)block.Attention;
-            int heads = attention.Heads, hs = attention.HeadDim;
+            int heads = attention.Heads, kvHeads = attention.KeyValueHeads, hs = attention.HeadDim;
             var h = block.Norm1.Forward(x);
-            Tensor Heads(Tensor projected) => projected.Reshape(1, n, heads, hs).Permute(0, 2, 1, 3); // (1, nh, N, hs)
-            float[] qAbsolute = rotary.EncodeQueryKey(Heads(attention.Query.Forward(h)), absolute).Data;
-            float[] qCache = rotary.EncodeQueryKey(Heads(attention.Query.Forward(h)), cachePositions).Data;
-            float[] k = rotary.EncodeQueryKey(Heads(attention.Key.Forward(h)), absolute).Data;
-            float[] v = Heads(attention.Value.Forward(h)).Data;
+            Tensor Heads(Tensor projected, int count) => projected.Reshape(1, n, count, hs).Permute(0, 2, 1, 3); // (1, count, N, hs)
+            float[] qAbsolute = rotary.EncodeQueryKey(Heads(attention.Query.Forward(h), heads), absolute).Data;
+            float[] qCache = rotary.EncodeQueryKey(Heads(attention.Query.Forward(h), heads), cachePositions).Data;
+            float[] k = rotary.EncodeQueryKey(Heads(attention.Key.Forward(h), kvHeads), absolute).Data; // (1, n_kv, N, hs)
+            float[] v = Heads(attention.Value.Forward(h), kvHeads).Data;
 
             var merged = new float[n * c]; // (1, N, nh · hs)
             var scores = new double[n];
             for (int head = 0; head < heads; head++)
                 for (int t = 0; t < n; t++)
                 {
+                    int kv = head / (heads / kvHeads);   // grouped-query: the kv head this query head reads
                     double max = double.NegativeInfinity;
                     for (int j = 0; j <= t; j++)
                     {
                         if (!(j < sinks || j > t - window)) { scores[j] = double.NegativeInfinity; continue; }
                         float[] q = j < sinks ? qCache : qAbsolute;
                         double dot = 0;
-                        for (int d = 0; d < hs; d++) dot += q[(head * n + t) * hs + d] * k[(head * n + j) * hs + d];
+                        for (int d = 0; d < hs; d++) dot += q[(head * n + t) * hs + d] * k[(kv * n + j) * hs + d];
                         scores[j] = dot / Math.Sqrt(hs);
                         max = Math.Max(max, scores[j]);
                     }
@@ -54,7 +56,7 @@ internal static class StreamingReference
                     for (int j = 0; j <= t; j++) sum += scores[j] = Math.Exp(scores[j] - max);
                     for (int j = 0; j <= t; j++)
                         for (int d = 0; d < hs; d++)
-                            merged[t * c + head * hs + d] += (float)(scores[j] / sum * v[(head * n + j) * hs + d]);
+                            merged[t * c + head * hs + d] += (float)(scores[j] / sum * v[(kv * n + j) * hs + d]);
                 }
             x = x + attention.OutProjection.Forward(Tensor.FromArray(model.Backend, merged, 1, n, c));
             x = x + block.FeedForward.Forward(block.Norm2.Forward(x));

@@ -23,7 +23,8 @@ public class ModelFactoryTests
         var factory = provider.GetRequiredService<IModelFactory>();
         Assert.Equal("gpt-char", factory.DefaultVariant);
         Assert.Equal(
-            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sliding-window", "gpt-sinusoidal", "gpt-swiglu", "gpt2-small", "marian", "transformer-mini"],
+            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sliding-window", "gpt-sinusoidal", "gpt-swiglu", "gpt2-small",
+             "llama-mini", "marian", "smollm2-135m", "transformer-mini"],
             factory.VariantNames.Order(StringComparer.Ordinal));
     }
 
@@ -48,6 +49,28 @@ public class ModelFactoryTests
         var config = provider.GetRequiredService<IModelFactory>().GetVariant("gpt2-small").ToGptConfig();
         Assert.Equal(GptConfig.Gpt2Small with { }, config with { });
         Assert.Equal(124_439_808, GptParameterShapes.Count(config)); // counted from shapes: nothing is allocated
+    }
+
+    [Fact]
+    public void Llama_mini_has_the_parameters_of_gpt_char_and_smollm2_the_135M_shape()
+    {
+        using var provider = Shipped();
+        var factory = provider.GetRequiredService<IModelFactory>();
+        var gpt = factory.GetVariant("gpt-char").ToGptConfig(vocabSize: 65);
+        var llama = factory.GetVariant("llama-mini").ToGptConfig(vocabSize: 65);
+        Assert.Equal(("llama", 4, 2, 392, false), (llama.ModelType, llama.Heads, llama.KeyValueHeads, llama.FeedForwardDim, llama.TieWeights));
+        Assert.Equal((FeedForwardType.Gated, NormalizationType.RmsNorm, PositionEmbeddingType.Rotary, false, false),
+            (llama.FeedForward, llama.Normalization, llama.PositionEmbedding, llama.QkvBias, llama.AttentionOutputBias));
+        // 816,640 vs 816,512 with tinyshakespeare's 65 characters: within 128 (0.02 %)
+        Assert.Equal(816_640, GptParameterShapes.Count(gpt));
+        Assert.Equal(816_512, GptParameterShapes.Count(llama));
+
+        var smol = factory.GetVariant("smollm2-135m").ToGptConfig();
+        Assert.Equal((49152, 8192, 576, 30, 9, 3, 1536, true, 100000.0, 1e-5f),
+            (smol.VocabSize, smol.ContextLength, smol.EmbeddingDim, smol.Layers, smol.Heads, smol.KeyValueHeads, smol.FeedForwardDim,
+             smol.TieWeights, smol.RopeTheta, smol.LayerNormEpsilon));
+        Assert.Equal(134_515_008, GptParameterShapes.Count(smol)); // SmolLM2-135M's count, from shapes: nothing is allocated
+        Assert.Equal(134_515_008, Gpt2TensorNames.ParameterCount(smol)); // the same over its Hugging Face tensors
     }
 
     /// <summary>(variant, attention, positions, normalization, position_embedding_type, sliding_window).</summary>

@@ -68,21 +68,72 @@ public class PositionalEncodingTests
 
         var rotated = rope.EncodeQueryKey(q, startPosition: 10);
 
-        for (int row = 0; row < 2 * 3; row++)
-        {
-            int position = 10 + row % 3;
-            for (int i = 0; i < Hs / 2; i++)
-            {
-                double angle = position * Math.Pow(Theta, -2.0 * i / Hs);
-                double x1 = q.Data[row * Hs + i], x2 = q.Data[row * Hs + i + Hs / 2];
-                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * Hs + i], 5);
-                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * Hs + i + Hs / 2], 5);
-            }
-        }
+        AssertPairsTurned(q, rotated, Hs, Theta, startPosition: 10, pair: i => (i, i + Hs / 2));
         var embeddings = Tensor.Zeros(Backend, 1, 3, 16);
         Assert.Same(embeddings, rope.EncodeEmbeddings(embeddings, 0));
         Assert.Contains("run past the 16 positions", Assert.Throws<ArgumentException>(() => rope.EncodeQueryKey(q, 14)).Message);
         Assert.Contains("must be even", Assert.Throws<ArgumentOutOfRangeException>(() => new RotaryPositionalEncoding(new ModuleInit(Backend), 4, 7)).Message);
+    }
+
+    [Fact]
+    public void Interleaved_rotary_turns_dims_2i_and_2i_plus_1_together()
+    {
+        const int Hs = 8;
+        const double Theta = 300;
+        var rope = new RotaryPositionalEncoding(new ModuleInit(Backend), contextLength: 16, headDim: Hs, theta: Theta,
+            convention: RotaryConvention.Interleaved);
+        var q = Tensor.Randn(Backend, 5, 1f, 1, 2, 3, Hs); // (B, nh, T, hs)
+
+        var rotated = rope.EncodeQueryKey(q, startPosition: 4);
+
+        AssertPairsTurned(q, rotated, Hs, Theta, startPosition: 4, pair: i => (2 * i, 2 * i + 1));
+    }
+
+    /// <summary>
+    /// Each (B, nh, 3, hs) row's pair i — the dims <paramref name="pair"/> names — is turned by position · θ^(−2i/hs),
+    /// positions running from <paramref name="startPosition"/>.
+    /// </summary>
+    private static void AssertPairsTurned(Tensor q, Tensor rotated, int hs, double theta, int startPosition, Func<int, (int, int)> pair)
+    {
+        for (int row = 0; row < q.Length / hs; row++)
+        {
+            int position = startPosition + row % 3;
+            for (int i = 0; i < hs / 2; i++)
+            {
+                double angle = position * Math.Pow(theta, -2.0 * i / hs);
+                var (a, b) = pair(i);
+                double x1 = q.Data[row * hs + a], x2 = q.Data[row * hs + b];
+                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), rotated.Data[row * hs + a], 5);
+                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), rotated.Data[row * hs + b], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Llama3_rope_scaling_divides_low_frequencies_keeps_high_ones_and_blends_between()
+    {
+        // Llama 3.1's values: factor 8, low_freq_factor 1, high_freq_factor 4, original context 8192
+        var scaling = new RopeScaling(RopeScalingType.Llama3, 8, 1, 4, 8192);
+        double fast = 2 * Math.PI / 100, slow = 2 * Math.PI / 10000, middle = 2 * Math.PI / 4096; // wavelengths 100, 10000, 4096
+        Assert.Equal(fast, scaling.Apply(fast));            // wavelength below 8192 / 4: kept
+        Assert.Equal(slow / 8, scaling.Apply(slow));        // above 8192 / 1: divided by the factor
+        double smooth = (8192.0 / 4096 - 1) / (4 - 1);      // = 1/3 of the way to kept
+        Assert.Equal((1 - smooth) * middle / 8 + smooth * middle, scaling.Apply(middle), 15);
+        Assert.Equal(slow / 2, new RopeScaling(RopeScalingType.Linear, 2).Apply(slow));
+
+        var scaled = new RotaryPositionalEncoding(new ModuleInit(Backend), 16, 8, theta: 10000, scaling: new RopeScaling(RopeScalingType.Linear, 4));
+        var plain = new RotaryPositionalEncoding(new ModuleInit(Backend), 16, 8, theta: 10000);
+        var q = Tensor.Randn(Backend, 6, 1f, 1, 1, 1, 8);
+        Assert.Equal(plain.EncodeQueryKey(q, 2).Data, scaled.EncodeQueryKey(q, 8).Data.Select(v => v), new FloatTolerance(1e-6f)); // position 8 / 4 = 2
+        Assert.Contains("rope_scaling.high_freq_factor", Assert.Throws<ArgumentException>(() =>
+            new RotaryPositionalEncoding(new ModuleInit(Backend), 16, 8, scaling: new RopeScaling(RopeScalingType.Llama3, 8, 4, 1))).Message);
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float a, float b) => Math.Abs(a - b) <= tolerance;
+
+        public int GetHashCode(float value) => 0;
     }
 
     public static TheoryData<string> Kinds => new() { "learned", "sinusoidal", "rotary" };

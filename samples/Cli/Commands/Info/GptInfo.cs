@@ -34,6 +34,7 @@ internal static class GptInfo
                 w.WriteString("model_type", modelType);
                 w.WriteNumber("n_layer", c.Layers);
                 w.WriteNumber("n_head", c.Heads);
+                if (c.IsLlamaLayout) w.WriteNumber("num_key_value_heads", c.KeyValueHeads);
                 w.WriteNumber("n_embd", c.EmbeddingDim);
                 w.WriteNumber("n_inner", c.FeedForwardDim);
                 w.WriteNumber("n_positions", c.ContextLength);
@@ -58,6 +59,7 @@ internal static class GptInfo
             Line(o, "model_type", modelType);
             Line(o, "layers", $"{c.Layers} (n_layer)");
             Line(o, "heads", $"{c.Heads} (n_head), head dim {c.HeadDim}");
+            if (c.IsLlamaLayout) Line(o, "kv_heads", $"{c.KeyValueHeads} (num_key_value_heads{(c.KeyValueHeads < c.Heads ? ", grouped-query" : "")})");
             Line(o, "emb_dim", $"{c.EmbeddingDim} (n_embd)");
             Line(o, "mlp_dim", $"{c.FeedForwardDim} (n_inner{(c.InnerDim is null ? " = 4·n_embd" : "")})");
             Line(o, "context", $"{c.ContextLength} (n_positions)");

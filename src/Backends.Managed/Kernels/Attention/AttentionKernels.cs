@@ -2,8 +2,8 @@ namespace LlmForge.Backends.Managed;
 
 /// <summary>
 /// Fused scaled-dot-product attention (FlashAttention-2), forward and backward, on the kernel workers. The forward
-/// pass is parallel over (group, block of 64 query rows), the backward pass over groups (one writer per head's
-/// dq, dk, dv); each tile product is the packed GEMM on the worker's own thread (<see cref="TileGemm"/>).
+/// pass is parallel over (group, block of 64 query rows), the backward pass over kv groups (one writer per head's
+/// dq, dk, dv; under grouped-query attention the query heads sharing a kv head run on its worker); each tile product is the packed GEMM on the worker's own thread (<see cref="TileGemm"/>).
 /// </summary>
 /// <remarks>
 /// Tiles of [64 query rows × 256 keys] on the packed GEMM: on the project's 2-core AVX-512 machine a first version
@@ -25,14 +25,14 @@ public static unsafe class AttentionKernels
     /// </summary>
     public static void Forward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         Span<float> o, Span<float> logSumExp, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask, int threads)
+        float scale, in SoftmaxMask mask, int threads, int keyValueGroups = 0)
     {
-        KernelChecks.AttentionForward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask);
+        KernelChecks.AttentionForward(q, k, v, o, logSumExp, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
         if (groups == 0 || queryLength == 0) return;
         fixed (float* pq = q, pk = k, pv = v, po = o, pl = logSumExp)
         fixed (byte* pm = mask.KeyValid)
         {
-            var p = Problem(pq, pk, pv, po, pl, null, null, null, null, pm, groups, queryLength, keyLength, headDim, scale, mask);
+            var p = Problem(pq, pk, pv, po, pl, null, null, null, null, pm, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
             int blocks = (queryLength + AttentionTiles.QueryTile - 1) / AttentionTiles.QueryTile;
             int workers = Workers(2L * groups * queryLength * keyLength * headDim, threads);
             KernelWorkers.Run(groups * blocks, workers, p, static (in AttentionProblem p, int i) =>
@@ -51,16 +51,18 @@ public static unsafe class AttentionKernels
     public static void Backward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         ReadOnlySpan<float> o, ReadOnlySpan<float> logSumExp, ReadOnlySpan<float> dO,
         Span<float> dq, Span<float> dk, Span<float> dv, int groups, int queryLength, int keyLength, int headDim,
-        float scale, in SoftmaxMask mask, int threads)
+        float scale, in SoftmaxMask mask, int threads, int keyValueGroups = 0)
     {
-        KernelChecks.AttentionBackward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim, scale, mask);
+        KernelChecks.AttentionBackward(q, k, v, o, logSumExp, dO, dq, dk, dv, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
         if (groups == 0 || queryLength == 0 || keyLength == 0) return;
         fixed (float* pq = q, pk = k, pv = v, po = o, pl = logSumExp, pdo = dO, pdq = dq, pdk = dk, pdv = dv)
         fixed (byte* pm = mask.KeyValid)
         {
-            var p = Problem(pq, pk, pv, po, pl, pdo, pdq, pdk, pdv, pm, groups, queryLength, keyLength, headDim, scale, mask);
+            var p = Problem(pq, pk, pv, po, pl, pdo, pdq, pdk, pdv, pm, groups, queryLength, keyLength, headDim, scale, mask, keyValueGroups);
             int workers = Workers(5L * groups * queryLength * keyLength * headDim, threads);
-            KernelWorkers.Run(groups, workers, p, static (in AttentionProblem p, int g) => FlashBackward.Group(p, g));
+            // one worker per kv group: the query groups sharing its dk, dv run one after another on it
+            KernelWorkers.Run(groups / p.QueriesPerKv, workers, p,
+                static (in AttentionProblem p, int kv) => FlashBackward.KeyValueGroup(p, kv));
         }
     }
 
@@ -69,8 +71,9 @@ public static unsafe class AttentionKernels
 
     private static AttentionProblem Problem(float* q, float* k, float* v, float* o, float* lse,
         float* dO, float* dq, float* dk, float* dv, byte* keyValid,
-        int groups, int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask) => new()
+        int groups, int queryLength, int keyLength, int headDim, float scale, in SoftmaxMask mask, int keyValueGroups) => new()
         {
+            QueriesPerKv = keyValueGroups == 0 ? 1 : groups / keyValueGroups,
             Q = q, K = k, V = v, O = o, Lse = lse, DO = dO, DQ = dq, DK = dk, DV = dv,
             Groups = groups, Tq = queryLength, Tk = keyLength, D = headDim, Scale = scale,
             Causal = mask.Causal, Window = mask.Window, QueryOffset = mask.QueryOffset,

@@ -3,7 +3,7 @@ namespace LlmForge.Backends.Managed;
 /// <summary>
 /// One fused attention call as a plain struct, the state of the kernel workers' job (spans and the ref-struct
 /// <see cref="SoftmaxMask"/> cannot be): pinned buffer pointers, sizes, and the mask's geometry.
-/// Shapes: q, o, dO, dq [Groups, Tq, D]; k, v, dk, dv [Groups, Tk, D]; lse [Groups, Tq].
+/// Shapes: q, o, dO, dq [Groups, Tq, D]; k, v, dk, dv [Groups / QueriesPerKv, Tk, D]; lse [Groups, Tq].
 /// </summary>
 internal readonly unsafe struct AttentionProblem
 {
@@ -18,6 +18,12 @@ internal readonly unsafe struct AttentionProblem
     public float* DV { get; init; }
 
     public int Groups { get; init; }
+
+    /// <summary>Query groups per k/v group (grouped-query attention; 1 otherwise): query group g reads kv group g / QueriesPerKv.</summary>
+    public int QueriesPerKv { get; init; }
+
+    /// <summary>First k/v row [Tk, D] of query group <paramref name="g"/>'s keys and values.</summary>
+    public long KeyBase(int g) => (long)(g / QueriesPerKv) * Tk;
     public int Tq { get; init; }
     public int Tk { get; init; }
     public int D { get; init; }

@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace LlmForge.Backends.Managed;
 
 /// <summary>
-/// FlashAttention-2's backward pass for one group (one head of one batch item), on one thread so that its dq, dk
-/// and dv rows have a single writer, which lets every tile product accumulate straight into them. Over the same
+/// FlashAttention-2's backward pass for one kv group (one kv head of one batch item and the query heads reading it),
+/// on one thread so that its dq, dk and dv rows have a single writer, which lets every tile product accumulate straight into them. Over the same
 /// tiles as the forward pass, the probabilities are recomputed from q, k and the saved logsumexp L:
 /// P = exp(S − L), dP = dO·Vᵀ, dS = P ⊙ (dP − Δ) with Δ_i = rowsum(dO_i ⊙ O_i); then dV += Pᵀ·dO,
 /// dQ += scale · dS·K and dK += scale · dSᵀ·Q.
@@ -17,15 +17,21 @@ internal static unsafe class FlashBackward
     /// <summary>Scratch floats for one group: P and dP (then dS) [Br, Bc]; Δ [Tq].</summary>
     private static long ScratchFloats(int tq) => 2L * Br * Bc + tq;
 
+    /// <summary>The query groups of kv group <paramref name="kv"/> one after another: their dk, dv sum into its rows.</summary>
+    public static void KeyValueGroup(in AttentionProblem p, int kv)
+    {
+        for (int g = kv * p.QueriesPerKv; g < (kv + 1) * p.QueriesPerKv; g++) Group(p, g);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Group(in AttentionProblem p, int g)
+    private static void Group(in AttentionProblem p, int g)
     {
         int d = p.D, tq = p.Tq;
         float* pr = AttentionScratch.Get(ScratchFloats(tq)); // [Br, Bc] S, then P
         float* ds = pr + Br * Bc;                              // [Br, Bc] dP, then dS
         float* delta = ds + Br * Bc;                           // [Tq] Δ
 
-        long qBase = (long)g * tq, kBase = (long)g * p.Tk;
+        long qBase = (long)g * tq, kBase = p.KeyBase(g);
         for (int i = 0; i < tq; i++)
             delta[i] = TensorPrimitives.Dot(new ReadOnlySpan<float>(p.DO + (qBase + i) * d, d), new ReadOnlySpan<float>(p.O + (qBase + i) * d, d));
         byte* valid = p.ValidKeys(g);

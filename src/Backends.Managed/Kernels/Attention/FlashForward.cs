@@ -24,7 +24,7 @@ internal static unsafe class FlashForward
         float* m = s + AttentionTiles.QueryTile * bc;       // [Br] running max
         float* l = m + AttentionTiles.QueryTile;            // [Br] running sum
 
-        long qRow = (long)g * p.Tq + i0, kBase = (long)g * p.Tk;
+        long qRow = (long)g * p.Tq + i0, kBase = p.KeyBase(g);
         float* q = p.Q + qRow * d, o = p.O + qRow * d;      // [rows, D] each; o accumulates P·V unnormalised
         new Span<float>(o, rows * d).Clear();
         new Span<float>(m, rows).Fill(float.NegativeInfinity);

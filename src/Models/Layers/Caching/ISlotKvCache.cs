@@ -11,6 +11,9 @@ public interface ISlotKvCache : IKvCache
     /// <summary>Slots allocated now: the keys and values held are (B, nh, Capacity, hs).</summary>
     int Capacity { get; }
 
+    /// <summary>nh of the keys and values held: the attention's key/value heads (n_kv under grouped-query attention); 0 before the first append.</summary>
+    int Heads { get; }
+
     /// <summary>Slots that may be appended in all; int.MaxValue when the cache rolls (decoding without end).</summary>
     int MaxLength { get; }
 }

@@ -73,6 +73,9 @@ public sealed class KvCache : ISlotKvCache
     public int Capacity => capacity;
 
     /// <inheritdoc/>
+    public int Heads => heads;
+
+    /// <inheritdoc/>
     public KvCacheView Append(Tensor keys, Tensor values, AttentionMaskSpec mask, TokenPositions positions)
     {
         KvCacheArguments.Check(keys, values, mask, positions, nameof(KvCache));

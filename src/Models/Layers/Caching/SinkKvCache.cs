@@ -62,6 +62,9 @@ public sealed class SinkKvCache : ISlotKvCache
     /// <summary>S + W, whatever the number of tokens decoded.</summary>
     public int Capacity => Sinks + Window;
 
+    /// <inheritdoc/>
+    public int Heads => heads;
+
     /// <summary>int.MaxValue: the cache rolls.</summary>
     public int MaxLength => int.MaxValue;
 
