@@ -5,7 +5,7 @@
 # Markdown table of README.md's Performance section to stdout.
 # The machine may be shared: for every run the results also record how many cores OTHER processes kept busy
 # meanwhile (all CPU time in /proc/stat minus the run's own), the "other load" column of the table.
-#   usage: bash bench/side-by-side.sh [WORKLOAD ...]     (default: every workload of the file)
+#   usage: bash bench/side-by-side.sh [WORKLOAD ...]     (default: every workload of the file the peer also runs)
 #   env:   RESULTS=path.jsonl to write elsewhere; BF16=0 skips the extra llmforge-*-bf16 runs (bfloat16 weights) of the
 #          inference workloads; TRIES=N (default 3): a workload whose runs were not all
 #          clean (other load ≤ CLEAN, default 0.1 cores) is run again, up to N times in all; the table shows, per
@@ -18,7 +18,8 @@ dotnet build benchmarks/TorchSharpPeer -c Release -v q -nologo >&2 || exit 1
 llmforge=samples/Cli/bin/Release/net10.0/llmforge
 peer=benchmarks/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer
 if [ $# -eq 0 ]; then
-  set -- $(python3 -c 'import json; print(" ".join(json.load(open("bench/workloads.json"))["workloads"]))')
+  # every workload the peer has too (it mirrors GPT-2 and BERT; generate-llama is LlmForge's alone)
+  set -- $(python3 -c 'import json; w = json.load(open("bench/workloads.json"))["workloads"]; print(" ".join(n for n in w if w[n]["model"]["architecture"] != "llama"))')
 fi
 
 # kind WORKLOAD: train, generate or encode, as the workloads file says

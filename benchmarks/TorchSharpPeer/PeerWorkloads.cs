@@ -19,6 +19,8 @@ internal static class PeerWorkloads
 
     public static Action Prepare(Workload workload, Action<string> progress) => workload.Kind switch
     {
+        _ when workload.Model.Architecture == "llama" =>
+            throw new NotSupportedException($"workload '{workload.Name}': the TorchSharp peer has no llama model (GPT-2 and BERT only)"),
         WorkloadKind.Train => Train(workload, progress),
         WorkloadKind.Generate => Generate(workload, progress),
         WorkloadKind.Encode => Encode(workload, progress),

@@ -18,7 +18,7 @@ public class BenchCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains("--workload 'train-chars' is not in ", stderr);
-        Assert.Contains("valid values: gemm, train-char, train-gpt2, generate-gpt2, bert-base-encode", stderr);
+        Assert.Contains("valid values: gemm, train-char, train-gpt2, generate-gpt2, generate-llama, bert-base-encode", stderr);
     }
 
     [Theory]
@@ -59,6 +59,8 @@ public class BenchCommandTests
     [InlineData("tiny-encode", "mkl", 8)]
     [InlineData("tiny-generate", "managed-bf16", 4)]
     [InlineData("tiny-encode", "mkl-bf16", 8)]
+    [InlineData("tiny-generate-llama", "managed", 4)]
+    [InlineData("tiny-generate-llama", "mkl-bf16", 4)]
     public void A_workload_run_in_process_prints_one_json_line(string workload, string impl, int tokensPerStep)
     {
         using var dir = new TempDirectory();
@@ -90,5 +92,6 @@ public class BenchCommandTests
         Assert.True(root.GetProperty("alloc_bytes_per_step").GetInt64() >= 0);
         Assert.Contains($"bench {workload} llmforge-{impl}: step 1/", stderr); // progress goes to stderr
         if (weights == "bf16") Assert.Contains("bfloat16 weights in ", stderr);
+        if (workload.EndsWith("llama")) Assert.Contains("llama with ", stderr); // the Llama build, not a GPT-2 of its sizes
     }
 }

@@ -33,7 +33,7 @@ public sealed class BenchCommand : ICommand
 
     private static readonly Option<string[]> Workload = Flag.Repeated("--workload", "NAME",
         "gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation; or a workload of the workloads file " +
-        "(train-char, train-gpt2, generate-gpt2, bert-base-encode); repeatable");
+        "(train-char, train-gpt2, generate-gpt2, generate-llama, bert-base-encode); repeatable");
     private static readonly Option<bool> All = Flag.Switch("--all", "every workload of the workloads file");
     private static readonly Option<string?> Workloads = Flag.Text("--workloads", "FILE",
         "the workloads file (default: bench/workloads.json next to the tool, a copy of the standard one)");

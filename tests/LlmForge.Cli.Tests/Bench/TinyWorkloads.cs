@@ -22,6 +22,12 @@ internal static class TinyWorkloads
               "kind": "generate", "model": {{Gpt}},
               "batch_size": 1, "prompt_tokens": 3, "new_tokens": 4, "sampling": "greedy", "warmup_runs": 0, "timed_runs": 1
             },
+            "tiny-generate-llama": {
+              "kind": "generate",
+              "model": { "architecture": "llama", "vocab_size": 11, "context_length": 8, "emb_dim": 12, "n_heads": 3, "n_kv_heads": 1,
+                         "n_layers": 1, "inner_dim": 20, "rope_theta": 100000, "drop_rate": 0.0, "qkv_bias": false, "tie_weights": true },
+              "batch_size": 1, "prompt_tokens": 3, "new_tokens": 4, "sampling": "greedy", "warmup_runs": 0, "timed_runs": 1
+            },
             "tiny-encode": {
               "kind": "encode",
               "model": { "architecture": "bert", "vocab_size": 11, "context_length": 8, "emb_dim": 8, "n_heads": 2, "n_layers": 1,

@@ -7,11 +7,11 @@ namespace LlmForge.Tests.Cli.Bench;
 public class WorkloadFileTests
 {
     [Fact]
-    public void The_repository_copy_has_the_four_standard_workloads_with_their_shapes()
+    public void The_repository_copy_has_the_four_standard_workloads_and_generate_llama_with_their_shapes()
     {
         var workloads = WorkloadFile.Load(WorkloadBenchmark.DefaultWorkloadsPath);
 
-        Assert.Equal(["train-char", "train-gpt2", "generate-gpt2", "bert-base-encode"], workloads.Select(w => w.Name));
+        Assert.Equal(["train-char", "train-gpt2", "generate-gpt2", "generate-llama", "bert-base-encode"], workloads.Select(w => w.Name));
         var trainChar = workloads[0];
         Assert.Equal(WorkloadKind.Train, trainChar.Kind);
         Assert.Equal((8, 256, 1, 5), (trainChar.BatchSize, trainChar.SeqLen, trainChar.WarmupSteps, trainChar.TimedSteps));
@@ -34,7 +34,15 @@ public class WorkloadFileTests
         Assert.Equal(64, generate.TokensPerStep); // new tokens only: the prompt is timed but not counted
         Assert.Null(generate.Optimizer);
 
-        var bert = workloads[3];
+        var llama = workloads[3]; // SmolLM2-135M's shapes
+        Assert.Equal((WorkloadKind.Generate, 32, 64), (llama.Kind, llama.PromptTokens, llama.NewTokens));
+        Assert.Equal(new WorkloadModel
+        {
+            Architecture = "llama", VocabSize = 49152, ContextLength = 8192, EmbeddingDim = 576, Heads = 9, KvHeads = 3, Layers = 30,
+            InnerDim = 1536, RopeTheta = 100000, DropRate = 0, QkvBias = false, TieWeights = true,
+        }, llama.Model);
+
+        var bert = workloads[4];
         Assert.Equal(WorkloadKind.Encode, bert.Kind);
         Assert.Equal(("bert", 30522, 512, 2), (bert.Model.Architecture, bert.Model.VocabSize, bert.Model.ContextLength, bert.Model.TypeVocabSize));
         Assert.Equal((4, 128, 1, 3), (bert.BatchSize, bert.SeqLen, bert.WarmupSteps, bert.TimedSteps));
@@ -44,8 +52,8 @@ public class WorkloadFileTests
     public void The_tiny_file_parses_in_file_order()
     {
         var workloads = WorkloadFile.Parse(TinyWorkloads.Json, "tiny.json");
-        Assert.Equal(["tiny-train", "tiny-generate", "tiny-encode"], workloads.Select(w => w.Name));
-        Assert.Equal([WorkloadKind.Train, WorkloadKind.Generate, WorkloadKind.Encode], workloads.Select(w => w.Kind));
+        Assert.Equal(["tiny-train", "tiny-generate", "tiny-generate-llama", "tiny-encode"], workloads.Select(w => w.Name));
+        Assert.Equal([WorkloadKind.Train, WorkloadKind.Generate, WorkloadKind.Generate, WorkloadKind.Encode], workloads.Select(w => w.Kind));
     }
 
     [Theory]
@@ -59,6 +67,9 @@ public class WorkloadFileTests
     [InlineData("[0.9, 0.95]", "tiny.json: workloads.tiny-train.optimizer.betas must be two numbers in [0, 1), got [0.9]", "[0.9]")]
     [InlineData("\"warmup_steps\": 1", "tiny.json: workloads.tiny-train.warmup is not a known key; workloads.tiny-train has batch_size, kind, metric, model, optimizer, seq_len, timed_steps, warmup_steps", "\"warmup_steps\": 1, \"warmup\": 1")]
     [InlineData("\"type_vocab_size\": 2", "tiny.json: workloads.tiny-encode.model.tie_weights is not a known key", "\"type_vocab_size\": 2, \"tie_weights\": false")]
+    [InlineData("\"n_kv_heads\": 1", "tiny.json: workloads.tiny-generate-llama.model.n_kv_heads 2 does not divide n_heads 3", "\"n_kv_heads\": 2")]
+    [InlineData("\"inner_dim\": 20, ", "tiny.json: workloads.tiny-generate-llama.model.inner_dim is missing")]
+    [InlineData("\"architecture\": \"llama\"", "tiny.json: workloads.tiny-generate-llama.model.architecture 'mistral' is not known; valid values: gpt, llama, bert", "\"architecture\": \"mistral\"")]
     public void A_bad_workload_names_the_file_and_the_key(string find, string message, string replace = "")
     {
         Assert.Contains(find, TinyWorkloads.Json);
@@ -88,9 +99,9 @@ public class WorkloadFileTests
         var workloads = WorkloadFile.Parse(TinyWorkloads.Json, "tiny.json");
 
         Assert.Equal(["tiny-encode", "tiny-train"], WorkloadFile.Select(workloads, ["tiny-encode", "tiny-train"], all: false, "tiny.json").Select(w => w.Name));
-        Assert.Equal(3, WorkloadFile.Select(workloads, [], all: true, "tiny.json").Count);
+        Assert.Equal(4, WorkloadFile.Select(workloads, [], all: true, "tiny.json").Count);
         var e = Assert.Throws<ArgumentException>(() => WorkloadFile.Select(workloads, ["tiny-infer"], all: false, "tiny.json"));
-        Assert.Equal("workload 'tiny-infer' is not in tiny.json; valid values: tiny-train, tiny-generate, tiny-encode", e.Message);
+        Assert.Equal("workload 'tiny-infer' is not in tiny.json; valid values: tiny-train, tiny-generate, tiny-generate-llama, tiny-encode", e.Message);
     }
 
     private static string ReplaceFirst(string text, string find, string replace)

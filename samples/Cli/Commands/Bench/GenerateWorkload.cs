@@ -20,7 +20,7 @@ internal static class GenerateWorkload
     {
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
-        progress($"gpt with {model.ParameterCount():N0} parameters; method: {Method}");
+        progress($"{workload.Model.Architecture} with {model.ParameterCount():N0} parameters; method: {Method}");
         if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);

@@ -13,21 +13,35 @@ internal static class GptWorkloadModel
 
     /// <summary>
     /// The workload's model as a variant of the built-in kinds — GPT-2's architecture (learned positions, pre-LN,
-    /// tanh GELU, MLP 4·C) at its sizes — so that it maps to a <see cref="Checkpoints.GptConfig"/> the one way every
-    /// configured variant does (<see cref="ModelVariant.ToGptConfig"/>).
+    /// tanh GELU, MLP 4·C), or for "llama" Llama's (rotary, pre-RMSNorm, SwiGLU, grouped-query attention, as the
+    /// llama variants of appsettings.json) at its sizes — so that it maps to a <see cref="Checkpoints.GptConfig"/> the
+    /// one way every configured variant does (<see cref="ModelVariant.ToGptConfig"/>).
     /// </summary>
-    public static ModelVariant Variant(WorkloadModel model) => ModelVariant.Resolve("bench", "model", new ModelVariantOptions
+    public static ModelVariant Variant(WorkloadModel model)
     {
-        Architecture = ModelArchitectures.Gpt,
-        VocabSize = model.VocabSize,
-        ContextLength = model.ContextLength,
-        EmbeddingDim = model.EmbeddingDim,
-        Heads = model.Heads,
-        Layers = model.Layers,
-        Dropout = model.DropRate,
-        QkvBias = model.QkvBias,
-        TieWeights = model.TieWeights,
-    }, BuiltInComponents.Kinds);
+        bool llama = model.Architecture == "llama";
+        var options = new ModelVariantOptions
+        {
+            Architecture = llama ? ModelArchitectures.Llama : ModelArchitectures.Gpt,
+            VocabSize = model.VocabSize,
+            ContextLength = model.ContextLength,
+            EmbeddingDim = model.EmbeddingDim,
+            Heads = model.Heads,
+            Layers = model.Layers,
+            Dropout = model.DropRate,
+            QkvBias = model.QkvBias,
+            TieWeights = model.TieWeights,
+        };
+        if (llama)
+        {
+            options.KvHeads = model.KvHeads;
+            options.InnerDim = model.InnerDim;
+            options.Activation = "swiglu";
+            options.PositionalEncoding = new PositionalEncodingOptions { Kind = "rotary", Theta = model.RopeTheta };
+            options.Normalization = new NormalizationOptions { Kind = "rmsnorm", Epsilon = 1e-5f };
+        }
+        return ModelVariant.Resolve("bench", "model", options, BuiltInComponents.Kinds);
+    }
 
     public static GptModel Create(WorkloadModel model, ITensorBackend backend) => Variant(model).CreateGpt(backend, seed: Seed);
 

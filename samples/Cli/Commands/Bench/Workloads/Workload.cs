@@ -19,7 +19,7 @@ public enum WorkloadKind
 /// <summary>The "model" object of a workload: the architecture and its hyperparameters (json keys in comments).</summary>
 public sealed record WorkloadModel
 {
-    /// <summary>architecture: "gpt" or "bert".</summary>
+    /// <summary>architecture: "gpt", "llama" (a decoder of Llama's parts: RMSNorm, rotary, SwiGLU, grouped-query attention) or "bert".</summary>
     public required string Architecture { get; init; }
 
     /// <summary>vocab_size.</summary>
@@ -48,6 +48,15 @@ public sealed record WorkloadModel
 
     /// <summary>type_vocab_size (bert): rows of the token-type (segment) embedding.</summary>
     public int TypeVocabSize { get; init; }
+
+    /// <summary>n_kv_heads (llama): key/value heads of grouped-query attention.</summary>
+    public int KvHeads { get; init; }
+
+    /// <summary>inner_dim (llama): width of the SwiGLU feed-forward.</summary>
+    public int InnerDim { get; init; }
+
+    /// <summary>rope_theta (llama): base of the rotary frequencies.</summary>
+    public double RopeTheta { get; init; }
 }
 
 /// <summary>The "optimizer" object of a training workload: AdamW with decoupled weight decay.</summary>

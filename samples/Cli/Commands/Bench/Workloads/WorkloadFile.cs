@@ -101,8 +101,8 @@ public static class WorkloadFile
             throw o.Error("seq_len", $"{workload.SeqLen} exceeds model.context_length {model.ContextLength}");
         if (kind == WorkloadKind.Encode && model.Architecture != "bert")
             throw o.Error("kind", $"an encode workload needs a bert model, got '{model.Architecture}'");
-        if (kind != WorkloadKind.Encode && model.Architecture != "gpt")
-            throw o.Error("kind", $"a {kindText} workload needs a gpt model, got '{model.Architecture}'");
+        if (kind != WorkloadKind.Encode && model.Architecture is not ("gpt" or "llama"))
+            throw o.Error("kind", $"a {kindText} workload needs a gpt or llama model, got '{model.Architecture}'");
         o.RejectUnknown();
         return workload;
     }
@@ -110,8 +110,9 @@ public static class WorkloadFile
     private static WorkloadModel ReadModel(JsonObject o)
     {
         string architecture = o.String("architecture");
-        if (architecture is not ("gpt" or "bert"))
-            throw o.Error("architecture", $"'{architecture}' is not known; valid values: gpt, bert");
+        if (architecture is not ("gpt" or "llama" or "bert"))
+            throw o.Error("architecture", $"'{architecture}' is not known; valid values: gpt, llama, bert");
+        bool llama = architecture == "llama";
         var model = new WorkloadModel
         {
             Architecture = architecture,
@@ -122,11 +123,16 @@ public static class WorkloadFile
             Layers = o.Int("n_layers", min: 1),
             DropRate = o.Float("drop_rate", min: 0, max: 0.999f),
             QkvBias = o.Bool("qkv_bias"),
-            TieWeights = architecture == "gpt" && o.Bool("tie_weights"),
+            TieWeights = architecture != "bert" && o.Bool("tie_weights"),
             TypeVocabSize = architecture == "bert" ? o.Int("type_vocab_size", min: 1) : 0,
+            KvHeads = llama ? o.Int("n_kv_heads", min: 1) : 0,
+            InnerDim = llama ? o.Int("inner_dim", min: 1) : 0,
+            RopeTheta = llama ? o.Float("rope_theta", min: float.Epsilon, max: float.MaxValue) : 0,
         };
         if (model.EmbeddingDim % model.Heads != 0)
             throw o.Error("n_heads", $"{model.Heads} does not divide emb_dim {model.EmbeddingDim}");
+        if (llama && model.Heads % model.KvHeads != 0)
+            throw o.Error("n_kv_heads", $"{model.KvHeads} does not divide n_heads {model.Heads}");
         o.RejectUnknown();
         return model;
     }
