@@ -22,6 +22,9 @@ internal static class GenerateWorkload
         model.Eval();
         progress($"{workload.Model.Architecture} with {model.ParameterCount():N0} parameters; method: {Method}");
         if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
+        long bytes = ReadBandwidth.WeightBytesPerToken(model);
+        double gbps = ReadBandwidth.MeasureGBps(backend.Threads);
+        progress($"weights read per token {bytes / 1e6:F1} MB; read bandwidth {gbps:F1} GB/s; ceiling {gbps * 1e9 / bytes:F1} tokens/s");
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);
         int newTokens = workload.NewTokens;
