@@ -276,6 +276,7 @@ public static class Gpt2Checkpoint
         Same("sliding_window", file.SlidingWindow, model.SlidingWindow);
         Same("normalization", file.Normalization, model.Normalization);
         Same("feed_forward", file.FeedForward, model.FeedForward);
+        Same("sink_token", file.SinkToken, model.SinkToken);
         // The kinds by name: those of the "llmforge" key, else the built-ins the keys above select.
         static ComponentKindNames KindsOf(GptConfig config) => config.Kinds ?? GptComponents.For(config).Names;
         if (!KindsOf(file).SameKinds(KindsOf(model)))

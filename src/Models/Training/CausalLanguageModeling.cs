@@ -57,7 +57,7 @@ public sealed class CausalLanguageModeling : ITrainingObjective
 
     Module ITrainingObjective.Model => Model;
 
-    /// <summary>The token and position tables ("tok_emb.weight", "pos_emb.weight").</summary>
+    /// <summary>The token, position and sink-token tables ("tok_emb.weight", "pos_emb.weight", "sink_emb.weight").</summary>
     public bool IsEmbedding(string parameterName) => parameterName.EndsWith("_emb.weight", StringComparison.Ordinal);
 
     /// <summary>Nothing: a causal LM's evaluation streams run on, so each evaluation scores new windows.</summary>
