@@ -19,20 +19,6 @@ public class SinkTokenTests
 {
     private const float Tolerance = 1e-4f;
 
-    /// <summary>The rotary fixture with a sink token: its weights, and a sink vector of seeded values in [−1, 1).</summary>
-    internal static GptModel WithSinkToken(GptModel model, int seed = 5)
-    {
-        var twin = new GptModel(model.Config with { SinkToken = true }, model.Backend);
-        var source = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
-        foreach (var (name, parameter) in twin.NamedParameters())
-            if (source.TryGetValue(name, out var weights)) weights.Data.CopyTo(parameter.Data, 0);
-        var rng = new Random(seed);
-        var sink = twin.SinkEmbedding!.Weight.Data;
-        for (int i = 0; i < sink.Length; i++) sink[i] = (float)(2 * rng.NextDouble() - 1);
-        twin.Eval();
-        return twin;
-    }
-
     private static KvCachePolicy Streaming(int sinks, int window) => sinks > 0
         ? new KvCachePolicy { Kind = KvCacheKind.Sink, Sinks = sinks, Window = window }
         : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
@@ -41,7 +27,7 @@ public class SinkTokenTests
     public void The_forward_reads_the_sink_token_first_and_returns_the_texts_logits(string backend)
     {
         var plain = Load("gpt-rope", backend);
-        var model = WithSinkToken(plain);
+        var model = SinkTokenModels.WithSinkToken(plain);
         int[] ids = RandomIds(41, model.Config.ContextLength, model.Config.VocabSize);
         var logits = Forward(model, ids, 1, ids.Length);
         Assert.Equal([1, ids.Length, model.Config.VocabSize], logits.Shape);
@@ -68,7 +54,7 @@ public class SinkTokenTests
     [Theory, MemberData(nameof(BackendsAndShapes))]
     public void Each_streamed_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window)
     {
-        var model = WithSinkToken(Load("gpt-rope", backend));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", backend));
         int[] ids = RandomIds(42, 4 * model.Config.ContextLength, model.Config.VocabSize);
         var reference = StreamingReference.Logits(model, ids, sinks, window);
         var cache = model.CreateKvCache(1, Streaming(sinks, window));
@@ -90,7 +76,7 @@ public class SinkTokenTests
     public void A_plain_window_evicts_the_sink_token_and_a_sink_cache_keeps_it()
     {
         // Guards the check above: past the window the two policies differ, within it they agree.
-        var model = WithSinkToken(Load("gpt-rope", "Managed"));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", "Managed"));
         int[] ids = RandomIds(43, 14, model.Config.VocabSize);
         var window = StreamingReference.Logits(model, ids, 0, 7);
         var sink = StreamingReference.Logits(model, ids, 1, 6);
@@ -101,7 +87,7 @@ public class SinkTokenTests
     [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
     public void Greedy_generation_with_the_sink_token_as_the_one_sink_picks_the_tokens_of_the_reference(string backend)
     {
-        var model = WithSinkToken(Load("gpt-rope", backend));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", backend));
         int[] prompt = RandomIds(44, 20, model.Config.VocabSize); // longer than the cache's 1 + 6 slots: prefilled, then fed
         var generated = new TextGenerator(model.AsLanguageModel(Streaming(1, 6)), SamplingOptions.Greedy)
             .Generate(prompt, 2 * model.Config.ContextLength).ToList();
@@ -119,7 +105,7 @@ public class SinkTokenTests
     [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
     public void Recompute_puts_the_sink_token_before_every_window_it_re_encodes(string backend)
     {
-        var model = WithSinkToken(Load("gpt-rope", backend));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", backend));
         const int window = 6;
         int[] prompt = RandomIds(45, 4, model.Config.VocabSize);
         var generated = new TextGenerator(model.AsLanguageModel(new KvCachePolicy { Kind = KvCacheKind.Recompute, Window = window }), SamplingOptions.Greedy)
@@ -138,7 +124,7 @@ public class SinkTokenTests
     [Fact]
     public void A_padded_dense_batch_decodes_each_row_as_alone()
     {
-        var model = WithSinkToken(Load("gpt-rope", "Managed"));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", "Managed"));
         int vocab = model.Config.VocabSize;
         int[][] rows = [RandomIds(46, 12, vocab), RandomIds(47, 12, vocab)];
         int[] prompts = [3, 5];
@@ -167,7 +153,7 @@ public class SinkTokenTests
     [Fact]
     public void Long_text_perplexity_under_a_window_scores_the_reference_that_evicts_the_sink_token()
     {
-        var model = WithSinkToken(Load("gpt-rope", "Managed"));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", "Managed"));
         int[] ids = RandomIds(48, 40, model.Config.VocabSize);
         var report = new LongTextPerplexity(model, Streaming(0, 8)).Evaluate(ids);
 
@@ -202,7 +188,7 @@ public class SinkTokenTests
     [Fact]
     public void The_sink_token_is_saved_and_reloaded_and_a_model_without_one_writes_no_key()
     {
-        var model = WithSinkToken(Load("gpt-rope", "Managed"));
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", "Managed"));
         using var dir = new TempDirectory();
         Gpt2Checkpoint.Save(model, dir.Path);
         Assert.Contains("\"sink_token\": true", File.ReadAllText(dir.File(GptConfigJson.FileName)));
