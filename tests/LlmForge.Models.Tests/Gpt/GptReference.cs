@@ -1,6 +1,7 @@
 using LlmForge.Autograd;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 
 namespace LlmForge.Tests.Gpt;
 
@@ -47,6 +48,19 @@ internal static class GptReference
     {
         var rng = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(_ => rng.Next(vocab))];
+    }
+
+    /// <summary>A window policy without sinks, or sinks + window.</summary>
+    public static KvCachePolicy Streaming(int sinks, int window) => sinks > 0
+        ? new KvCachePolicy { Kind = KvCacheKind.Sink, Sinks = sinks, Window = window }
+        : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
+
+    /// <summary>The index of the largest logit (the first of ties): a greedy pick.</summary>
+    public static int ArgMax(float[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
     }
 
     /// <summary>The largest |a − b| over two rows of logits.</summary>

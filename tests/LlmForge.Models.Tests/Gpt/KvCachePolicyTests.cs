@@ -10,33 +10,50 @@ namespace LlmForge.Tests.Gpt;
 /// <summary>
 /// The window and sink KV-cache policies (<see cref="SinkKvCache"/>) against <see cref="StreamingReference"/>, the
 /// same policy computed without a cache, far past the context (16) of the rotary fixture; recompute against
-/// re-encoding the last window; and the policies' validation.
+/// re-encoding the last window; and the policies' validation. Each with the fixture as it is and with a learned sink
+/// token added (<see cref="SinkTokenModels"/>: the token is then the stream's first, a sink or evicted by a window).
 /// </summary>
 public class KvCachePolicyTests
 {
     private const float Tolerance = 1e-4f;
 
-    /// <summary>Backend × (sinks, window): sinks, a plain window, sinks + window above the context.</summary>
-    public static TheoryData<string, int, int> BackendsAndShapes
+    /// <summary>
+    /// Backend × (sinks, window, sink token): sinks, a plain window, sinks + window above the context; with a learned
+    /// sink token, the token as the one sink, as the first of two, and evicted by a plain window.
+    /// </summary>
+    public static TheoryData<string, int, int, bool> BackendsAndShapes
     {
         get
         {
-            var cases = new TheoryData<string, int, int>();
+            var cases = new TheoryData<string, int, int, bool>();
             foreach (var backend in TestBackends.Names)
-                foreach (var (sinks, window) in new[] { (2, 5), (0, 6), (4, 14) })
-                    cases.Add(backend, sinks, window);
+                foreach (var (sinks, window, sinkToken) in new[] { (2, 5, false), (0, 6, false), (4, 14, false), (1, 6, true), (2, 5, true), (0, 6, true) })
+                    cases.Add(backend, sinks, window, sinkToken);
             return cases;
         }
     }
 
-    private static KvCachePolicy Streaming(int sinks, int window) => sinks > 0
-        ? new KvCachePolicy { Kind = KvCacheKind.Sink, Sinks = sinks, Window = window }
-        : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
+    /// <summary>Backend × sink token.</summary>
+    public static TheoryData<string, bool> BackendsWithAndWithoutSinkToken
+    {
+        get
+        {
+            var cases = new TheoryData<string, bool>();
+            foreach (var backend in TestBackends.Names)
+                foreach (bool sinkToken in new[] { false, true })
+                    cases.Add(backend, sinkToken);
+            return cases;
+        }
+    }
+
+    /// <summary>The rotary fixture, with a learned sink token when <paramref name="sinkToken"/>.</summary>
+    private static GptModel Rotary(string backend, bool sinkToken) =>
+        sinkToken ? SinkTokenModels.WithSinkToken(Load("gpt-rope", backend)) : Load("gpt-rope", backend);
 
     [Theory, MemberData(nameof(BackendsAndShapes))]
-    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window)
+    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window, bool sinkToken)
     {
-        var model = Load("gpt-rope", backend);
+        var model = Rotary(backend, sinkToken);
         int[] ids = RandomIds(21, 4 * model.Config.ContextLength, model.Config.VocabSize);
         var reference = StreamingReference.Logits(model, ids, sinks, window);
         var cache = model.CreateKvCache(1, Streaming(sinks, window));
@@ -52,7 +69,7 @@ public class KvCachePolicyTests
             Assert.InRange(MaxDifference(Row(step, 0, 0), Row(reference, 0, t)), 0, Tolerance);
             Assert.All(cache.Layers, layer => Assert.Equal(sinks + window, layer.Capacity)); // constant memory
         }
-        Assert.Equal([ids.Length], cache.NextPositions);
+        Assert.Equal([model.Config.PrefixLength + ids.Length], cache.NextPositions); // a sink token takes position 0
     }
 
     [Fact]
@@ -82,11 +99,11 @@ public class KvCachePolicyTests
         Assert.Throws<ArgumentException>(() => new GptDecodingSession(model, 1, Streaming(2, 5)).Append(ids[..8], 8, [.. Enumerable.Repeat(1, 8)]));
     }
 
-    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
-    public void Greedy_generation_past_the_context_picks_the_tokens_of_the_policy_without_a_cache(string backend)
+    [Theory, MemberData(nameof(BackendsWithAndWithoutSinkToken))]
+    public void Greedy_generation_past_the_context_picks_the_tokens_of_the_policy_without_a_cache(string backend, bool sinkToken)
     {
-        var model = Load("gpt-rope", backend);
-        int[] prompt = RandomIds(24, 4, model.Config.VocabSize);
+        var model = Rotary(backend, sinkToken);
+        int[] prompt = RandomIds(24, sinkToken ? 12 : 4, model.Config.VocabSize); // 12: longer than the cache, prefilled then fed
         var generator = new TextGenerator(model.AsLanguageModel(Streaming(2, 6)), SamplingOptions.Greedy);
         var generated = generator.Generate(prompt, 3 * model.Config.ContextLength).ToList();
 
@@ -129,10 +146,10 @@ public class KvCachePolicyTests
         }
     }
 
-    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
-    public void Recompute_picks_the_tokens_of_re_encoding_the_last_window(string backend)
+    [Theory, MemberData(nameof(BackendsWithAndWithoutSinkToken))]
+    public void Recompute_picks_the_tokens_of_re_encoding_the_last_window(string backend, bool sinkToken)
     {
-        var model = Load("gpt-rope", backend);
+        var model = Rotary(backend, sinkToken); // the full forward puts a sink token before the window it encodes
         const int window = 6;
         int[] prompt = RandomIds(27, 4, model.Config.VocabSize);
         var policy = new KvCachePolicy { Kind = KvCacheKind.Recompute, Window = window };
@@ -175,10 +192,4 @@ public class KvCachePolicyTests
         Assert.Equal(64, new KvCachePolicy { Kind = KvCacheKind.Window }.WindowFor(64));
     }
 
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
-        return best;
-    }
 }
