@@ -63,6 +63,22 @@ internal static class GptReference
         return best;
     }
 
+    /// <summary>
+    /// A left-padded prompt batch [B · width] and its attention mask: the first prompts[b] tokens of rows[b], right-aligned.
+    /// </summary>
+    public static (int[] Ids, int[] Mask) LeftPadded(int[][] rows, int[] prompts, int width)
+    {
+        var ids = new int[rows.Length * width];
+        var mask = new int[rows.Length * width];
+        for (int b = 0; b < rows.Length; b++)
+            for (int i = 0; i < prompts[b]; i++)
+            {
+                ids[b * width + width - prompts[b] + i] = rows[b][i];
+                mask[b * width + width - prompts[b] + i] = 1;
+            }
+        return (ids, mask);
+    }
+
     /// <summary>The largest |a − b| over two rows of logits.</summary>
     public static float MaxDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -124,14 +124,7 @@ public class KvCachePolicyTests
         int vocab = model.Config.VocabSize;
         int[][] rows = [RandomIds(25, 30, vocab), RandomIds(26, 32, vocab)]; // prompts of 3 and 5 tokens, then 27 steps
         int[] prompts = [3, 5];
-        var ids = new int[2 * 5];
-        var mask = new int[2 * 5];
-        for (int b = 0; b < 2; b++)
-            for (int i = 0; i < prompts[b]; i++)
-            {
-                ids[b * 5 + 5 - prompts[b] + i] = rows[b][i]; // left padding
-                mask[b * 5 + 5 - prompts[b] + i] = 1;
-            }
+        var (ids, mask) = LeftPadded(rows, prompts, 5);
         var cache = model.CreateKvCache(2, Streaming(2, 5));
         var references = rows.Select(r => StreamingReference.Logits(model, r, 2, 5)).ToArray();
 

@@ -51,14 +51,7 @@ public class SinkTokenTests
         int vocab = model.Config.VocabSize;
         int[][] rows = [RandomIds(46, 12, vocab), RandomIds(47, 12, vocab)];
         int[] prompts = [3, 5];
-        var ids = new int[2 * 5];
-        var mask = new int[2 * 5];
-        for (int b = 0; b < 2; b++)
-            for (int i = 0; i < prompts[b]; i++)
-            {
-                ids[b * 5 + 5 - prompts[b] + i] = rows[b][i]; // left padding
-                mask[b * 5 + 5 - prompts[b] + i] = 1;
-            }
+        var (ids, mask) = LeftPadded(rows, prompts, 5);
         var cache = model.CreateKvCache(2);
         var references = rows.Select(r => Forward(model, r, 1, r.Length)).ToArray();
 
