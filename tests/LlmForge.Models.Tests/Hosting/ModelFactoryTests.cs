@@ -23,7 +23,7 @@ public class ModelFactoryTests
         var factory = provider.GetRequiredService<IModelFactory>();
         Assert.Equal("gpt-char", factory.DefaultVariant);
         Assert.Equal(
-            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sliding-window", "gpt-sinusoidal", "gpt-swiglu", "gpt2-small"],
+            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sink", "gpt-rope-sliding-window", "gpt-sinusoidal", "gpt-swiglu", "gpt2-small"],
             factory.VariantNames.Order(StringComparer.Ordinal));
     }
 
