@@ -56,6 +56,26 @@ public class PerplexityCommandTests
     }
 
     [Theory]
+    [InlineData("window", new[] { "--policy", "window", "--window", "6" }, 0, 6)]
+    [InlineData("sink", new[] { "--policy", "sink", "--sinks", "1", "--window", "5" }, 1, 5)]
+    public void A_model_with_a_learned_sink_token_scores_as_the_library_does(string kind, string[] flags, int sinks, int window)
+    {
+        using var temp = new TempDirectory();
+        var (model, text, ids) = RotaryDirectory(temp);
+        var backend = new LlmForge.Backends.Managed.ManagedBackend();
+        var sinkModel = SinkTokenModels.WithSinkToken(Gpt2Checkpoint.Load(model, backend));
+        Gpt2Checkpoint.Save(sinkModel, model);
+        var (code, stdout, stderr) = Cli.Run(["perplexity", "--model", model, "--file", text, "--bucket", "16", .. flags]);
+
+        Assert.True(code == 0, stderr);
+        var policy = new KvCachePolicy { Kind = KvCachePolicy.ParseKind(kind)!.Value, Sinks = sinks, Window = window };
+        var report = new LongTextPerplexity(Gpt2Checkpoint.Load(model, backend), policy) { BucketSize = 16 }.Evaluate(ids);
+        Assert.Equal(Expected(report), stdout);
+        var plain = new LongTextPerplexity(Gpt2Checkpoint.Load(GptFixture.Load("gpt-rope").Directory, backend), policy) { BucketSize = 16 }.Evaluate(ids);
+        Assert.NotEqual(Expected(plain), stdout); // the sink token is read
+    }
+
+    [Theory]
     [InlineData(new[] { "--policy", "window", "--sinks", "2" }, 1, "LlmForge:KvCache:Sinks: 2 sinks need Kind sink, not window.")]
     [InlineData(new[] { "--policy", "sink", "--stride", "2" }, 2, "--stride applies to --policy recompute, not sink")]
     [InlineData(new[] { "--policy", "sinks" }, 2, "valid values: dense, recompute, window, sink")]

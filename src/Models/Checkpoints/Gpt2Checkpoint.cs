@@ -297,6 +297,7 @@ public static class Gpt2Checkpoint
         Same("mlp_bias", file.MlpBias, model.MlpBias);
         Same("rope_convention", file.RopeConvention, model.RopeConvention);
         Same("rope_scaling", file.RopeScaling, model.RopeScaling);
+        Same("sink_token", file.SinkToken, model.SinkToken);
         // The kinds by name: those of the "llmforge" key, else the built-ins the keys above select.
         static ComponentKindNames KindsOf(GptConfig config) => config.Kinds ?? GptComponents.For(config).Names;
         if (!KindsOf(file).SameKinds(KindsOf(model)))

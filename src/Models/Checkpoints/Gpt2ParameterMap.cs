@@ -54,6 +54,7 @@ public sealed record Gpt2TensorMapping(string HfName, int[] HfShape, Gpt2Layout 
 /// transformer.h.{i}.mlp.gate_proj / up_proj.weight [F, C], down_proj.weight [C, F]  Same  ff.gate_proj / up_proj / down_proj.weight (gated only, instead of c_fc and c_proj)
 /// transformer.ln_f.weight/bias                Same    final_norm.scale / shift
 /// lm_head.weight                    [V, C]   Same    out_head.weight (untied only)
+/// transformer.sink_emb.weight       [1, C]   Same    sink_emb.weight (sink_token only)
 /// </code>
 /// </summary>
 public static class Gpt2ParameterMap
@@ -98,6 +99,7 @@ public static class Gpt2ParameterMap
         Add(Gpt2TensorNames.FinalNormWeight, Gpt2Layout.Same, "final_norm.scale");
         Add(Gpt2TensorNames.FinalNormBias, Gpt2Layout.Same, "final_norm.shift");
         Add(Gpt2TensorNames.LmHead, Gpt2Layout.Same, "out_head.weight");
+        Add(Gpt2TensorNames.SinkEmbedding, Gpt2Layout.Same, "sink_emb.weight");
 
         if (rows.Count != shapes.Count) // every HF tensor must have a row; a new one in Gpt2TensorNames needs one here
         {

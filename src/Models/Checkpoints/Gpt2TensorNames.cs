@@ -32,6 +32,9 @@ public static partial class Gpt2TensorNames
     /// <summary>lm_head [V, C] (a Linear, so [out, in]); only when embeddings are not tied.</summary>
     public const string LmHead = "lm_head.weight";
 
+    /// <summary>The learned sink token [1, C] (LlmForge, sink_token true only): the vector read at position 0.</summary>
+    public const string SinkEmbedding = "transformer.sink_emb.weight";
+
     /// <summary>The names of block <paramref name="layer"/>'s tensors.</summary>
     public static Gpt2BlockTensorNames Block(int layer)
     {
@@ -43,7 +46,7 @@ public static partial class Gpt2TensorNames
     /// Every tensor a GPT-2 checkpoint of <paramref name="config"/> holds, in HF's state_dict order,
     /// with its shape. LlmForge's variants keep the layout and drop what they do not have: no wpe unless
     /// position_embedding_type is "absolute" (sinusoids and rotary learn nothing), no ln_*.bias with RMSNorm, and
-    /// mlp.{gate,up,down}_proj.weight in place of c_fc and c_proj with a gated feed-forward.
+    /// mlp.{gate,up,down}_proj.weight in place of c_fc and c_proj with a gated feed-forward; sink_emb.weight last with a sink token.
     /// </summary>
     public static IEnumerable<(string Name, int[] Shape)> Expected(GptConfig config)
     {
@@ -104,6 +107,10 @@ public static partial class Gpt2TensorNames
         if (!config.TieWeights)
         {
             yield return (LmHead, [config.VocabSize, c]);
+        }
+        if (config.SinkToken)
+        {
+            yield return (SinkEmbedding, [1, c]);
         }
     }
 

@@ -115,6 +115,17 @@ public sealed record GptConfig
     public NormalizationType Normalization { get; init; } = NormalizationType.LayerNorm;
 
     /// <summary>
+    /// sink_token (LlmForge): a learned vector (sink_emb.weight [1, C], not a token of the vocabulary) prepended at
+    /// position 0 of every sequence the model reads, so that training teaches it to park attention there
+    /// (StreamingLLM's "sink token", Xiao et al. 2023); a sink KV cache then keeps it as its first sink. Needs
+    /// rotary positions and full attention. False: no such token (every config written before the key existed).
+    /// </summary>
+    public bool SinkToken { get; init; }
+
+    /// <summary>Positions the model takes before the text: 1 with a <see cref="SinkToken"/>, else 0.</summary>
+    public int PrefixLength => SinkToken ? 1 : 0;
+
+    /// <summary>
     /// llmforge (LlmForge, a key transformers ignores): the component kinds by name, when the keys above cannot
     /// select them (a user's own normalization, say); null means the built-ins those keys select
     /// (<see cref="Gpt.GptComponents.For(GptConfig, IComponentKinds?)"/>). A loader resolves them through the registered kinds.
@@ -192,6 +203,12 @@ public sealed record GptConfig
                 : null)
             ?? (SlidingWindow is int window ? Positive(nameof(SlidingWindow), "sliding_window", window) : null)
             ?? (Enum.IsDefined(Normalization) ? null : $"{nameof(Normalization)} (normalization) {Normalization} is unknown.")
+            ?? (SinkToken && PositionEmbedding != PositionEmbeddingType.Rotary
+                ? $"{nameof(SinkToken)} (sink_token) needs rotary positions (position_embedding_type rotary), got {PositionEmbedding.ToString().ToLowerInvariant()}."
+                : null)
+            ?? (SinkToken && SlidingWindow is not null
+                ? $"{nameof(SinkToken)} (sink_token) needs full attention; sliding_window {SlidingWindow} would hide the sink from later queries."
+                : null)
             ?? (KvHeads is int kv && (kv <= 0 || Heads % kv != 0)
                 ? $"{nameof(KvHeads)} (num_key_value_heads) {kv} must be positive and divide {nameof(Heads)} (n_head) {Heads}."
                 : null)
@@ -221,5 +238,6 @@ public sealed record GptConfig
         : SlidingWindow is not null && ModelType != LlamaConfigJson.MistralModelType
             ? $"model_type {ModelType} has no sliding_window; Mistral's layout (model_type mistral) has."
         : Kinds is not null ? $"model_type {ModelType} is built from the built-in kinds only (no \"llmforge\" kinds key)."
+        : SinkToken ? $"model_type {ModelType} has no {nameof(SinkToken)} (sink_token); LlmForge's GPT-2 layout stores it."
         : null;
 }

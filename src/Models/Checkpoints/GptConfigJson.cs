@@ -8,7 +8,7 @@ namespace LlmForge.Checkpoints;
 /// <summary>
 /// <see cref="GptConfig"/> ↔ Hugging Face GPT-2 <c>config.json</c> (model_type "gpt2", or "llmforge-gpt" for the
 /// layouts transformers cannot compute; GPT2Config's key names), plus LlmForge's own keys: qkv_bias, position_embedding_type, rope_theta,
-/// sliding_window, normalization, feed_forward (written only when "gated"), and "llmforge" (the component kinds by name, see <see cref="ComponentKindsJson"/>). Keys absent from the file take GPT2Config's defaults, except the
+/// sliding_window, normalization, feed_forward (written only when "gated"), sink_token (written only when true), and "llmforge" (the component kinds by name, see <see cref="ComponentKindsJson"/>). Keys absent from the file take GPT2Config's defaults, except the
 /// five that fix the architecture's size, which are required. Other HF keys are ignored, but those
 /// that would change the math unsupportedly (scale_attn_by_inverse_layer_idx, …) are rejected.
 /// </summary>
@@ -85,6 +85,7 @@ public static class GptConfigJson
                 SlidingWindow = keys.OptionalNullableInt("sliding_window"),
                 Normalization = keys.OptionalEnum("normalization", NormalizationType.LayerNorm, NormalizationNames),
                 FeedForward = keys.OptionalEnum(FeedForwardKey, FeedForwardType.Mlp, FeedForwardNames),
+                SinkToken = keys.OptionalBool(SinkTokenKey, false),
                 Kinds = ComponentKindsJson.Read(keys),
             };
             if (config.FindError() is { } error)
@@ -139,6 +140,8 @@ public static class GptConfigJson
             json.WriteString("normalization", NameOf(config.Normalization, NormalizationNames));
             // Only when gated: a plain-MLP model's config.json stays byte for byte what it was before the key existed.
             if (config.FeedForward != FeedForwardType.Mlp) json.WriteString(FeedForwardKey, NameOf(config.FeedForward, FeedForwardNames));
+            // Only when set: a model without a sink token keeps the config.json it had before the key existed.
+            if (config.SinkToken) json.WriteBoolean(SinkTokenKey, true);
             if (config.Kinds is { } kinds) ComponentKindsJson.Write(json, kinds);
             json.WriteEndObject();
         }
@@ -149,6 +152,8 @@ public static class GptConfigJson
     private static readonly (string Name, ActivationFunction Value)[] ActivationNames = [.. ActivationFunctions.ConfigNames];
 
     private const string FeedForwardKey = "feed_forward";
+
+    private const string SinkTokenKey = "sink_token";
 
     private static readonly (string Name, FeedForwardType Value)[] FeedForwardNames =
         [("mlp", FeedForwardType.Mlp), ("gated", FeedForwardType.Gated)];

@@ -15,6 +15,7 @@ public sealed class RandomWindowSampler : ITokenBatchSource
 {
     private readonly ReadOnlyMemory<int> _ids;
     private readonly TokenBatch _batch;
+    private readonly int[]? _starts; // the offsets a window may start at; null: any in [0, N − T)
 
     /// <summary>Draws <paramref name="batchSize"/> windows of <paramref name="sequenceLength"/> tokens per batch from
     /// <paramref name="tokenIds"/> (held, not copied), seeded by <paramref name="seed"/>.</summary>
@@ -37,6 +38,23 @@ public sealed class RandomWindowSampler : ITokenBatchSource
         _batch = new TokenBatch(batchSize, sequenceLength);
     }
 
+    /// <summary>
+    /// As <see cref="RandomWindowSampler(ReadOnlyMemory{int}, int, int, int)"/>, every window starting at a
+    /// <paramref name="startToken"/> (a newline: windows begin at line starts), drawn uniformly among those offsets.
+    /// </summary>
+    /// <exception cref="ArgumentException">No <paramref name="startToken"/> leaves a window with its target inside the data.</exception>
+    public RandomWindowSampler(ReadOnlyMemory<int> tokenIds, int batchSize, int sequenceLength, int seed, int startToken)
+        : this(tokenIds, batchSize, sequenceLength, seed)
+    {
+        var ids = tokenIds.Span;
+        var starts = new List<int>();
+        for (int i = 0; i < ids.Length - sequenceLength; i++)
+            if (ids[i] == startToken) starts.Add(i);
+        if (starts.Count == 0)
+            throw new ArgumentException($"No token {startToken} starts a window of {sequenceLength} tokens with its target in the {ids.Length} tokens.", nameof(startToken));
+        _starts = [.. starts];
+    }
+
     /// <summary>B: windows per batch.</summary>
     public int BatchSize { get; }
 
@@ -51,8 +69,8 @@ public sealed class RandomWindowSampler : ITokenBatchSource
     /// <summary>Batches drawn so far; the next batch is drawn from stream (Seed, Step).</summary>
     public long Step { get; private set; }
 
-    /// <summary>Number of distinct window offsets, N − T.</summary>
-    public int OffsetCount => _ids.Length - SequenceLength;
+    /// <summary>Number of distinct window offsets: N − T, or the start token's offsets when windows start at one.</summary>
+    public int OffsetCount => _starts?.Length ?? _ids.Length - SequenceLength;
 
     /// <inheritdoc/>
     public TokenBatch NextBatch()
@@ -62,7 +80,7 @@ public sealed class RandomWindowSampler : ITokenBatchSource
         int t = SequenceLength;
         for (int b = 0; b < BatchSize; b++)
         {
-            int i = rng.NextInt(OffsetCount);
+            int i = _starts is null ? rng.NextInt(OffsetCount) : _starts[rng.NextInt(OffsetCount)];
             ids.Slice(i, t).CopyTo(_batch.Inputs.AsSpan(b * t, t));
             ids.Slice(i + 1, t).CopyTo(_batch.Targets.AsSpan(b * t, t));
         }

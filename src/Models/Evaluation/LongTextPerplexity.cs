@@ -17,6 +17,9 @@ namespace LlmForge.Evaluation;
 /// window − stride);</item>
 /// <item>window, sink: streamed one token at a time through the rolling cache (constant time per token).</item>
 /// </list>
+/// A model with a learned sink token (<see cref="Checkpoints.GptConfig.SinkToken"/>) reads it before each segment:
+/// dense keeps it at position 0, recompute puts it before every window it re-encodes, sink keeps it as the first of
+/// its S sinks, and window evicts it like any other token once it leaves the window.
 /// </summary>
 public sealed class LongTextPerplexity
 {
@@ -102,7 +105,7 @@ public sealed class LongTextPerplexity
                 : part.Length <= context ? _model.CreateKvCache(1)
                 : _model.CreateUnboundedDenseKvCache(1, part.Length);
         cache.Reset();
-        int prefill = Math.Min(part.Length, Policy.IsStreaming ? cache.Layers[0].Capacity : context);
+        int prefill = Math.Min(part.Length, Policy.IsStreaming ? cache.PrefillSpan : context);
         var logits = _model.ForwardIncremental(part[..prefill], 1, prefill, cache); // (1, T, vocab): row t predicts t + 1
         int vocab = logits.Shape[2];
         for (int t = 0; t + 1 < Math.Min(prefill + 1, part.Length); t++) score(t + 1, logits.Data.AsSpan(t * vocab, vocab));

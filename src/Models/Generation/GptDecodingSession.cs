@@ -40,13 +40,13 @@ public sealed class GptDecodingSession : IDecodingSession
     /// <inheritdoc/>
     /// <remarks>
     /// Under a window or sink policy a prompt longer than the cache's S + W slots is fed as a prefill of its first
-    /// S + W tokens, then one token at a time (what the policy sees of it is then exactly what it would have seen
+    /// S + W tokens (less the slot a learned sink token takes: <see cref="GptKvCache.PrefillSpan"/>), then one token at a time (what the policy sees of it is then exactly what it would have seen
     /// had the prompt been generated); such a prompt cannot be padded.
     /// </remarks>
     public Tensor Append(int[] ids, int seq, int[]? attentionMask = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        int span = Cache.Policy.IsStreaming && Cache.Layers.Count > 0 ? Cache.Layers[0].Capacity : int.MaxValue;
+        int span = Cache.PrefillSpan;
         if (Cache.Length > 0 || seq <= span) return Forward(ids, seq, attentionMask);
         if (attentionMask is not null)
             throw new ArgumentException(

@@ -19,9 +19,10 @@ public sealed class GptKvCache
 {
     private readonly int[] nextPositions;
 
-    internal GptKvCache(int batch, ISlotKvCache[] layers, int contextLength, KvCachePolicy policy)
+    internal GptKvCache(int batch, ISlotKvCache[] layers, int contextLength, KvCachePolicy policy, int prefixLength = 0)
     {
         Batch = batch;
+        PrefixLength = prefixLength;
         Layers = layers;
         ContextLength = contextLength;
         Policy = policy;
@@ -41,6 +42,15 @@ public sealed class GptKvCache
 
     /// <summary>What the cache keeps of the tokens seen (<see cref="KvCachePolicy.Dense"/> unless asked otherwise).</summary>
     public KvCachePolicy Policy { get; }
+
+    /// <summary>Slots the model's own tokens take before the prompt: 1 for a learned sink token, else 0.</summary>
+    public int PrefixLength { get; }
+
+    /// <summary>
+    /// Window and sink policies: the most prompt tokens one prefill attends at once, the S + W slots less
+    /// <see cref="PrefixLength"/> (a longer prompt's rest is fed one token at a time); int.MaxValue otherwise.
+    /// </summary>
+    public int PrefillSpan => Policy.IsStreaming && Layers.Count > 0 ? Math.Max(1, Layers[0].Capacity - PrefixLength) : int.MaxValue;
 
     /// <summary>Slots filled so far (the prompt's padding included); 0 before the prefill.</summary>
     public int Length => Layers.Count == 0 ? 0 : Layers[0].Length;

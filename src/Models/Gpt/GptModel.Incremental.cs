@@ -24,24 +24,24 @@ public sealed partial class GptModel
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         CheckPolicy(policy);
-        int window = policy.WindowFor(Config.ContextLength);
+        int window = policy.WindowFor(Config.ContextLength), prefix = Config.PrefixLength; // a sink token takes a slot of its own
         var layers = new ISlotKvCache[Blocks.Count];
         for (int i = 0; i < layers.Length; i++)
         {
             layers[i] = policy.Kind switch
             {
                 KvCacheKind.Window or KvCacheKind.Sink => new SinkKvCache(policy.Sinks, window, (RotaryPositionalEncoding)Positions),
-                KvCacheKind.Recompute => KvCache.Growing(window),
+                KvCacheKind.Recompute => KvCache.Growing(prefix + window),
                 _ when Config.SlidingWindow is not null && Positions is RotaryPositionalEncoding => KvCache.Ring(Config.SlidingWindow.Value),
-                _ => KvCache.Growing(Config.ContextLength),
+                _ => KvCache.Growing(prefix + Config.ContextLength),
             };
         }
-        return new GptKvCache(batch, layers, policy.Kind == KvCacheKind.Recompute ? window : Config.ContextLength, policy);
+        return new GptKvCache(batch, layers, prefix + (policy.Kind == KvCacheKind.Recompute ? window : Config.ContextLength), policy, prefix);
     }
 
     /// <summary>
     /// A dense decoding state that keeps every token up to <paramref name="maxLength"/>, past the context length:
-    /// rotary positions extrapolate (the long-text evaluation's dense baseline).
+    /// rotary positions extrapolate (the long-text evaluation's dense baseline). A sink token takes one slot more.
     /// </summary>
     internal GptKvCache CreateUnboundedDenseKvCache(int batch, int maxLength)
     {
@@ -49,8 +49,9 @@ public sealed partial class GptModel
             throw new ArgumentException(
                 $"GptModel: dense attention past the context length ({Config.ContextLength}) needs rotary positions and full attention.");
         var layers = new ISlotKvCache[Blocks.Count];
-        for (int i = 0; i < layers.Length; i++) layers[i] = KvCache.Growing(maxLength);
-        return new GptKvCache(batch, layers, maxLength, KvCachePolicy.Dense);
+        int slots = Config.PrefixLength + maxLength;
+        for (int i = 0; i < layers.Length; i++) layers[i] = KvCache.Growing(slots);
+        return new GptKvCache(batch, layers, slots, KvCachePolicy.Dense, Config.PrefixLength);
     }
 
     /// <summary>Throws naming the KvCache key when <paramref name="policy"/> is invalid or does not fit this model.</summary>
@@ -75,6 +76,8 @@ public sealed partial class GptModel
     /// logits (B, T, vocab), equal to those of <see cref="Forward(int[], int, int)"/> over the whole sequence so far.
     /// On an empty cache this is the prefill (the prompt, T ≤ context length); afterwards each call is one decoding
     /// step of one token per row (T = 1), each row at its own next position. Runs under <see cref="GradMode.NoGrad"/>.
+    /// With a <see cref="Checkpoints.GptConfig.SinkToken"/> the prefill puts the sink token before the prompt (position 0, the
+    /// cache's first slot, which a sink policy keeps as its first sink); the logits are the text's only.
     /// </summary>
     /// <param name="attentionMask">
     /// Prefill only: [B · T], nonzero for real tokens, 0 for padding — left or right padding, each row one run of
@@ -109,10 +112,12 @@ public sealed partial class GptModel
                 $"GptModel: the cache holds {cache.Length} of {cache.ContextLength} positions (n_positions); " +
                 "crop the context and start a new cache.", nameof(cache));
 
-        var tokens = prefill ? PromptPositions(batch, seq, attentionMask) : StepPositions(cache);
+        int prefix = prefill ? Config.PrefixLength : 0;                         // the sink token, before the prompt
+        var tokens = prefill ? PromptPositions(batch, seq, attentionMask, prefix) : StepPositions(cache);
         using var noGrad = GradMode.NoGrad();
         int before = cache.Length;
         var x = TokenEmbedding.Forward(ids, batch, seq);                        // (B, T, C)
+        if (prefix > 0) x = WithSink(x);                                        // (B, 1 + T, C)
         x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(x, tokens));   // + wpe or sinusoids at each token's position
         var mask = TransformerBlock.IncrementalMask(tokens, before);           // one for all blocks: each cache holds `before` tokens
         for (int i = 0; i < Blocks.Count; i++)                                 // a block's intermediates serve the next
@@ -121,46 +126,56 @@ public sealed partial class GptModel
                 static s => s.block.Forward(s.x, s.mask, s.Positions, s.tokens, s.cache)); // (B, T, C)
         }
         for (int i = 0; i < Blocks.Count; i++)
-            if (cache.Layers[i].Length != before + seq)
+            if (cache.Layers[i].Length != before + prefix + seq)
                 throw new InvalidOperationException(
                     $"GptModel: block {i}'s attention ({Components.Attention.Name}) did not use the KV cache it was given; it cannot decode incrementally.");
         if (lastTokenOnly) x = LastRealTokens(x, tokens);                      // (B, 1, C)
+        else if (prefix > 0) x = x.Narrow(1, prefix, seq);                     // the text's tokens: (B, T, C)
         x = FinalNorm.Forward(x);
         var logits = OutHead.Forward(x);                                       // (B, T or 1, vocab)
         for (int b = 0; b < batch; b++)
         {
             int real = 0;
-            for (int t = 0; t < seq; t++) if (tokens.IsValid(b, t)) real++;
+            for (int t = 0; t < prefix + seq; t++) if (tokens.IsValid(b, t)) real++;
             cache.Advance(b, real);
         }
         return logits;
     }
 
-    /// <summary>The prompt's positions: each row's real tokens at 0, 1, …; padding at 0 (hidden as a key).</summary>
-    private static TokenPositions PromptPositions(int batch, int seq, int[]? attentionMask)
+    /// <summary>
+    /// The prompt's positions (B, prefix + T): the <paramref name="prefix"/> sink token at 0, then each row's real
+    /// tokens at prefix, prefix + 1, …; padding at 0 (hidden as a key).
+    /// </summary>
+    private static TokenPositions PromptPositions(int batch, int seq, int[]? attentionMask, int prefix)
     {
-        var positions = new int[batch * seq];
+        int width = prefix + seq;
+        var positions = new int[batch * width];
         if (attentionMask is null)
-            return TokenPositions.Uniform(batch, seq, 0);
-        if (attentionMask.Length != positions.Length)
+            return TokenPositions.Uniform(batch, width, 0);
+        if (attentionMask.Length != batch * seq)
             throw new ArgumentException($"GptModel: attentionMask has {attentionMask.Length} entries for ids ({batch}, {seq}).", nameof(attentionMask));
         var valid = new byte[positions.Length];
         for (int b = 0; b < batch; b++)
         {
             int real = 0, runs = 0;
+            for (int t = 0; t < prefix; t++)
+            {
+                valid[b * width + t] = 1;
+                positions[b * width + t] = real++;
+            }
             for (int t = 0; t < seq; t++)
             {
                 int i = b * seq + t;
                 if (attentionMask[i] == 0) continue;
                 if (t == 0 || attentionMask[i - 1] == 0) runs++;
-                valid[i] = 1;
-                positions[i] = real++;
+                valid[b * width + prefix + t] = 1;
+                positions[b * width + prefix + t] = real++;
             }
             if (runs != 1)
                 throw new ArgumentException(
                     $"GptModel: row {b} of attentionMask has {runs} runs of real tokens; left or right padding leaves exactly one.", nameof(attentionMask));
         }
-        return new TokenPositions(batch, seq, positions, valid);
+        return new TokenPositions(batch, width, positions, valid);
     }
 
     private static TokenPositions StepPositions(GptKvCache cache) =>

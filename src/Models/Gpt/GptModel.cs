@@ -36,8 +36,9 @@ public sealed partial class GptModel : Module
         var init = new ModuleInit(backend, seed, config.InitializerRange);
         int c = config.EmbeddingDim;
         TokenEmbedding = RegisterModule("tok_emb", new Embedding(init, config.VocabSize, c));
+        // With a sink token the model reads ContextLength + 1 positions (the sink at 0, the text from 1).
         Positions = RegisterComponent("pos_emb", Components.PositionalEncoding.Create(
-            new PositionalEncodingContext(init, c, config.Heads, config.ContextLength)
+            new PositionalEncodingContext(init, c, config.Heads, config.ContextLength + config.PrefixLength)
             { Theta = config.RopeTheta, Convention = config.RopeConvention, Scaling = config.RopeScaling }));
         EmbeddingDropout = RegisterModule("drop_emb", new Dropout(init, config.EmbeddingDropRate));
         var blocks = new TransformerBlock[config.Layers];
@@ -50,6 +51,14 @@ public sealed partial class GptModel : Module
         OutHead = RegisterModule("out_head", config.TieWeights
             ? new Linear(TokenEmbedding.Weight)
             : new Linear(init, c, config.VocabSize, bias: false));
+        // Last, so the other parameters draw the same initial values with or without it.
+        if (config.SinkToken)
+        {
+            if (Positions is not RotaryPositionalEncoding)
+                throw new ArgumentException(
+                    $"GptModel: SinkToken (sink_token) needs rotary positions; the positional encoding is {Components.PositionalEncoding.Name}.", nameof(components));
+            SinkEmbedding = RegisterModule("sink_emb", new Embedding(init, 1, c));
+        }
 
         foreach (var (name, parameter) in NamedParameters())
             parameter.Name = name; // errors and ToString() then show "trf_blocks.0.att.W_query.weight"
@@ -81,6 +90,12 @@ public sealed partial class GptModel : Module
 
     /// <summary>lm_head: [vocab, C], no bias; its weight is tok_emb's when tied.</summary>
     public Linear OutHead { get; }
+
+    /// <summary>
+    /// The learned sink token's vector, sink_emb.weight [1, C], when <see cref="GptConfig.SinkToken"/> is set (else
+    /// null): prepended at position 0 of every sequence, the text following at 1, 2, …; the logits are the text's only.
+    /// </summary>
+    public Embedding? SinkEmbedding { get; }
 
     /// <summary>
     /// Logits for token ids laid out [batch, seq] row-major: ids (B, T) → logits (B, T, vocab).
@@ -143,15 +158,41 @@ public sealed partial class GptModel : Module
             throw new ArgumentException(
                 $"GptModel: {ids.Length} token ids do not fill batch {batch} × seq {seq} = {(long)batch * seq}.", nameof(ids));
 
-        var mask = GptAttentionMask.ToKeyValid(attentionMask, batch, seq) is { } keyValid
+        int prefix = Config.PrefixLength;                                              // 1 with a sink token, else 0
+        if (prefix > 0 && recorder is not null)
+            throw new NotSupportedException("GptModel: recording attentions or hidden states of a model with a sink token (sink_token) is not supported.");
+        var mask = WithSinkColumn(GptAttentionMask.ToKeyValid(attentionMask, batch, seq), batch, seq) is { } keyValid
             ? new AttentionMaskSpec { Causal = true, KeyValid = keyValid }                // padding keys hidden too
             : AttentionMaskSpec.CausalMask();
-        var tokens = TokenEmbedding.Forward(ids, batch, seq);                          // (B, T, C)
+        var tokens = WithSink(TokenEmbedding.Forward(ids, batch, seq));                // (B, prefix + T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
         if (recorder is not null) return Recorded(x, mask, recorder);
         foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
-            x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, T, C)
+            x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, prefix + T, C)
+        if (prefix > 0) x = x.Narrow(1, prefix, seq);                                  // the text's positions: (B, T, C)
         return FinalNorm.Forward(x);                                                   // (B, T, C)
+    }
+
+    /// <summary>(B, T, C) → (B, 1 + T, C): the sink token's vector before each row, when the model has one.</summary>
+    private Tensor WithSink(Tensor tokens)
+    {
+        if (SinkEmbedding is null) return tokens;
+        int batch = tokens.Shape[0];
+        return F.Concat(1, SinkEmbedding.Forward(new int[batch], batch, 1), tokens); // (B, 1, C) ++ (B, T, C)
+    }
+
+    /// <summary>Key-validity bytes [B · T] with the sink token's column (always a real token) before each row: [B · (1 + T)].</summary>
+    private byte[]? WithSinkColumn(byte[]? keyValid, int batch, int seq)
+    {
+        int prefix = Config.PrefixLength;
+        if (keyValid is null || prefix == 0) return keyValid;
+        var valid = new byte[batch * (prefix + seq)];
+        for (int b = 0; b < batch; b++)
+        {
+            valid.AsSpan(b * (prefix + seq), prefix).Fill(1);
+            keyValid.AsSpan(b * seq, seq).CopyTo(valid.AsSpan(b * (prefix + seq) + prefix));
+        }
+        return valid;
     }
 
     /// <summary>The blocks and the final norm as in <see cref="Hidden"/>, recording what the recorder was asked for.</summary>

@@ -59,6 +59,7 @@ public static class GptParameterShapes
         }
         foreach (var p in Norm("final_norm", c, layerNorm)) yield return p;
         if (!config.TieWeights) yield return ("out_head.weight", [v, c]);
+        if (config.SinkToken) yield return ("sink_emb.weight", [1, c]);
     }
 
     private static IEnumerable<(string Name, int[] Shape)> Norm(string prefix, int c, bool layerNorm)

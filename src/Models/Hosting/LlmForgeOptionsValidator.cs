@@ -118,6 +118,13 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         if (positions == BuiltInComponents.Rotary && headsDivide && o.EmbeddingDim / o.Heads % 2 != 0)
             Fail(nameof(o.Heads), $"{o.Heads} gives an odd head dim EmbeddingDim / Heads = {o.EmbeddingDim / o.Heads}; rotary turns pairs of dimensions, so it needs an even one.");
 
+        if (o.SinkToken && bert)
+            Fail(nameof(o.SinkToken), "applies to GPT only; a bert variant has no sink token.");
+        else if (o.SinkToken && positions is not null && positions != BuiltInComponents.Rotary)
+            Fail(nameof(o.SinkToken), $"needs rotary positions (PositionalEncoding:Kind rotary), got '{positions.Name}'.");
+        else if (o.SinkToken && attention is not null && attention != BuiltInComponents.ScaledDot)
+            Fail(nameof(o.SinkToken), $"needs full attention (Attention:Kind scaled-dot), got '{attention.Name}': a window would hide the sink.");
+
         if (catalog.FindNormalization(o.Normalization.Kind) is null)
             Fail("Normalization:Kind", $"'{o.Normalization.Kind}' is not a registered normalization; valid values: {List(catalog.NormalizationNames)}.");
         if (o.Normalization.Epsilon is float eps) SettingRange.Check(errors, $"{key}:Normalization:Epsilon", eps, 0, 1, minOpen: true);

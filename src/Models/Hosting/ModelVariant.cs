@@ -118,6 +118,7 @@ public sealed record ModelVariant(
             RopeTheta = o.PositionalEncoding.Theta,
             SlidingWindow = o.Attention.Window > 0 ? o.Attention.Window : null,
             Normalization = NormalizationOf(Normalization),
+            SinkToken = o.SinkToken,
         });
     }
 

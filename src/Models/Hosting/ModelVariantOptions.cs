@@ -60,6 +60,12 @@ public sealed class ModelVariantOptions
     /// <summary>qkv_bias: whether q, k and v have a bias (GPT; BERT always has one).</summary>
     public bool QkvBias { get; set; }
 
+    /// <summary>
+    /// GPT only: sink_token, a learned vector read at position 0 before every sequence (StreamingLLM's sink token),
+    /// which a sink KV cache keeps as its first sink. Needs rotary positions and full (scaled-dot) attention.
+    /// </summary>
+    public bool SinkToken { get; set; }
+
     /// <summary>BERT and encoder-decoder only: "post" (original BERT and Marian, the default) or "pre" LayerNorm. GPT blocks are always pre-LN.</summary>
     public string? NormPosition { get; set; }
 

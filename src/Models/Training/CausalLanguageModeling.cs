@@ -37,15 +37,20 @@ public sealed class CausalLanguageModeling : ITrainingObjective
     /// <summary>
     /// The streams of a run over a corpus split in <paramref name="train"/> and <paramref name="validation"/> tokens:
     /// random windows of the model's context, <paramref name="batchSize"/> rows, seeds <paramref name="seed"/> (training),
-    /// seed + 1 (validation) and seed + 2 (train-loss evaluation).
+    /// seed + 1 (validation) and seed + 2 (train-loss evaluation). With <paramref name="windowStartToken"/> the training
+    /// windows (and the train-loss evaluation's) start at that token only (<see cref="TrainingOptions.WindowStart"/> "line").
     /// </summary>
-    public static CausalLanguageModeling ForCorpus(GptModel model, ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, int batchSize, int seed)
+    public static CausalLanguageModeling ForCorpus(GptModel model, ReadOnlyMemory<int> train, ReadOnlyMemory<int> validation, int batchSize, int seed,
+        int? windowStartToken = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         int context = model.Config.ContextLength;
-        var trainSampler = new RandomWindowSampler(train, batchSize, context, seed);
+        RandomWindowSampler Train(int s) => windowStartToken is int token
+            ? new RandomWindowSampler(train, batchSize, context, s, token)
+            : new RandomWindowSampler(train, batchSize, context, s);
+        var trainSampler = Train(seed);
         var validationSampler = new RandomWindowSampler(validation, batchSize, context, seed + 1);
-        var trainEvaluation = new RandomWindowSampler(train, batchSize, context, seed + 2);
+        var trainEvaluation = Train(seed + 2);
         return new CausalLanguageModeling(model, trainSampler, trainEvaluation, validationSampler);
     }
 
@@ -57,7 +62,7 @@ public sealed class CausalLanguageModeling : ITrainingObjective
 
     Module ITrainingObjective.Model => Model;
 
-    /// <summary>The token and position tables ("tok_emb.weight", "pos_emb.weight").</summary>
+    /// <summary>The token, position and sink-token tables ("tok_emb.weight", "pos_emb.weight", "sink_emb.weight").</summary>
     public bool IsEmbedding(string parameterName) => parameterName.EndsWith("_emb.weight", StringComparison.Ordinal);
 
     /// <summary>Nothing: a causal LM's evaluation streams run on, so each evaluation scores new windows.</summary>

@@ -45,7 +45,18 @@ public sealed class GptTrainingRun
         CheckCorpusSize(description, options, model.Config.ContextLength, tokenIds.Length, train.Length, validation.Length);
         Corpus = CorpusFingerprint.Of(description.CorpusPath, tokenIds.Span);
         var files = CheckpointFiles.ForGpt(model, tokenizer, description.Variant, description.TokenizerKind, Corpus);
-        Trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed)), options, files);
+        Trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed),
+            WindowStartToken(options, tokenizer, description)), options, files);
+    }
+
+    /// <summary>Training:WindowStart "line": the newline's token id (the tokenizer must encode "\n" as one token); "any": null.</summary>
+    private static int? WindowStartToken(TrainingOptions options, ITokenizer tokenizer, GptRunDescription run)
+    {
+        if (options.WindowStart != TrainingOptions.LineWindowStart) return null;
+        var newline = tokenizer.Encode("\n");
+        string prefix = run.Section.Length == 0 ? "" : run.Section + ":";
+        return newline.Count == 1 ? newline[0]
+            : throw new ArgumentException($"{prefix}Training:WindowStart line needs a tokenizer that encodes a newline as one token; this one gives {newline.Count}.");
     }
     /// <summary>
     /// The run <paramref name="settings"/> describe, ready to <see cref="Train"/>: the tokenizer built (or learned) from

@@ -57,6 +57,19 @@ public sealed class TrainingOptions
     /// </summary>
     public int SkipNonFiniteSteps { get; set; }
 
+    /// <summary>
+    /// Where the training windows start: "any" offset (nanoGPT's get_batch, the default), or "line": only at a newline
+    /// token, so that every window begins with the same token, as a large model's begin with their beginning-of-text
+    /// token (where attention sinks form). The validation windows start anywhere either way.
+    /// </summary>
+    public string WindowStart { get; set; } = AnyWindowStart;
+
+    /// <summary><see cref="WindowStart"/>: windows at any offset.</summary>
+    public const string AnyWindowStart = "any";
+
+    /// <summary><see cref="WindowStart"/>: windows at a newline token only.</summary>
+    public const string LineWindowStart = "line";
+
     /// <summary>Fraction of the corpus's tokens kept for validation (the tail, as nanoGPT).</summary>
     public float ValidationFraction { get; set; } = 0.1f;
 

@@ -67,6 +67,8 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         Count(nameof(o.CheckpointInterval), o.CheckpointInterval, 0, MaxSteps, note: "0 = at the end only");
         if (o.Optimizer is not ("adamw" or "sgd"))
             errors.Add($"{Key(nameof(o.Optimizer))}: unknown optimizer '{o.Optimizer}'; valid values: adamw, sgd.");
+        if (o.WindowStart is not (TrainingOptions.AnyWindowStart or TrainingOptions.LineWindowStart))
+            errors.Add($"{Key(nameof(o.WindowStart))}: unknown window start '{o.WindowStart}'; valid values: {TrainingOptions.AnyWindowStart}, {TrainingOptions.LineWindowStart}.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

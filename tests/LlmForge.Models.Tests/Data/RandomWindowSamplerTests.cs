@@ -31,6 +31,26 @@ public class RandomWindowSamplerTests
     }
 
     [Fact]
+    public void WithAStartToken_EveryWindowStartsAtOneOfItsOffsets()
+    {
+        int[] ids = [.. Enumerable.Range(0, 40).Select(i => i % 7 == 0 ? 99 : i)]; // 99 at 0, 7, …, 35
+        var sampler = new RandomWindowSampler(ids, batchSize: 3, sequenceLength: 8, seed: 2, startToken: 99);
+        Assert.Equal(5, sampler.OffsetCount); // 35 + 8 = 43 > 40 − 1: no window with its target from 35
+        var seen = new HashSet<int>();
+        for (int s = 0; s < 100; s++)
+        {
+            var batch = sampler.NextBatch();
+            for (int r = 0; r < 3; r++)
+            {
+                Assert.Equal(99, batch.InputRow(r)[0]);
+                seen.Add(batch.TargetRow(r)[0]);
+            }
+        }
+        Assert.Equal([1, 8, 15, 22, 29], seen.Order());
+        Assert.Throws<ArgumentException>(() => new RandomWindowSampler(ids, 3, 8, 2, startToken: 1234));
+    }
+
+    [Fact]
     public void SameSeedSameBatches_ResumeContinuesExactly()
     {
         var ids = Enumerable.Range(0, 1000).Select(i => i * 31 % 97).ToArray();

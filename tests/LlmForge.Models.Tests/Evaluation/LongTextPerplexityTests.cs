@@ -47,6 +47,20 @@ public class LongTextPerplexityTests
     }
 
     [Theory]
+    [InlineData(0, 8)]
+    [InlineData(1, 7)]
+    public void A_learned_sink_token_is_evicted_by_a_window_and_kept_by_one_sink(int sinks, int window)
+    {
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", "Managed"));
+        int[] ids = RandomIds(48, 40, model.Config.VocabSize);
+        var report = new LongTextPerplexity(model, Streaming(sinks, window)).Evaluate(ids);
+
+        var reference = StreamingReference.Logits(model, ids, sinks, window); // the sink token is the stream's first
+        Assert.Equal(ids.Length - 1, report.Tokens);
+        Assert.InRange(Math.Abs(report.MeanLoss - MeanLoss(reference, ids, 1, ids.Length)), 0, Tolerance);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(3)]
     public void Recompute_scores_each_token_from_the_window_before_it(int stride)

@@ -1,6 +1,7 @@
 using LlmForge.Autograd;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Layers;
 
 namespace LlmForge.Tests.Gpt;
 
@@ -47,6 +48,35 @@ internal static class GptReference
     {
         var rng = new Random(seed);
         return [.. Enumerable.Range(0, count).Select(_ => rng.Next(vocab))];
+    }
+
+    /// <summary>A window policy without sinks, or sinks + window.</summary>
+    public static KvCachePolicy Streaming(int sinks, int window) => sinks > 0
+        ? new KvCachePolicy { Kind = KvCacheKind.Sink, Sinks = sinks, Window = window }
+        : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
+
+    /// <summary>The index of the largest logit (the first of ties): a greedy pick.</summary>
+    public static int ArgMax(float[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    /// <summary>
+    /// A left-padded prompt batch [B · width] and its attention mask: the first prompts[b] tokens of rows[b], right-aligned.
+    /// </summary>
+    public static (int[] Ids, int[] Mask) LeftPadded(int[][] rows, int[] prompts, int width)
+    {
+        var ids = new int[rows.Length * width];
+        var mask = new int[rows.Length * width];
+        for (int b = 0; b < rows.Length; b++)
+            for (int i = 0; i < prompts[b]; i++)
+            {
+                ids[b * width + width - prompts[b] + i] = rows[b][i];
+                mask[b * width + width - prompts[b] + i] = 1;
+            }
+        return (ids, mask);
     }
 
     /// <summary>The largest |a − b| over two rows of logits.</summary>

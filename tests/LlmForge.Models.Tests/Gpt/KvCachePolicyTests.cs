@@ -11,37 +11,56 @@ namespace LlmForge.Tests.Gpt;
 /// <summary>
 /// The window and sink KV-cache policies (<see cref="SinkKvCache"/>) against <see cref="StreamingReference"/>, the
 /// same policy computed without a cache, far past the context (16) of the rotary fixture; recompute against
-/// re-encoding the last window; and the policies' validation.
+/// re-encoding the last window; and the policies' validation. Each with the fixture as it is and with a learned sink
+/// token added (<see cref="SinkTokenModels"/>: the token is then the stream's first, a sink or evicted by a window).
 /// </summary>
 public class KvCachePolicyTests
 {
     private const float Tolerance = 1e-4f;
 
     /// <summary>
-    /// Backend × (sinks, window): sinks, a plain window, sinks + window above the context; on gpt-rope, and on a
-    /// grouped-query Llama (4 heads over 2 kv heads, whose caches hold the 2 kv heads only).
+    /// Backend × (sinks, window) × model: sinks, a plain window, sinks + window above the context; on gpt-rope, on a
+    /// grouped-query Llama (4 heads over 2 kv heads, whose caches hold the 2 kv heads only), and on gpt-rope with a
+    /// learned sink token (the token as the one sink, as the first of two, and evicted by a plain window).
     /// </summary>
-    public static TheoryData<string, int, int, string> BackendsAndShapes
+    public static TheoryData<string, int, int, string, bool> BackendsAndShapes
     {
         get
         {
-            var cases = new TheoryData<string, int, int, string>();
+            var cases = new TheoryData<string, int, int, string, bool>();
             foreach (var backend in TestBackends.Names)
+            {
                 foreach (var (sinks, window) in new[] { (2, 5), (0, 6), (4, 14) })
                     foreach (var fixture in (string[])["gpt-rope", "llama-gqa-tied"])
-                        cases.Add(backend, sinks, window, fixture);
+                        cases.Add(backend, sinks, window, fixture, false);
+                foreach (var (sinks, window) in new[] { (1, 6), (2, 5), (0, 6) })
+                    cases.Add(backend, sinks, window, "gpt-rope", true);
+            }
             return cases;
         }
     }
 
-    private static KvCachePolicy Streaming(int sinks, int window) => sinks > 0
-        ? new KvCachePolicy { Kind = KvCacheKind.Sink, Sinks = sinks, Window = window }
-        : new KvCachePolicy { Kind = KvCacheKind.Window, Window = window };
+    /// <summary>Backend × sink token.</summary>
+    public static TheoryData<string, bool> BackendsWithAndWithoutSinkToken
+    {
+        get
+        {
+            var cases = new TheoryData<string, bool>();
+            foreach (var backend in TestBackends.Names)
+                foreach (bool sinkToken in new[] { false, true })
+                    cases.Add(backend, sinkToken);
+            return cases;
+        }
+    }
+
+    /// <summary>The rotary fixture, with a learned sink token when <paramref name="sinkToken"/>.</summary>
+    private static GptModel Rotary(string backend, bool sinkToken) =>
+        sinkToken ? SinkTokenModels.WithSinkToken(Load("gpt-rope", backend)) : Load("gpt-rope", backend);
 
     [Theory, MemberData(nameof(BackendsAndShapes))]
-    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window, string fixture)
+    public void Each_step_gives_the_logits_of_the_policy_without_a_cache(string backend, int sinks, int window, string fixture, bool sinkToken)
     {
-        var model = fixture.StartsWith("gpt", StringComparison.Ordinal) ? Load(fixture, backend)
+        var model = fixture == "gpt-rope" ? Rotary(backend, sinkToken)
             : Gpt2Checkpoint.Load(FixturePath.Of(fixture), TestBackends.Create(backend));
         model.Eval();
         int[] ids = RandomIds(21, 4 * model.Config.ContextLength, model.Config.VocabSize);
@@ -60,7 +79,7 @@ public class KvCachePolicyTests
             Assert.All(cache.Layers, layer => Assert.Equal(sinks + window, layer.Capacity)); // constant memory
             Assert.All(cache.Layers, layer => Assert.Equal(model.Config.KeyValueHeads, layer.Heads));
         }
-        Assert.Equal([ids.Length], cache.NextPositions);
+        Assert.Equal([model.Config.PrefixLength + ids.Length], cache.NextPositions); // a sink token takes position 0
     }
 
     [Fact]
@@ -90,11 +109,11 @@ public class KvCachePolicyTests
         Assert.Throws<ArgumentException>(() => new GptDecodingSession(model, 1, Streaming(2, 5)).Append(ids[..8], 8, [.. Enumerable.Repeat(1, 8)]));
     }
 
-    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
-    public void Greedy_generation_past_the_context_picks_the_tokens_of_the_policy_without_a_cache(string backend)
+    [Theory, MemberData(nameof(BackendsWithAndWithoutSinkToken))]
+    public void Greedy_generation_past_the_context_picks_the_tokens_of_the_policy_without_a_cache(string backend, bool sinkToken)
     {
-        var model = Load("gpt-rope", backend);
-        int[] prompt = RandomIds(24, 4, model.Config.VocabSize);
+        var model = Rotary(backend, sinkToken);
+        int[] prompt = RandomIds(24, sinkToken ? 12 : 4, model.Config.VocabSize); // 12: longer than the cache, prefilled then fed
         var generator = new TextGenerator(model.AsLanguageModel(Streaming(2, 6)), SamplingOptions.Greedy);
         var generated = generator.Generate(prompt, 3 * model.Config.ContextLength).ToList();
 
@@ -115,14 +134,7 @@ public class KvCachePolicyTests
         int vocab = model.Config.VocabSize;
         int[][] rows = [RandomIds(25, 30, vocab), RandomIds(26, 32, vocab)]; // prompts of 3 and 5 tokens, then 27 steps
         int[] prompts = [3, 5];
-        var ids = new int[2 * 5];
-        var mask = new int[2 * 5];
-        for (int b = 0; b < 2; b++)
-            for (int i = 0; i < prompts[b]; i++)
-            {
-                ids[b * 5 + 5 - prompts[b] + i] = rows[b][i]; // left padding
-                mask[b * 5 + 5 - prompts[b] + i] = 1;
-            }
+        var (ids, mask) = LeftPadded(rows, prompts, 5);
         var cache = model.CreateKvCache(2, Streaming(2, 5));
         var references = rows.Select(r => StreamingReference.Logits(model, r, 2, 5)).ToArray();
 
@@ -137,10 +149,10 @@ public class KvCachePolicyTests
         }
     }
 
-    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
-    public void Recompute_picks_the_tokens_of_re_encoding_the_last_window(string backend)
+    [Theory, MemberData(nameof(BackendsWithAndWithoutSinkToken))]
+    public void Recompute_picks_the_tokens_of_re_encoding_the_last_window(string backend, bool sinkToken)
     {
-        var model = Load("gpt-rope", backend);
+        var model = Rotary(backend, sinkToken); // the full forward puts a sink token before the window it encodes
         const int window = 6;
         int[] prompt = RandomIds(27, 4, model.Config.VocabSize);
         var policy = new KvCachePolicy { Kind = KvCacheKind.Recompute, Window = window };
@@ -183,10 +195,4 @@ public class KvCachePolicyTests
         Assert.Equal(64, new KvCachePolicy { Kind = KvCacheKind.Window }.WindowFor(64));
     }
 
-    private static int ArgMax(float[] row)
-    {
-        int best = 0;
-        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
-        return best;
-    }
 }

@@ -12,17 +12,19 @@ namespace LlmForge.Tests.Gpt;
 /// in the cache: a window key's is t − j; a sink's is c(t) − j, c(t) = min(t, S + W − 1) being the query's slot
 /// among the keys it sees. So a sink's score takes the query turned at c(t), a window key's the query turned at t
 /// (the keys at their own positions), which is how rotary expresses those distances. Grouped-query attention reads
-/// kv head h / (nh / n_kv) for query head h.
+/// kv head h / (nh / n_kv) for query head h. A model with a learned sink token reads it first: it is token 0 of the
+/// stream the policy keeps (a sink when S ≥ 1, evicted by a plain window), and the logits are those of the text's positions.
 /// </summary>
 internal static class StreamingReference
 {
-    /// <summary>Logits (1, N, vocab) of every position of <paramref name="ids"/> under S sinks + window W.</summary>
+    /// <summary>Logits (1, N, vocab) of every position of <paramref name="ids"/> under S sinks + window W (the sink token counted).</summary>
     public static Tensor Logits(GptModel model, int[] ids, int sinks, int window)
     {
         using var noGrad = GradMode.NoGrad();
         var rotary = (RotaryPositionalEncoding)model.Positions;
-        int n = ids.Length, c = model.Config.EmbeddingDim;
-        var x = model.TokenEmbedding.Forward(ids, 1, n); // (1, N, C); rotary adds nothing to the embeddings
+        int prefix = model.Config.PrefixLength, n = prefix + ids.Length, c = model.Config.EmbeddingDim;
+        var x = model.TokenEmbedding.Forward(ids, 1, ids.Length); // (1, N, C); rotary adds nothing to the embeddings
+        if (model.SinkEmbedding is { } sink) x = F.Concat(1, sink.Forward([0], 1, 1), x); // the sink token first: (1, 1 + N, C)
         var absolute = TokenPositions.Uniform(1, n, 0);
         var cachePositions = new TokenPositions(1, n, [.. Enumerable.Range(0, n).Select(t => Math.Min(t, sinks + window - 1))]);
         foreach (var block in model.Blocks)
@@ -61,6 +63,6 @@ internal static class StreamingReference
             x = x + attention.OutProjection.Forward(Tensor.FromArray(model.Backend, merged, 1, n, c));
             x = x + block.FeedForward.Forward(block.Norm2.Forward(x));
         }
-        return model.OutHead.Forward(model.FinalNorm.Forward(x)); // (1, N, vocab)
+        return model.OutHead.Forward(model.FinalNorm.Forward(x.Narrow(1, prefix, ids.Length))); // (1, N, vocab)
     }
 }

@@ -38,6 +38,16 @@ public class TrainingOptionsValidatorTests
     }
 
     [Fact]
+    public void Unknown_window_start_lists_the_valid_ones()
+    {
+        Assert.Null(Fail(o => o.WindowStart = "line"));
+        string? message = Fail(o => o.WindowStart = "lines");
+        Assert.Contains("LlmForge:Training:WindowStart", message);
+        Assert.Contains("any, line", message);
+        Assert.DoesNotContain('\n', message!);
+    }
+
+    [Fact]
     public void Beta_outside_the_unit_interval_is_rejected() =>
         Assert.Contains("LlmForge:Training:Beta2", Fail(o => o.Beta2 = 1f));
 

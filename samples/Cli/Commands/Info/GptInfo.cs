@@ -67,6 +67,7 @@ internal static class GptInfo
             Line(o, "tied", $"{Lower(c.TieWeights)} (tie_word_embeddings)");
             Line(o, "qkv_bias", Lower(c.QkvBias));
             Line(o, "activation", ActivationName(c));
+            if (c.SinkToken) Line(o, "sink_token", "true (a learned vector read at position 0, kept as the first sink)"); // only then: older outputs unchanged
             Line(o, "parameters", $"{Count(parameters)} ({Short(parameters)}, from config.json)");
             WeightsLine(o, Gpt2Checkpoint.WeightsFileName, weights, $"{weights?.Tensors} tensors");
             CheckpointLine(o, checkpoint);
