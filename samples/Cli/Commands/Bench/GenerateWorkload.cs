@@ -16,15 +16,15 @@ internal static class GenerateWorkload
     /// </summary>
     public const string Method = "TextGenerator with KV cache (prefill + one-token steps)";
 
-    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress)
+    /// <param name="weightBytes">Bytes of weights one decoding step reads (<see cref="ReadBandwidth.WeightBytesPerToken"/>).</param>
+    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress, out long weightBytes)
     {
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
         progress($"{workload.Model.Architecture} with {model.ParameterCount():N0} parameters; method: {Method}");
         if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
-        long bytes = ReadBandwidth.WeightBytesPerToken(model);
-        double gbps = ReadBandwidth.MeasureGBps(backend.Threads);
-        progress($"weights read per token {bytes / 1e6:F1} MB; read bandwidth {gbps:F1} GB/s; ceiling {gbps * 1e9 / bytes:F1} tokens/s");
+        weightBytes = ReadBandwidth.WeightBytesPerToken(model);
+        progress($"weights read per token {weightBytes / 1e6:F1} MB");
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };
         int[] prompt = GptWorkloadModel.RandomIds(new Random(GptWorkloadModel.Seed), workload.PromptTokens, workload.Model.VocabSize);
         int newTokens = workload.NewTokens;

@@ -15,7 +15,8 @@ internal static class ReadBandwidth
 
     /// <summary>
     /// GB/s of a streaming read on <paramref name="threads"/> threads: the best of 5 passes summing a 512 MB array
-    /// with SIMD (the access pattern of a GEMV over a weight matrix).
+    /// with SIMD (the access pattern of a GEMV over a weight matrix). It raises the process's peak RSS, so a benchmark
+    /// calls it after reporting its own.
     /// </summary>
     public static double MeasureGBps(int threads)
     {

@@ -41,10 +41,11 @@ public static class WorkloadBenchmark
         backend.Threads = threads;
         if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}; cpu dispatch {MklBackend.MklCpuDispatch}");
 
+        long weightBytes = 0;
         Action step = workload.Kind switch
         {
             WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress, out weightBytes),
             WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, bf16, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
@@ -53,6 +54,11 @@ public static class WorkloadBenchmark
         var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress);
         stdout.WriteLine(BenchResult.From(impl, workload, timings, backend.Threads).ToJsonLine());
         stdout.Flush();
+        if (weightBytes > 0) // decoding's ceiling, measured after the result so its array leaves peak_rss_mb alone
+        {
+            double gbps = ReadBandwidth.MeasureGBps(threads);
+            Progress($"read bandwidth {gbps:F1} GB/s; ceiling {gbps * 1e9 / weightBytes:F1} tokens/s ({weightBytes / 1e6:F1} MB of weights per token)");
+        }
         return 0;
     }
 
