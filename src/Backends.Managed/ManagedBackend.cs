@@ -91,6 +91,15 @@ public sealed class ManagedBackend : ITensorBackend
         BiasGeluKernels.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation, _threads);
 
     /// <inheritdoc/>
+    public void GatedActivation(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, GateActivation activation) =>
+        GatedActivationKernels.GatedActivation(gate, up, y, activation, _threads);
+
+    /// <inheritdoc/>
+    public void GatedActivationBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy,
+        Span<float> dgate, Span<float> dup, GateActivation activation) =>
+        GatedActivationKernels.GatedActivationBackward(gate, up, dy, dgate, dup, activation, _threads);
+
+    /// <inheritdoc/>
     public void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y) => MapKernels.Map(op, x, y, _threads);
 
     /// <inheritdoc/>

@@ -55,6 +55,15 @@ public sealed partial class MklBackend
         fallback.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, approximation);
 
     /// <inheritdoc/>
+    public void GatedActivation(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, GateActivation activation) =>
+        fallback.GatedActivation(gate, up, y, activation);
+
+    /// <inheritdoc/>
+    public void GatedActivationBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy,
+        Span<float> dgate, Span<float> dup, GateActivation activation) =>
+        fallback.GatedActivationBackward(gate, up, dy, dgate, dup, activation);
+
+    /// <inheritdoc/>
     public double SumOfSquares(ReadOnlySpan<float> x) => fallback.SumOfSquares(x);
 
     /// <inheritdoc/>

@@ -107,6 +107,20 @@ public interface ITensorBackend
         Span<float> dbias, int rows, int cols, GeluApproximation approximation);
 
     /// <summary>
+    /// y = act(gate) ⊙ up, the gated product of a GLU feed-forward (SwiGLU, GeGLU) in one pass: gate, up and y of one
+    /// length (the [rows, H] outputs of gate_proj and up_proj). act(gate) is not stored: the backward pass recomputes it.
+    /// Equals Map (or Gelu) of gate then Mul by up, to the bit where that Map or Gelu evaluates the function in double.
+    /// </summary>
+    void GatedActivation(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, GateActivation activation);
+
+    /// <summary>
+    /// Backward of <see cref="GatedActivation"/> in one pass: dgate += dy ⊙ up ⊙ act'(gate) and dup += dy ⊙ act(gate),
+    /// act and act' recomputed from gate. Either gradient may be empty (a frozen input), else of gate's length.
+    /// </summary>
+    void GatedActivationBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy,
+        Span<float> dgate, Span<float> dup, GateActivation activation);
+
+    /// <summary>
     /// y = f(x) for the element-wise function <paramref name="op"/> (see <see cref="UnaryOp"/>); y may be x.
     /// </summary>
     void Map(UnaryOp op, ReadOnlySpan<float> x, Span<float> y);

@@ -41,6 +41,17 @@ public static class ActivationFunctions
     public static ActivationFunction FromGelu(GeluApproximation approximation) =>
         approximation == GeluApproximation.Erf ? ActivationFunction.GeluErf : ActivationFunction.GeluTanh;
 
+    /// <summary>The same function as the gate of a fused GLU kernel (<see cref="F.GatedActivation"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="ActivationFunction"/>.</exception>
+    public static GateActivation AsGate(ActivationFunction function) => function switch
+    {
+        ActivationFunction.GeluTanh => GateActivation.GeluTanh,
+        ActivationFunction.GeluErf => GateActivation.GeluErf,
+        ActivationFunction.Relu => GateActivation.Relu,
+        ActivationFunction.Silu => GateActivation.Silu,
+        _ => throw new ArgumentOutOfRangeException(nameof(function), function, "not a known activation function."),
+    };
+
     /// <summary>(any shape) → (same shape): <paramref name="function"/> element-wise, as a differentiable op.</summary>
     public static Tensor Apply(this Tensor x, ActivationFunction function) => function switch
     {

@@ -47,7 +47,8 @@ public sealed class GatedFeedForward : Module, IFeedForward
     /// <summary>(B, T, C) → (B, T, C): down(act(gate(x)) ⊙ up(x)), the product element-wise on (B, T, H).</summary>
     public Tensor Forward(Tensor x)
     {
-        var gated = Gate.Forward(x).Apply(Activation).Mul(Up.Forward(x)); // (B, T, H)
-        return Down.Forward(gated);                                      // (B, T, C)
+        // act(gate) ⊙ up in one fused op: no (B, T, H) act(gate) tensor, one kernel each way.
+        var gated = Gate.Forward(x).GatedActivation(Up.Forward(x), ActivationFunctions.AsGate(Activation)); // (B, T, H)
+        return Down.Forward(gated);                                                                         // (B, T, C)
     }
 }

@@ -46,6 +46,10 @@ internal sealed class RecordingBackend : ITensorBackend
     public void BiasGeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> bias, ReadOnlySpan<float> dy, Span<float> dx,
         Span<float> dbias, int rows, int cols, GeluApproximation approximation) => Record();
 
+    public void GatedActivation(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, Span<float> y, GateActivation activation) => Record();
+    public void GatedActivationBackward(ReadOnlySpan<float> gate, ReadOnlySpan<float> up, ReadOnlySpan<float> dy,
+        Span<float> dgate, Span<float> dup, GateActivation activation) => Record();
+
     public double SumOfSquares(ReadOnlySpan<float> x)
     {
         Record();
