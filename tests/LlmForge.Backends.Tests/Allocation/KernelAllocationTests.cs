@@ -95,12 +95,12 @@ public class KernelAllocationTests
                 TestData.Uniform(rows * cols, 3), new float[rows * cols], new float[cols]);
             return be => be.BiasGeluBackward(x, bias, dy, dx, dbias, rows, cols, GeluApproximation.Erf);
         },
-        ["GatedActivation silu"] = large => Binary(large, (be, g, u, y) => be.GatedActivation(g, u, y, GateActivation.Silu)),
-        ["GatedActivationBackward gelu erf"] = large =>
+        ["GatedActivation gelu tanh"] = large => Binary(large, (be, g, u, y) => be.GatedActivation(g, u, y, GateActivation.GeluTanh)),
+        ["GatedActivationBackward silu"] = large =>
         {
             int n = Length(large);
             var (g, u, dy, dg, du) = (TestData.Uniform(n, 1), TestData.Uniform(n, 2), TestData.Uniform(n, 3), new float[n], new float[n]);
-            return be => be.GatedActivationBackward(g, u, dy, dg, du, GateActivation.GeluErf);
+            return be => be.GatedActivationBackward(g, u, dy, dg, du, GateActivation.Silu);
         },
         ["Softmax causal + padding"] = large =>
         {
