@@ -16,8 +16,17 @@ Greedy decoding as generate() with num_beams=1 runs it for opus-mt configs: deco
 the pad logit masked (their bad_words_ids [[pad]]), argmax, a finished row continues with pad, stop when every row has
 produced eos or after max_new_tokens.
 
+Beam search as generate(num_beams=K) runs it (transformers' BeamSearchScorer and BeamHypotheses, with the lengths
+of their decoder_prompt_len version): the pad logit masked before log_softmax (MarianMTModel's
+adjust_logits_during_generation), beam scores start at 0 for beam 0 and -1e9 for the others, the top 2K of the K×V
+running sums are taken in order; an eos among the first K of them closes a hypothesis scored
+sum_logprobs / generated_len**length_penalty (generated_len counts the eos), the other candidates fill the K beams;
+early_stopping True / False (the heuristic bound from the current length) / "never" (the bound from max_new_tokens
+when length_penalty > 0); at the end the open beams join the hypotheses, the best is returned with an eos appended if
+it fits and rows padded to the longest. forced_eos_token_id is not applied (neither does the greedy reference).
+
 Usage (from the repository root):  /usr/bin/python3 tools/reference/marian_reference.py
-Writes tests/LlmForge.Models.Tests/Fixtures/{marian-tiny,marian-tiny-relu}/.
+Writes tests/LlmForge.Models.Tests/Fixtures/{marian-tiny,marian-tiny-relu}/ (beam.json: the beam cases of BEAM_CASES).
 """
 import math
 import os
@@ -34,6 +43,8 @@ from gpt2_reference import FIXTURES, write_json, write_safetensors  # noqa: E402
 INIT_STD = 0.6
 EMBEDDING_NORM = 1.0
 MAX_NEW_TOKENS = 9
+# (num_beams, length_penalty, early_stopping, max_new_tokens): the defaults, then the options' other branches
+BEAM_CASES = [(4, 1.0, False, 9), (3, 0.6, True, 9), (2, 2.0, "never", 12), (4, -0.5, "never", 6)]
 
 # ----------------------------------------------------------------------------- the model
 
@@ -157,6 +168,89 @@ class MarianMT(nn.Module):
         return out
 
 
+class BeamHypotheses:
+    """The n-best finished hypotheses of one input (transformers' BeamHypotheses)."""
+
+    def __init__(self, num_beams, length_penalty, early_stopping, max_new_tokens):
+        self.num_beams, self.length_penalty, self.early_stopping = num_beams, length_penalty, early_stopping
+        self.max_new_tokens = max_new_tokens
+        self.beams = []  # (score, tokens)
+        self.worst_score = 1e9
+
+    def add(self, tokens, sum_logprobs, generated_len):
+        score = sum_logprobs / generated_len ** self.length_penalty
+        if len(self.beams) < self.num_beams or score > self.worst_score:
+            self.beams.append((score, tokens))
+            if len(self.beams) > self.num_beams:
+                ranked = sorted((s, i) for i, (s, _) in enumerate(self.beams))
+                del self.beams[ranked[0][1]]
+                self.worst_score = ranked[1][0]
+            else:
+                self.worst_score = min(score, self.worst_score)
+
+    def is_done(self, best_sum_logprobs, generated_len):
+        if len(self.beams) < self.num_beams:
+            return False
+        if self.early_stopping is True:
+            return True
+        if self.early_stopping == "never" and self.length_penalty > 0.0:
+            generated_len = self.max_new_tokens
+        return self.worst_score >= best_sum_logprobs / generated_len ** self.length_penalty
+
+
+def beam_search(model, ids, attention_mask, num_beams, length_penalty, early_stopping, max_new_tokens):
+    cfg = model.cfg
+    pad, eos, batch, k = cfg["pad_token_id"], cfg["eos_token_id"], ids.shape[0], num_beams
+    memory = model.encode(ids, attention_mask).repeat_interleave(k, dim=0)  # (B·K, S, C)
+    mask = attention_mask.repeat_interleave(k, dim=0)
+    out = torch.full((batch * k, 1), cfg["decoder_start_token_id"], dtype=torch.long)
+    beam_scores = torch.zeros(batch, k, dtype=torch.float64)
+    beam_scores[:, 1:] = -1e9
+    beam_scores = beam_scores.view(-1)
+    hyps = [BeamHypotheses(k, length_penalty, early_stopping, max_new_tokens) for _ in range(batch)]
+    done = [False] * batch
+    for step in range(max_new_tokens):
+        generated = step + 1  # tokens after the start once this step's is appended
+        logits = model.decode(out, memory, mask)[:, -1].clone()
+        logits[:, pad] = -math.inf  # MarianMTModel.adjust_logits_during_generation, before the log-softmax
+        scores = F.log_softmax(logits, dim=-1) + beam_scores[:, None]  # (B·K, V)
+        vocab = scores.shape[-1]
+        top_scores, top = torch.topk(scores.view(batch, k * vocab), 2 * k, dim=1, largest=True, sorted=True)
+        next_scores = torch.zeros(batch, k, dtype=torch.float64)
+        next_tokens = torch.full((batch, k), pad, dtype=torch.long)
+        next_rows = torch.zeros(batch, k, dtype=torch.long)
+        for b in range(batch):
+            if done[b]:
+                next_rows[b] = b * k  # as transformers (which uses row 0): a finished input's rows are never read again
+                continue
+            filled = 0
+            for rank in range(2 * k):
+                token, row = top[b, rank].item() % vocab, b * k + top[b, rank].item() // vocab
+                if token == eos:
+                    if rank < k:
+                        hyps[b].add(out[row].tolist(), top_scores[b, rank].item(), generated)
+                else:
+                    next_scores[b, filled], next_tokens[b, filled], next_rows[b, filled] = top_scores[b, rank], token, row
+                    filled += 1
+                if filled == k:
+                    break
+            done[b] = hyps[b].is_done(top_scores[b].max().item(), generated)
+        beam_scores = next_scores.view(-1)
+        out = torch.cat([out[next_rows.view(-1)], next_tokens.view(-1, 1)], dim=1)
+        if all(done):
+            break
+    best = []
+    for b in range(batch):
+        if not done[b]:
+            for row in range(b * k, (b + 1) * k):
+                hyps[b].add(out[row].tolist(), beam_scores[row].item(), out.shape[1] - 1)
+        best.append(sorted(hyps[b].beams, key=lambda h: h[0])[-1])
+    width = min(max(len(t) for _, t in best) + 1, max_new_tokens + 1)
+    sequences = [t + ([eos] if len(t) < width else []) for _, t in best]
+    sequences = [t + [pad] * (width - len(t)) for t in sequences]
+    return sequences, [s for s, _ in best]
+
+
 def hf_config(vocab, d, layers, heads, ffn, act, scale, max_pos):
     pad = vocab - 1  # opus-mt: <pad> is the last id, </s> is 0
     return {
@@ -226,6 +320,14 @@ def make_fixture(name, cfg, seed, tied_copies):
         "input_ids": ids.tolist(), "attention_mask": attention_mask.tolist(), "decoder_input_ids": dec.tolist()})
     np.save(os.path.join(out_dir, "logits.npy"), logits.numpy().astype("<f4"))
     write_json(os.path.join(out_dir, "greedy.json"), {"max_new_tokens": MAX_NEW_TOKENS, "sequences": greedy.tolist()})
+    cases = []
+    with torch.no_grad():
+        for num_beams, length_penalty, early_stopping, max_new in BEAM_CASES:
+            sequences, scores = beam_search(model, ids, attention_mask, num_beams, length_penalty, early_stopping, max_new)
+            cases.append({"num_beams": num_beams, "length_penalty": length_penalty, "early_stopping": early_stopping,
+                          "max_new_tokens": max_new, "sequences": sequences, "scores": scores})
+            print(f"{name}: beam {num_beams} lp {length_penalty} {early_stopping}: {sequences} {scores}")
+    write_json(os.path.join(out_dir, "beam.json"), {"cases": cases})
     size = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir))
     print(f"{name}: logits {tuple(logits.shape)}, greedy {greedy.tolist()}, {size} bytes")
 

@@ -52,6 +52,43 @@ public sealed class AttentionMemory
     public int Length => States.Shape[1];
 
     /// <summary>
+    /// A memory of rows <paramref name="rows"/> of this one, in that order (row i is row rows[i] here; a row may be taken
+    /// several times): the states, the padding and the keys and values projected so far, so that beam search projects
+    /// each input's keys and values once and gives every beam of the input a copy instead of projecting them again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row outside the batch, or no rows.</exception>
+    public AttentionMemory SelectRows(ReadOnlySpan<int> rows)
+    {
+        int batch = States.Shape[0], length = Length;
+        if (rows.IsEmpty) throw new ArgumentOutOfRangeException(nameof(rows), "AttentionMemory: SelectRows needs at least one row.");
+        foreach (int row in rows)
+            if ((uint)row >= (uint)batch) throw new ArgumentOutOfRangeException(nameof(rows), $"AttentionMemory: row {row} is outside the batch of {batch}.");
+        byte[]? keyValid = null;
+        if (KeyValid is not null)
+        {
+            keyValid = new byte[rows.Length * length];
+            for (int i = 0; i < rows.Length; i++) KeyValid.AsSpan(rows[i] * length, length).CopyTo(keyValid.AsSpan(i * length));
+        }
+        var selected = new AttentionMemory(GatherRows(States, rows), keyValid, projected is not null);
+        if (projected is not null)
+            foreach (var (layer, kv) in projected)
+                selected.projected![layer] = (GatherRows(kv.Keys, rows), GatherRows(kv.Values, rows)); // (rows, n_kv, Tk, hs)
+        return selected;
+    }
+
+    /// <summary>Rows of <paramref name="x"/>'s first axis, copied: (rows.Length, …).</summary>
+    private static Tensor GatherRows(Tensor x, ReadOnlySpan<int> rows)
+    {
+        int run = 1;
+        for (int axis = 1; axis < x.Rank; axis++) run *= x.Shape[axis];
+        var data = new float[rows.Length * run];
+        for (int i = 0; i < rows.Length; i++) x.Data.AsSpan(rows[i] * run, run).CopyTo(data.AsSpan(i * run));
+        int[] shape = [.. x.Shape];
+        shape[0] = rows.Length;
+        return Tensor.FromArray(x.Backend, data, shape);
+    }
+
+    /// <summary>
     /// <paramref name="layer"/>'s keys and values of this memory: computed by <paramref name="project"/>, and — for a
     /// memory made with <c>cacheProjections</c> — kept, so later calls of the same layer return them unchanged.
     /// </summary>

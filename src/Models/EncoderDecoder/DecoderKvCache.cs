@@ -15,16 +15,26 @@ public sealed class DecoderKvCache
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxLength);
-        var caches = new IKvCache[layers];
+        caches = new KvCache[layers];
         for (int i = 0; i < layers; i++) caches[i] = KvCache.Growing(maxLength);
-        Layers = caches;
     }
 
+    private readonly KvCache[] caches;
+
     /// <summary>Each decoder layer's self-attention cache.</summary>
-    public IReadOnlyList<IKvCache> Layers { get; }
+    public IReadOnlyList<IKvCache> Layers => caches;
 
     /// <summary>Target tokens held (the position of the next one).</summary>
     public int Length { get; private set; }
+
+    /// <summary>
+    /// Keeps rows <paramref name="rows"/> of the batch in every layer, in that order (<see cref="KvCache.SelectRows"/>):
+    /// beam search's reorder of the cache after each step, and its expansion of each input's row to its beams.
+    /// </summary>
+    public void SelectRows(ReadOnlySpan<int> rows)
+    {
+        foreach (var cache in caches) cache.SelectRows(rows);
+    }
 
     /// <summary>Records <paramref name="tokens"/> more tokens per row (the decoder calls it after a pass).</summary>
     internal void Advance(int tokens) => Length += tokens;

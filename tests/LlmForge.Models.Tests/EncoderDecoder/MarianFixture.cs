@@ -20,6 +20,23 @@ internal sealed class MarianFixture
         using var greedy = JsonDocument.Parse(System.IO.File.ReadAllText(File("greedy.json")));
         MaxNewTokens = greedy.RootElement.GetProperty("max_new_tokens").GetInt32();
         Greedy = Rows(greedy.RootElement.GetProperty("sequences"));
+        using var beam = JsonDocument.Parse(System.IO.File.ReadAllText(File("beam.json")));
+        BeamCases = [.. beam.RootElement.GetProperty("cases").EnumerateArray().Select(c => new MarianBeamCase(
+            new BeamSearchOptions
+            {
+                NumBeams = c.GetProperty("num_beams").GetInt32(),
+                LengthPenalty = c.GetProperty("length_penalty").GetSingle(),
+                EarlyStopping = c.GetProperty("early_stopping") switch
+                {
+                    { ValueKind: JsonValueKind.True } => BeamEarlyStopping.OnceFull,
+                    { ValueKind: JsonValueKind.False } => BeamEarlyStopping.Heuristic,
+                    var never when never.GetString() == "never" => BeamEarlyStopping.Never,
+                    var other => throw new InvalidDataException($"beam.json: early_stopping {other}"),
+                },
+                MaxNewTokens = c.GetProperty("max_new_tokens").GetInt32(),
+            },
+            Rows(c.GetProperty("sequences")),
+            [.. c.GetProperty("scores").EnumerateArray().Select(s => s.GetDouble())]))];
     }
 
     /// <summary>swish, scale_embedding, 2 + 2 layers, d_model 16, 4 heads; the tied copies of model.shared.weight saved too.</summary>
@@ -45,10 +62,20 @@ internal sealed class MarianFixture
     /// <summary>The reference's greedy output per row: decoder start, then the generated ids.</summary>
     public int[][] Greedy { get; }
 
+    /// <summary>The reference's beam searches of <see cref="Input"/>'s source (beam.json): options, sequences, scores.</summary>
+    public IReadOnlyList<MarianBeamCase> BeamCases { get; }
+
     public string File(string name) => Path.Combine(Directory, name);
 
     public override string ToString() => Name;
 
     private static int[][] Rows(JsonElement rows) =>
         [.. rows.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetInt32()).ToArray())];
+}
+
+/// <summary>One beam search of the reference: its options and, per source row, the sequence and its score.</summary>
+internal sealed record MarianBeamCase(BeamSearchOptions Options, int[][] Sequences, double[] Scores)
+{
+    public override string ToString() =>
+        $"beams {Options.NumBeams}, length_penalty {Options.LengthPenalty}, {Options.EarlyStopping}, max_new_tokens {Options.MaxNewTokens}";
 }

@@ -38,6 +38,7 @@ public sealed class KvCache : ISlotKvCache
     private int[] slotPositions = []; // [B, capacity]: the position of the token in each slot, −1 for padding or empty
     private byte[] keyValid = [];      // [B, capacity]: a step's key mask, rewritten every step
     private KvCacheView? stepView;     // what every step returns: the buffers and keyValid, until they are reallocated
+    private Tensor? spareKeys, spareValues; // SelectRows' other buffers, swapped with keys and values (no allocation per step)
     private int batch, heads, headDim, capacity;
 
     private KvCache(int maxLength, int ringWindow)
@@ -84,6 +85,39 @@ public sealed class KvCache : ISlotKvCache
                 $"KvCache: a ring buffer of window {ringWindow} serves a sliding-window attention of at most that window; the mask's window is {mask.Window}.",
                 nameof(mask));
         return Length == 0 ? Prefill(keys, values, mask, positions) : Step(keys, values, mask, positions);
+    }
+
+    /// <summary>
+    /// Keeps rows <paramref name="rows"/> of the batch, in that order: row i becomes what row rows[i] holds now (a row
+    /// may be taken several times or not at all), and the batch size becomes rows.Length. Beam search calls it after
+    /// each step to follow its beams (transformers' _reorder_cache), and to give each input's beams its rows.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Nothing appended yet.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A row outside the batch, or no rows.</exception>
+    public void SelectRows(ReadOnlySpan<int> rows)
+    {
+        if (keys is null || Length == 0) throw new InvalidOperationException("KvCache: SelectRows needs the rows of a prompt appended first.");
+        if (rows.IsEmpty) throw new ArgumentOutOfRangeException(nameof(rows), "KvCache: SelectRows needs at least one row.");
+        foreach (int row in rows)
+            if ((uint)row >= (uint)batch) throw new ArgumentOutOfRangeException(nameof(rows), $"KvCache: row {row} is outside the batch of {batch}.");
+        int n = rows.Length, run = heads * capacity * headDim; // one row's slots, every head
+        if (spareKeys is null || spareKeys.Shape[0] != n || spareKeys.Shape[2] != capacity || spareKeys.Shape[1] != heads)
+        {
+            spareKeys = Tensor.Zeros(keys.Backend, n, heads, capacity, headDim);
+            spareValues = Tensor.Zeros(keys.Backend, n, heads, capacity, headDim);
+        }
+        var positions = new int[n * capacity];
+        for (int i = 0; i < n; i++)
+        {
+            keys.Data.AsSpan(rows[i] * run, run).CopyTo(spareKeys.Data.AsSpan(i * run));
+            values!.Data.AsSpan(rows[i] * run, run).CopyTo(spareValues!.Data.AsSpan(i * run));
+            slotPositions.AsSpan(rows[i] * capacity, capacity).CopyTo(positions.AsSpan(i * capacity));
+        }
+        (keys, spareKeys, values, spareValues) = (spareKeys, keys, spareValues, values);
+        slotPositions = positions;
+        if (n != batch) keyValid = new byte[n * capacity];
+        batch = n;
+        stepView = null; // the view held the other buffers
     }
 
     /// <summary>Forgets every token; the buffers are kept (and cleared) for the next prefill when it fits them.</summary>
