@@ -63,14 +63,7 @@ public class BeamSearchTests(ITestOutputHelper output)
         }
         var options = new BeamSearchOptions { NumBeams = 3, MaxNewTokens = 12 };
 
-        var shared = model.Shared.Weight.Data; // [V, C]: rows of norm 1, so the tied logits are moderate and the beams differ
-        for (int row = 0; row < config.VocabSize; row++)
-        {
-            var r = shared.AsSpan(row * config.ModelDim, config.ModelDim);
-            float norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(r));
-            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(r, norm, r);
-        }
-        model.FinalLogitsBias.Data[config.EosTokenId] = 2f; // eos likely enough that the sources end at different steps
+        RandomTranslator.Vary(model, eosBias: 2f); // the sources end at different steps
         var batched = BeamSearch.Generate(model, ids, sources.Length, length, mask, options);
         var plain = BeamSearch.Generate(model, ids, sources.Length, length, mask, options with { UseCache = false });
 
