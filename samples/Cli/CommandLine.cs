@@ -30,6 +30,7 @@ public static class CommandLine
         new InspectCommand(),
         new PlotCommand(),
         new PerplexityCommand(),
+        new TranslateCommand(),
     ];
 
     private const string RootSynopsis = """
