@@ -18,8 +18,8 @@ dotnet build benchmarks/TorchSharpPeer -c Release -v q -nologo >&2 || exit 1
 llmforge=samples/Cli/bin/Release/net10.0/llmforge
 peer=benchmarks/TorchSharpPeer/bin/Release/net10.0/linux-x64/TorchSharpPeer
 if [ $# -eq 0 ]; then
-  # every workload the peer has too (it mirrors GPT-2 and BERT; generate-llama is LlmForge's alone)
-  set -- $(python3 -c 'import json; w = json.load(open("bench/workloads.json"))["workloads"]; print(" ".join(n for n in w if w[n]["model"]["architecture"] != "llama"))')
+  # every workload the peer has too (it mirrors GPT-2 and BERT; generate-llama and translate-marian are LlmForge's alone)
+  set -- $(python3 -c 'import json; w = json.load(open("bench/workloads.json"))["workloads"]; print(" ".join(n for n in w if w[n]["model"]["architecture"] in ("gpt", "bert")))')
 fi
 
 # kind WORKLOAD: train, generate or encode, as the workloads file says

@@ -27,8 +27,8 @@ try
     if (all == (names.Count > 0))
         throw new ArgumentException($"give --workload NAME (repeatable) or --all; valid values: {string.Join(", ", workloads.Select(w => w.Name))}");
     var selected = WorkloadFile.Select(workloads, names, all, file);
-    if (all) // the peer mirrors GPT-2 and BERT only; LlmForge's own extensions (generate-llama) have no TorchSharp twin
-        selected = [.. selected.Where(w => w.Model.Architecture != "llama")];
+    if (all) // the peer mirrors GPT-2 and BERT only; LlmForge's own extensions (generate-llama, translate-marian) have no TorchSharp twin
+        selected = [.. selected.Where(w => w.Model.Architecture is "gpt" or "bert")];
 
     if (!inProcess)
     {

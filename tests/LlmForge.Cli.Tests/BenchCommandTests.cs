@@ -61,6 +61,8 @@ public class BenchCommandTests
     [InlineData("tiny-encode", "mkl-bf16", 8)]
     [InlineData("tiny-generate-llama", "managed", 4)]
     [InlineData("tiny-generate-llama", "mkl-bf16", 4)]
+    [InlineData("tiny-translate", "managed", 6)]
+    [InlineData("tiny-translate", "mkl", 6)]
     public void A_workload_run_in_process_prints_one_json_line(string workload, string impl, int tokensPerStep)
     {
         using var dir = new TempDirectory();
@@ -93,6 +95,7 @@ public class BenchCommandTests
         Assert.Contains($"bench {workload} llmforge-{impl}: step 1/", stderr); // progress goes to stderr
         if (weights == "bf16") Assert.Contains("bfloat16 weights in ", stderr);
         if (workload.EndsWith("llama")) Assert.Contains("llama with ", stderr); // the Llama build, not a GPT-2 of its sizes
+        if (workload.EndsWith("translate")) Assert.Contains("marian encoder-decoder with ", stderr);
         if (workload.StartsWith("tiny-generate")) Assert.Matches(@"read bandwidth [1-9][0-9.]* GB/s; ceiling [0-9.]+ tokens/s \([0-9.]+ MB of weights per token\)", stderr);
     }
 }

@@ -33,6 +33,12 @@ internal static class TinyWorkloads
               "model": { "architecture": "bert", "vocab_size": 11, "context_length": 8, "emb_dim": 8, "n_heads": 2, "n_layers": 1,
                          "drop_rate": 0.0, "qkv_bias": true, "type_vocab_size": 2 },
               "batch_size": 2, "seq_len": 4, "warmup_runs": 0, "timed_runs": 1
+            },
+            "tiny-translate": {
+              "kind": "translate",
+              "model": { "architecture": "marian", "vocab_size": 11, "context_length": 8, "emb_dim": 8, "n_heads": 2, "n_layers": 1,
+                         "inner_dim": 12, "drop_rate": 0.0, "qkv_bias": true, "tie_weights": true },
+              "batch_size": 2, "seq_len": 4, "new_tokens": 3, "num_beams": 2, "warmup_runs": 0, "timed_runs": 1
             }
           }
         }

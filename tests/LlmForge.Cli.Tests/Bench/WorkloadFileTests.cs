@@ -11,7 +11,7 @@ public class WorkloadFileTests
     {
         var workloads = WorkloadFile.Load(WorkloadBenchmark.DefaultWorkloadsPath);
 
-        Assert.Equal(["train-char", "train-gpt2", "generate-gpt2", "generate-llama", "bert-base-encode"], workloads.Select(w => w.Name));
+        Assert.Equal(["train-char", "train-gpt2", "generate-gpt2", "generate-llama", "bert-base-encode", "translate-marian"], workloads.Select(w => w.Name));
         var trainChar = workloads[0];
         Assert.Equal(WorkloadKind.Train, trainChar.Kind);
         Assert.Equal((8, 256, 1, 5), (trainChar.BatchSize, trainChar.SeqLen, trainChar.WarmupSteps, trainChar.TimedSteps));
@@ -46,14 +46,23 @@ public class WorkloadFileTests
         Assert.Equal(WorkloadKind.Encode, bert.Kind);
         Assert.Equal(("bert", 30522, 512, 2), (bert.Model.Architecture, bert.Model.VocabSize, bert.Model.ContextLength, bert.Model.TypeVocabSize));
         Assert.Equal((4, 128, 1, 3), (bert.BatchSize, bert.SeqLen, bert.WarmupSteps, bert.TimedSteps));
+
+        var translate = workloads[5]; // opus-mt-en-fr's shapes
+        Assert.Equal((WorkloadKind.Translate, 8, 24, 24, 4), (translate.Kind, translate.BatchSize, translate.SeqLen, translate.NewTokens, translate.NumBeams));
+        Assert.Equal(new WorkloadModel
+        {
+            Architecture = "marian", VocabSize = 59514, ContextLength = 512, EmbeddingDim = 512, Heads = 8, Layers = 6, InnerDim = 2048,
+            DropRate = 0, QkvBias = true, TieWeights = true,
+        }, translate.Model);
+        Assert.Equal(8 * 24, translate.TokensPerStep); // the output tokens, not every beam's
     }
 
     [Fact]
     public void The_tiny_file_parses_in_file_order()
     {
         var workloads = WorkloadFile.Parse(TinyWorkloads.Json, "tiny.json");
-        Assert.Equal(["tiny-train", "tiny-generate", "tiny-generate-llama", "tiny-encode"], workloads.Select(w => w.Name));
-        Assert.Equal([WorkloadKind.Train, WorkloadKind.Generate, WorkloadKind.Generate, WorkloadKind.Encode], workloads.Select(w => w.Kind));
+        Assert.Equal(["tiny-train", "tiny-generate", "tiny-generate-llama", "tiny-encode", "tiny-translate"], workloads.Select(w => w.Name));
+        Assert.Equal([WorkloadKind.Train, WorkloadKind.Generate, WorkloadKind.Generate, WorkloadKind.Encode, WorkloadKind.Translate], workloads.Select(w => w.Kind));
     }
 
     [Theory]
@@ -61,7 +70,7 @@ public class WorkloadFileTests
     [InlineData("\"seq_len\": 4", "tiny.json: workloads.tiny-train.seq_len 40 exceeds model.context_length 8", "\"seq_len\": 40")]
     [InlineData("\"timed_steps\": 2", "tiny.json: workloads.tiny-train.timed_steps must be an integer ≥ 1, got 0", "\"timed_steps\": 0")]
     [InlineData("\"timed_steps\": 2", "tiny.json: workloads.tiny-train.timed_steps must be an integer ≥ 1, got \"2\"", "\"timed_steps\": \"2\"")]
-    [InlineData("\"kind\": \"train\"", "tiny.json: workloads.tiny-train.kind 'fit' is not a workload kind; valid values: train, generate, encode", "\"kind\": \"fit\"")]
+    [InlineData("\"kind\": \"train\"", "tiny.json: workloads.tiny-train.kind 'fit' is not a workload kind; valid values: train, generate, encode, translate", "\"kind\": \"fit\"")]
     [InlineData("\"sampling\": \"greedy\"", "tiny.json: workloads.tiny-generate.sampling 'top-k' is not supported; valid values: greedy", "\"sampling\": \"top-k\"")]
     [InlineData("\"name\": \"adamw\"", "tiny.json: workloads.tiny-train.optimizer.name 'sgd' is not supported; valid values: adamw", "\"name\": \"sgd\"")]
     [InlineData("[0.9, 0.95]", "tiny.json: workloads.tiny-train.optimizer.betas must be two numbers in [0, 1), got [0.9]", "[0.9]")]
@@ -69,7 +78,10 @@ public class WorkloadFileTests
     [InlineData("\"type_vocab_size\": 2", "tiny.json: workloads.tiny-encode.model.tie_weights is not a known key", "\"type_vocab_size\": 2, \"tie_weights\": false")]
     [InlineData("\"n_kv_heads\": 1", "tiny.json: workloads.tiny-generate-llama.model.n_kv_heads 2 does not divide n_heads 3", "\"n_kv_heads\": 2")]
     [InlineData("\"inner_dim\": 20, ", "tiny.json: workloads.tiny-generate-llama.model.inner_dim is missing")]
-    [InlineData("\"architecture\": \"llama\"", "tiny.json: workloads.tiny-generate-llama.model.architecture 'mistral' is not known; valid values: gpt, llama, bert", "\"architecture\": \"mistral\"")]
+    [InlineData("\"architecture\": \"llama\"", "tiny.json: workloads.tiny-generate-llama.model.architecture 'mistral' is not known; valid values: gpt, llama, bert, marian", "\"architecture\": \"mistral\"")]
+    [InlineData("\"num_beams\": 2", "tiny.json: workloads.tiny-translate.num_beams must be an integer ≥ 2, got 1", "\"num_beams\": 1")]
+    [InlineData("\"new_tokens\": 3, \"num_beams\"", "tiny.json: workloads.tiny-translate.new_tokens 8 after the decoder start token exceeds model.context_length 8", "\"new_tokens\": 8, \"num_beams\"")]
+    [InlineData("\"kind\": \"translate\"", "tiny.json: workloads.tiny-translate.kind an encode workload needs a bert model, got 'marian'", "\"kind\": \"encode\"")]
     public void A_bad_workload_names_the_file_and_the_key(string find, string message, string replace = "")
     {
         Assert.Contains(find, TinyWorkloads.Json);
@@ -99,9 +111,9 @@ public class WorkloadFileTests
         var workloads = WorkloadFile.Parse(TinyWorkloads.Json, "tiny.json");
 
         Assert.Equal(["tiny-encode", "tiny-train"], WorkloadFile.Select(workloads, ["tiny-encode", "tiny-train"], all: false, "tiny.json").Select(w => w.Name));
-        Assert.Equal(4, WorkloadFile.Select(workloads, [], all: true, "tiny.json").Count);
+        Assert.Equal(5, WorkloadFile.Select(workloads, [], all: true, "tiny.json").Count);
         var e = Assert.Throws<ArgumentException>(() => WorkloadFile.Select(workloads, ["tiny-infer"], all: false, "tiny.json"));
-        Assert.Equal("workload 'tiny-infer' is not in tiny.json; valid values: tiny-train, tiny-generate, tiny-generate-llama, tiny-encode", e.Message);
+        Assert.Equal("workload 'tiny-infer' is not in tiny.json; valid values: tiny-train, tiny-generate, tiny-generate-llama, tiny-encode, tiny-translate", e.Message);
     }
 
     private static string ReplaceFirst(string text, string find, string replace)

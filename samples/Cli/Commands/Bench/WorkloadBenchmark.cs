@@ -7,7 +7,7 @@ using LlmForge.Layers;
 namespace LlmForge.Cli.Commands.Bench;
 
 /// <summary>
-/// Runs the model workloads of a workloads file (train-char, train-gpt2, generate-gpt2, bert-base-encode) on
+/// Runs the model workloads of a workloads file (train-char, train-gpt2, generate-gpt2, bert-base-encode, translate-marian) on
 /// LlmForge's backends: one child process per workload × backend (interleaved: every backend of a workload, then
 /// the next workload), each printing one JSON <see cref="BenchResult"/> line.
 /// </summary>
@@ -47,6 +47,7 @@ public static class WorkloadBenchmark
             WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
             WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress, out weightBytes),
             WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, bf16, Progress),
+            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, backend, bf16, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");

@@ -14,12 +14,18 @@ public enum WorkloadKind
 
     /// <summary>one forward pass of an encoder without gradients.</summary>
     Encode,
+
+    /// <summary>an encoder-decoder translating a batch: encode the sources once, then beam-search new_tokens tokens each.</summary>
+    Translate,
 }
 
 /// <summary>The "model" object of a workload: the architecture and its hyperparameters (json keys in comments).</summary>
 public sealed record WorkloadModel
 {
-    /// <summary>architecture: "gpt", "llama" (a decoder of Llama's parts: RMSNorm, rotary, SwiGLU, grouped-query attention) or "bert".</summary>
+    /// <summary>
+    /// architecture: "gpt", "llama" (a decoder of Llama's parts: RMSNorm, rotary, SwiGLU, grouped-query attention), "bert"
+    /// or "marian" (an encoder-decoder as MarianMT: n_layers encoder and n_layers decoder layers, post-LN, SiLU, sinusoids).
+    /// </summary>
     public required string Architecture { get; init; }
 
     /// <summary>vocab_size.</summary>
@@ -52,7 +58,7 @@ public sealed record WorkloadModel
     /// <summary>n_kv_heads (llama): key/value heads of grouped-query attention.</summary>
     public int KvHeads { get; init; }
 
-    /// <summary>inner_dim (llama): width of the SwiGLU feed-forward.</summary>
+    /// <summary>inner_dim (llama, marian): width of the feed-forward (llama: SwiGLU's).</summary>
     public int InnerDim { get; init; }
 
     /// <summary>rope_theta (llama): base of the rotary frequencies.</summary>
@@ -92,12 +98,16 @@ public sealed record Workload
     /// <summary>prompt_tokens (generate).</summary>
     public int PromptTokens { get; init; }
 
-    /// <summary>new_tokens (generate).</summary>
+    /// <summary>new_tokens (generate, translate): tokens generated per prompt or source.</summary>
     public int NewTokens { get; init; }
+
+    /// <summary>num_beams (translate): beams per source.</summary>
+    public int NumBeams { get; init; }
 
     /// <summary>
     /// Tokens one timed step accounts for in tokens_per_s: batch_size·seq_len for train and encode,
-    /// new_tokens for generate (prompt processing is timed but not counted).
+    /// batch_size·new_tokens for generate and translate (prompt processing or encoding is timed but not counted; a
+    /// translation's tokens are the output's, not every beam's).
     /// </summary>
-    public long TokensPerStep => Kind == WorkloadKind.Generate ? (long)BatchSize * NewTokens : (long)BatchSize * SeqLen;
+    public long TokensPerStep => Kind is WorkloadKind.Generate or WorkloadKind.Translate ? (long)BatchSize * NewTokens : (long)BatchSize * SeqLen;
 }

@@ -71,7 +71,8 @@ public static class WorkloadFile
             "train" => WorkloadKind.Train,
             "generate" => WorkloadKind.Generate,
             "encode" => WorkloadKind.Encode,
-            _ => throw o.Error("kind", $"'{kindText}' is not a workload kind; valid values: train, generate, encode"),
+            "translate" => WorkloadKind.Translate,
+            _ => throw o.Error("kind", $"'{kindText}' is not a workload kind; valid values: train, generate, encode, translate"),
         };
         var model = ReadModel(o.Object("model"));
         o.OptionalString("metric"); // prose for readers; the metric itself is fixed per kind (Workload.TokensPerStep)
@@ -87,7 +88,8 @@ public static class WorkloadFile
             TimedSteps = o.Int($"timed_{runs}", min: 1),
             Optimizer = kind == WorkloadKind.Train ? ReadOptimizer(o.Object("optimizer")) : null,
             PromptTokens = kind == WorkloadKind.Generate ? o.Int("prompt_tokens", min: 1) : 0,
-            NewTokens = kind == WorkloadKind.Generate ? o.Int("new_tokens", min: 1) : 0,
+            NewTokens = kind is WorkloadKind.Generate or WorkloadKind.Translate ? o.Int("new_tokens", min: 1) : 0,
+            NumBeams = kind == WorkloadKind.Translate ? o.Int("num_beams", min: 2) : 0,
         };
         if (kind == WorkloadKind.Generate)
         {
@@ -99,9 +101,15 @@ public static class WorkloadFile
         }
         else if (workload.SeqLen > model.ContextLength)
             throw o.Error("seq_len", $"{workload.SeqLen} exceeds model.context_length {model.ContextLength}");
+        if (kind == WorkloadKind.Translate && workload.NewTokens + 1 > model.ContextLength)
+            throw o.Error("new_tokens", $"{workload.NewTokens} after the decoder start token exceeds model.context_length {model.ContextLength}");
         if (kind == WorkloadKind.Encode && model.Architecture != "bert")
             throw o.Error("kind", $"an encode workload needs a bert model, got '{model.Architecture}'");
-        if (kind != WorkloadKind.Encode && model.Architecture is not ("gpt" or "llama"))
+        if ((kind == WorkloadKind.Translate) != (model.Architecture == "marian"))
+            throw o.Error("kind", kind == WorkloadKind.Translate
+                ? $"a translate workload needs a marian model, got '{model.Architecture}'"
+                : $"a {kindText} workload cannot run a marian model (translate only)");
+        if (kind is WorkloadKind.Train or WorkloadKind.Generate && model.Architecture is not ("gpt" or "llama"))
             throw o.Error("kind", $"a {kindText} workload needs a gpt or llama model, got '{model.Architecture}'");
         o.RejectUnknown();
         return workload;
@@ -110,8 +118,8 @@ public static class WorkloadFile
     private static WorkloadModel ReadModel(JsonObject o)
     {
         string architecture = o.String("architecture");
-        if (architecture is not ("gpt" or "llama" or "bert"))
-            throw o.Error("architecture", $"'{architecture}' is not known; valid values: gpt, llama, bert");
+        if (architecture is not ("gpt" or "llama" or "bert" or "marian"))
+            throw o.Error("architecture", $"'{architecture}' is not known; valid values: gpt, llama, bert, marian");
         bool llama = architecture == "llama";
         var model = new WorkloadModel
         {
@@ -126,11 +134,13 @@ public static class WorkloadFile
             TieWeights = architecture != "bert" && o.Bool("tie_weights"),
             TypeVocabSize = architecture == "bert" ? o.Int("type_vocab_size", min: 1) : 0,
             KvHeads = llama ? o.Int("n_kv_heads", min: 1) : 0,
-            InnerDim = llama ? o.Int("inner_dim", min: 1) : 0,
+            InnerDim = llama || architecture == "marian" ? o.Int("inner_dim", min: 1) : 0,
             RopeTheta = llama ? o.Float("rope_theta", min: float.Epsilon, max: float.MaxValue) : 0,
         };
         if (model.EmbeddingDim % model.Heads != 0)
             throw o.Error("n_heads", $"{model.Heads} does not divide emb_dim {model.EmbeddingDim}");
+        if (architecture == "marian" && !(model.QkvBias && model.TieWeights))
+            throw o.Error("qkv_bias", "a marian model has q/k/v biases and a tied output layer (qkv_bias and tie_weights true)");
         if (llama && model.Heads % model.KvHeads != 0)
             throw o.Error("n_kv_heads", $"{model.KvHeads} does not divide n_heads {model.Heads}");
         o.RejectUnknown();
