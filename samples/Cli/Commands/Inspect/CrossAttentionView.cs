@@ -30,19 +30,7 @@ internal static class CrossAttentionView
     /// <summary>One PNG: a row of panels per decoder layer, a panel per head, target tokens down and source tokens across.</summary>
     public static string Draw(string path, CrossAttentionMap map)
     {
-        int layers = map.Weights.Length, heads = map.Weights[0].Length;
-        var panels = new double[layers, heads][,];
-        var titles = new string[layers, heads];
-        for (int l = 0; l < layers; l++)
-            for (int h = 0; h < heads; h++)
-            {
-                var w = map.Weights[l][h];
-                var panel = new double[w.GetLength(0), w.GetLength(1)];
-                for (int i = 0; i < w.GetLength(0); i++)
-                    for (int j = 0; j < w.GetLength(1); j++) panel[i, j] = w[i, j];
-                panels[l, h] = panel;
-                titles[l, h] = $"cross-attention layer {l}, head {h}";
-            }
+        var (panels, titles) = AttentionMaps.Panels(map.Weights, "cross-attention ");
         bool readable = map.SourceTokens.Count <= 40 && map.TargetTokens.Count <= 40;
         return PngChart.HeatmapGrid(path, panels, titles, "source token", "target token",
             readable ? [.. map.SourceTokens.Select(AttentionMaps.Visible)] : null, panelSize: 360,
@@ -63,24 +51,7 @@ internal static class CrossAttentionView
                 foreach (var t in map.TargetTokens) w.WriteStringValue(t);
                 w.WriteEndArray();
                 if (png is null) w.WriteNull("png"); else w.WriteString("png", png);
-                w.WriteStartArray("cross_attentions"); // [layer][head][target][source]
-                foreach (var layer in map.Weights)
-                {
-                    w.WriteStartArray();
-                    foreach (var head in layer)
-                    {
-                        w.WriteStartArray();
-                        for (int i = 0; i < head.GetLength(0); i++)
-                        {
-                            w.WriteStartArray();
-                            for (int j = 0; j < head.GetLength(1); j++) w.WriteNumberValue(head[i, j]);
-                            w.WriteEndArray();
-                        }
-                        w.WriteEndArray();
-                    }
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
+                InspectWriter.WriteMaps(w, "cross_attentions", map.Weights); // [layer][head][target][source]
             });
             return;
         }

@@ -21,16 +21,10 @@ public static partial class F
     /// <exception cref="ArgumentOutOfRangeException">ε outside [0, 1].</exception>
     public static Tensor SmoothedCrossEntropy(this Tensor logits, int[] targets, float labelSmoothing, int ignoreIndex = -100)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(targets);
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1] (as PyTorch's).");
         if (labelSmoothing == 0f) return logits.CrossEntropy(targets, ignoreIndex);
-        var (rows, vocab) = Shapes.RowsByLastAxis(logits, "CrossEntropy");
-        if (targets.Length != rows)
-            throw new ArgumentException(
-                $"CrossEntropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but targets has {targets.Length} values.",
-                nameof(targets));
+        var (rows, vocab) = CrossEntropyRows(logits, targets);
 
         var backend = logits.Backend;
         var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets; // the caller may reuse its buffer before Backward()
