@@ -30,7 +30,7 @@ public sealed class TrainCommand : ICommand
 {
     public string Name => "train";
 
-    public string Summary => "train a small GPT on a text and generate from it (or --resume a checkpoint)";
+    public string Summary => "train a small GPT on a text and generate from it, or a translator on --pairs (or --resume a checkpoint)";
 
     public string Synopsis => """
         usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE | --pairs FILE] [--out DIR] [--steps N] [--backend managed|mkl]
@@ -44,7 +44,8 @@ public sealed class TrainCommand : ICommand
         A run holds DIR/.llmforge.lock, so a second run into DIR fails at once. A NaN or infinite loss or gradient
         norm stops the run (exit 1) before anything of that step is saved; Training:SkipNonFiniteSteps N skips up
         to N such steps instead. Ctrl-C finishes the step, saves a checkpoint and exits 130 (twice: at once).
-        The last line is val_loss=<number>.
+        The last line is val_loss=<number>; an encoder-decoder variant (transformer-mini) trains a translator on --pairs
+        (source<TAB>target lines, a BPE learned from them) and adds bleu=<number> chrf=<number> after it.
         """;
 
     public IReadOnlyList<Option> Options => TrainArguments.Flags.All;
