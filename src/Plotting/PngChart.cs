@@ -80,12 +80,13 @@ public static partial class PngChart
     /// of values, row 0 at the top), each with its title, on one colour scale from the smallest to the largest value
     /// (attention maps: every head of every layer). <paramref name="tickLabels"/>, when given, names the cells along
     /// both axes of every panel (tokens), one label per row and column of a panel; <paramref name="xLabel"/> and
-    /// <paramref name="yLabel"/> name the axes of the bottom row and the left column.
+    /// <paramref name="yLabel"/> name the axes of the bottom row and the left column. <paramref name="rowTickLabels"/>
+    /// names the rows instead when they differ from the columns (a cross-attention map: target tokens × source tokens).
     /// </summary>
     /// <exception cref="ArgumentException">No panels, or a null one.</exception>
     /// <exception cref="InvalidOperationException">No font to draw the text with (<see cref="CanDrawText"/>).</exception>
     public static string HeatmapGrid(string path, double[,][,] panels, string[,] panelTitles, string xLabel, string yLabel,
-        IReadOnlyList<string>? tickLabels = null, int panelSize = 300)
+        IReadOnlyList<string>? tickLabels = null, int panelSize = 300, IReadOnlyList<string>? rowTickLabels = null)
     {
         ArgumentNullException.ThrowIfNull(panels);
         ArgumentNullException.ThrowIfNull(panelTitles);
@@ -116,12 +117,12 @@ public static partial class PngChart
                 if (r == rows - 1) plot.XLabel(xLabel, size: 11);
                 if (tickLabels is not null)
                 {
-                    double[] at = [.. Enumerable.Range(0, tickLabels.Count).Select(i => (double)i)];
-                    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(at, [.. tickLabels]);
-                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(at, [.. tickLabels]);
+                    plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Positions(tickLabels.Count), [.. tickLabels]);
                     plot.Axes.Bottom.TickLabelStyle.Rotation = 90;
                     plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
                 }
+                if ((rowTickLabels ?? tickLabels) is { } rowLabels)
+                    plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(Positions(rowLabels.Count), [.. rowLabels]);
             }
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);

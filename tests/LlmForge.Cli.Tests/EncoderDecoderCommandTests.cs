@@ -94,14 +94,14 @@ public class EncoderDecoderCommandTests
     [Theory]
     [InlineData("marian")]
     [InlineData("transformer-mini")]
-    public void Train_refuses_an_encoder_decoder_variant_in_one_line(string variant)
+    public void Train_asks_an_encoder_decoder_variant_for_its_pairs_in_one_line(string variant)
     {
         using var temp = new TempDirectory();
         var (code, stdout, stderr) = Cli.Run("train", "--variant", variant, "--steps", "1", "--out", temp.File("run"));
 
         Assert.Equal(2, code); // a usage error, as train's other refusals of a flag combination
         Assert.Empty(stdout);
-        Assert.Equal($"llmforge train: '{variant}' is an encoder-decoder (translation) variant; train reads a text corpus for gpt and bert variants only\n", stderr);
+        Assert.Equal($"llmforge train: '{variant}' is an encoder-decoder (translation) variant: give --pairs FILE (source<TAB>target lines)\n", stderr);
         Assert.False(Directory.Exists(temp.File("run")));
     }
 }

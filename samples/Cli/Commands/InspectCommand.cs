@@ -33,6 +33,8 @@ public sealed class InspectCommand : ICommand
         Without --param or --attention: the module tree (each parameter's name, shape, count and MB as float32; a tied
         weight is listed where it is reused, counted once) and the components' subtotals (embeddings, each block's
         attention, MLP and norms, final norm, head) that sum to the total. MB is MiB (1024² bytes).
+        On a translator (MarianMT directory) --attention translates --text greedily and shows the decoder's
+        cross-attention: one map per layer and head, target tokens down, source tokens across.
         """;
 
     private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "config.json + model.safetensors (GPT or BERT, as train and pretrain-bert write them, or Hugging Face's layout)");
@@ -60,13 +62,18 @@ public sealed class InspectCommand : ICommand
 
         bool bert = BertDirectory.IsBert(directory);
         var backend = BackendFactory.FromConfiguration(parsed.GetValue(BackendFlags.Backend));
-        Module model = bert ? BertCheckpoint.Load(directory, backend) : Gpt2Checkpoint.Load(directory, backend);
+        bool translator = !bert && MarianCheckpoint.IsMarianDirectory(directory);
+        Module model = translator ? MarianCheckpoint.Load(directory, backend) : bert ? BertCheckpoint.Load(directory, backend) : Gpt2Checkpoint.Load(directory, backend);
         model.Eval();
 
         if (param is not null)
         {
             var view = ParameterView.Of(model, param, row);
             InspectWriter.Parameter(stdout, view, parsed.GetValue(Values) ?? 8, json);
+        }
+        else if (attention && model is EncoderDecoder.EncoderDecoderModel translation) // cross-attention: target × source
+        {
+            return CrossAttentionView.Run(Name, directory, translation, text!, png, json, stdout);
         }
         else if (attention)
         {

@@ -13,6 +13,7 @@ public sealed record TrainArguments
     public string? Config { get; init; }
     public string? Variant { get; init; }
     public string? Corpus { get; init; }
+    public string? Pairs { get; init; }
     public string? Out { get; init; }
     public int? Steps { get; init; }
     public string? Backend { get; init; }
@@ -43,6 +44,7 @@ public sealed record TrainArguments
         Config = parsed.GetValue(Flags.Config),
         Variant = parsed.GetValue(Flags.Variant),
         Corpus = parsed.GetValue(Flags.Corpus),
+        Pairs = parsed.GetValue(Flags.Pairs),
         Out = parsed.GetValue(Flags.Out),
         Steps = parsed.GetValue(Flags.Steps),
         Backend = parsed.GetValue(BackendFlags.Backend),
@@ -60,6 +62,8 @@ public sealed record TrainArguments
         public static Option<string?> Config { get; } = Flag.Text("--config", "FILE", "a configuration overlay on appsettings.json (only the keys it sets)");
         public static Option<string?> Variant { get; } = Flag.Text("--variant", "NAME", "a model variant of LlmForge:Variants (default: LlmForge:Variant, gpt-char)");
         public static Option<string?> Corpus { get; } = Flag.Text("--corpus", "FILE", "the UTF-8 text to train on (default: the .NET SDK's documentation prose)");
+        public static Option<string?> Pairs { get; } = Flag.Text("--pairs", "FILE",
+            "an encoder-decoder variant's training pairs: UTF-8 source<TAB>target lines (a held-out share scores val_loss, BLEU and chrF)");
         public static Option<string?> Out { get; } = Flag.Text("--out", "DIR", "the checkpoint directory (default out/VARIANT; with --resume, the resumed DIR)");
         public static Option<int?> Steps { get; } = Flag.Int("--steps", "N", "Training:MaxSteps, the step the run ends at", min: 1);
         public static Option<ulong?> Seed { get; } = Flag.ULong("--seed", "S", "Training:Seed: initialization, data order, dropout");
@@ -75,6 +79,6 @@ public sealed record TrainArguments
             "resume it, or choose another --out)");
 
         public static IReadOnlyList<Option> All { get; } =
-            [Config, Variant, Corpus, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite];
+            [Config, Variant, Corpus, Pairs, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite];
     }
 }

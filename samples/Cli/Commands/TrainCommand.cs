@@ -30,10 +30,10 @@ public sealed class TrainCommand : ICommand
 {
     public string Name => "train";
 
-    public string Summary => "train a small GPT on a text and generate from it (or --resume a checkpoint)";
+    public string Summary => "train a small GPT on a text and generate from it, or a translator on --pairs (or --resume a checkpoint)";
 
     public string Synopsis => """
-        usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl]
+        usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE | --pairs FILE] [--out DIR] [--steps N] [--backend managed|mkl]
                               [--seed S] [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR]
                               [--overwrite]
         """;
@@ -44,7 +44,8 @@ public sealed class TrainCommand : ICommand
         A run holds DIR/.llmforge.lock, so a second run into DIR fails at once. A NaN or infinite loss or gradient
         norm stops the run (exit 1) before anything of that step is saved; Training:SkipNonFiniteSteps N skips up
         to N such steps instead. Ctrl-C finishes the step, saves a checkpoint and exits 130 (twice: at once).
-        The last line is val_loss=<number>.
+        The last line is val_loss=<number>; an encoder-decoder variant (transformer-mini) trains a translator on --pairs
+        (source<TAB>target lines, a BPE learned from them) and adds bleu=<number> chrf=<number> after it.
         """;
 
     public IReadOnlyList<Option> Options => TrainArguments.Flags.All;
@@ -97,8 +98,11 @@ public sealed class TrainCommand : ICommand
         }
         var variant = factory.GetVariant();
         string outDir = outFlag ?? resumeDir ?? Path.Combine("out", variant.Name);
-        if (variant.IsEncoderDecoder)
-            throw new CliException($"{Name}: '{variant.Name}' is an encoder-decoder (translation) variant; train reads a text corpus for gpt and bert variants only");
+        if (variant.IsEncoderDecoder) // a translator learns from --pairs (TrainTranslationVariant)
+            return TrainTranslationVariant.Run(variant, services.GetRequiredService<Backends.ITensorBackend>(),
+                services.GetRequiredService<IOptions<LlmForgeOptions>>().Value, flags, resumed, outDir, configPath, stdout, stderr);
+        if (flags.Pairs is not null)
+            throw new CliException($"{Name}: --pairs is for encoder-decoder (translation) variants such as transformer-mini; '{variant.Name}' reads --corpus");
         stderr.WriteLine($"variant {variant.Describe()}");
         if (variant.IsBert && (tokenizerFlag is not null || tokenizerDir is not null || vocabSize is not null))
             throw new CliException($"{Name}: --tokenizer/--tokenizer-dir/--vocab-size are for GPT variants; '{variant.Name}' is a bert variant (it trains a WordPiece vocabulary)");

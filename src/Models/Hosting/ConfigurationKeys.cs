@@ -18,6 +18,9 @@ public static class ConfigurationKeys
     /// <summary>Keys of <c>KvCache</c>: <see cref="KvCacheOptions"/>'s.</summary>
     public static IReadOnlyList<string> KvCache { get; } = Names(typeof(KvCacheOptions));
 
+    /// <summary>Keys of <c>Translation</c>: <see cref="TranslationOptions"/>'s.</summary>
+    public static IReadOnlyList<string> Translation { get; } = Names(typeof(TranslationOptions));
+
     /// <summary>Keys of one <c>Variants:NAME</c>: <see cref="ModelVariantOptions"/>'s.</summary>
     public static IReadOnlyList<string> Variant { get; } = Names(typeof(ModelVariantOptions));
 
@@ -60,6 +63,9 @@ public static class ConfigurationKeys
             else if (Is(child.Key, nameof(LlmForgeOptions.KvCache)))
                 foreach (var setting in child.GetChildren())
                     Known(setting.Key, KvCache, $"{key}:{setting.Key}", errors);
+            else if (Is(child.Key, nameof(LlmForgeOptions.Translation)))
+                foreach (var setting in child.GetChildren())
+                    Known(setting.Key, Translation, $"{key}:{setting.Key}", errors);
             else if (Is(child.Key, nameof(LlmForgeOptions.Variants)))
                 foreach (var variant in child.GetChildren())
                     FindUnknownInVariant(variant, $"{key}:{variant.Key}", catalog, errors);

@@ -29,4 +29,7 @@ public sealed class LlmForgeOptions
 
     /// <summary>What decoding keeps of the tokens seen: dense, recompute, window or sink (<see cref="KvCacheOptions"/>).</summary>
     public KvCacheOptions KvCache { get; set; } = new();
+
+    /// <summary>Label smoothing, length limit and BLEU/chrF evaluation of a translation run (<see cref="TranslationOptions"/>).</summary>
+    public TranslationOptions Translation { get; set; } = new();
 }

@@ -36,6 +36,7 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         var training = new TrainingOptionsValidator($"{prefix}Training").Validate(name, options.Training);
         if (training.Failed) errors.AddRange(training.Failures);
         errors.AddRange(options.KvCache.Problems($"{prefix}{nameof(LlmForgeOptions.KvCache)}"));
+        errors.AddRange(options.Translation.Problems($"{prefix}{nameof(LlmForgeOptions.Translation)}"));
         // The run's batches are of the variant it builds; only sizes already in range are multiplied.
         var selected = options.Variants.FirstOrDefault(v => string.Equals(v.Key, options.Variant, StringComparison.OrdinalIgnoreCase));
         if (errors.Count == 0 && selected.Value is not null)

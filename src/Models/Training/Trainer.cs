@@ -177,6 +177,25 @@ public sealed class Trainer
         return sum / weight;
     }
 
+    /// <summary>The last evaluation's other scores (<see cref="IScoredObjective"/>); null before the first or for an objective without any.</summary>
+    public IReadOnlyList<EvaluationScore>? Scores { get; private set; }
+
+    /// <summary>The scores of an <see cref="IScoredObjective"/> in eval mode, without a graph.</summary>
+    private IReadOnlyList<EvaluationScore> Score(IScoredObjective objective, CancellationToken cancellationToken)
+    {
+        bool wasTraining = Model.IsTraining;
+        Model.Eval();
+        try
+        {
+            using var noGrad = GradMode.NoGrad();
+            return objective.Score(cancellationToken);
+        }
+        finally
+        {
+            Model.Train(wasTraining);
+        }
+    }
+
     /// <summary>Everything trainer_state.json records of the run as it is now.</summary>
     /// <exception cref="InvalidOperationException">The trainer has no <see cref="Checkpoints"/>.</exception>
     public TrainerState CaptureState()
@@ -295,6 +314,12 @@ public sealed class Trainer
                 lines.ReportEval(step, trainLoss, validationLoss);
                 TrainingLog.Evaluated(Logger, step, trainLoss, validationLoss);
                 report = report with { TrainLoss = trainLoss, ValidationLoss = validationLoss };
+                if (Objective is IScoredObjective scored)
+                {
+                    Scores = Score(scored, CancellationToken.None); // as the losses: an interrupt lets the evaluation finish
+                    lines.ReportScores(step, Scores);
+                    report = report with { Scores = Scores };
+                }
             }
             progress?.Report(report);
             bool saved = checkpointDirectory is not null && o.IsCheckpointStep(step);

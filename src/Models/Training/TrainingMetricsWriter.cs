@@ -6,7 +6,7 @@ namespace LlmForge.Training;
 /// <summary>
 /// Writes a run's <see cref="TrainingProgress"/> to <c>DIR/metrics.jsonl</c>, one JSON object per step:
 /// <code>{"step":4,"loss":2.71,"lr":0.001,"tokens":64,"tokens_per_second":5120.3,"elapsed":0.0125,"train_loss":2.65,"val_loss":2.69}</code>
-/// (<c>train_loss</c> and <c>val_loss</c> only on evaluation steps; <c>elapsed</c> in seconds; a non-finite number as
+/// (<c>train_loss</c> and <c>val_loss</c> only on evaluation steps, with an <see cref="IScoredObjective"/>'s scores such as <c>bleu</c> and <c>chrf</c>; <c>elapsed</c> in seconds; a non-finite number as
 /// null; no step target, which a resume may raise, so the lines of a run stopped early and extended match a straight run's).
 /// Reported lines are held until <see cref="Flush"/>, which the caller calls when a checkpoint is saved (and at the end):
 /// they are then appended whole, in one write, and forced to disk. So the file never holds a torn line, and always
@@ -80,6 +80,7 @@ public sealed class TrainingMetricsWriter : IProgress<TrainingProgress>, IDispos
             Number(json, "elapsed", value.Elapsed.TotalSeconds);
             if (value.TrainLoss is { } train) Number(json, "train_loss", train);
             if (value.ValidationLoss is { } validation) Number(json, "val_loss", validation);
+            foreach (var score in value.Scores ?? []) Number(json, score.Name, score.Value);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

@@ -19,6 +19,9 @@ public readonly record struct TrainingProgress(int Step, int MaxSteps, double Lo
     /// <summary>The evaluation's loss on validation batches, when this step evaluated; else null.</summary>
     public double? ValidationLoss { get; init; }
 
+    /// <summary>The evaluation's other scores (a translator's bleu and chrf, <see cref="IScoredObjective"/>), when this step evaluated; else null.</summary>
+    public IReadOnlyList<EvaluationScore>? Scores { get; init; }
+
     /// <summary>Whether an evaluation ran after this step.</summary>
     public bool Evaluated => ValidationLoss is not null;
 }

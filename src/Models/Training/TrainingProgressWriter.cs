@@ -107,6 +107,14 @@ public sealed class TrainingProgressWriter
             $"eval step {step}: train_loss {trainLoss:F4} val_loss {validationLoss:F4} val_ppl {Math.Exp(validationLoss):F2}"));
     }
 
+    /// <summary>Prints an evaluation's other scores: <c>eval step 250: bleu 12.34 chrf 45.67</c>.</summary>
+    public void ReportScores(int step, IReadOnlyList<EvaluationScore> scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"eval step {step}: {string.Join(" ", scores.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Value:F2}")))}"));
+    }
+
     /// <summary>Prints the closing summary: steps, wall time and average throughput of this run.</summary>
     public void ReportDone(int step)
     {

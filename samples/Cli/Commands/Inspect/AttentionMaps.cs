@@ -58,21 +58,28 @@ internal sealed record AttentionMaps(IReadOnlyList<string> Tokens, float[][][,] 
     /// <summary>One PNG: a row of panels per layer, a panel per head, the tokens along both axes when few enough to read.</summary>
     public static string Draw(string path, AttentionMaps maps)
     {
-        int layers = maps.Weights.Length, heads = maps.Weights[0].Length;
+        var (panels, titles) = Panels(maps.Weights);
+        var labels = maps.Tokens.Count <= 32 ? maps.Tokens.Select(Visible).ToArray() : null;
+        return PngChart.HeatmapGrid(path, panels, titles, "key", "query", labels);
+    }
+
+    /// <summary>[layer][head] maps as a grid of heat-map panels (a row per layer) titled "{prefix}layer L, head H".</summary>
+    public static (double[,][,] Panels, string[,] Titles) Panels(float[][][,] weights, string prefix = "")
+    {
+        int layers = weights.Length, heads = weights[0].Length;
         var panels = new double[layers, heads][,];
         var titles = new string[layers, heads];
         for (int l = 0; l < layers; l++)
             for (int h = 0; h < heads; h++)
             {
-                var w = maps.Weights[l][h];
+                var w = weights[l][h];
                 var panel = new double[w.GetLength(0), w.GetLength(1)];
                 for (int i = 0; i < w.GetLength(0); i++)
                     for (int j = 0; j < w.GetLength(1); j++) panel[i, j] = w[i, j];
                 panels[l, h] = panel;
-                titles[l, h] = $"layer {l}, head {h}";
+                titles[l, h] = $"{prefix}layer {l}, head {h}";
             }
-        var labels = maps.Tokens.Count <= 32 ? maps.Tokens.Select(Visible).ToArray() : null;
-        return PngChart.HeatmapGrid(path, panels, titles, "key", "query", labels);
+        return (panels, titles);
     }
 
     /// <summary>A token as a tick label: whitespace made visible (GPT-2's leading space as ·).</summary>

@@ -108,24 +108,7 @@ internal static class InspectWriter
                 foreach (var t in maps.Tokens) w.WriteStringValue(t);
                 w.WriteEndArray();
                 if (png is null) w.WriteNull("png"); else w.WriteString("png", png);
-                w.WriteStartArray("attentions"); // [layer][head][query][key]
-                foreach (var layer in maps.Weights)
-                {
-                    w.WriteStartArray();
-                    foreach (var head in layer)
-                    {
-                        w.WriteStartArray();
-                        for (int i = 0; i < head.GetLength(0); i++)
-                        {
-                            w.WriteStartArray();
-                            for (int j = 0; j < head.GetLength(1); j++) w.WriteNumberValue(head[i, j]);
-                            w.WriteEndArray();
-                        }
-                        w.WriteEndArray();
-                    }
-                    w.WriteEndArray();
-                }
-                w.WriteEndArray();
+                WriteMaps(w, "attentions", maps.Weights); // [layer][head][query][key]
             });
             return;
         }
@@ -140,6 +123,29 @@ internal static class InspectWriter
                 o.WriteLine($"layer {l} head {h}: strongest key per query: {string.Join(" ", strongest)}");
             }
         if (png is not null) o.WriteLine($"wrote {png}");
+    }
+
+    /// <summary>Attention maps [layer][head] → [query, key] as nested JSON arrays under <paramref name="name"/>.</summary>
+    public static void WriteMaps(System.Text.Json.Utf8JsonWriter w, string name, float[][][,] weights)
+    {
+        w.WriteStartArray(name);
+        foreach (var layer in weights)
+        {
+            w.WriteStartArray();
+            foreach (var head in layer)
+            {
+                w.WriteStartArray();
+                for (int i = 0; i < head.GetLength(0); i++)
+                {
+                    w.WriteStartArray();
+                    for (int j = 0; j < head.GetLength(1); j++) w.WriteNumberValue(head[i, j]);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
     }
 
     private static void Tree(TextWriter o, ModuleNode node, int depth)

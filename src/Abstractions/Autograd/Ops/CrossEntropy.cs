@@ -10,13 +10,7 @@ public static partial class F
     /// </summary>
     public static Tensor CrossEntropy(this Tensor logits, int[] targets, int ignoreIndex = -100)
     {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(targets);
-        var (rows, vocab) = Shapes.RowsByLastAxis(logits, "CrossEntropy");
-        if (targets.Length != rows)
-            throw new ArgumentException(
-                $"CrossEntropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but targets has {targets.Length} values.",
-                nameof(targets));
+        var (rows, vocab) = CrossEntropyRows(logits, targets);
 
         var backend = logits.Backend;
         var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets; // the caller may reuse its buffer before Backward()
@@ -41,5 +35,18 @@ public static partial class F
             logits.Backend.CrossEntropyBackward(logits.Data, labels, logSumExp, dlogits, dy[0] / counted,
                 rows, vocab, ignoreIndex);
         });
+    }
+
+    /// <summary>The rows and vocabulary of <paramref name="logits"/> [.., V], with one target per row.</summary>
+    private static (int Rows, int Vocab) CrossEntropyRows(Tensor logits, int[] targets)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(targets);
+        var (rows, vocab) = Shapes.RowsByLastAxis(logits, "CrossEntropy");
+        if (targets.Length != rows)
+            throw new ArgumentException(
+                $"CrossEntropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but targets has {targets.Length} values.",
+                nameof(targets));
+        return (rows, vocab);
     }
 }

@@ -25,7 +25,7 @@ namespace LlmForge.Autograd;
 /// <see cref="Split"/>, <see cref="Concat"/>, <see cref="Embedding(Tensor, int[], int[])"/>.</item>
 /// <item>Fused layers and losses: <see cref="LayerNorm"/>, <see cref="RmsNorm"/>,
 /// <see cref="LinearGelu(Tensor, Tensor, Tensor, Backends.GeluApproximation)"/>, <see cref="Dropout"/>,
-/// <see cref="CrossEntropy"/>, <see cref="LinearCrossEntropy"/>.</item>
+/// <see cref="CrossEntropy"/>, <see cref="SmoothedCrossEntropy"/>, <see cref="LinearCrossEntropy"/>.</item>
 /// </list>
 /// The fused ops are what the built-in layers use; each equals its composition from the primitives above (the
 /// tests write LayerNorm, RMSNorm, SwiGLU and a causal attention head that way and compare).
