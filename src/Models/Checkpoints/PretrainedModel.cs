@@ -61,6 +61,21 @@ public sealed record PretrainedModel(string Directory, string ModelType, Module 
             : $"key \"model_type\" is \"{Diagnostics.Printable.Escape(modelType)}\"; a pretrained start takes {string.Join(", ", CausalModelTypes.Concat(EncoderModelTypes).Select(t => $"\"{t}\""))}.");
     }
 
+    /// <summary>
+    /// Loads the model and tokenizer of <paramref name="directory"/> through <paramref name="factory"/>: its backend and
+    /// its registered component kinds.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="FileNotFoundException">No config.json, weights or tokenizer in it.</exception>
+    /// <exception cref="CheckpointFormatException">A model_type this loader does not handle, a bad config.json, or weights that do not match it.</exception>
+    /// <exception cref="InvalidDataException">The tokenizer's vocabulary is larger than the model's.</exception>
+    public static PretrainedModel Load(string directory, Hosting.IModelFactory factory, int seed = 0)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        string modelType = ReadModelType(directory);
+        return Finish(directory, modelType, CausalModelTypes.Contains(modelType) ? factory.LoadGpt(directory, seed) : factory.LoadBert(directory, seed));
+    }
+
     /// <summary>Loads the model and tokenizer of <paramref name="directory"/>.</summary>
     /// <param name="directory">A model directory: config.json, model.safetensors (or its shards), tokenizer files.</param>
     /// <param name="backend">Where the model computes.</param>
@@ -75,10 +90,14 @@ public sealed record PretrainedModel(string Directory, string ModelType, Module 
         ArgumentNullException.ThrowIfNull(backend);
         string modelType = ReadModelType(directory);
         kinds ??= BuiltInComponents.Kinds;
-        bool causal = CausalModelTypes.Contains(modelType);
-        Module model = causal ? Gpt2Checkpoint.Load(directory, backend, kinds, seed) : BertCheckpoint.Load(directory, backend, kinds, seed);
+        return Finish(directory, modelType, CausalModelTypes.Contains(modelType)
+            ? Gpt2Checkpoint.Load(directory, backend, kinds, seed) : BertCheckpoint.Load(directory, backend, kinds, seed));
+    }
+
+    private static PretrainedModel Finish(string directory, string modelType, Module model)
+    {
         var tokenizer = TokenizerFiles.Load(directory);
-        int vocab = causal ? ((GptModel)model).Config.VocabSize : ((BertModel)model).Config.VocabSize;
+        int vocab = model is GptModel gpt ? gpt.Config.VocabSize : ((BertModel)model).Config.VocabSize;
         if (tokenizer.VocabSize > vocab)
             throw new InvalidDataException($"'{directory}': the tokenizer has {tokenizer.VocabSize} ids but config.json's vocab_size is {vocab}.");
         return new PretrainedModel(Path.GetFullPath(directory), modelType, model, tokenizer);

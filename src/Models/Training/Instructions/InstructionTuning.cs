@@ -14,7 +14,7 @@ namespace LlmForge.Training;
 /// (<see cref="LengthBatching"/>) and are padded to their longest row.
 /// </summary>
 /// <remarks>
-/// Usage, with any GPT the library loads (<see cref="PretrainedModel.Load"/>) and the library's one training loop:
+/// Usage, with any GPT the library loads (<see cref="PretrainedModel"/>) and the library's one training loop:
 /// <code>
 /// var pretrained = PretrainedModel.Load("gpt2-dir", backend);
 /// var examples = InstructionDataFile.Read("data.jsonl");                     // or a JSON array file
@@ -30,7 +30,8 @@ namespace LlmForge.Training;
 /// <see cref="LengthBatching.ByLength"/> for (seed, e). Its position is the number of batches drawn, which fixes the
 /// epoch and the batch, so a resume is exact. Evaluations walk the training and validation examples in order from the
 /// start each time; a batch's weight is its trained-token count, so an evaluation of <see cref="EvaluationBatches"/>
-/// batches is the mean over every response token of its set, and a batch drawn past the end weighs 0.
+/// batches is the mean over every response token of its set; a batch drawn past the end weighs 0 and costs nothing, so
+/// a larger <see cref="TrainingOptions.EvalBatches"/> is harmless.
 /// </remarks>
 public sealed class InstructionTuning : ITrainingObjective
 {
@@ -132,10 +133,11 @@ public sealed class InstructionTuning : ITrainingObjective
     /// <summary>The next batch of <paramref name="stream"/>: its mean cross-entropy over response tokens, weighted by their count.</summary>
     public ObjectiveLoss NextLoss(TrainingStream stream)
     {
-        var (batch, weighs) = NextBatch(stream);
-        double weight = weighs ? batch.TrainedTokens : 0;
+        var (batch, counts) = NextBatch(stream);
+        // An evaluation batch past the end of its set weighs nothing, so it is not computed either.
+        if (!counts) return new(Autograd.Tensor.Scalar(Model.Backend, 0f), 0, 0);
         var loss = Model.Loss(batch.Inputs, batch.Targets, batch.BatchSize, batch.SequenceLength, InstructionBatch.IgnoreIndex);
-        return new(loss, weight, batch.Inputs.Length);
+        return new(loss, batch.TrainedTokens, batch.Inputs.Length);
     }
 
     /// <summary>The next batch of <paramref name="stream"/> (advancing it), and whether it counts in an evaluation (false past the set's end).</summary>
