@@ -114,17 +114,23 @@ internal static class TrainFromPretrained
             DataPath = flags.Data!, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
             Template = flags.Template ?? AlpacaPromptTemplate.TemplateName,
         }, factory, stderr);
+        // The first validation example, answered before and after tuning (greedy).
+        var example = InstructionDataFile.Read(flags.Data!).First(e => e.Line == run.Objective.ValidationExamples[0].Line);
+        string Respond() => run.Responder.Respond(example.Instruction, example.Input, maxNewTokens: 32).ReplaceLineEndings("\\n");
+        string? before = null;
+        if (flags.Resume is null)
+        {
+            double initial = run.Trainer.Evaluate(TrainingStream.Validation);
+            stdout.WriteLine($"eval step 0: val_loss {initial.ToString("F4", CultureInfo.InvariantCulture)} (response tokens, before tuning)");
+            before = Respond();
+        }
         var result = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
         stdout.WriteLine($"saved {outDir}");
-        var example = run.Objective.ValidationExamples.Count > 0 ? InstructionDataFile.Read(flags.Data!)
-            .First(e => e.Line == run.Objective.ValidationExamples[0].Line) : null;
-        if (example is not null)
-        {
-            stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
-            stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
-            stdout.WriteLine($"expected: {example.Output}");
-            stdout.WriteLine($"response: {run.Responder.Respond(example.Instruction, example.Input, maxNewTokens: 64)}");
-        }
+        stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
+        stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
+        stdout.WriteLine($"expected: {example.Output}");
+        if (before is not null) stdout.WriteLine($"before: {before}");
+        stdout.WriteLine($"response: {Respond()}");
         stdout.WriteLine($"val_loss={result.ValidationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         return 0;
     }
