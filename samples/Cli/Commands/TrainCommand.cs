@@ -187,12 +187,6 @@ public sealed class TrainCommand : ICommand
         {
             return Interrupted(metrics);
         }
-        stdout.WriteLine($"saved {outDir}");
-        var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
-        stdout.WriteLine("--- sample ---");
-        generator.Complete(run.Tokenizer, "\n", 200, stdout.Write);
-        stdout.WriteLine();
-        stdout.WriteLine($"val_loss={validationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
-        return 0;
+        return TrainFromPretrained.WriteEnding(run, options, outDir, validationLoss, stdout);
     }
 }

@@ -181,6 +181,12 @@ internal static class TrainFromPretrained
             Variant = "pretrained", Corpus = text, CorpusPath = corpusPath, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
         }, factory, stderr);
         double validationLoss = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
+        return WriteEnding(run, options, outDir, validationLoss, stdout);
+    }
+
+    /// <summary>How a GPT run of train ends: "saved DIR", a 200-token sample from "\n", and the last line val_loss=….</summary>
+    internal static int WriteEnding(GptTrainingRun run, TrainingOptions options, string outDir, double validationLoss, TextWriter stdout)
+    {
         stdout.WriteLine($"saved {outDir}");
         var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
         stdout.WriteLine("--- sample ---");
