@@ -3,7 +3,6 @@ using System.Globalization;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Hosting;
 using LlmForge.Data;
-using LlmForge.Generation;
 using LlmForge.Hosting;
 using LlmForge.Tokenization;
 using LlmForge.Training;
