@@ -172,5 +172,5 @@ public sealed class SequenceToSequence : IScoredObjective
 
     /// <summary>Puts the training stream back at its saved batch.</summary>
     public void RestoreStreams(IReadOnlyDictionary<TrainingStream, TrainingStreamState> states, string source) =>
-        _drawn = EpochStream.RestoreDrawn(states, source, Seed);
+        _drawn = EpochStreams.Restore(states, source, Seed);
 }
