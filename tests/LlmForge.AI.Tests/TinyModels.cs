@@ -35,6 +35,26 @@ internal static class TinyModels
         return directory;
     }
 
+    /// <summary>
+    /// A Llama-layout directory (SmolLM2's architecture, shrunk: RMSNorm, rotary positions, SwiGLU, grouped-query
+    /// attention, tied embeddings) with the same tokenizer and ChatML template as <see cref="WriteGpt"/>.
+    /// </summary>
+    public static string WriteLlama(string directory)
+    {
+        File.Copy(FixturePath.Of("tokenizer-json", "tokenizer.json"), Path.Combine(directory, "tokenizer.json"));
+        int vocab = TokenizerJson.Load(Path.Combine(directory, "tokenizer.json")).VocabSize;
+        var config = GptConfigJson.Parse($$"""
+            {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": {{vocab}}, "hidden_size": 16,
+             "intermediate_size": 32, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+             "hidden_act": "silu", "max_position_embeddings": 128, "rms_norm_eps": 1e-05, "rope_theta": 10000,
+             "tie_word_embeddings": true, "attention_bias": false, "mlp_bias": false, "eos_token_id": 448}
+            """);
+        Gpt2Checkpoint.Save(new GptModel(config, new ManagedBackend(), seed: 11), directory);
+        File.WriteAllText(Path.Combine(directory, "tokenizer_config.json"),
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["chat_template"] = ChatMlTemplate }));
+        return directory;
+    }
+
     /// <summary>The words of the tiny BERT's vocabulary (after [PAD], [UNK], [CLS], [SEP], [MASK]).</summary>
     public static readonly string[] BertWords = ["the", "cat", "sat", "on", "mat", "a", "dog", "ran", "far", "away", "hello", "world", "."];
 

@@ -65,6 +65,22 @@ public class ChatClientGreedyTests
     }
 
     [Fact]
+    public async Task A_Llama_family_directory_chats_the_same_way()
+    {
+        using var dir = new TempDirectory();
+        TinyModels.WriteLlama(dir.Path);
+        var client = Client(dir.Path);
+        ChatMessage[] chat = [new(ChatRole.User, "What is a llama?")];
+        var options = new ChatOptions { Temperature = 0.8f, Seed = 3, MaxOutputTokens = 12 };
+        var response = await client.GetResponseAsync(chat, options);
+        var streamed = new List<string>();
+        await foreach (var u in client.GetStreamingResponseAsync(chat, options)) streamed.Add(u.Text);
+        Assert.NotEmpty(response.Text);
+        Assert.Equal(response.Text, string.Concat(streamed));
+        Assert.Equal("llama", Assert.IsType<LlmForgeChatClient>(client.GetService<LlmForgeChatClient>()).Model.Config.ModelType);
+    }
+
+    [Fact]
     public void Formats_by_name_and_from_the_directory()
     {
         ChatMessage[] chat = [new(ChatRole.System, "Be brief."), new(ChatRole.User, "Name a color."), new(ChatRole.Assistant, "Red."), new(ChatRole.User, "Another.")];
