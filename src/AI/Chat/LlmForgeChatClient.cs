@@ -33,6 +33,7 @@ public sealed class LlmForgeChatClient : IChatClient
     private readonly StopTokens _stopTokens;
     private readonly ChatClientMetadata _metadata;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private TextGenerator? _generator;
 
     /// <summary>Loads the model, tokenizer, end tokens and chat format of <paramref name="options"/>' directory.</summary>
     /// <param name="options">Validated first (errors name the key).</param>
@@ -56,8 +57,9 @@ public sealed class LlmForgeChatClient : IChatClient
         _stopTokens = StopTokens.FromModelDirectory(directory, _tokenizer);
         if (_tokenizer.EndOfTextId is int eot) _stopTokens = _stopTokens.With([eot]);
         Format = options.ChatTemplate is { } name ? ChatPromptFormats.Named(name, BeginOfText(directory)) : ChatPromptFormats.FromDirectory(directory);
-        ModelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        _metadata = new ChatClientMetadata("LlmForge", new Uri(Path.GetFullPath(directory)), ModelId);
+        var location = ModelLocation.Of(directory);
+        ModelId = location.ModelId;
+        _metadata = new ChatClientMetadata("LlmForge", location.Uri, ModelId);
     }
 
     /// <summary>How chats are rendered for this model.</summary>
@@ -126,7 +128,9 @@ public sealed class LlmForgeChatClient : IChatClient
         var prompt = _tokenizer.Encode(Format.Render(chat), allowSpecialTokens: true);
         if (prompt.Count == 0)
             prompt = _tokenizer.EndOfTextId is int eot ? [eot] : throw new ArgumentException("The chat renders to no tokens.", nameof(messages));
-        var generator = new TextGenerator(_model, sampling) { StopTokens = _stopTokens };
+        // A generator keeps its KV cache buffers from one reply to the next: reused while the sampling is the same.
+        var generator = _generator is { } last && last.Sampling == sampling ? last : new TextGenerator(_model, sampling) { StopTokens = _stopTokens };
+        _generator = generator;
         var stops = Format.StopSequences.Concat(options?.StopSequences ?? []);
         return new ChatRequest(prompt, generator, maxTokens, [.. stops]);
     }

@@ -37,8 +37,8 @@ public sealed class LlmForgeEmbeddingGenerator : IEmbeddingGenerator<string, Emb
         _model = BertCheckpoint.Load(directory, options.Backend ?? backend ?? new ManagedBackend());
         _model.Train(false);
         MaxLength = Math.Min(options.MaxLength ?? _model.Config.MaxPositions, _model.Config.MaxPositions);
-        string modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
-        _metadata = new EmbeddingGeneratorMetadata("LlmForge", new Uri(Path.GetFullPath(directory)), modelId, Dimensions);
+        var location = ModelLocation.Of(directory);
+        _metadata = new EmbeddingGeneratorMetadata("LlmForge", location.Uri, location.ModelId, Dimensions);
     }
 
     /// <summary>C: the length of every embedding (the encoder's hidden size).</summary>
