@@ -31,6 +31,7 @@ public static class CommandLine
         new PlotCommand(),
         new PerplexityCommand(),
         new TranslateCommand(),
+        new ChatCommand(),
     ];
 
     private const string RootSynopsis = """
