@@ -22,6 +22,10 @@ public sealed record TrainArguments
     public int? VocabSize { get; init; }
     public string? Resume { get; init; }
     public bool Overwrite { get; init; }
+    public string? InitFrom { get; init; }
+    public string? Objective { get; init; }
+    public string? Data { get; init; }
+    public string? Template { get; init; }
 
     /// <summary>Configuration keys (<c>LlmForge:Training:BatchSize</c> → "64") set like flags, before the flags above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
@@ -52,6 +56,10 @@ public sealed record TrainArguments
         VocabSize = parsed.GetValue(Flags.VocabSize),
         Resume = parsed.GetValue(Flags.Resume),
         Overwrite = parsed.GetValue(Flags.Overwrite),
+        InitFrom = parsed.GetValue(Flags.InitFrom),
+        Objective = parsed.GetValue(Flags.Objective),
+        Data = parsed.GetValue(Flags.Data),
+        Template = parsed.GetValue(Flags.Template),
     };
 
     /// <summary>train's flags, in the order its help lists them.</summary>
@@ -74,7 +82,17 @@ public sealed record TrainArguments
             "let a new run replace the checkpoint or model already in its --out directory (without it, such a directory is refused: " +
             "resume it, or choose another --out)");
 
+        public static Option<string?> InitFrom { get; } = Flag.Text("--init-from", "DIR",
+            "start a new run from the weights, shape and tokenizer of a model directory (GPT-2, Llama family, BERT), fresh optimizer and schedule");
+        public static Option<string?> Objective { get; } = Flag.Choice("--objective", "KIND",
+            "causal-lm (default): next-token training on --corpus; instruct: instruction fine-tuning on --data (needs --init-from)",
+            [.. TrainObjectives.All]);
+        public static Option<string?> Data { get; } = Flag.Text("--data", "FILE",
+            "--objective instruct's examples: .jsonl or a JSON array of {\"instruction\", \"input\", \"output\"} objects");
+        public static Option<string?> Template { get; } = Flag.Choice("--template", "NAME",
+            "--objective instruct's prompt template (default alpaca)", [.. Training.PromptTemplates.Names]);
+
         public static IReadOnlyList<Option> All { get; } =
-            [Config, Variant, Corpus, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite];
+            [Config, Variant, Corpus, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite, InitFrom, Objective, Data, Template];
     }
 }

@@ -72,6 +72,7 @@ public sealed class TrainCommand : ICommand
             if (tokenizerFlag is not null && tokenizerFlag != resumed.Tokenizer)
                 throw new CliException($"{Name}: --tokenizer {tokenizerFlag} differs from the checkpoint's tokenizer '{resumed.Tokenizer}' ({Path.Combine(resumeDir!, TrainerStateJson.FileName)} key \"tokenizer\")");
         }
+        if (TrainFromPretrained.Applies(flags, resumed)) return TrainFromPretrained.Run(Name, flags, resumed, stdout, stderr); // --init-from, --objective
         string? corpusPath = corpusFlag ?? resumed?.Corpus.Path;
 
         // Flags are the last configuration source: they override --config, appsettings.json and LlmForge__* variables.

@@ -17,6 +17,7 @@ namespace LlmForge.Checkpoints;
 ///   "dropout": { "drop_emb": { "seed": 123…, "calls": 500 }, … },
 ///   "files": { "model.safetensors": { "bytes": 3221928, "sha256": "…" }, … } }
 /// </code>
+/// A run started from a model directory's weights adds "init_from" (that directory's full path) after "optimizer".
 /// A run of another objective than a GPT's causal LM adds "objective" ("masked-lm") after "state_sha256", and its
 /// streams under "samplers" hold that objective's numbers (a masked LM's loader epoch and batch index too).
 /// Every read error names the file and the key.
@@ -67,6 +68,8 @@ public static class TrainerStateJson
             json.WriteString("variant", state.Variant);
             json.WriteString("tokenizer", state.Tokenizer);
             json.WriteString("optimizer", state.Optimizer);
+            // "init_from" only for a run started from a model directory's weights (train --init-from)
+            if (state.InitializedFrom is not null) json.WriteString("init_from", state.InitializedFrom);
             if (state.ValidationLoss is double loss && double.IsFinite(loss)) json.WriteNumber("val_loss", loss);
             else json.WriteNull("val_loss");
 
@@ -155,6 +158,7 @@ public static class TrainerStateJson
                 Variant = keys.RequiredString("variant"),
                 Tokenizer = keys.RequiredString("tokenizer"),
                 Optimizer = keys.RequiredString("optimizer"),
+                InitializedFrom = keys.Get("init_from") is not null ? keys.RequiredString("init_from") : null,
                 ValidationLoss = keys.OptionalNullableDouble("val_loss"),
                 Corpus = new CorpusFingerprint(corpus.Get("path") is { ValueKind: JsonValueKind.String } p ? p.GetString() : null,
                     corpus.RequiredLong("tokens"), corpus.RequiredString("sha256")),

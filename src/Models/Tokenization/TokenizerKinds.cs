@@ -17,6 +17,21 @@ public static class TokenizerKinds
     /// <summary>"bpe": a byte-level BPE learned from the corpus by <see cref="BpeTrainer"/>.</summary>
     public const string Bpe = "bpe";
 
+    /// <summary>
+    /// "pretrained": the tokenizer of a model directory a run started from (train --init-from) that is neither a char
+    /// tokenizer nor a GPT-2 BPE (a Llama-family tokenizer.json, say), read back by <see cref="TokenizerFiles.Load"/>.
+    /// Not a --tokenizer choice.
+    /// </summary>
+    public const string Pretrained = "pretrained";
+
+    /// <summary>The kind a checkpoint records for <paramref name="tokenizer"/>: char, gpt2 (any GPT-2 BPE) or pretrained.</summary>
+    public static string KindOf(ITokenizer tokenizer) => tokenizer switch
+    {
+        CharTokenizer => Char,
+        Gpt2Tokenizer => Gpt2,
+        _ => Pretrained,
+    };
+
     /// <summary>Every kind name, for "valid values" messages.</summary>
     public static IReadOnlyList<string> All { get; } = [Char, Gpt2, Bpe];
 
@@ -30,6 +45,7 @@ public static class TokenizerKinds
     {
         Char => TokenizerFiles.LoadChar(TokenizerFiles.FindCharFile(directory) ?? Path.Combine(directory, TokenizerFiles.CharTokenizerFile)),
         Gpt2 or Bpe => Gpt2TokenizerFiles.Load(directory),
+        Pretrained => TokenizerFiles.Load(directory),
         _ => throw new ArgumentException($"Unknown tokenizer kind '{kind}'; valid values: {string.Join(", ", All)}.", nameof(kind)),
     };
 }

@@ -46,8 +46,21 @@ public static class BertPretraining
         string text = settings.CorpusText ?? TextFile.Read(settings.Corpus);
         int seed = unchecked((int)settings.Training.Seed);
 
+        // A run started from a pretrained directory (--init-from) loads its encoder from there, or, resuming, from the checkpoint.
+        string? initializedFrom = resumed is not null ? resumed.InitializedFrom : settings.InitFrom is { } init ? Path.GetFullPath(init) : null;
+        BertModel? pretrained = null;
+        if (initializedFrom is not null)
+        {
+            string start = resumed is null ? settings.InitFrom! : settings.ResumeDirectory!;
+            pretrained = BertCheckpoint.Load(start, backend, seed);
+            if (pretrained.MlmHead is null)
+                throw new InvalidDataException($"'{start}' holds a BERT without its masked-LM head (cls.predictions.*): masked-LM training needs one.");
+            settings = settings with { SequenceLength = Math.Min(settings.SequenceLength, pretrained.Config.MaxPositions) };
+            if (resumed is null) log.WriteLine($"initialized from '{start}': fresh optimizer and schedule");
+        }
+
         WordPieceTokenizer tokenizer;
-        if ((settings.ResumeDirectory ?? settings.TokenizerDirectory) is { } dir)
+        if ((settings.ResumeDirectory ?? settings.InitFrom ?? settings.TokenizerDirectory) is { } dir)
         {
             tokenizer = WordPieceTokenizer.FromDirectory(dir);
             log.WriteLine($"tokenizer: {tokenizer.VocabSize} WordPiece tokens from {Path.Combine(dir, WordPieceTokenizerFiles.VocabFile)}");
@@ -69,7 +82,8 @@ public static class BertPretraining
         {
             VocabSize = tokenizer.VocabSize, MaxPositions = settings.SequenceLength, PadTokenId = tokenizer.PaddingId, Labels = [],
         };
-        var model = new BertModel(config, backend, BertHeads.MaskedLanguageModel, seed, settings.Components);
+        var model = pretrained ?? new BertModel(config, backend, BertHeads.MaskedLanguageModel, seed, settings.Components);
+        config = model.Config;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: BERT {config.Layers} layers, hidden {config.HiddenSize}, {config.Heads} heads, intermediate {config.IntermediateSize}, " +
             $"{config.NormPosition.ToString().ToLowerInvariant()}-LN, {model.ParameterCount():N0} parameters, backend {backend.Name}"));
@@ -80,7 +94,7 @@ public static class BertPretraining
         var objective = new MaskedLanguageModeling(model, Source(trainIds, shuffle: true, seed),
             Source(trainIds, shuffle: true, seed + 1), Source(validationIds, shuffle: false, seed + 2));
         string? corpusPath = settings.CorpusText is null || File.Exists(settings.Corpus) ? settings.Corpus : null;
-        var files = CheckpointFiles.ForBert(model, tokenizer, settings.Variant, CorpusFingerprint.Of(corpusPath, ids));
+        var files = CheckpointFiles.ForBert(model, tokenizer, settings.Variant, CorpusFingerprint.Of(corpusPath, ids)) with { InitializedFrom = initializedFrom };
         var trainer = new Trainer(objective, settings.Training, files) { CheckpointMessage = (step, directory) => $"saved step {step} to {directory}" };
         if (resumed is not null)
         {

@@ -51,6 +51,14 @@ public sealed record BertPretrainingSettings
     /// </summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>
+    /// A BERT directory with its masked-LM head (cls.predictions) whose weights, shape and WordPiece vocabulary a new run
+    /// starts from, with a fresh optimizer and schedule (train --init-from); null: a new encoder of <see cref="Model"/>'s
+    /// shape. <see cref="Model"/>, <see cref="Components"/>, <see cref="TokenizerDirectory"/> and <see cref="VocabSize"/>
+    /// are then not used, and <see cref="SequenceLength"/> is capped at the directory's max_position_embeddings.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>The run's name in trainer_state.json ("variant"): the configured variant's, or "bert" for a shape given by flags.</summary>
     public string Variant { get; init; } = "bert";
 

@@ -17,6 +17,9 @@ namespace LlmForge.Training;
 /// <param name="LoadModel">Reads a checkpoint directory's weights into the run's model, checking its architecture.</param>
 public sealed record CheckpointFiles(string Variant, string TokenizerKind, CorpusFingerprint Corpus, Action<string> SaveModel, Action<string> LoadModel)
 {
+    /// <summary>The model directory the run's weights started from (trainer_state.json's "init_from"); null: random initialization.</summary>
+    public string? InitializedFrom { get; init; }
+
     /// <summary>The tokenizer kind a BERT's WordPiece vocabulary is recorded as.</summary>
     public const string WordPiece = "wordpiece";
 

@@ -10,6 +10,9 @@ namespace LlmForge.Training;
 /// <summary>What a run is, as trainer_state.json records it: the variant's name, the tokenizer kind and the corpus file (null = the default corpus).</summary>
 public sealed record GptRunDescription(string Variant, string TokenizerKind, string? CorpusPath)
 {
+    /// <summary>The model directory the run's weights started from (--init-from), recorded as "init_from"; null: random initialization.</summary>
+    public string? InitializedFrom { get; init; }
+
     /// <summary>The path of the configuration section the run's settings come from, for the keys messages name.</summary>
     public string Section { get; init; } = Hosting.LlmForgeOptions.SectionName;
 }
@@ -44,7 +47,7 @@ public sealed class GptTrainingRun
         TrainTokens = train.Length;
         CheckCorpusSize(description, options, model.Config.ContextLength, tokenIds.Length, train.Length, validation.Length);
         Corpus = CorpusFingerprint.Of(description.CorpusPath, tokenIds.Span);
-        var files = CheckpointFiles.ForGpt(model, tokenizer, description.Variant, description.TokenizerKind, Corpus);
+        var files = CheckpointFiles.ForGpt(model, tokenizer, description.Variant, description.TokenizerKind, Corpus) with { InitializedFrom = description.InitializedFrom };
         Trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed),
             WindowStartToken(options, tokenizer, description)), options, files);
     }
@@ -75,20 +78,26 @@ public sealed class GptTrainingRun
         ArgumentNullException.ThrowIfNull(log);
         var options = settings.Training;
         TrainerState? resumed = settings.ResumeDirectory is { } directory ? TrainingCheckpoint.Load(directory) : null;
-        string kind = resumed?.Tokenizer ?? settings.Tokenizer.Kind;
-        ITokenizer tokenizer = resumed is not null
+        // A run started from a model directory (--init-from) builds its model from a directory's config.json and weights:
+        // the pretrained one for a new run, the checkpoint's own when resuming such a run.
+        string? initializedFrom = resumed is not null ? resumed.InitializedFrom : settings.InitFrom is { } init ? Path.GetFullPath(init) : null;
+        var pretrained = initializedFrom is null ? null : PretrainedStart.LoadCausal(resumed is null ? settings.InitFrom! : settings.ResumeDirectory!, factory, DataSeed(options.Seed));
+        string kind = resumed?.Tokenizer ?? (pretrained is not null ? TokenizerKinds.KindOf(pretrained.Tokenizer) : settings.Tokenizer.Kind);
+        ITokenizer tokenizer = pretrained?.Tokenizer ?? (resumed is not null
             ? TokenizerKinds.Load(kind, settings.ResumeDirectory!)
-            : TokenizerTraining.Create(settings.Tokenizer, settings.Corpus, log);
+            : TokenizerTraining.Create(settings.Tokenizer, settings.Corpus, log));
         int[] ids;
         try { ids = [.. settings.Corpus.Encode(tokenizer)]; }
-        catch (ArgumentException e) when (resumed is not null) // only a char vocabulary can miss a character
+        catch (ArgumentException e) when (resumed is not null || pretrained is not null) // only a char vocabulary can miss a character
         {
-            throw new InvalidDataException($"the corpus does not fit the checkpoint's {kind} tokenizer (resume with the corpus the run trained on): {e.Message}", e);
+            throw new InvalidDataException($"the corpus does not fit the {(resumed is not null ? "checkpoint's" : "pretrained model's")} {kind} tokenizer: {e.Message}", e);
         }
-        // The variant's shape and kinds, with the tokenizer's vocabulary.
-        var model = factory.CreateGpt(settings.Variant, tokenizer.VocabSize, DataSeed(options.Seed));
+        // The variant's shape and kinds, with the tokenizer's vocabulary; or the pretrained directory's model.
+        var model = pretrained?.Gpt ?? factory.CreateGpt(settings.Variant, tokenizer.VocabSize, DataSeed(options.Seed));
+        string variant = resumed?.Variant ?? pretrained?.ModelType ?? settings.Variant;
         var run = new GptTrainingRun(model, options, tokenizer,
-            new GptRunDescription(settings.Variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)), ids);
+            new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom }, ids);
+        if (resumed is null && pretrained is not null) log.WriteLine($"initialized from '{settings.InitFrom}' ({pretrained.ModelType}, {kind} tokenizer): fresh optimizer and schedule");
         if (resumed is not null)
         {
             run.Resume(settings.ResumeDirectory!, resumed);

@@ -23,6 +23,13 @@ public sealed record GptTrainingSettings
     /// <summary>A checkpoint directory to continue exactly (its tokenizer, weights, optimizer and stream state); null starts a new run.</summary>
     public string? ResumeDirectory { get; init; }
 
+    /// <summary>
+    /// A model directory (GPT-2 or Llama family) whose weights, shape and tokenizer a new run starts from, with a fresh
+    /// optimizer and schedule; null: the variant's random initialization. <see cref="Variant"/> and <see cref="Tokenizer"/>
+    /// are then not used.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Steps, batch size, schedule, evaluation and checkpoint cadence, seed.</summary>
     public TrainingOptions Training { get; init; } = new();
 }

@@ -191,6 +191,7 @@ public sealed class Trainer
             Variant = run.Variant,
             Tokenizer = run.TokenizerKind,
             Optimizer = Options.Optimizer,
+            InitializedFrom = run.InitializedFrom,
             Corpus = run.Corpus,
             Streams = Objective.CaptureStreams(),
             Dropout = DropoutCounters.Capture(Model),

@@ -53,6 +53,12 @@ public sealed record TrainerState
     /// <summary>Every dropout module by its dotted name ("trf_blocks.0.att.dropout").</summary>
     public required IReadOnlyDictionary<string, DropoutState> Dropout { get; init; }
 
+    /// <summary>
+    /// The model directory whose weights the run started from (train --init-from; a full path), or null for a run that
+    /// started from the variant's random initialization. A resume keeps it.
+    /// </summary>
+    public string? InitializedFrom { get; init; }
+
     /// <summary>The last evaluation's validation loss; null before the first evaluation.</summary>
     public double? ValidationLoss { get; init; }
 
