@@ -30,6 +30,7 @@ public static class CommandLine
         new InspectCommand(),
         new PlotCommand(),
         new PerplexityCommand(),
+        new ChatCommand(),
     ];
 
     private const string RootSynopsis = """
