@@ -72,8 +72,8 @@ var adapters = LoraAdapters.Create(model, lora, seed: 2);
 var instruct = new InstructionTuning(model, tokenizer, train, validation, new InstructionTuningOptions { BatchSize = 8, Seed = 3 });
 var tuning = new TrainingOptions
 {
-    MaxSteps = 150, BatchSize = 8, LearningRate = 3e-3f, MinLearningRate = 3e-4f, WarmupSteps = 10, WeightDecay = 0,
-    EvalInterval = 150, EvalBatches = instruct.EvaluationBatches, LogInterval = 150, CheckpointInterval = 0, Seed = 3,
+    MaxSteps = 250, BatchSize = 8, LearningRate = 5e-3f, MinLearningRate = 5e-4f, WarmupSteps = 10, WeightDecay = 0,
+    EvalInterval = 250, EvalBatches = instruct.EvaluationBatches, LogInterval = 250, CheckpointInterval = 0, Seed = 3,
 };
 var trainer = new Trainer(new LoraObjective(instruct, adapters), tuning);
 double trainBefore = trainer.Evaluate(TrainingStream.TrainEvaluation), validationBefore = trainer.Evaluate(TrainingStream.Validation);
