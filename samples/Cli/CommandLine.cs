@@ -31,6 +31,7 @@ public static class CommandLine
         new PlotCommand(),
         new PerplexityCommand(),
         new ChatCommand(),
+        new MergeLoraCommand(),
     ];
 
     private const string RootSynopsis = """
