@@ -14,7 +14,8 @@ namespace LlmForge.Cli.Commands;
 
 /// <summary>
 /// <c>llmforge train [--variant NAME] [--config FILE] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]
-/// [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR] [--overwrite]</c>: the main job. Trains a GPT of a
+/// [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR] [--overwrite] [--init-from DIR]
+/// [--objective causal-lm|instruct] [--data FILE] [--template NAME]</c>: the main job. Trains a GPT of a
 /// named variant of appsettings.json (default gpt-char, nanoGPT's CPU "baby" shape: context 64, 4 layers, 4 heads,
 /// 128 dims) on a text, checkpoints it (Hugging Face layout + optimizer.safetensors + trainer_state.json) every
 /// Training:CheckpointInterval steps and at the end, prints a sample; the last line is <c>val_loss=…</c>.
@@ -36,6 +37,8 @@ public sealed class TrainCommand : ICommand
         usage: llmforge train [--config FILE] [--variant NAME] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl]
                               [--seed S] [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR]
                               [--overwrite]
+               llmforge train --init-from DIR [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]
+               llmforge train --init-from DIR --objective instruct --data FILE [--template alpaca|phi3] [--out DIR] [--steps N]
         """;
 
     public string Notes => """
@@ -45,6 +48,11 @@ public sealed class TrainCommand : ICommand
         norm stops the run (exit 1) before anything of that step is saved; Training:SkipNonFiniteSteps N skips up
         to N such steps instead. Ctrl-C finishes the step, saves a checkpoint and exits 130 (twice: at once).
         The last line is val_loss=<number>.
+        --init-from DIR starts a new run from a model directory's weights, shape (config.json) and tokenizer (GPT-2,
+        Llama family: next-token training on --corpus; BERT: masked-LM training), with a fresh optimizer and schedule;
+        trainer_state.json records "init_from". --objective instruct fine-tunes on instruction data (.jsonl or a JSON
+        array of {"instruction", "input", "output"}): the loss is on response tokens only; a held-out share
+        (Training:ValidationFraction, seeded) gives val_loss, and a validation example is answered before and after.
         """;
 
     public IReadOnlyList<Option> Options => TrainArguments.Flags.All;
@@ -63,6 +71,7 @@ public sealed class TrainCommand : ICommand
         string? resumeDir = flags.Resume;
         bool overwrite = flags.Overwrite;
 
+        if (TrainFromPretrained.Applies(flags)) return TrainFromPretrained.Run(Name, flags, stdout, stderr); // --init-from, --objective
         // A resume continues the saved run: its variant, seed, step target, tokenizer and corpus, unless a flag says otherwise.
         TrainerState? resumed = resumeDir is null ? null : TrainingCheckpoint.Load(ModelDirectory.Require(Name, "resume", resumeDir));
         if (resumed is not null)
@@ -72,7 +81,6 @@ public sealed class TrainCommand : ICommand
             if (tokenizerFlag is not null && tokenizerFlag != resumed.Tokenizer)
                 throw new CliException($"{Name}: --tokenizer {tokenizerFlag} differs from the checkpoint's tokenizer '{resumed.Tokenizer}' ({Path.Combine(resumeDir!, TrainerStateJson.FileName)} key \"tokenizer\")");
         }
-        if (TrainFromPretrained.Applies(flags, resumed)) return TrainFromPretrained.Run(Name, flags, resumed, stdout, stderr); // --init-from, --objective
         string? corpusPath = corpusFlag ?? resumed?.Corpus.Path;
 
         // Flags are the last configuration source: they override --config, appsettings.json and LlmForge__* variables.
@@ -179,12 +187,6 @@ public sealed class TrainCommand : ICommand
         {
             return Interrupted(metrics);
         }
-        stdout.WriteLine($"saved {outDir}");
-        var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
-        stdout.WriteLine("--- sample ---");
-        generator.Complete(run.Tokenizer, "\n", 200, stdout.Write);
-        stdout.WriteLine();
-        stdout.WriteLine($"val_loss={validationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
-        return 0;
+        return TrainFromPretrained.WriteEnding(run, options, outDir, validationLoss, stdout);
     }
 }

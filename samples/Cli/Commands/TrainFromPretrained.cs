@@ -21,13 +21,21 @@ namespace LlmForge.Cli.Commands;
 /// </summary>
 internal static class TrainFromPretrained
 {
-    /// <summary>Whether the flags or the resumed checkpoint ask for this path rather than a configured variant's.</summary>
-    public static bool Applies(TrainArguments flags, TrainerState? resumed) =>
-        flags.InitFrom is not null || flags.Objective is not null || flags.Data is not null || flags.Template is not null
-        || resumed?.InitializedFrom is not null;
-
-    public static int Run(string name, TrainArguments flags, TrainerState? resumed, TextWriter stdout, TextWriter stderr)
+    /// <summary>Whether the flags, or the checkpoint --resume names (its trainer_state.json has "init_from"), ask for this path.</summary>
+    public static bool Applies(TrainArguments flags)
     {
+        if (flags.InitFrom is not null || flags.Objective is not null || flags.Data is not null || flags.Template is not null) return true;
+        string? state = flags.Resume is null ? null : Path.Combine(flags.Resume, TrainerStateJson.FileName);
+        if (state is null || !File.Exists(state)) return false;
+        try { return TrainerStateJson.Load(state).InitializedFrom is not null; }
+        catch (CheckpointFormatException) { return false; } // train's own resume reports it
+    }
+
+    public static int Run(string name, TrainArguments flags, TextWriter stdout, TextWriter stderr)
+    {
+        if (flags.InitFrom is not null && flags.Resume is not null)
+            throw new CliException($"{name}: --init-from starts a new run and --resume continues one: give one of them");
+        TrainerState? resumed = flags.Resume is null ? null : TrainingCheckpoint.Load(ModelDirectory.Require(name, "resume", flags.Resume));
         // A resume continues the checkpoint's data unless --data says otherwise.
         if (flags.Data is null && resumed?.Objective == InstructionTuning.ObjectiveKind) flags = flags with { Data = resumed.Corpus.Path };
         string objective = CheckFlags(name, flags, resumed);
@@ -79,19 +87,13 @@ internal static class TrainFromPretrained
         string? resumedObjective = resumed is null ? null
             : resumed.Objective == InstructionTuning.ObjectiveKind ? TrainObjectives.Instruct : TrainObjectives.CausalLm;
         string objective = flags.Objective ?? resumedObjective ?? TrainObjectives.CausalLm;
-        if (flags.InitFrom is not null)
-        {
-            if (flags.Resume is not null)
-                throw new CliException($"{name}: --init-from starts a new run and --resume continues one: give one of them");
-            string? conflicting = flags.Variant is not null ? "--variant" : flags.Tokenizer is not null ? "--tokenizer"
-                : flags.TokenizerDir is not null ? "--tokenizer-dir" : flags.VocabSize is not null ? "--vocab-size" : null;
-            if (conflicting is not null)
-                throw new CliException($"{name}: {conflicting} does not go with --init-from: the shape and tokenizer are those of '{flags.InitFrom}' (its config.json and tokenizer files)");
-        }
-        else if (resumed is null)
-        {
+        if (flags.InitFrom is null && resumed is null)
             throw new CliException($"{name}: --objective/--data/--template start from a pretrained model: give --init-from DIR");
-        }
+        string? conflicting = flags.Variant is not null ? "--variant" : flags.Tokenizer is not null ? "--tokenizer"
+            : flags.TokenizerDir is not null ? "--tokenizer-dir" : flags.VocabSize is not null ? "--vocab-size" : null;
+        if (conflicting is not null)
+            throw new CliException($"{name}: {conflicting} does not go with {(flags.InitFrom is not null ? "--init-from" : "--resume of a run started with --init-from")}: " +
+                $"the shape and tokenizer are those of '{flags.InitFrom ?? flags.Resume}' (its config.json and tokenizer files)");
         if (resumedObjective is not null && objective != resumedObjective)
             throw new CliException($"{name}: --objective {objective} differs from the checkpoint's objective ({resumed!.Objective} in {Path.Combine(flags.Resume!, TrainerStateJson.FileName)})");
         if (objective == TrainObjectives.Instruct)
@@ -114,17 +116,27 @@ internal static class TrainFromPretrained
             DataPath = flags.Data!, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
             Template = flags.Template ?? AlpacaPromptTemplate.TemplateName,
         }, factory, stderr);
+        // Validation examples answered before and after tuning (greedy): the first one shown, up to 100 scored by exact match.
+        var lines = run.Objective.ValidationExamples.Select(e => e.Line).Take(ScoredExamples).ToHashSet();
+        var scored = InstructionDataFile.Read(flags.Data!).Where(e => lines.Contains(e.Line)).ToList();
+        var example = scored[0];
+        string Respond() => run.Responder.Respond(example.Instruction, example.Input, maxNewTokens: 32).ReplaceLineEndings("\\n");
+        string ExactMatch() => $"exact match {run.Responder.ExactMatches(scored)}/{scored.Count} validation examples";
+        string? before = null;
+        if (flags.Resume is null)
+        {
+            double initial = run.Trainer.Evaluate(TrainingStream.Validation);
+            stdout.WriteLine($"eval step 0: val_loss {initial.ToString("F4", CultureInfo.InvariantCulture)} (response tokens, before tuning), {ExactMatch()}");
+            before = Respond();
+        }
         var result = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
         stdout.WriteLine($"saved {outDir}");
-        var example = run.Objective.ValidationExamples.Count > 0 ? InstructionDataFile.Read(flags.Data!)
-            .First(e => e.Line == run.Objective.ValidationExamples[0].Line) : null;
-        if (example is not null)
-        {
-            stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
-            stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
-            stdout.WriteLine($"expected: {example.Output}");
-            stdout.WriteLine($"response: {run.Responder.Respond(example.Instruction, example.Input, maxNewTokens: 64)}");
-        }
+        stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
+        stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
+        stdout.WriteLine($"expected: {example.Output}");
+        if (before is not null) stdout.WriteLine($"before: {before}");
+        stdout.WriteLine($"response: {Respond()}");
+        stdout.WriteLine($"after tuning: {ExactMatch()}");
         stdout.WriteLine($"val_loss={result.ValidationLoss.ToString("F4", CultureInfo.InvariantCulture)}");
         return 0;
     }
@@ -154,6 +166,9 @@ internal static class TrainFromPretrained
         return Bert.BertPretrainingReport.Write(result, stdout);
     }
 
+    /// <summary>Validation examples the exact-match figure answers (each a greedy generation).</summary>
+    private const int ScoredExamples = 100;
+
     /// <summary>Tokens per masked-LM row when no --seq-len is given (capped at the directory's max_position_embeddings).</summary>
     private const int DefaultBertSequenceLength = 128;
 
@@ -166,6 +181,12 @@ internal static class TrainFromPretrained
             Variant = "pretrained", Corpus = text, CorpusPath = corpusPath, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
         }, factory, stderr);
         double validationLoss = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
+        return WriteEnding(run, options, outDir, validationLoss, stdout);
+    }
+
+    /// <summary>How a GPT run of train ends: "saved DIR", a 200-token sample from "\n", and the last line val_loss=….</summary>
+    internal static int WriteEnding(GptTrainingRun run, TrainingOptions options, string outDir, double validationLoss, TextWriter stdout)
+    {
         stdout.WriteLine($"saved {outDir}");
         var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
         stdout.WriteLine("--- sample ---");

@@ -94,7 +94,8 @@ public sealed class GptTrainingRun
         }
         // The variant's shape and kinds, with the tokenizer's vocabulary; or the pretrained directory's model.
         var model = pretrained?.Gpt ?? factory.CreateGpt(settings.Variant, tokenizer.VocabSize, DataSeed(options.Seed));
-        string variant = resumed?.Variant ?? pretrained?.ModelType ?? settings.Variant;
+        // A run from a model directory is named by its model_type; a resume checks the configured variant's name against the checkpoint's.
+        string variant = pretrained is null ? settings.Variant : resumed?.Variant ?? pretrained.ModelType;
         var run = new GptTrainingRun(model, options, tokenizer,
             new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom }, ids);
         if (resumed is null && pretrained is not null) log.WriteLine($"initialized from '{settings.InitFrom}' ({pretrained.ModelType}, {kind} tokenizer): fresh optimizer and schedule");

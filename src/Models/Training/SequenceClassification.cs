@@ -134,22 +134,11 @@ public sealed class SequenceClassification : ITrainingObjective
     }
 
     /// <summary>The training stream's batches drawn ("step") and seed; the evaluation streams restart at every evaluation.</summary>
-    public IReadOnlyDictionary<TrainingStream, TrainingStreamState> CaptureStreams() => new Dictionary<TrainingStream, TrainingStreamState>
-    {
-        [TrainingStream.Train] = new([new("step", _drawn), new("seed", Seed)]),
-        [TrainingStream.TrainEvaluation] = new([new("step", 0), new("seed", Seed)]),
-        [TrainingStream.Validation] = new([new("step", 0), new("seed", Seed)]),
-    };
+    public IReadOnlyDictionary<TrainingStream, TrainingStreamState> CaptureStreams() => EpochStreams.Capture(_drawn, Seed);
 
     /// <summary>Puts the training stream back at its saved batch.</summary>
-    public void RestoreStreams(IReadOnlyDictionary<TrainingStream, TrainingStreamState> states, string source)
-    {
-        ArgumentNullException.ThrowIfNull(states);
-        var train = CausalLanguageModeling.Saved(states, TrainingStream.Train, source).ToSampler(source, TrainingStreams.Key(TrainingStream.Train));
-        if (train.Seed != Seed)
-            throw new Checkpoints.CheckpointFormatException(source, $"key \"samplers.train.seed\" is {train.Seed} but this run's seed is {Seed}.");
-        _drawn = train.Step;
-    }
+    public void RestoreStreams(IReadOnlyDictionary<TrainingStream, TrainingStreamState> states, string source) =>
+        _drawn = EpochStreams.Restore(states, source, Seed);
 
     /// <summary>The class id of each example's label.</summary>
     /// <exception cref="ArgumentException">A label that is not one of the model's classes, naming its line.</exception>

@@ -18,13 +18,29 @@ public static class LengthBatching
     public static int[][] ByLength(IReadOnlyList<int> lengths, int batchSize, int seed, int epoch)
     {
         ArgumentNullException.ThrowIfNull(lengths);
+        return ByKey(lengths.Count, i => lengths[i], batchSize, seed, epoch);
+    }
+
+    /// <summary>
+    /// As <see cref="ByLength"/>, sorting by any key of an example's index (a source and target length pair, say,
+    /// compared in that order).
+    /// </summary>
+    /// <param name="count">Examples.</param>
+    /// <param name="key">The sort key of example i.</param>
+    /// <param name="batchSize">Examples per batch.</param>
+    /// <param name="seed">Seed of the tie order and the batch order.</param>
+    /// <param name="epoch">Epoch number.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A batch size below 1 or a negative epoch.</exception>
+    public static int[][] ByKey<TKey>(int count, Func<int, TKey> key, int batchSize, int seed, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         var random = SplitMix64.Derive(seed, epoch);
-        var order = new int[lengths.Count];
+        var order = new int[count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
         random.Shuffle(order);
-        int[] sorted = [.. order.OrderBy(i => lengths[i])];
+        int[] sorted = [.. order.OrderBy(key)]; // stable: equal keys keep the shuffled order
         var batches = new int[(sorted.Length + batchSize - 1) / batchSize][];
         for (int b = 0; b < batches.Length; b++)
             batches[b] = sorted[(b * batchSize)..Math.Min(sorted.Length, (b + 1) * batchSize)];

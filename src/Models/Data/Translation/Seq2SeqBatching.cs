@@ -1,5 +1,3 @@
-using LlmForge.Randomness;
-
 namespace LlmForge.Data;
 
 /// <summary>
@@ -20,18 +18,6 @@ public static class Seq2SeqBatching
         ArgumentNullException.ThrowIfNull(examples);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be at least 1");
         if (epoch < 0) throw new ArgumentOutOfRangeException(nameof(epoch), epoch, "must be 0 or more");
-        var random = SplitMix64.Derive(seed, epoch);
-        var order = new int[examples.Count];
-        for (int i = 0; i < order.Length; i++) order[i] = i;
-        random.Shuffle(order);
-        // A stable sort keeps the shuffled order among equal lengths.
-        int[] sorted = [.. order.OrderBy(i => examples[i].SourceIds.Length).ThenBy(i => examples[i].TargetIds.Length)];
-        var batches = new int[(sorted.Length + batchSize - 1) / batchSize][];
-        for (int b = 0; b < batches.Length; b++)
-            batches[b] = sorted[(b * batchSize)..Math.Min(sorted.Length, (b + 1) * batchSize)];
-        var batchOrder = new int[batches.Length];
-        for (int i = 0; i < batchOrder.Length; i++) batchOrder[i] = i;
-        random.Shuffle(batchOrder);
-        return [.. batchOrder.Select(b => batches[b])];
+        return LengthBatching.ByKey(examples.Count, i => (examples[i].SourceIds.Length, examples[i].TargetIds.Length), batchSize, seed, epoch);
     }
 }

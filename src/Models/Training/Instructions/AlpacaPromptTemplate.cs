@@ -36,11 +36,4 @@ public sealed class AlpacaPromptTemplate : IPromptTemplate
         string input = string.IsNullOrEmpty(example.Input) ? "" : $"\n\n### Input:\n{example.Input}";
         return $"{Preamble}\n\n### Instruction:\n{example.Instruction}{input}\n\n### Response:\n";
     }
-
-    /// <summary>The output as it is.</summary>
-    public string FormatResponse(InstructionExample example)
-    {
-        ArgumentNullException.ThrowIfNull(example);
-        return example.Output;
-    }
 }

@@ -17,6 +17,9 @@ public interface IPromptTemplate
     /// <summary>The prompt of <paramref name="example"/>: everything before the response, ending where the model starts answering.</summary>
     string FormatPrompt(InstructionExample example);
 
-    /// <summary>The response text that follows the prompt (the end-of-text token is appended by the objective, not here).</summary>
-    string FormatResponse(InstructionExample example);
+    /// <summary>
+    /// The response text that follows the prompt (the end-of-text token is appended by the objective, not here); by
+    /// default the example's output as it is.
+    /// </summary>
+    string FormatResponse(InstructionExample example) => (example ?? throw new ArgumentNullException(nameof(example))).Output;
 }

@@ -22,6 +22,18 @@ public sealed record InstructionResponder(GptModel Model, ITokenizer Tokenizer, 
         return new(objective.Model, objective.Tokenizer, objective.Template, objective.EndOfTextId);
     }
 
+    /// <summary>
+    /// How many of <paramref name="examples"/> the model answers exactly (greedy response and expected output equal after
+    /// trimming surrounding white space): a task-level figure beside the loss.
+    /// </summary>
+    /// <param name="examples">The examples to answer (a validation set).</param>
+    /// <param name="maxNewTokens">At most this many tokens per response.</param>
+    public int ExactMatches(IEnumerable<InstructionExample> examples, int maxNewTokens = 32)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        return examples.Count(e => Respond(e.Instruction, e.Input, maxNewTokens).Trim() == e.Output.Trim());
+    }
+
     /// <summary>The response to <paramref name="instruction"/> (and <paramref name="input"/>), without the prompt and the end-of-text.</summary>
     /// <param name="instruction">The task.</param>
     /// <param name="input">What it applies to ("" for none).</param>

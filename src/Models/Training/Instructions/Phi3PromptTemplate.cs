@@ -29,11 +29,4 @@ public sealed class Phi3PromptTemplate : IPromptTemplate
         string input = string.IsNullOrEmpty(example.Input) ? "" : $"\n{example.Input}";
         return $"<|user|>\n{example.Instruction}{input}\n<|assistant|>\n";
     }
-
-    /// <summary>The output as it is.</summary>
-    public string FormatResponse(InstructionExample example)
-    {
-        ArgumentNullException.ThrowIfNull(example);
-        return example.Output;
-    }
 }
