@@ -32,6 +32,7 @@ public static class CommandLine
         new PerplexityCommand(),
         new TranslateCommand(),
         new ChatCommand(),
+        new MergeLoraCommand(),
     ];
 
     private const string RootSynopsis = """

@@ -27,6 +27,8 @@ public class CommandLineParsingTests
         { "fill-mask", ["--model", "--text", "--top-k", "--json", "--backend"] },
         { "classify", ["--model", "--train", "--eval", "--epochs", "--batch-size", "--lr", "--max-length", "--out", "--predict", "--seed", "--backend", "--threads"] },
         { "perplexity", ["--model", "--file", "--policy", "--window", "--sinks", "--stride", "--segment", "--bucket", "--backend"] },
+        { "translate", ["--model", "--text", "--file", "--beam", "--max-new-tokens", "--length-penalty", "--early-stopping", "--batch-size", "--backend", "--no-kv-cache"] },
+        { "merge-lora", ["--model", "--adapter", "--out", "--backend"] },
         { "chat", ["--model", "--system", "--template", "--temperature", "--top-k", "--top-p", "--max-new-tokens", "--seed", "--backend", "--threads", "--weights", "--stats"] },
     };
 
@@ -68,7 +70,7 @@ public class CommandLineParsingTests
     [InlineData(new[] { "train", "--stpes=5" }, "llmforge train: unknown flag --stpes; did you mean --steps?")]
     [InlineData(new[] { "pretrain-bert", "--layer", "2" }, "llmforge pretrain-bert: unknown flag --layer; did you mean --layers?")]
     [InlineData(new[] { "info", "--jsno" }, "llmforge info: unknown flag --jsno; did you mean --json?")]
-    [InlineData(new[] { "trian", "--steps", "5" }, "llmforge: unknown command 'trian'; did you mean train? commands: train, generate, forward, info, tokenize, bench, pretrain-bert, fill-mask, classify, inspect, plot, perplexity, translate, chat")]
+    [InlineData(new[] { "trian", "--steps", "5" }, "llmforge: unknown command 'trian'; did you mean train? commands: train, generate, forward, info, tokenize, bench, pretrain-bert, fill-mask, classify, inspect, plot, perplexity, translate, chat, merge-lora")]
     public void A_misspelled_flag_or_command_is_one_line_with_a_suggestion_and_exit_2(string[] args, string expected)
     {
         Assert.Equal((2, "", expected + "\n"), Cli.Run(args));

@@ -144,6 +144,13 @@ public sealed partial class GptModel : Module
     public Tensor Loss(int[] ids, int[] targets, int batch, int seq, int ignoreIndex = -100) =>
         Hidden(ids, batch, seq).LinearCrossEntropy(OutHead.Weight, OutHead.Bias, targets, ignoreIndex);
 
+    /// <summary>
+    /// The final norm's output, what the LM head (or a classifier's score, <see cref="GptClassifier"/>) reads: ids (B, T)
+    /// → (B, T, C); <paramref name="attentionMask"/> as in <see cref="Forward(int[], int, int, int[])"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Forward(int[], int, int, int[])"/>.</exception>
+    public Tensor HiddenStates(int[] ids, int batch, int seq, int[]? attentionMask = null) => Hidden(ids, batch, seq, attentionMask);
+
     /// <summary>The final-norm output the LM head reads: ids (B, T) → (B, T, C).</summary>
     private Tensor Hidden(int[] ids, int batch, int seq, int[]? attentionMask = null, ForwardRecorder? recorder = null)
     {

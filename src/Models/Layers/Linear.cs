@@ -59,13 +59,27 @@ public sealed class Linear : Module, ITensorModule
     /// <summary>Rounds the weight to bfloat16 for inference (<see cref="InferenceWeight"/>); false drops the copy.</summary>
     public void UseBFloat16Weight(bool use = true) => InferenceWeight = use ? new BFloat16Weight(Weight) : null;
 
-    /// <summary>(.., in) → (.., out).</summary>
-    public Tensor Forward(Tensor x) => Inference is { } weight ? x.Linear(weight, Bias) : x.Linear(Weight, Bias);
+    /// <summary>
+    /// A correction added to the output (LoRA's B·A·x·α/r), or null (the default): y = x · Wᵀ + b + Adapter(x). Not a
+    /// child module: the adapter's parameters are its own tree's, the layer's names and checkpoints do not change.
+    /// </summary>
+    public ILinearAdapter? Adapter { get; set; }
 
-    /// <summary>GELU(x · Wᵀ + b), (.., in) → (.., out), in one fused op (the bias is added in the GELU pass); needs a bias.</summary>
+    /// <summary>(.., in) → (.., out).</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var y = Inference is { } weight ? x.Linear(weight, Bias) : x.Linear(Weight, Bias);
+        return Adapter is { } adapter ? y + adapter.Forward(x) : y;
+    }
+
+    /// <summary>
+    /// GELU(x · Wᵀ + b), (.., in) → (.., out), in one fused op (the bias is added in the GELU pass); needs a bias. With an
+    /// <see cref="Adapter"/>, GELU(x · Wᵀ + b + Adapter(x)), unfused.
+    /// </summary>
     public Tensor ForwardGelu(Tensor x, GeluApproximation approximation)
     {
         var bias = Bias ?? throw new InvalidOperationException("Linear.ForwardGelu: the fused op adds the bias in the GELU pass; this layer has none.");
+        if (Adapter is not null) return Forward(x).Gelu(approximation); // the adapter's term goes in before the GELU
         return Inference is { } weight ? x.LinearGelu(weight, bias, approximation) : x.LinearGelu(Weight, bias, approximation);
     }
 

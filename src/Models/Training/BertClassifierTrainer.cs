@@ -6,7 +6,7 @@ using LlmForge.Tokenization;
 
 namespace LlmForge.Training;
 
-/// <summary>Settings of <see cref="BertClassifierTrainer"/> (BERT fine-tuning's usual ones).</summary>
+/// <summary>Settings of <see cref="BertClassifierTrainer"/> and <see cref="TextClassifierTrainer"/> (BERT fine-tuning's usual ones).</summary>
 public sealed record BertClassifierOptions
 {
     /// <summary>Passes over the training texts.</summary>
@@ -51,31 +51,24 @@ public sealed record ClassificationMetrics(double Loss, int Correct, int Total)
 }
 
 /// <summary>
-/// Fine-tunes a <see cref="BertModel"/>'s sequence classifier (and the whole encoder under it) on labelled texts for
-/// <see cref="BertClassifierOptions.Epochs"/> epochs: the <see cref="Trainer"/> with the
-/// <see cref="SequenceClassification"/> objective, AdamW, warm-up then cosine decay to 0, clipping; and the classifier's
-/// metrics and predictions (loss, accuracy, most probable label).
+/// Fine-tunes a <see cref="BertModel"/>'s sequence classifier (and the whole encoder under it) on labelled texts: the
+/// <see cref="TextClassifierTrainer"/> of a <see cref="BertTextClassifier"/> (the pooled [CLS] state classified).
 /// </summary>
 public sealed class BertClassifierTrainer
 {
+    private readonly TextClassifierTrainer _trainer;
+
     /// <param name="model">A BERT with its sequence classifier.</param>
     /// <param name="tokenizer">The model's WordPiece tokenizer.</param>
     /// <param name="options">Epochs, batch size and the optimizer's settings.</param>
     public BertClassifierTrainer(BertModel model, WordPieceTokenizer tokenizer, BertClassifierOptions options)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(options);
-        if (model.Classifier is null) throw new ArgumentException($"BertClassifierTrainer: the model ({model.Heads}) has no classifier.", nameof(model));
-        if (tokenizer.VocabSize != model.Config.VocabSize)
-            throw new ArgumentException($"BertClassifierTrainer: the tokenizer has {tokenizer.VocabSize} tokens, the model's vocab_size is {model.Config.VocabSize}.", nameof(tokenizer));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Epochs, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.SkipNonFiniteSteps);
+        var classifier = new BertTextClassifier(model, tokenizer, options.MaxLength);
+        _trainer = new TextClassifierTrainer(classifier, options);
         Model = model;
         Tokenizer = tokenizer;
-        Options = options;
-        MaxLength = Math.Min(options.MaxLength ?? model.Config.MaxPositions, model.Config.MaxPositions);
+        MaxLength = classifier.MaxLength;
     }
 
     /// <summary>The model being fine-tuned.</summary>
@@ -85,136 +78,22 @@ public sealed class BertClassifierTrainer
     public WordPieceTokenizer Tokenizer { get; }
 
     /// <summary>The fine-tuning settings.</summary>
-    public BertClassifierOptions Options { get; }
+    public BertClassifierOptions Options => _trainer.Options;
 
     /// <summary>Inputs are truncated to this many tokens.</summary>
     public int MaxLength { get; }
 
-    /// <summary>
-    /// The <see cref="TrainingOptions"/> of fine-tuning <paramref name="batchesPerEpoch"/> batches per epoch: one step per
-    /// batch, warm-up <see cref="BertClassifierOptions.WarmupFraction"/> of the steps (at most a tenth of them, the
-    /// schedule's rule), cosine to 0, AdamW β2 0.999, an evaluation at the end of each epoch.
-    /// </summary>
-    /// <param name="batchesPerEpoch">Training batches per epoch (<see cref="SequenceClassification.BatchesPerEpoch"/>).</param>
-    /// <param name="evaluationBatches">Batches an evaluation scores (<see cref="SequenceClassification.EvaluationBatches"/>).</param>
-    public TrainingOptions TrainingOptionsFor(int batchesPerEpoch, int evaluationBatches)
-    {
-        int total = batchesPerEpoch * Options.Epochs;
-        return new TrainingOptions
-        {
-            MaxSteps = total, BatchSize = Options.BatchSize, LearningRate = Options.LearningRate, MinLearningRate = 0,
-            WarmupSteps = (int)(Options.WarmupFraction * total), WeightDecay = Options.WeightDecay, Beta2 = 0.999f, Epsilon = 1e-8f,
-            GradientClip = Options.GradientClip, SkipNonFiniteSteps = Options.SkipNonFiniteSteps, EvalInterval = batchesPerEpoch,
-            EvalBatches = evaluationBatches, LogInterval = batchesPerEpoch, CheckpointInterval = 0, Seed = (ulong)(uint)Options.Seed,
-        };
-    }
+    /// <inheritdoc cref="TextClassifierTrainer.TrainingOptionsFor"/>
+    public TrainingOptions TrainingOptionsFor(int batchesPerEpoch, int evaluationBatches) => _trainer.TrainingOptionsFor(batchesPerEpoch, evaluationBatches);
 
-    /// <summary>Trains for <see cref="BertClassifierOptions.Epochs"/> epochs; after each, one line of training loss and (with <paramref name="evaluation"/>) its metrics.</summary>
-    /// <returns>The metrics on <paramref name="evaluation"/> after each epoch (empty without it).</returns>
-    /// <param name="cancellationToken">When cancelled, training stops after the current batch with <see cref="OperationCanceledException"/> (this trainer writes no checkpoint; the caller decides what to save).</param>
-    /// <exception cref="TrainingDivergedException">A batch's loss or gradient norm is not finite beyond <see cref="BertClassifierOptions.SkipNonFiniteSteps"/>: the model was not updated by it.</exception>
-    /// <param name="train">The labelled training texts.</param>
-    /// <param name="evaluation">Labelled texts to measure after each epoch, or null.</param>
-    /// <param name="log">Receives one line per epoch.</param>
+    /// <inheritdoc cref="TextClassifierTrainer.Train"/>
     public IReadOnlyList<ClassificationMetrics> Train(IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText>? evaluation, TextWriter log,
-        CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        ArgumentNullException.ThrowIfNull(log);
-        var objective = new SequenceClassification(Model, Tokenizer, train, evaluation, Options.BatchSize, Options.Seed, MaxLength);
-        var guard = new NonFiniteGuard(Options.SkipNonFiniteSteps, string.Create(CultureInfo.InvariantCulture,
-            $"lower the learning rate ({nameof(BertClassifierOptions)}.{nameof(Options.LearningRate)}, now {Options.LearningRate}) or clip the gradients harder " +
-            $"({nameof(Options.GradientClip)}, now {Options.GradientClip}; 0 = off), or let {nameof(Options.SkipNonFiniteSteps)} (now {Options.SkipNonFiniteSteps}) skip a few such batches"));
-        var trainer = new Trainer(objective, TrainingOptionsFor(objective.BatchesPerEpoch, objective.EvaluationBatches), nonFinite: guard);
-        var results = new List<ClassificationMetrics>();
-        var epochs = new Progress(report =>
-        {
-            if (!report.Evaluated) return;
-            string line = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {report.Step / objective.BatchesPerEpoch}/{Options.Epochs} | train_loss {report.TrainLoss:F4}");
-            if (evaluation is not null)
-            {
-                var metrics = Evaluate(evaluation, cancellationToken);
-                results.Add(metrics);
-                line += string.Create(CultureInfo.InvariantCulture, $" | eval_loss {metrics.Loss:F4} | eval_accuracy {metrics.Accuracy:F4} ({metrics.Correct}/{metrics.Total})");
-            }
-            log.WriteLine(line);
-        });
-        trainer.Train(TextWriter.Null, log, cancellationToken: cancellationToken, progress: epochs);
-        return results;
-    }
+        CancellationToken cancellationToken = default) => _trainer.Train(train, evaluation, log, cancellationToken);
 
-    /// <summary>Calls back synchronously (<see cref="Progress{T}"/> would post to a synchronization context).</summary>
-    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
+    /// <inheritdoc cref="TextClassifierTrainer.Evaluate"/>
+    public ClassificationMetrics Evaluate(IReadOnlyList<LabelledText> examples, CancellationToken cancellationToken = default) =>
+        _trainer.Evaluate(examples, cancellationToken);
 
-    /// <summary>Mean loss and accuracy on labelled examples (eval mode, no graph).</summary>
-    /// <param name="examples">The labelled texts.</param>
-    /// <param name="cancellationToken">Checked before each batch; the model's mode is restored when it throws.</param>
-    public ClassificationMetrics Evaluate(IReadOnlyList<LabelledText> examples, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(examples);
-        int[] classes = ClassIds(examples);
-        var predictions = Probabilities(examples.Select(e => e.Text).ToList(), cancellationToken);
-        double loss = 0;
-        int correct = 0;
-        for (int i = 0; i < examples.Count; i++)
-        {
-            loss -= Math.Log(Math.Max(predictions[i][classes[i]], double.Epsilon));
-            if (ArgMax(predictions[i]) == classes[i]) correct++;
-        }
-        return new ClassificationMetrics(loss / examples.Count, correct, examples.Count);
-    }
-
-    /// <summary>The most probable label of each text, with its probability.</summary>
-    public IReadOnlyList<(string Label, double Probability)> Predict(IReadOnlyList<string> texts) =>
-        [.. Probabilities(texts, CancellationToken.None).Select(p => { int c = ArgMax(p); return (Model.Config.Labels[c], p[c]); })];
-
-    // softmax of the classifier logits, per text, in batches; eval mode, no graph.
-    private List<double[]> Probabilities(IReadOnlyList<string> texts, CancellationToken cancellationToken)
-    {
-        bool wasTraining = Model.IsTraining;
-        Model.Eval();
-        var result = new List<double[]>(texts.Count);
-        using (GradMode.NoGrad())
-        {
-            for (int start = 0; start < texts.Count; start += Options.BatchSize)
-            {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    Model.Train(wasTraining);
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-                var batch = texts.Skip(start).Take(Options.BatchSize).ToList();
-                var logits = Model.ClassifierLogits(Encode(batch)).Data; // (B, labels)
-                int labels = Model.Config.Labels.Count;
-                for (int r = 0; r < batch.Count; r++)
-                {
-                    var row = logits.AsSpan(r * labels, labels);
-                    double max = double.NegativeInfinity;
-                    foreach (float v in row) max = Math.Max(max, v);
-                    var p = new double[labels];
-                    double sum = 0;
-                    for (int c = 0; c < labels; c++) sum += p[c] = Math.Exp(row[c] - max);
-                    for (int c = 0; c < labels; c++) p[c] /= sum;
-                    result.Add(p);
-                }
-            }
-        }
-        Model.Train(wasTraining);
-        return result;
-    }
-
-    private BertInput Encode(IEnumerable<string> texts) => BertInput.From(Tokenizer.EncodeBatch([.. texts], maxLength: MaxLength));
-
-    private int[] ClassIds(IReadOnlyList<LabelledText> examples) => SequenceClassification.ClassIds(Model, examples);
-
-    private static int ArgMax(double[] p)
-    {
-        int best = 0;
-        for (int i = 1; i < p.Length; i++) if (p[i] > p[best]) best = i;
-        return best;
-    }
+    /// <inheritdoc cref="TextClassifierTrainer.Predict"/>
+    public IReadOnlyList<(string Label, double Probability)> Predict(IReadOnlyList<string> texts) => _trainer.Predict(texts);
 }

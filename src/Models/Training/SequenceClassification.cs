@@ -1,5 +1,6 @@
 using LlmForge.Bert;
 using LlmForge.Data;
+using LlmForge.Autograd;
 using LlmForge.Layers;
 using LlmForge.Randomness;
 using LlmForge.Tokenization;
@@ -7,10 +8,10 @@ using LlmForge.Tokenization;
 namespace LlmForge.Training;
 
 /// <summary>
-/// Sequence classification, BertForSequenceClassification's fine-tuning: batches of <c>[CLS] text [SEP]</c> padded to
-/// their longest row, the loss the mean cross-entropy of the classifier on the pooled [CLS] state
-/// (<see cref="BertModel.ClassificationLoss"/>). Class ids are the positions of the labels in the model's
-/// <see cref="Checkpoints.BertConfig.Labels"/>.
+/// Sequence classification, the fine-tuning of BertForSequenceClassification or GPT2ForSequenceClassification: batches
+/// of texts, the loss the mean cross-entropy of the classifier's logits (<see cref="ITextClassifier.Logits"/>: BERT's
+/// pooled [CLS] state, a GPT's last token). Class ids are the positions of the labels in the classifier's
+/// <see cref="ITextClassifier.Labels"/>.
 /// </summary>
 /// <remarks>
 /// The training stream runs in epochs: epoch e visits every example once, in an order shuffled by a generator derived
@@ -40,46 +41,47 @@ public sealed class SequenceClassification : ITrainingObjective
     /// <exception cref="ArgumentException">No classifier, a tokenizer of another vocabulary, no training text, or a label not among the model's classes (naming its line).</exception>
     public SequenceClassification(BertModel model, WordPieceTokenizer tokenizer, IReadOnlyList<LabelledText> train,
         IReadOnlyList<LabelledText>? evaluation, int batchSize, int seed, int? maxLength = null)
+        : this(new BertTextClassifier(model, tokenizer, maxLength), train, evaluation, batchSize, seed)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(tokenizer);
+    }
+
+    /// <param name="classifier">The model and tokenizer to train (BERT's, a GPT's).</param>
+    /// <param name="train">The labelled training texts.</param>
+    /// <param name="evaluation">Labelled texts the evaluations score (validation); null: the training texts.</param>
+    /// <param name="batchSize">Texts per batch.</param>
+    /// <param name="seed">Seed of the epochs' shuffling.</param>
+    /// <exception cref="ArgumentException">No training text, or a label not among the classifier's classes (naming its line).</exception>
+    public SequenceClassification(ITextClassifier classifier, IReadOnlyList<LabelledText> train, IReadOnlyList<LabelledText>? evaluation,
+        int batchSize, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        if (model.Classifier is null) throw new ArgumentException($"SequenceClassification: the model ({model.Heads}) has no classifier.", nameof(model));
-        if (tokenizer.VocabSize != model.Config.VocabSize)
-            throw new ArgumentException($"SequenceClassification: the tokenizer has {tokenizer.VocabSize} tokens, the model's vocab_size is {model.Config.VocabSize}.", nameof(tokenizer));
         if (train.Count == 0) throw new ArgumentException("SequenceClassification: no training texts.", nameof(train));
-        Model = model;
-        Tokenizer = tokenizer;
+        Classifier = classifier;
         BatchSize = batchSize;
         Seed = seed;
-        MaxLength = Math.Min(maxLength ?? model.Config.MaxPositions, model.Config.MaxPositions);
         _train = train;
         _evaluation = evaluation ?? train;
-        _trainClasses = ClassIds(model, train);
-        _evaluationClasses = evaluation is null ? _trainClasses : ClassIds(model, evaluation);
+        _trainClasses = ClassIds(classifier.Labels, train);
+        _evaluationClasses = evaluation is null ? _trainClasses : ClassIds(classifier.Labels, evaluation);
         _order = new int[train.Count];
     }
 
     /// <summary>"sequence-classification".</summary>
     public string Kind => ObjectiveKind;
 
-    /// <summary>The BERT being fine-tuned.</summary>
-    public BertModel Model { get; }
+    /// <summary>The model and tokenizer being fine-tuned.</summary>
+    public ITextClassifier Classifier { get; }
 
-    Module ITrainingObjective.Model => Model;
-
-    /// <summary>The model's tokenizer.</summary>
-    public WordPieceTokenizer Tokenizer { get; }
+    /// <summary>The classifier's model.</summary>
+    public Module Model => Classifier.Model;
 
     /// <summary>Texts per batch.</summary>
     public int BatchSize { get; }
 
     /// <summary>Seed of the epochs' shuffling.</summary>
     public int Seed { get; }
-
-    /// <summary>Inputs are truncated to this many tokens.</summary>
-    public int MaxLength { get; }
 
     /// <summary>Training batches per epoch (the last one may be shorter).</summary>
     public int BatchesPerEpoch => (_train.Count + BatchSize - 1) / BatchSize;
@@ -127,8 +129,8 @@ public sealed class SequenceClassification : ITrainingObjective
             weight = next < set.Count ? rows.Length : 0;
             next += BatchSize;
         }
-        var input = BertInput.From(Tokenizer.EncodeBatch([.. rows.Select(r => set[r].Text)], maxLength: MaxLength));
-        return new(Model.ClassificationLoss(input, [.. rows.Select(r => classes[r])]), weight, input.InputIds.Length);
+        var (logits, tokens) = Classifier.Logits([.. rows.Select(r => set[r].Text)]);
+        return new(logits.CrossEntropy([.. rows.Select(r => classes[r])]), weight, tokens);
     }
 
     /// <summary>The training stream's batches drawn ("step") and seed; the evaluation streams restart at every evaluation.</summary>
@@ -143,10 +145,18 @@ public sealed class SequenceClassification : ITrainingObjective
     public static int[] ClassIds(BertModel model, IReadOnlyList<LabelledText> examples)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return ClassIds(model.Config.Labels, examples);
+    }
+
+    /// <summary>The class id of each example's label among <paramref name="labels"/>.</summary>
+    /// <exception cref="ArgumentException">A label that is not one of <paramref name="labels"/>, naming its line.</exception>
+    public static int[] ClassIds(IReadOnlyList<string> labels, IReadOnlyList<LabelledText> examples)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(examples);
-        var classOf = model.Config.Labels.Select((label, id) => (label, id)).ToDictionary(p => p.label, p => p.id, StringComparer.Ordinal);
+        var classOf = labels.Select((label, id) => (label, id)).ToDictionary(p => p.label, p => p.id, StringComparer.Ordinal);
         return [.. examples.Select(e => e.Label is { } label && classOf.TryGetValue(label, out int id) ? id
             : throw new ArgumentException(
-                $"line {e.Line}: label '{e.Label}' is not one of the model's classes ({string.Join(", ", model.Config.Labels)}).", nameof(examples)))];
+                $"line {e.Line}: label '{e.Label}' is not one of the model's classes ({string.Join(", ", labels)}).", nameof(examples)))];
     }
 }

@@ -315,4 +315,30 @@ public class LearnSamplesTests
         Assert.Contains("   cache slots per layer: window 32, sink 32, whatever the length; dense 256 at the end of a segment", SplitLines(stdout));
         AssertPng(Path.Combine(output.Path, "13-beyond-context.png"), 900, 560);
     }
+
+    [Fact]
+    public async Task Lora_chat_lowers_the_response_loss_with_adapters_a_tenth_of_the_model_and_chats_through_IChatClient()
+    {
+        using var output = new TempDirectory();
+        string stdout = await SampleProcess.RunToSuccess("14-LoraChat", "14-lora-chat", output.Path);
+
+        var losses = SplitLines(stdout).Where(l => l.Contains("response loss, ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, losses.Count);
+        foreach (string line in losses)
+        {
+            var m = Regex.Match(line, @"([0-9.]+) -> ([0-9.]+)");
+            Assert.True(m.Success, line);
+            double before = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), after = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            Assert.True(after < 0.5 * before, line);
+        }
+        double share = NumberAfter(stdout, "trainable parameters (");
+        Assert.InRange(share, 0.1, 15);
+        string directory = Path.Combine(output.Path, "14-lora-chat");
+        Assert.True(File.Exists(Path.Combine(directory, "adapter", "adapter_model.safetensors")));
+        Assert.True(File.Exists(Path.Combine(directory, "adapter", "adapter_config.json")));
+        Assert.True(File.Exists(Path.Combine(directory, "merged", "model.safetensors")));
+        var replies = SplitLines(stdout).Where(l => l.StartsWith("   assistant: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, replies.Count);
+        Assert.All(replies, r => Assert.True(r.Length > "   assistant: ".Length, r));
+    }
 }

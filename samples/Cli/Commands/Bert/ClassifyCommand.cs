@@ -12,21 +12,21 @@ using LlmForge.Training;
 namespace LlmForge.Cli.Commands.Bert;
 
 /// <summary>
-/// <c>llmforge classify</c>: fine-tunes a BERT directory's sequence classifier on a labelled TSV/CSV file (the
-/// classifier and pooler are created when the directory has none), reports accuracy on an evaluation file, saves the
-/// fine-tuned model, and predicts the labels of a file of texts.
+/// <c>llmforge classify</c>: fine-tunes a BERT or GPT directory's sequence classifier on a labelled TSV/CSV file (the
+/// classifier — BERT's pooler and classifier, a GPT's score on the last token — is created when the directory has none),
+/// reports accuracy on an evaluation file, saves the fine-tuned model, and predicts the labels of a file of texts.
 /// </summary>
 public sealed class ClassifyCommand : ICommand
 {
     public string Name => "classify";
 
-    public string Summary => "fine-tune a BERT classifier on a labelled TSV/CSV file, report accuracy, predict labels";
+    public string Summary => "fine-tune a BERT or GPT classifier on a labelled TSV/CSV file, report accuracy, predict labels";
 
     public string Synopsis => "usage: llmforge classify --model DIR [--train FILE [--eval FILE] [--epochs N] [--out DIR]] [--predict FILE] [flags]";
 
     public string Notes => "";
 
-    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "a BERT directory (pretrained, e.g. by pretrain-bert, or already fine-tuned)");
+    private static readonly Option<string?> Model = Flag.Text("--model", "DIR", "a BERT or GPT directory (pretrained, e.g. by pretrain-bert or train, or already fine-tuned)");
     private static readonly Option<string?> Train = Flag.Text("--train", "FILE",
         "text<TAB>label lines (.tsv) or text,label (.csv, \"quoted, text\" allowed); a first line \"text<TAB>label\" is a header; " +
         "the classes are the distinct labels");
@@ -60,16 +60,13 @@ public sealed class ClassifyCommand : ICommand
         string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
         int threads = parsed.GetValue(BackendFlags.Threads) ?? 0;
         string directory = ModelDirectory.Require(Name, "model", modelDir);
-        if (!BertDirectory.IsBert(directory))
-            throw new CliException($"{Name}: '{directory}' is not a BERT directory (its config.json needs \"model_type\": \"bert\")");
         if (trainFile is null && predictFile is null)
             throw new CliException($"{Name}: give --train FILE (fine-tune) and/or --predict FILE");
         if (trainFile is null && (evalFile is not null || output is not null || epochs is not null))
             throw new CliException($"{Name}: --eval, --epochs and --out go with --train");
 
         var backend = BackendFactory.FromConfiguration(backendName, threads);
-        var tokenizer = BertDirectory.LoadTokenizer(Name, directory);
-        BertModel model;
+        ITextClassifier classifier;
         ClassificationMetrics? last = null;
         if (trainFile is not null)
         {
@@ -77,31 +74,29 @@ public sealed class ClassifyCommand : ICommand
             var evaluation = evalFile is null ? null : LabelledTextFile.Read(evalFile);
             var labels = LabelledTextFile.Labels(train);
             if (labels.Count < 2) throw new CliException($"{Name}: --train '{trainFile}' has a single label {Printable.Quote(labels[0])}; a classifier needs two or more");
-            (model, var initialized) = BertCheckpoint.LoadForClassification(directory, backend, labels, options.Seed);
+            var loaded = ClassifierDirectory.ForTraining(Name, directory, backend, labels, options);
+            classifier = loaded.Classifier;
             stdout.WriteLine($"classes: {string.Join(", ", labels)} ({train.Count} training examples" +
                              (evaluation is null ? ")" : $", {evaluation.Count} evaluation examples)"));
-            if (initialized.Count > 0) stdout.WriteLine($"initialized: {string.Join(", ", initialized)}");
-            var trainer = new BertClassifierTrainer(model, tokenizer, options);
+            if (loaded.Initialized.Count > 0) stdout.WriteLine($"initialized: {string.Join(", ", loaded.Initialized)}");
+            var trainer = new TextClassifierTrainer(classifier, options);
             var history = trainer.Train(train, evaluation, stdout);
             last = history.Count > 0 ? history[^1] : null;
             if (output is not null)
             {
-                BertCheckpoint.Save(model, output);
-                tokenizer.Save(output);
+                loaded.Save(output);
                 stdout.WriteLine($"saved to {output}");
             }
         }
         else
         {
-            model = BertCheckpoint.Load(directory, backend);
-            if (model.Classifier is null)
-                throw new CliException($"{Name}: '{directory}' holds a {model.Heads.Architecture} without a classifier; fine-tune it with --train first");
+            classifier = ClassifierDirectory.Load(Name, directory, backend, options);
         }
 
         if (predictFile is not null)
         {
             var texts = LabelledTextFile.Read(predictFile, labelsRequired: false);
-            var predictor = new BertClassifierTrainer(model, tokenizer, options);
+            var predictor = new TextClassifierTrainer(classifier, options);
             var predictions = predictor.Predict([.. texts.Select(t => t.Text)]);
             for (int i = 0; i < texts.Count; i++)
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{predictions[i].Label}\t{predictions[i].Probability:F4}\t{texts[i].Text}"));
