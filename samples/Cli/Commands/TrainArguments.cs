@@ -27,6 +27,8 @@ public sealed record TrainArguments
     public string? Objective { get; init; }
     public string? Data { get; init; }
     public string? Template { get; init; }
+    public bool Lora { get; init; }
+    public int? LoraRank { get; init; }
 
     /// <summary>Configuration keys (<c>LlmForge:Training:BatchSize</c> → "64") set like flags, before the flags above.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
@@ -62,6 +64,8 @@ public sealed record TrainArguments
         Objective = parsed.GetValue(Flags.Objective),
         Data = parsed.GetValue(Flags.Data),
         Template = parsed.GetValue(Flags.Template),
+        Lora = parsed.GetValue(Flags.Lora),
+        LoraRank = parsed.GetValue(Flags.LoraRank),
     };
 
     /// <summary>train's flags, in the order its help lists them.</summary>
@@ -96,7 +100,12 @@ public sealed record TrainArguments
         public static Option<string?> Template { get; } = Flag.Choice("--template", "NAME",
             "--objective instruct's prompt template (default alpaca)", [.. Training.PromptTemplates.Names]);
 
+        public static Option<bool> Lora { get; } = Flag.Switch("--lora",
+            "with --init-from: train LoRA adapters (LlmForge:Lora: Rank, Alpha, Targets, Dropout) on the frozen model; saves PEFT's adapter directory");
+        public static Option<int?> LoraRank { get; } = Flag.Int("--lora-rank", "N", "Lora:Rank, the adapters' rank (with --lora)", min: 1);
+
         public static IReadOnlyList<Option> All { get; } =
-            [Config, Variant, Corpus, Pairs, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite, InitFrom, Objective, Data, Template];
+            [Config, Variant, Corpus, Pairs, Out, Steps, BackendFlags.Backend, Seed, Tokenizer, TokenizerDir, VocabSize, Resume, Overwrite, InitFrom, Objective, Data, Template,
+             Lora, LoraRank];
     }
 }

@@ -24,6 +24,7 @@ internal static class TrainFromPretrained
     /// <summary>Whether the flags, or the checkpoint --resume names (its trainer_state.json has "init_from"), ask for this path.</summary>
     public static bool Applies(TrainArguments flags)
     {
+        if (flags.Lora || flags.LoraRank is not null) return true;
         if (flags.InitFrom is not null || flags.Objective is not null || flags.Data is not null || flags.Template is not null) return true;
         string? state = flags.Resume is null ? null : Path.Combine(flags.Resume, TrainerStateJson.FileName);
         if (state is null || !File.Exists(state)) return false;
@@ -35,6 +36,9 @@ internal static class TrainFromPretrained
     {
         if (flags.InitFrom is not null && flags.Resume is not null)
             throw new CliException($"{name}: --init-from starts a new run and --resume continues one: give one of them");
+        if (flags.LoraRank is not null && !flags.Lora) throw new CliException($"{name}: --lora-rank sets the rank of --lora's adapters: add --lora");
+        if (flags.Lora && flags.InitFrom is null) throw new CliException($"{name}: --lora trains adapters on a pretrained model: give --init-from DIR");
+        if (flags.Resume is not null) Lora.LoraTraining.CheckStart(null, null, flags.Resume); // a LoRA checkpoint: not resumable yet
         TrainerState? resumed = flags.Resume is null ? null : TrainingCheckpoint.Load(ModelDirectory.Require(name, "resume", flags.Resume));
         // A resume continues the checkpoint's data unless --data says otherwise.
         if (flags.Data is null && resumed?.Objective == InstructionTuning.ObjectiveKind) flags = flags with { Data = resumed.Corpus.Path };
@@ -44,15 +48,19 @@ internal static class TrainFromPretrained
         // The model's family decides the objective's model: a causal LM, or a BERT for masked-LM training.
         string modelType = PretrainedModel.ReadModelType(initFrom ?? flags.Resume!);
         bool encoder = PretrainedModel.EncoderModelTypes.Contains(modelType);
+        if (encoder && flags.Lora) throw new CliException($"{name}: --lora adapts a causal LM (GPT-2, Llama family); '{initFrom}' holds a {modelType} model");
         if (encoder && instruct) throw new CliException($"{name}: --objective instruct trains a causal LM; '{initFrom}' holds a {modelType} model");
 
         var overrides = new Dictionary<string, string?>(flags.Settings);
         if (flags.Backend is not null) overrides["LlmForge:Backend"] = flags.Backend;
         if ((flags.Steps ?? resumed?.MaxSteps) is { } steps) overrides["LlmForge:Training:MaxSteps"] = steps.ToString(CultureInfo.InvariantCulture);
+        if (flags.LoraRank is { } rank) overrides["LlmForge:Lora:Rank"] = rank.ToString(CultureInfo.InvariantCulture);
         if ((flags.Seed ?? resumed?.Seed) is { } seed) overrides["LlmForge:Training:Seed"] = seed.ToString(CultureInfo.InvariantCulture);
         using var services = CliServices.Build(CliConfiguration.Build(flags.Config, overrides));
         var factory = services.GetRequiredService<IModelFactory>();
-        var options = services.GetRequiredService<IOptions<LlmForgeOptions>>().Value.Training;
+        var configured = services.GetRequiredService<IOptions<LlmForgeOptions>>().Value;
+        var options = configured.Training;
+        var lora = flags.Lora ? configured.Lora : null;
         if (resumed is not null && resumed.Step >= options.MaxSteps)
             throw new CliException($"{name}: '{flags.Resume}' is at step {resumed.Step}, which already reaches MaxSteps {options.MaxSteps}: give --steps N above {resumed.Step} to train further");
 
@@ -66,11 +74,11 @@ internal static class TrainFromPretrained
         using var metrics = new TrainMetrics(outDir, resumed?.Step ?? 0, flags.Resume, options, stderr);
         try
         {
-            if (instruct) return Instruct(flags, initFrom, options, factory, outDir, stdout, stderr, interrupt.Token, metrics);
+            if (instruct) return Instruct(flags, initFrom, lora, options, factory, outDir, stdout, stderr, interrupt.Token, metrics);
             var (corpusPath, text) = Corpus(flags, resumed, stderr);
             return encoder
                 ? MaskedLm(flags, initFrom, resumed, modelType, corpusPath, text, options, services.GetRequiredService<Backends.ITensorBackend>(), outDir, stdout, interrupt.Token, metrics)
-                : CausalLm(flags, initFrom, corpusPath, text, options, factory, outDir, stdout, stderr, interrupt.Token, metrics);
+                : CausalLm(flags, initFrom, lora, corpusPath, text, options, factory, outDir, stdout, stderr, interrupt.Token, metrics);
         }
         catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
         {
@@ -108,13 +116,13 @@ internal static class TrainFromPretrained
         return objective;
     }
 
-    private static int Instruct(TrainArguments flags, string? initFrom, TrainingOptions options, IModelFactory factory, string outDir,
+    private static int Instruct(TrainArguments flags, string? initFrom, Lora.LoraOptions? lora, TrainingOptions options, IModelFactory factory, string outDir,
         TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TrainMetrics metrics)
     {
         var run = InstructionTuningRun.Create(new InstructionTuningSettings
         {
             DataPath = flags.Data!, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
-            Template = flags.Template ?? AlpacaPromptTemplate.TemplateName,
+            Template = flags.Template ?? AlpacaPromptTemplate.TemplateName, Lora = lora,
         }, factory, stderr);
         // Validation examples answered before and after tuning (greedy): the first one shown, up to 100 scored by exact match.
         var lines = run.Objective.ValidationExamples.Select(e => e.Line).Take(ScoredExamples).ToHashSet();
@@ -131,6 +139,7 @@ internal static class TrainFromPretrained
         }
         var result = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
         stdout.WriteLine($"saved {outDir}");
+        if (run.Adapters is not null) stdout.WriteLine(Lora.LoraTraining.MergeHint(initFrom!, outDir));
         stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
         stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
         stdout.WriteLine($"expected: {example.Output}");
@@ -172,13 +181,13 @@ internal static class TrainFromPretrained
     /// <summary>Tokens per masked-LM row when no --seq-len is given (capped at the directory's max_position_embeddings).</summary>
     private const int DefaultBertSequenceLength = 128;
 
-    private static int CausalLm(TrainArguments flags, string? initFrom, string? corpusPath, string corpusText, TrainingOptions options, IModelFactory factory,
+    private static int CausalLm(TrainArguments flags, string? initFrom, Lora.LoraOptions? lora, string? corpusPath, string corpusText, TrainingOptions options, IModelFactory factory,
         string outDir, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken, TrainMetrics metrics)
     {
         var text = TokenizerCorpus.FromText(corpusText);
         var run = GptTrainingRun.Create(new GptTrainingSettings
         {
-            Variant = "pretrained", Corpus = text, CorpusPath = corpusPath, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options,
+            Variant = "pretrained", Corpus = text, CorpusPath = corpusPath, InitFrom = initFrom, ResumeDirectory = flags.Resume, Training = options, Lora = lora,
         }, factory, stderr);
         double validationLoss = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
         return WriteEnding(run, options, outDir, validationLoss, stdout);
@@ -188,6 +197,7 @@ internal static class TrainFromPretrained
     internal static int WriteEnding(GptTrainingRun run, TrainingOptions options, string outDir, double validationLoss, TextWriter stdout)
     {
         stdout.WriteLine($"saved {outDir}");
+        if (run.Adapters is not null && run.Description.InitializedFrom is { } baseDirectory) stdout.WriteLine(Lora.LoraTraining.MergeHint(baseDirectory, outDir));
         var generator = new TextGenerator(run.Model.AsLanguageModel(), new SamplingOptions { Temperature = 0.8f, TopK = 200, Seed = options.Seed }, run.Tokenizer.EndOfTextId);
         stdout.WriteLine("--- sample ---");
         generator.Complete(run.Tokenizer, "\n", 200, stdout.Write);

@@ -32,4 +32,7 @@ public sealed class LlmForgeOptions
 
     /// <summary>Label smoothing, length limit and BLEU/chrF evaluation of a translation run (<see cref="TranslationOptions"/>).</summary>
     public TranslationOptions Translation { get; set; } = new();
+
+    /// <summary>LoRA adapters' rank, α, dropout and targets for <c>train --init-from DIR --lora</c> (<see cref="Lora.LoraOptions"/>).</summary>
+    public Lora.LoraOptions Lora { get; set; } = new();
 }

@@ -37,6 +37,8 @@ public sealed class LlmForgeOptionsValidator(string section, ComponentCatalog ca
         if (training.Failed) errors.AddRange(training.Failures);
         errors.AddRange(options.KvCache.Problems($"{prefix}{nameof(LlmForgeOptions.KvCache)}"));
         errors.AddRange(options.Translation.Problems($"{prefix}{nameof(LlmForgeOptions.Translation)}"));
+        var lora = new Lora.LoraOptionsValidator($"{prefix}{nameof(LlmForgeOptions.Lora)}").Validate(name, options.Lora);
+        if (lora.Failed) errors.AddRange(lora.Failures);
         // The run's batches are of the variant it builds; only sizes already in range are multiplied.
         var selected = options.Variants.FirstOrDefault(v => string.Equals(v.Key, options.Variant, StringComparison.OrdinalIgnoreCase));
         if (errors.Count == 0 && selected.Value is not null)

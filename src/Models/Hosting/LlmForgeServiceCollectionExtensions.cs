@@ -41,7 +41,7 @@ public static class LlmForgeServiceCollectionExtensions
         services.TryAddSingleton<ComponentCatalog>();
 
         services.AddSingleton(new LlmForgeSection(path));
-        services.AddOptions<LlmForgeOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<LlmForgeOptions>().Bind(section).PostConfigure(o => Lora.LoraConfiguration.ReplaceTargets(o.Lora, section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LlmForgeOptions>>(sp =>
             new LlmForgeOptionsValidator(path, sp.GetRequiredService<ComponentCatalog>(), section));
 

@@ -15,6 +15,9 @@ public sealed record GptRunDescription(string Variant, string TokenizerKind, str
 
     /// <summary>The path of the configuration section the run's settings come from, for the keys messages name.</summary>
     public string Section { get; init; } = Hosting.LlmForgeOptions.SectionName;
+
+    /// <summary>LoRA adapters trained instead of the whole model (<see cref="Lora.LoraTraining"/>); null: every parameter trains.</summary>
+    public Lora.LoraOptions? Lora { get; init; }
 }
 
 /// <summary>
@@ -48,8 +51,15 @@ public sealed class GptTrainingRun
         CheckCorpusSize(description, options, model.Config.ContextLength, tokenIds.Length, train.Length, validation.Length);
         Corpus = CorpusFingerprint.Of(description.CorpusPath, tokenIds.Span);
         var files = CheckpointFiles.ForGpt(model, tokenizer, description.Variant, description.TokenizerKind, Corpus) with { InitializedFrom = description.InitializedFrom };
-        Trainer = new Trainer(CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed),
-            WindowStartToken(options, tokenizer, description)), options, files);
+        ITrainingObjective objective = CausalLanguageModeling.ForCorpus(model, train, validation, options.BatchSize, DataSeed(options.Seed),
+            WindowStartToken(options, tokenizer, description));
+        if (description.Lora is { } lora)
+        {
+            (var adapted, files) = Lora.LoraTraining.Adapt(objective, model, tokenizer, lora, DataSeed(options.Seed), files, $"{description.Section}:{Lora.LoraOptions.SectionName}");
+            Adapters = adapted.Adapters;
+            objective = adapted;
+        }
+        Trainer = new Trainer(objective, options, files);
     }
 
     /// <summary>Training:WindowStart "line": the newline's token id (the tokenizer must encode "\n" as one token); "any": null.</summary>
@@ -77,6 +87,7 @@ public sealed class GptTrainingRun
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(log);
         var options = settings.Training;
+        Lora.LoraTraining.CheckStart(settings.Lora, settings.InitFrom, settings.ResumeDirectory);
         TrainerState? resumed = settings.ResumeDirectory is { } directory ? TrainingCheckpoint.Load(directory) : null;
         // A run started from a model directory (--init-from) builds its model from a directory's config.json and weights:
         // the pretrained one for a new run, the checkpoint's own when resuming such a run.
@@ -97,7 +108,7 @@ public sealed class GptTrainingRun
         // A run from a model directory is named by its model_type; a resume checks the configured variant's name against the checkpoint's.
         string variant = pretrained is null ? settings.Variant : resumed?.Variant ?? pretrained.ModelType;
         var run = new GptTrainingRun(model, options, tokenizer,
-            new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom }, ids);
+            new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom, Lora = settings.Lora }, ids);
         if (resumed is null && pretrained is not null) log.WriteLine($"initialized from '{settings.InitFrom}' ({pretrained.ModelType}, {kind} tokenizer): fresh optimizer and schedule");
         if (resumed is not null)
         {
@@ -108,6 +119,7 @@ public sealed class GptTrainingRun
                     "(Training:DecaySteps 0 follows MaxSteps); set Training:DecaySteps to keep one schedule");
         }
         log.WriteLine($"model: {model.ParameterCount():N0} parameters, vocab {tokenizer.VocabSize}, backend {model.Backend.Name}, {run.TrainTokens:N0} training tokens");
+        if (run.Adapters is not null) log.WriteLine(Lora.LoraTraining.Describe(run.Adapters));
         return run;
     }
 
@@ -129,7 +141,10 @@ public sealed class GptTrainingRun
     public Trainer Trainer { get; }
 
     /// <summary>The GPT being trained.</summary>
-    public GptModel Model => (GptModel)Trainer.Model;
+    public GptModel Model => Adapters?.BaseModel ?? (GptModel)Trainer.Model;
+
+    /// <summary>The LoRA adapters the run trains (with the base frozen); null when every parameter trains.</summary>
+    public Lora.LoraAdapters? Adapters { get; }
 
     /// <summary>The training settings.</summary>
     public TrainingOptions Options => Trainer.Options;

@@ -30,6 +30,9 @@ public sealed record GptTrainingSettings
     /// </summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>LoRA adapters to train instead of the whole model (needs <see cref="InitFrom"/>; <see cref="Lora.LoraTraining"/>); null: full fine-tuning.</summary>
+    public Lora.LoraOptions? Lora { get; init; }
+
     /// <summary>Steps, batch size, schedule, evaluation and checkpoint cadence, seed.</summary>
     public TrainingOptions Training { get; init; } = new();
 }

@@ -30,6 +30,9 @@ public sealed class InstructionTuningRun
     /// <summary>The directory the model was loaded from (the pretrained one, or the checkpoint when resuming).</summary>
     public PretrainedModel Start { get; }
 
+    /// <summary>The LoRA adapters the run trains (with the base frozen); null when every parameter trains.</summary>
+    public Lora.LoraAdapters? Adapters { get; private init; }
+
     /// <summary>Examples in the file.</summary>
     public int Examples { get; }
 
@@ -54,6 +57,7 @@ public sealed class InstructionTuningRun
         var options = settings.Training;
         int seed = GptTrainingRun.DataSeed(options.Seed);
         var template = PromptTemplates.Get(settings.Template);
+        Lora.LoraTraining.CheckStart(settings.Lora, settings.InitFrom, settings.ResumeDirectory);
         TrainerState? resumed = settings.ResumeDirectory is { } resumeDirectory ? TrainingCheckpoint.Load(resumeDirectory) : null;
         if (resumed is not null && resumed.Objective != InstructionTuning.ObjectiveKind)
             throw new CheckpointFormatException(Path.Combine(settings.ResumeDirectory!, TrainerStateJson.FileName),
@@ -79,7 +83,15 @@ public sealed class InstructionTuningRun
         string kind = resumed?.Tokenizer ?? Tokenization.TokenizerKinds.KindOf(pretrained.Tokenizer);
         var files = CheckpointFiles.ForGpt(objective.Model, pretrained.Tokenizer, resumed?.Variant ?? pretrained.ModelType, kind, corpus)
             with { InitializedFrom = resumed?.InitializedFrom ?? pretrained.Directory };
-        var trainer = new Trainer(objective, options, files);
+        ITrainingObjective trained = objective;
+        Lora.LoraAdapters? adapters = null;
+        if (settings.Lora is { } lora)
+        {
+            (var adapted, files) = Lora.LoraTraining.Adapt(objective, objective.Model, pretrained.Tokenizer, lora, seed, files);
+            adapters = adapted.Adapters;
+            trained = adapted;
+        }
+        var trainer = new Trainer(trained, options, files);
         if (resumed is null) log.WriteLine($"initialized from '{start}' ({pretrained.ModelType}, {kind} tokenizer): fresh optimizer and schedule");
         log.WriteLine($"instruction data: {examples.Count} examples, {train.Count} for training and {validation.Count} for validation " +
             $"(template {template.Name}, {objective.TrainExamples.Sum(e => e.ResponseTokens)} trained tokens per epoch, {objective.BatchesPerEpoch} batches per epoch)");
@@ -92,7 +104,8 @@ public sealed class InstructionTuningRun
             log.WriteLine($"resumed '{settings.ResumeDirectory}' at step {resumed.Step} of {options.MaxSteps}");
         }
         log.WriteLine($"model: {objective.Model.ParameterCount():N0} parameters, vocab {pretrained.Tokenizer.VocabSize}, backend {objective.Model.Backend.Name}");
-        return new InstructionTuningRun(objective, trainer, pretrained, examples.Count);
+        if (adapters is not null) log.WriteLine(Lora.LoraTraining.Describe(adapters));
+        return new InstructionTuningRun(objective, trainer, pretrained, examples.Count) { Adapters = adapters };
     }
 
     /// <summary>

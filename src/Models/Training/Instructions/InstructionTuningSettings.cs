@@ -9,6 +9,9 @@ public sealed record InstructionTuningSettings
     /// <summary>The model directory (GPT-2 or Llama family) whose weights and tokenizer a new run starts from.</summary>
     public string? InitFrom { get; init; }
 
+    /// <summary>LoRA adapters to train instead of the whole model (<see cref="Lora.LoraTraining"/>); null: full fine-tuning.</summary>
+    public Lora.LoraOptions? Lora { get; init; }
+
     /// <summary>A checkpoint of an instruction-tuning run to continue exactly; null starts a new run from <see cref="InitFrom"/>.</summary>
     public string? ResumeDirectory { get; init; }
 
