@@ -15,7 +15,7 @@ public class CommandLineParsingTests
     /// <summary>Every command's flags: the public contract its help must list (hidden ones, like bench --in-process, excluded).</summary>
     public static TheoryData<string, string[]> Flags => new()
     {
-        { "train", ["--config", "--variant", "--corpus", "--pairs", "--out", "--steps", "--backend", "--seed", "--tokenizer", "--tokenizer-dir", "--vocab-size", "--resume", "--overwrite", "--init-from", "--objective", "--data", "--template"] },
+        { "train", ["--config", "--variant", "--corpus", "--pairs", "--out", "--steps", "--backend", "--seed", "--tokenizer", "--tokenizer-dir", "--vocab-size", "--resume", "--overwrite", "--init-from", "--objective", "--data", "--template", "--lora", "--lora-rank"] },
         { "generate", ["--model", "--prompt", "--prompt-ids", "--max-new-tokens", "--temperature", "--top-k", "--top-p", "--seed", "--backend", "--weights", "--output-ids", "--no-kv-cache", "--sinks", "--window", "--verify"] },
         { "forward", ["--model", "--input", "--out", "--backend"] },
         { "info", ["--model", "--json"] },

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LlmForge.Backends.Managed;
+using LlmForge.Checkpoints;
+using LlmForge.Gpt;
+using LlmForge.Lora;
+using LlmForge.Tokenization;
+using Xunit;
+
+namespace LlmForge.Tests.Cli;
+
+/// <summary>
+/// <c>llmforge train --init-from DIR --lora</c> through the CLI entry point on a tiny GPT saved in the test: the loss
+/// falls, the checkpoint is PEFT's adapter directory (loaded by <see cref="LoraAdapterFiles"/>, merged by merge-lora),
+/// the base directory is untouched, and bad Lora settings or flags are one line.
+/// </summary>
+public sealed class TrainLoraTests : IDisposable
+{
+    private readonly TrainScratch dir = new("lora");
+
+    public void Dispose() => dir.Dispose();
+
+    private static string Tasks => Path.Combine(AppContext.BaseDirectory, "Fixtures", "instructions", "tasks.jsonl");
+
+    /// <summary>A tiny GPT (context 160, for the Alpaca prompts) with a 300-id BPE that has &lt;|endoftext|&gt;.</summary>
+    private string Pretrained()
+    {
+        string path = dir.File("pretrained");
+        if (Directory.Exists(path)) return path;
+        var tokenizer = BpeTrainer.Train(File.ReadAllText(Tasks) + File.ReadAllText(dir.Corpus()), new BpeTrainerOptions { VocabSize = 300 });
+        var model = new GptModel(new GptConfig
+        {
+            VocabSize = tokenizer.VocabSize, ContextLength = 160, EmbeddingDim = 16, Layers = 1, Heads = 2, TieWeights = false,
+            EmbeddingDropRate = 0, AttentionDropRate = 0, ResidualDropRate = 0,
+        }, new ManagedBackend(), seed: 3);
+        Gpt2Checkpoint.Save(model, path);
+        tokenizer.Save(path);
+        return path;
+    }
+
+    private string Config(string lora = "") => dir.Write($"small{lora.Length}.json", $$"""
+        { "LlmForge": { "Training": { "BatchSize": 4, "EvalInterval": 4, "EvalBatches": 4, "LogInterval": 1, "CheckpointInterval": 0,
+                                      "WarmupSteps": 1, "DecaySteps": 8, "LearningRate": 0.05 }{{lora}} } }
+        """);
+
+    private static Dictionary<string, byte[]> Snapshot(string directory) =>
+        Directory.GetFiles(directory).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+    private static double Loss(string line) => double.Parse(Regex.Match(line, @"loss (\d+\.\d+)").Groups[1].Value, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Causal_lm_lora_trains_adapters_only_saves_peft_files_and_merges()
+    {
+        string start = Pretrained(), output = dir.File("adapters"), merged = dir.File("merged");
+        var before = Snapshot(start);
+        var (code, stdout, stderr) = Cli.Run("train", "--config", Config(""", "Lora": { "Targets": ["attn.qkv", "mlp"] }"""),
+            "--init-from", start, "--corpus", dir.Corpus(), "--lora", "--lora-rank", "4", "--steps", "8", "--out", output);
+        Assert.True(code == 0, stderr);
+        // Targets replace the defaults (no attn.proj appended): 1 layer, c_attn (16→48) and c_fc (16→64), c_proj (64→16) at rank 4.
+        long expected = 4 * (16 + 48) + 4 * (16 + 64) + 4 * (64 + 16);
+        Assert.Contains($"lora: {expected:N0} trainable parameters (", stderr);
+        Assert.Contains("rank 4, alpha 16, targets attn.qkv, mlp;", stderr);
+        var losses = stdout.Split('\n').Where(l => l.StartsWith("step ", StringComparison.Ordinal) && l.Contains("loss ")).Select(Loss).ToList();
+        Assert.True(losses.Count >= 8, stdout);
+        Assert.True(losses[^1] < losses[0], $"loss {losses[0]} -> {losses[^1]}");
+        Assert.Contains($"merge with: llmforge merge-lora --model {start} --adapter {output} --out {output}-merged", stdout);
+        Assert.Matches(@"val_loss=\d+\.\d{4}\n$", stdout);
+
+        // The checkpoint: PEFT's adapter files, the optimizer and trainer state; no full model; the base untouched.
+        foreach (string file in new[] { "adapter_model.safetensors", "adapter_config.json", "optimizer.safetensors", "trainer_state.json" })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.False(File.Exists(Path.Combine(output, "model.safetensors")));
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "adapter_config.json"))).RootElement;
+        Assert.Equal(Path.GetFullPath(start), config.GetProperty("base_model_name_or_path").GetString());
+        Assert.Equal(4, config.GetProperty("r").GetInt32());
+        Assert.Equal(before.Keys.Order(), Snapshot(start).Keys.Order());
+        foreach (var (name, bytes) in Snapshot(start)) Assert.True(before[name].AsSpan().SequenceEqual(bytes), name);
+
+        // The adapters load onto the base and are trained (B no longer zero); merge-lora folds them in.
+        var model = Gpt2Checkpoint.Load(start, new ManagedBackend());
+        var adapters = LoraAdapterFiles.Load(model, output);
+        Assert.Equal(expected, adapters.AdapterParameterCount);
+        Assert.Contains(adapters.NamedParameters(), p => p.Name.EndsWith("lora_B.weight", StringComparison.Ordinal) && p.Parameter.ToArray().Any(v => v != 0));
+        var merge = Cli.Run("merge-lora", "--model", start, "--adapter", output, "--out", merged);
+        Assert.True(merge.Code == 0, merge.Err);
+        Assert.True(File.Exists(Path.Combine(merged, "model.safetensors")));
+    }
+
+    [Fact]
+    public void Instruct_lora_trains_and_refuses_resume_in_one_line()
+    {
+        string start = Pretrained(), output = dir.File("tuned");
+        var (code, stdout, stderr) = Cli.Run("train", "--config", Config(), "--init-from", start, "--objective", "instruct", "--data", Tasks,
+            "--lora", "--steps", "4", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("rank 8, alpha 16, targets attn.qkv, attn.proj, mlp;", stderr);
+        Assert.True(LoraAdapterFiles.IsAdapterDirectory(output));
+        Assert.Contains("merge with: llmforge merge-lora", stdout);
+
+        var resumed = Cli.Run("train", "--config", Config(), "--resume", output, "--steps", "6");
+        Assert.Equal(1, resumed.Code);
+        Assert.Matches(@"^llmforge train: '.*' is a LoRA run's checkpoint \(it holds adapter_config.json\); resuming LoRA runs is not supported yet: [^\n]*\n$", resumed.Err);
+    }
+
+    public static TheoryData<string, string> BadSettings => new()
+    {
+        { "\"Rank\": 0", "LlmForge:Lora:Rank" },
+        { "\"Alpha\": -1", "LlmForge:Lora:Alpha" },
+        { "\"Dropout\": 1", "LlmForge:Lora:Dropout" },
+        { "\"Targets\": [\"attn.qkv\", \"ffn\"]", "LlmForge:Lora:Targets:1: unknown target 'ffn'" },
+    };
+
+    [Theory, MemberData(nameof(BadSettings))]
+    public void A_bad_lora_setting_is_one_line_naming_the_key(string setting, string key)
+    {
+        var (code, stdout, stderr) = Cli.Run("train", "--config", Config($", \"Lora\": {{ {setting} }}"), "--init-from", Pretrained(),
+            "--corpus", dir.Corpus(), "--lora", "--steps", "1", "--out", dir.File("out"));
+        Assert.Equal(1, code);
+        Assert.Equal("", stdout);
+        Assert.Contains(key, stderr);
+        Assert.Single(stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--lora" }, "--lora trains adapters on a pretrained model: give --init-from DIR")]
+    [InlineData(new[] { "--init-from", "DIR", "--lora-rank", "4" }, "--lora-rank sets the rank of --lora's adapters: add --lora")]
+    public void Lora_flags_without_their_partner_are_one_usage_line(string[] args, string expected)
+    {
+        string start = Pretrained();
+        var (code, stdout, stderr) = Cli.Run(["train", .. args.Select(a => a.Replace("DIR", start)), "--corpus", dir.Corpus(), "--out", dir.File("out")]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"llmforge train: {expected}\n", stderr);
+    }
+}
