@@ -14,7 +14,7 @@ namespace LlmForge.Cli.Commands;
 /// <summary>
 /// <c>llmforge train [--variant NAME] [--config FILE] [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]
 /// [--tokenizer char|gpt2|bpe] [--tokenizer-dir DIR] [--vocab-size N] [--resume DIR] [--overwrite] [--init-from DIR]
-/// [--objective causal-lm|instruct] [--data FILE] [--template NAME]</c>: the main job. Trains a GPT of a
+/// [--objective causal-lm|instruct] [--data FILE] [--template NAME] [--lora] [--lora-rank N]</c>: the main job. Trains a GPT of a
 /// named variant of appsettings.json (default gpt-char, nanoGPT's CPU "baby" shape: context 64, 4 layers, 4 heads,
 /// 128 dims) on a text, checkpoints it (Hugging Face layout + optimizer.safetensors + trainer_state.json) every
 /// Training:CheckpointInterval steps and at the end, prints a sample; the last line is <c>val_loss=…</c>.
@@ -38,6 +38,7 @@ public sealed class TrainCommand : ICommand
                               [--overwrite]
                llmforge train --init-from DIR [--corpus FILE] [--out DIR] [--steps N] [--backend managed|mkl] [--seed S]
                llmforge train --init-from DIR --objective instruct --data FILE [--template alpaca|phi3] [--out DIR] [--steps N]
+               llmforge train --init-from DIR --lora [--lora-rank N] [--corpus FILE | --objective instruct --data FILE] [--out DIR] [--steps N]
         """;
 
     public string Notes => """
@@ -53,6 +54,11 @@ public sealed class TrainCommand : ICommand
         trainer_state.json records "init_from". --objective instruct fine-tunes on instruction data (.jsonl or a JSON
         array of {"instruction", "input", "output"}): the loss is on response tokens only; a held-out share
         (Training:ValidationFraction, seeded) gives val_loss, and a validation example is answered before and after.
+        --lora (with --init-from, a GPT-2 or Llama-family directory) freezes the model and trains LoRA adapters
+        (LlmForge:Lora: Rank, Alpha, Targets attn.qkv/attn.proj/mlp, Dropout; --lora-rank N sets Rank); the checkpoint
+        is PEFT's adapter_model.safetensors + adapter_config.json (base_model_name_or_path: the --init-from directory)
+        with the tokenizer files, optimizer.safetensors and trainer_state.json, and the run ends by printing the
+        merge-lora command that folds them into the base. Resuming a LoRA run is not supported yet.
         """;
 
     public IReadOnlyList<Option> Options => TrainArguments.Flags.All;
