@@ -58,7 +58,7 @@ public sealed class TrainCommand : ICommand
         (LlmForge:Lora: Rank, Alpha, Targets attn.qkv/attn.proj/mlp, Dropout; --lora-rank N sets Rank); the checkpoint
         is PEFT's adapter_model.safetensors + adapter_config.json (base_model_name_or_path: the --init-from directory)
         with the tokenizer files, optimizer.safetensors and trainer_state.json, and the run ends by printing the
-        merge-lora command that folds them into the base. Resuming a LoRA run is not supported yet.
+        merge-lora command that folds them into the base. --resume DIR continues it (the base from "init_from").
         """;
 
     public IReadOnlyList<Option> Options => TrainArguments.Flags.All;

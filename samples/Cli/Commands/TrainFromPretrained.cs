@@ -38,7 +38,6 @@ internal static class TrainFromPretrained
             throw new CliException($"{name}: --init-from starts a new run and --resume continues one: give one of them");
         if (flags.LoraRank is not null && !flags.Lora) throw new CliException($"{name}: --lora-rank sets the rank of --lora's adapters: add --lora");
         if (flags.Lora && flags.InitFrom is null) throw new CliException($"{name}: --lora trains adapters on a pretrained model: give --init-from DIR");
-        if (flags.Resume is not null) Lora.LoraTraining.CheckStart(null, null, flags.Resume); // a LoRA checkpoint: not resumable yet
         TrainerState? resumed = flags.Resume is null ? null : TrainingCheckpoint.Load(ModelDirectory.Require(name, "resume", flags.Resume));
         // A resume continues the checkpoint's data unless --data says otherwise.
         if (flags.Data is null && resumed?.Objective == InstructionTuning.ObjectiveKind) flags = flags with { Data = resumed.Corpus.Path };
@@ -46,7 +45,7 @@ internal static class TrainFromPretrained
         bool instruct = objective == TrainObjectives.Instruct;
         string? initFrom = flags.InitFrom is { } dir ? ModelDirectory.Require(name, "init-from", dir) : null;
         // The model's family decides the objective's model: a causal LM, or a BERT for masked-LM training.
-        string modelType = PretrainedModel.ReadModelType(initFrom ?? flags.Resume!);
+        string modelType = PretrainedModel.ReadModelType(initFrom ?? Lora.LoraTraining.ModelDirectoryOf(flags.Resume!, resumed!));
         bool encoder = PretrainedModel.EncoderModelTypes.Contains(modelType);
         if (encoder && flags.Lora) throw new CliException($"{name}: --lora adapts a causal LM (GPT-2, Llama family); '{initFrom}' holds a {modelType} model");
         if (encoder && instruct) throw new CliException($"{name}: --objective instruct trains a causal LM; '{initFrom}' holds a {modelType} model");
@@ -139,7 +138,7 @@ internal static class TrainFromPretrained
         }
         var result = run.Train(stdout, stderr, outDir, flags.Overwrite, cancellationToken, metrics);
         stdout.WriteLine($"saved {outDir}");
-        if (run.Adapters is not null) stdout.WriteLine(Lora.LoraTraining.MergeHint(initFrom!, outDir));
+        if (run.Adapters is not null) stdout.WriteLine(Lora.LoraTraining.MergeHint(run.Start.Directory, outDir));
         stdout.WriteLine($"--- sample (validation line {example.Line}) ---");
         stdout.WriteLine($"instruction: {example.Instruction}{(example.Input.Length > 0 ? $" | input: {example.Input}" : "")}");
         stdout.WriteLine($"expected: {example.Output}");

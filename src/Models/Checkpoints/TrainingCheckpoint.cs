@@ -98,7 +98,11 @@ public static class TrainingCheckpoint
         Recover(directory);
         var state = Verify(directory);
         string statePath = Path.Combine(directory, TrainerStateJson.FileName);
-        foreach (string required in new[] { Gpt2Checkpoint.WeightsFileName, GptConfigJson.FileName, OptimizerStateFile.FileName })
+        // A LoRA run's checkpoint holds PEFT's adapter files instead of the model (its base is trainer_state.json's init_from).
+        string[] model = state.Files.ContainsKey(Lora.LoraAdapterFiles.WeightsFileName)
+            ? [Lora.LoraAdapterFiles.WeightsFileName, Lora.LoraAdapterFiles.ConfigFileName]
+            : [Gpt2Checkpoint.WeightsFileName, GptConfigJson.FileName];
+        foreach (string required in (string[])[.. model, OptimizerStateFile.FileName])
             if (!state.Files.ContainsKey(required))
                 throw new CheckpointFormatException(statePath, $"key \"files\" does not list {required}: not a checkpoint this trainer wrote.");
         return state;

@@ -43,19 +43,43 @@ public static class LoraTraining
     }
 
     /// <summary>
-    /// Refuses what a LoRA run cannot do yet: start without a pretrained directory, and continue (resume) a LoRA
-    /// checkpoint — its base would have to be reloaded from init_from, which is not implemented.
+    /// Refuses LoRA options without a pretrained directory to start from, and with a checkpoint to resume (a resumed
+    /// LoRA run takes its options from the checkpoint's adapter_config.json: <see cref="Resumed"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">LoRA without <paramref name="initFrom"/>, or a resume of a LoRA checkpoint.</exception>
+    /// <exception cref="ArgumentException">LoRA without <paramref name="initFrom"/>, or with <paramref name="resumeDirectory"/>.</exception>
     public static void CheckStart(LoraOptions? lora, string? initFrom, string? resumeDirectory)
     {
-        if (resumeDirectory is not null && IsLoraCheckpoint(resumeDirectory))
-            throw new ArgumentException($"'{resumeDirectory}' is a LoRA run's checkpoint (it holds {LoraAdapterFiles.ConfigFileName}); resuming LoRA runs is not supported yet: " +
-                "start a new run with --init-from, or merge these adapters (llmforge merge-lora) and continue from the merged model.");
-        if (lora is not null && resumeDirectory is not null)
-            throw new ArgumentException($"LoRA adapters start a new run from a pretrained model (--init-from DIR); '{resumeDirectory}' is a full fine-tuning checkpoint: resume it without LoRA.");
-        if (lora is not null && resumeDirectory is null && initFrom is null)
+        if (lora is null) return;
+        if (resumeDirectory is not null)
+            throw new ArgumentException($"LoRA options start a new run from a pretrained model (--init-from DIR); a resume of '{resumeDirectory}' takes them from its checkpoint.");
+        if (initFrom is null)
             throw new ArgumentException("LoRA adapts a pretrained model: give the model directory to start from (InitFrom, --init-from DIR).");
+    }
+
+    /// <summary>
+    /// The directory a resumed run's model loads from: for a LoRA checkpoint the base it was started from
+    /// (trainer_state.json's init_from; the adapters are the checkpoint's), else the checkpoint itself.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A LoRA checkpoint without init_from.</exception>
+    public static string ModelDirectoryOf(string resumeDirectory, TrainerState resumed)
+    {
+        ArgumentNullException.ThrowIfNull(resumeDirectory);
+        ArgumentNullException.ThrowIfNull(resumed);
+        if (!IsLoraCheckpoint(resumeDirectory)) return resumeDirectory;
+        return resumed.InitializedFrom ?? throw new CheckpointFormatException(Path.Combine(resumeDirectory, TrainerStateJson.FileName),
+            "key \"init_from\" is missing: a LoRA checkpoint needs the base model directory it was trained on.");
+    }
+
+    /// <summary>
+    /// The LoRA options of the checkpoint <paramref name="resumeDirectory"/> (its adapter_config.json, checked against
+    /// <paramref name="model"/> by loading the adapters once), or null when it is not a LoRA run's.
+    /// </summary>
+    public static LoraOptions? Resumed(GptModel model, string? resumeDirectory)
+    {
+        if (resumeDirectory is null || !IsLoraCheckpoint(resumeDirectory)) return null;
+        var loaded = LoraAdapterFiles.Load(model, resumeDirectory);
+        loaded.Detach();
+        return loaded.Options;
     }
 
     /// <summary>Whether <paramref name="directory"/> is a LoRA run's checkpoint (it holds adapter_config.json).</summary>

@@ -92,7 +92,8 @@ public sealed class GptTrainingRun
         // A run started from a model directory (--init-from) builds its model from a directory's config.json and weights:
         // the pretrained one for a new run, the checkpoint's own when resuming such a run.
         string? initializedFrom = resumed is not null ? resumed.InitializedFrom : settings.InitFrom is { } init ? Path.GetFullPath(init) : null;
-        var pretrained = initializedFrom is null ? null : PretrainedStart.LoadCausal(resumed is null ? settings.InitFrom! : settings.ResumeDirectory!, factory, DataSeed(options.Seed));
+        var pretrained = initializedFrom is null ? null
+            : PretrainedStart.LoadCausal(resumed is null ? settings.InitFrom! : Lora.LoraTraining.ModelDirectoryOf(settings.ResumeDirectory!, resumed), factory, DataSeed(options.Seed));
         string kind = resumed?.Tokenizer ?? (pretrained is not null ? TokenizerKinds.KindOf(pretrained.Tokenizer) : settings.Tokenizer.Kind);
         ITokenizer tokenizer = pretrained?.Tokenizer ?? (resumed is not null
             ? TokenizerKinds.Load(kind, settings.ResumeDirectory!)
@@ -108,7 +109,7 @@ public sealed class GptTrainingRun
         // A run from a model directory is named by its model_type; a resume checks the configured variant's name against the checkpoint's.
         string variant = pretrained is null ? settings.Variant : resumed?.Variant ?? pretrained.ModelType;
         var run = new GptTrainingRun(model, options, tokenizer,
-            new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom, Lora = settings.Lora }, ids);
+            new GptRunDescription(variant, kind, settings.CorpusPath is null ? null : Path.GetFullPath(settings.CorpusPath)) { InitializedFrom = initializedFrom, Lora = settings.Lora ?? Lora.LoraTraining.Resumed(model, settings.ResumeDirectory) }, ids);
         if (resumed is null && pretrained is not null) log.WriteLine($"initialized from '{settings.InitFrom}' ({pretrained.ModelType}, {kind} tokenizer): fresh optimizer and schedule");
         if (resumed is not null)
         {

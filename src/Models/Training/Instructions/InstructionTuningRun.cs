@@ -62,7 +62,7 @@ public sealed class InstructionTuningRun
         if (resumed is not null && resumed.Objective != InstructionTuning.ObjectiveKind)
             throw new CheckpointFormatException(Path.Combine(settings.ResumeDirectory!, TrainerStateJson.FileName),
                 $"key \"objective\" is {resumed.Objective}, not {InstructionTuning.ObjectiveKind}: resume it with the objective it was trained with.");
-        string start = resumed is not null ? settings.ResumeDirectory!
+        string start = resumed is not null ? Lora.LoraTraining.ModelDirectoryOf(settings.ResumeDirectory!, resumed)
             : settings.InitFrom ?? throw new ArgumentException("instruction tuning starts from a pretrained model: give the model directory to start from (InitFrom, --init-from DIR).", nameof(settings));
         var pretrained = PretrainedStart.LoadCausal(start, factory, seed);
         var examples = InstructionDataFile.Read(settings.DataPath);
@@ -85,7 +85,7 @@ public sealed class InstructionTuningRun
             with { InitializedFrom = resumed?.InitializedFrom ?? pretrained.Directory };
         ITrainingObjective trained = objective;
         Lora.LoraAdapters? adapters = null;
-        if (settings.Lora is { } lora)
+        if ((settings.Lora ?? Lora.LoraTraining.Resumed(objective.Model, settings.ResumeDirectory)) is { } lora)
         {
             (var adapted, files) = Lora.LoraTraining.Adapt(objective, objective.Model, pretrained.Tokenizer, lora, seed, files);
             adapters = adapted.Adapters;
