@@ -1,8 +1,6 @@
 using System.Text.Json;
-using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
-using LlmForge.Tokenization;
 using LlmForge.Training;
 using Xunit;
 
@@ -19,23 +17,9 @@ public sealed class TrainFromPretrainedTests : IDisposable
 
     public void Dispose() => dir.Dispose();
 
-    private static string Tasks => Path.Combine(AppContext.BaseDirectory, "Fixtures", "instructions", "tasks.jsonl");
+    private static string Tasks => TinyPretrained.Tasks;
 
-    /// <summary>A tiny GPT (context 160, enough for the Alpaca prompts) with a 300-id BPE that has &lt;|endoftext|&gt;.</summary>
-    private string Pretrained()
-    {
-        string path = dir.File("pretrained");
-        if (Directory.Exists(path)) return path;
-        var tokenizer = BpeTrainer.Train(File.ReadAllText(Tasks) + File.ReadAllText(dir.Corpus()), new BpeTrainerOptions { VocabSize = 300 });
-        var model = new GptModel(new GptConfig
-        {
-            VocabSize = tokenizer.VocabSize, ContextLength = 160, EmbeddingDim = 16, Layers = 1, Heads = 2, TieWeights = false,
-            EmbeddingDropRate = 0, AttentionDropRate = 0, ResidualDropRate = 0,
-        }, new ManagedBackend(), seed: 3);
-        Gpt2Checkpoint.Save(model, path);
-        tokenizer.Save(path);
-        return path;
-    }
+    private string Pretrained() => TinyPretrained.In(dir);
 
     private string Config() => dir.Write("small.json", """
         { "LlmForge": { "Training": { "BatchSize": 4, "EvalInterval": 4, "EvalBatches": 10, "LogInterval": 1, "CheckpointInterval": 0,
