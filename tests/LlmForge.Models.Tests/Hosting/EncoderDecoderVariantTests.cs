@@ -36,7 +36,7 @@ public class EncoderDecoderVariantTests
         var variant = provider.GetRequiredService<IModelFactory>().GetVariant("transformer-mini");
         Assert.True(variant.IsEncoderDecoder);
         var model = variant.CreateEncoderDecoder(TestBackends.Create("Managed"), vocabSize: 300, padTokenId: 1, eosTokenId: 2, seed: 4);
-        Assert.Equal((300, 192, 2, 2, 4, 768), (model.Config.VocabSize, model.Config.ModelDim, model.Config.EncoderLayers,
+        Assert.Equal((300, 256, 3, 3, 4, 1024), (model.Config.VocabSize, model.Config.ModelDim, model.Config.EncoderLayers,
             model.Config.DecoderLayers, model.Config.EncoderHeads, model.Config.EncoderFfnDim));
         Assert.Equal((1, 1, 2, LayerNormPosition.Pre), (model.Config.PadTokenId, model.Config.DecoderStartTokenId, model.Config.EosTokenId, model.Config.NormPosition));
         Assert.Equal(MarianParameterMap.ParameterCount(model.Config), model.ParameterCount());
