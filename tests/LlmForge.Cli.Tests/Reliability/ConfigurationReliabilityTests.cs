@@ -67,7 +67,7 @@ public sealed class ConfigurationReliabilityTests : IDisposable
         { """ "Training": { "BatchSzie": 8 } """, "gpt-char", "LlmForge:Training:BatchSzie is not a setting; did you mean BatchSize?" },
         { """ "Backnd": "Mkl" """, "gpt-char", "LlmForge:Backnd is not a setting; did you mean Backend?" },
         { """ "MaxSteps": 5 """, "gpt-char", "LlmForge:MaxSteps is not a setting; did you mean Training:MaxSteps?" },
-        { """ "Zzzzzzzz": 1 """, "gpt-char", "LlmForge:Zzzzzzzz is not a setting; valid keys: Backend, Threads, Variant, Variants, Training, KvCache, Translation." },
+        { """ "Zzzzzzzz": 1 """, "gpt-char", "LlmForge:Zzzzzzzz is not a setting; valid keys: Backend, Threads, Variant, Variants, Training, KvCache, Translation, Lora." },
         { """ "Variants": { "gpt-char": { "Layrs": 2 } } """, "gpt-char", "LlmForge:Variants:gpt-char:Layrs is not a setting; did you mean Layers?" },
         { """ "Variants": { "gpt-rope-sliding-window": { "Attention": { "Windw": 8 } } } """, "gpt-char", "LlmForge:Variants:gpt-rope-sliding-window:Attention:Windw is not a setting; did you mean Window?" },
         { """ "Variants": { "gpt-rope": { "PositionalEncoding": { "Theeta": 500 } } } """, "gpt-char", "LlmForge:Variants:gpt-rope:PositionalEncoding:Theeta is not a setting; did you mean Theta?" },
