@@ -10,12 +10,7 @@ public static partial class F
     /// </summary>
     public static Tensor CrossEntropy(this Tensor logits, int[] targets, int ignoreIndex = -100)
     {
-        var (rows, vocab) = CrossEntropyRows(logits, targets);
-
-        var backend = logits.Backend;
-        var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets; // the caller may reuse its buffer before Backward()
-        float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows);
-        backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
+        var (rows, vocab, labels, losses, logSumExp) = CrossEntropyKernel(logits, targets, ignoreIndex);
 
         int counted = 0;
         double sum = 0;
@@ -25,7 +20,7 @@ public static partial class F
             counted++;
             sum += losses[r];
         }
-        var loss = Tensor.Scalar(backend, counted == 0 ? float.NaN : (float)(sum / counted));
+        var loss = Tensor.Scalar(logits.Backend, counted == 0 ? float.NaN : (float)(sum / counted));
         return Graph.Record(loss, "CrossEntropy", [logits], (logits, labels, logSumExp, counted, rows, vocab, ignoreIndex), static (s, dy) =>
         {
             var (logits, labels, logSumExp, counted, rows, vocab, ignoreIndex) = s;
@@ -37,8 +32,12 @@ public static partial class F
         });
     }
 
-    /// <summary>The rows and vocabulary of <paramref name="logits"/> [.., V], with one target per row.</summary>
-    private static (int Rows, int Vocab) CrossEntropyRows(Tensor logits, int[] targets)
+    /// <summary>
+    /// The forward kernel both cross-entropies share: checks one target per row of <paramref name="logits"/> [.., V],
+    /// keeps the targets for the backward (a copy when a graph records: the caller may reuse its buffer before
+    /// Backward()), and returns each row's loss and logsumexp (arena buffers).
+    /// </summary>
+    private static (int Rows, int Vocab, int[] Labels, float[] Losses, float[] LogSumExp) CrossEntropyKernel(Tensor logits, int[] targets, int ignoreIndex)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(targets);
@@ -47,6 +46,9 @@ public static partial class F
             throw new ArgumentException(
                 $"CrossEntropy: logits {Shapes.Format(logits.Shape)} have {rows} rows but targets has {targets.Length} values.",
                 nameof(targets));
-        return (rows, vocab);
+        var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets;
+        float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows);
+        logits.Backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
+        return (rows, vocab, labels, losses, logSumExp);
     }
 }

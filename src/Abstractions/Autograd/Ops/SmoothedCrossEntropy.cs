@@ -24,12 +24,7 @@ public static partial class F
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f))
             throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "label smoothing must be in [0, 1] (as PyTorch's).");
         if (labelSmoothing == 0f) return logits.CrossEntropy(targets, ignoreIndex);
-        var (rows, vocab) = CrossEntropyRows(logits, targets);
-
-        var backend = logits.Backend;
-        var labels = Graph.Records([logits]) ? (int[])targets.Clone() : targets; // the caller may reuse its buffer before Backward()
-        float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows);
-        backend.CrossEntropy(logits.Data, labels, losses, logSumExp, rows, vocab, ignoreIndex);
+        var (rows, vocab, labels, losses, logSumExp) = CrossEntropyKernel(logits, targets, ignoreIndex);
 
         int counted = 0;
         double sum = 0;
@@ -44,7 +39,7 @@ public static partial class F
             sum += (1 - labelSmoothing) * losses[r] + labelSmoothing * smooth;
         }
         TensorArena.Release(losses);
-        var loss = Tensor.Scalar(backend, counted == 0 ? float.NaN : (float)(sum / counted));
+        var loss = Tensor.Scalar(logits.Backend, counted == 0 ? float.NaN : (float)(sum / counted));
         return Graph.Record(loss, "SmoothedCrossEntropy", [logits], (logits, labels, logSumExp, counted, rows, vocab, ignoreIndex, labelSmoothing),
             static (s, dy) =>
             {
