@@ -81,7 +81,28 @@ public sealed partial class Tensor
     }
 
     /// <summary>∂loss/∂this, same length as <see cref="Data"/>; allocated (zeroed) the first time a gradient reaches it.</summary>
-    public float[]? Grad { get; internal set; }
+    /// <remarks>After <see cref="ZeroGrad"/> the buffer is cleared when it is next read, unless an op overwrites it first.</remarks>
+    public float[]? Grad
+    {
+        get
+        {
+            if (gradIsStale)
+            {
+                Array.Clear(grad!);
+                gradIsStale = false;
+            }
+            return grad;
+        }
+        internal set
+        {
+            grad = value;
+            gradIsStale = false;
+        }
+    }
+
+    private float[]? grad;
+    // ZeroGrad without the clear: the buffer's values are old and stand for zeros (see GradTarget).
+    private bool gradIsStale;
 
     /// <summary>The op that produced this tensor and how to back-propagate through it; null for leaves.</summary>
     public Node? GradFn { get; internal set; }
@@ -113,10 +134,33 @@ public sealed partial class Tensor
     // A parameter's (leaf's) gradient lives across steps; an intermediate's only within one backward pass.
     internal float[] GradBuffer() => Grad ??= IsLeaf ? new float[Length] : TensorArena.Allocate(Length);
 
-    /// <summary>Zeroes the gradient in place (keeps the buffer), as an optimizer does between steps.</summary>
+    /// <summary>
+    /// The gradient buffer for a kernel that can either overwrite or accumulate (a GEMM's beta): <paramref name="beta"/>
+    /// is 0 while the gradient is still zero (never written since it was allocated or zeroed), and the caller must then
+    /// write every element; 1 once it holds a partial sum. Saves the clear of the buffer and the kernel's read of it.
+    /// </summary>
+    internal float[] GradTarget(out float beta)
+    {
+        if (grad is null)
+        {
+            grad = IsLeaf ? GC.AllocateUninitializedArray<float>(checked((int)Length)) : TensorArena.AllocateUninitialized(Length);
+            beta = 0f;
+        }
+        else
+        {
+            beta = gradIsStale ? 0f : 1f;
+        }
+        gradIsStale = false;
+        return grad;
+    }
+
+    /// <summary>
+    /// Zeroes the gradient (keeps the buffer), as an optimizer does between steps. The clear itself waits for the next
+    /// read of <see cref="Grad"/>, and is skipped when the backward pass overwrites the buffer first (<see cref="GradTarget"/>).
+    /// </summary>
     public void ZeroGrad()
     {
-        if (Grad is not null) Array.Clear(Grad);
+        if (grad is not null) gradIsStale = true;
     }
 
     /// <summary>A leaf that shares this tensor's data but has no gradient and no graph.</summary>

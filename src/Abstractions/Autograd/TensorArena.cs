@@ -113,7 +113,14 @@ public sealed class TensorArena
         current is { } arena && shape.Length <= MaxPooledRank ? arena.RentTensor(backend, data, shape) : new Tensor(backend, data, shape.ToArray());
 
     /// <summary>A zeroed buffer: from the open step's arena on this thread, else a new array.</summary>
-    internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length) : new float[length];
+    internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length, clear: true) : new float[length];
+
+    /// <summary>
+    /// As <see cref="Allocate"/>, for a caller that writes every element before reading any (a GEMM output at beta 0):
+    /// a reused buffer keeps its old values.
+    /// </summary>
+    internal static float[] AllocateUninitialized(long length) =>
+        current is { } arena ? arena.Rent(length, clear: false) : GC.AllocateUninitializedArray<float>(checked((int)length));
 
     /// <summary>
     /// Gives an intermediate gradient back as soon as back-propagation is done with it, so the backward pass reuses
@@ -124,7 +131,7 @@ public sealed class TensorArena
         if (current is { } arena && arena.rented.Remove(buffer)) arena.Free(buffer);
     }
 
-    private float[] Rent(long length)
+    private float[] Rent(long length, bool clear)
     {
         int n = checked((int)length);
         askedLengths.Add(n);
@@ -132,7 +139,7 @@ public sealed class TensorArena
         if (free.TryGetValue(n, out var stack) && stack.Count > 0)
         {
             buffer = stack.Pop();
-            Array.Clear(buffer); // callers rely on zeroed buffers, as with new float[n]
+            if (clear) Array.Clear(buffer); // callers rely on zeroed buffers, as with new float[n]
         }
         else
         {

@@ -71,7 +71,7 @@ internal sealed class ChunkedLinearCrossEntropy
         }
 
         float[] losses = TensorArena.Allocate(rows), logSumExp = TensorArena.Allocate(rows); // the kernel's outputs
-        logits = TensorArena.Allocate((long)chunk * vocab);
+        logits = TensorArena.AllocateUninitialized((long)chunk * vocab); // each chunk's GEMM (beta 0) writes it whole
         for (int r0 = 0; r0 < rows; r0 += chunk)
         {
             int n = Math.Min(chunk, rows - r0);
@@ -102,15 +102,19 @@ internal sealed class ChunkedLinearCrossEntropy
         }
         else
         {
+            // A gradient still zero is overwritten by the GEMMs (beta 0, see Tensor.GradTarget): dh by every chunk (each
+            // writes its own rows), dW by the first chunk only (the others add to it).
+            float dhBeta = 1f, dWBeta = 1f;
+            var dh = hidden.RequiresGrad ? hidden.GradTarget(out dhBeta) : null;
+            var dW = weight.RequiresGrad ? weight.GradTarget(out dWBeta) : null;
+            var db = bias is { RequiresGrad: true } ? bias.GradBuffer() : null;
             int last = (rows - 1) / chunk * chunk; // first row of the chunk whose logits the buffer holds
             for (int r0 = last; r0 >= 0; r0 -= chunk)
             {
                 int n = Math.Min(chunk, rows - r0);
                 if (r0 != last) ChunkLogits(r0, n);
-                ChunkGradients(r0, n, dLoss / counted,
-                    hidden.RequiresGrad ? hidden.GradBuffer() : null,
-                    weight.RequiresGrad ? weight.GradBuffer() : null,
-                    bias is { RequiresGrad: true } ? bias.GradBuffer() : null);
+                ChunkGradients(r0, n, dLoss / counted, dh, dW, db, dhBeta, dWBeta);
+                dWBeta = 1f;
             }
             TensorArena.Release(logits);
         }
@@ -126,9 +130,10 @@ internal sealed class ChunkedLinearCrossEntropy
 
     /// <summary>
     /// Turns the chunk's logits into dlogits = scale · (softmax − onehot) in place (0 on ignored rows), then
-    /// dh[r0 .. r0+n] += dlogits · W, dW += dlogitsᵀ · h_chunk, db += Σ_rows dlogits, for each target given.
+    /// dh[r0 .. r0+n] += dlogits · W, dW += dlogitsᵀ · h_chunk, db += Σ_rows dlogits, for each target given
+    /// (a beta of 0 overwrites dh's rows or dW instead of adding).
     /// </summary>
-    private void ChunkGradients(int r0, int n, float scale, float[]? dh, float[]? dW, float[]? db)
+    private void ChunkGradients(int r0, int n, float scale, float[]? dh, float[]? dW, float[]? db, float dhBeta = 1f, float dWBeta = 1f)
     {
         var d = logits.AsSpan(0, n * vocab);
         backend.Softmax(d, d, n, vocab, SoftmaxMask.None);
@@ -140,9 +145,9 @@ internal sealed class ChunkedLinearCrossEntropy
             else d[r * vocab + t] -= scale;
         }
         if (dh is not null) // [n, C] += [n, vocab] · [vocab, C]
-            backend.Gemm(false, false, n, dim, vocab, 1f, d, vocab, weight.Data, dim, 1f, dh.AsSpan(r0 * dim, n * dim), dim);
+            backend.Gemm(false, false, n, dim, vocab, 1f, d, vocab, weight.Data, dim, dhBeta, dh.AsSpan(r0 * dim, n * dim), dim);
         if (dW is not null) // [vocab, C] += [n, vocab]ᵀ · [n, C]
-            backend.Gemm(true, false, vocab, dim, n, 1f, d, vocab, hidden.Data.AsSpan(r0 * dim, n * dim), dim, 1f, dW, dim);
+            backend.Gemm(true, false, vocab, dim, n, 1f, d, vocab, hidden.Data.AsSpan(r0 * dim, n * dim), dim, dWBeta, dW, dim);
         if (db is not null) backend.AddColumnSums(d, db, n, vocab);
     }
 

@@ -42,12 +42,17 @@ public static partial class F
     /// <summary>A new tensor of <paramref name="like"/>'s shape.</summary>
     private static Tensor NewLike(Tensor like) => NewLike(like, like.Shape);
 
-    /// <summary>A new tensor of <paramref name="like"/>'s shape with the last dim <paramref name="last"/>: [.., last].</summary>
-    private static Tensor NewWithLastDim(Tensor like, int last)
+    /// <summary>
+    /// A new tensor of <paramref name="like"/>'s shape with the last dim <paramref name="last"/>: [.., last]; when
+    /// <paramref name="overwritten"/> (the caller's kernel writes every element, e.g. a GEMM at beta 0) its buffer is not
+    /// zeroed first (<see cref="TensorArena.AllocateUninitialized"/>).
+    /// </summary>
+    private static Tensor NewWithLastDim(Tensor like, int last, bool overwritten = false)
     {
         Span<int> shape = stackalloc int[like.Rank];
         like.Shape.CopyTo(shape);
         shape[^1] = last;
-        return NewLike(like, shape);
+        if (!overwritten) return NewLike(like, shape);
+        return TensorArena.NewTensor(like.Backend, TensorArena.AllocateUninitialized(Shapes.Count(shape, nameof(shape))), shape);
     }
 }

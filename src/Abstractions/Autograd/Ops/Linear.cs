@@ -11,7 +11,7 @@ public static partial class F
         var (rows, inDim, outDim) = CheckLinear("Linear", x, weight, bias);
 
         var backend = x.Backend;
-        var y = NewWithLastDim(x, outDim);
+        var y = NewWithLastDim(x, outDim, overwritten: true);
         // y [rows, out] = x [rows, in] · Wᵀ
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, y.Data, outDim);
         if (bias is not null) backend.AddRowBroadcast(y.Data, bias.Data, y.Data, rows, outDim);
@@ -27,16 +27,23 @@ public static partial class F
 
     /// <summary>
     /// The GEMM half of a linear map's backward pass, given dy [rows, out] = ∂loss/∂(x · Wᵀ):
-    /// dx [rows, in] += dy · W and dW [out, in] += dyᵀ · x, each only when that input requires grad.
+    /// dx [rows, in] += dy · W and dW [out, in] += dyᵀ · x, each only when that input requires grad. A gradient
+    /// still zero is overwritten (GEMM beta 0: <see cref="Tensor.GradTarget"/>) rather than cleared and added to.
     /// </summary>
     private static void LinearBackward(Tensor x, Tensor weight, ReadOnlySpan<float> dy, int rows)
     {
         var backend = x.Backend;
         int outDim = weight.Shape[0], inDim = weight.Shape[1];
         if (x.RequiresGrad)
-            backend.Gemm(false, false, rows, inDim, outDim, 1f, dy, outDim, weight.Data, inDim, 1f, x.GradBuffer(), inDim);
+        {
+            var dx = x.GradTarget(out float beta);
+            backend.Gemm(false, false, rows, inDim, outDim, 1f, dy, outDim, weight.Data, inDim, beta, dx, inDim);
+        }
         if (weight.RequiresGrad)
-            backend.Gemm(true, false, outDim, inDim, rows, 1f, dy, outDim, x.Data, inDim, 1f, weight.GradBuffer(), inDim);
+        {
+            var dW = weight.GradTarget(out float beta);
+            backend.Gemm(true, false, outDim, inDim, rows, 1f, dy, outDim, x.Data, inDim, beta, dW, inDim);
+        }
     }
 
     /// <summary>

@@ -47,14 +47,18 @@ public static partial class F
             {
                 var (a, b, transposeB, rows, n, k, ldb) = s;
                 var backend = a.Backend;
-                if (a.RequiresGrad) // da [rows, k] += dy [rows, n] · op(b)ᵀ
-                    backend.Gemm(false, !transposeB, rows, k, n, 1f, dy, n, b.Data, ldb, 1f, a.GradBuffer(), k);
+                if (a.RequiresGrad) // da [rows, k] += dy [rows, n] · op(b)ᵀ (overwritten while zero: GradTarget)
+                {
+                    var da = a.GradTarget(out float beta);
+                    backend.Gemm(false, !transposeB, rows, k, n, 1f, dy, n, b.Data, ldb, beta, da, k);
+                }
                 if (b.RequiresGrad)
                 {
+                    var db = b.GradTarget(out float beta);
                     if (transposeB) // db [n, k] += dyᵀ · a
-                        backend.Gemm(true, false, n, k, rows, 1f, dy, n, a.Data, k, 1f, b.GradBuffer(), k);
+                        backend.Gemm(true, false, n, k, rows, 1f, dy, n, a.Data, k, beta, db, k);
                     else // db [k, n] += aᵀ · dy
-                        backend.Gemm(true, false, k, n, rows, 1f, a.Data, k, dy, n, 1f, b.GradBuffer(), n);
+                        backend.Gemm(true, false, k, n, rows, 1f, a.Data, k, dy, n, beta, db, n);
                 }
             });
         }
@@ -66,17 +70,21 @@ public static partial class F
             var (a, b, transposeB, m, n, k, ldb, batch) = s;
             long sa = (long)m * k, sb = (long)k * n, sy = (long)m * n;
             var backend = a.Backend;
-            if (a.RequiresGrad) // da [m, k] += dy [m, n] · op(b)ᵀ, per batch
+            if (a.RequiresGrad) // da [m, k] += dy [m, n] · op(b)ᵀ, per batch (overwritten while zero: GradTarget)
+            {
+                var da = a.GradTarget(out float beta);
                 backend.GemmStridedBatched(false, !transposeB, m, k, n, 1f, dy, n, sy, b.Data, ldb, sb,
-                    1f, a.GradBuffer(), k, sa, batch);
+                    beta, da, k, sa, batch);
+            }
             if (b.RequiresGrad)
             {
+                var db = b.GradTarget(out float beta);
                 if (transposeB) // db [n, k] += dyᵀ · a
                     backend.GemmStridedBatched(true, false, n, k, m, 1f, dy, n, sy, a.Data, k, sa,
-                        1f, b.GradBuffer(), k, sb, batch);
+                        beta, db, k, sb, batch);
                 else // db [k, n] += aᵀ · dy
                     backend.GemmStridedBatched(true, false, k, n, m, 1f, a.Data, k, sa, dy, n, sy,
-                        1f, b.GradBuffer(), n, sb, batch);
+                        beta, db, n, sb, batch);
             }
         });
     }
