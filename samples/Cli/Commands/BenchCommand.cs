@@ -25,11 +25,18 @@ public sealed class BenchCommand : ICommand
 
     public string Synopsis => """
         usage: llmforge bench --workload gemm [--backend managed|mkl|both] [--repeat N]
-               llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16]
+               llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16] [--profile]
         """;
 
     public string Notes =>
-        "Each workload prints {\"impl\",\"workload\",\"tokens_per_s\",\"step_ms_median\",\"peak_rss_mb\",\"alloc_bytes_per_step\",\"threads\"}.";
+        "Each workload prints {\"impl\",\"workload\",\"tokens_per_s\",\"step_ms_median\",\"peak_rss_mb\",\"alloc_bytes_per_step\",\"threads\","
+        + "\"step_ms_min\",\"step_ms_max\"}; train and encode workloads add \"gflops\" = tokens_per_s × FLOPs per token "
+        + "(training 3 × forward; forward = 2 × the matmul weights per token (blocks' projections, LM head) + attention "
+        + "4 × layers × C × keys per query, T or (T+1)/2 causal), \"gemm_peak_gflops\" (the best of a few large sgemm calls of the "
+        + "backend, same process and threads) and \"of_gemm_peak\" = gflops / gemm_peak_gflops. --profile adds one JSON line per "
+        + "kernel family (\"kernel\":\"*\"), the time outside kernels (\"family\":\"outside-kernels\") and each kernel "
+        + "({\"impl\",\"workload\",\"kernel\",\"family\",\"calls_per_step\",\"ms_per_step\",\"share\"[,\"gflops\"]}), and the "
+        + "same as a table on stderr; the timed steps then run through the profiler (two timestamps per kernel call).";
 
     private static readonly Option<string[]> Workload = Flag.Repeated("--workload", "NAME",
         "gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation; or a workload of the workloads file " +
@@ -43,10 +50,12 @@ public sealed class BenchCommand : ICommand
     private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
         "float32 (default), or bf16: the linear layers' weights rounded to bfloat16 for the inference workloads (generate, encode); " +
         "the impl is then llmforge-BACKEND-bf16", "float32", "bf16");
+    private static readonly Option<bool> Profile = Flag.Switch("--profile",
+        "model workloads: time every kernel of the timed steps and print the breakdown per kernel family and kernel");
     // How the parent runs each workload in a child process of its own; not for users.
     private static readonly Option<bool> InProcess = Hidden(Flag.Switch("--in-process", "run one workload in this process"));
 
-    public IReadOnlyList<Option> Options { get; } = [Workload, All, Workloads, Backend, Repeat, Weights, InProcess];
+    public IReadOnlyList<Option> Options { get; } = [Workload, All, Workloads, Backend, Repeat, Weights, Profile, InProcess];
 
     public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
@@ -57,11 +66,12 @@ public sealed class BenchCommand : ICommand
         bool bf16 = (parsed.GetValue(Weights) ?? "float32") == "bf16";
         int? repeatFlag = parsed.GetValue(Repeat);
         bool inProcess = parsed.GetValue(InProcess);
+        bool profile = parsed.GetValue(Profile);
 
         if (names.Contains(Gemm))
         {
-            if (names.Length > 1 || all || file is not null || bf16)
-                throw new CliException($"{Name}: --workload gemm is a kernel benchmark and runs alone (without other workloads, --all, --workloads or --weights)");
+            if (names.Length > 1 || all || file is not null || bf16 || profile)
+                throw new CliException($"{Name}: --workload gemm is a kernel benchmark and runs alone (without other workloads, --all, --workloads, --weights or --profile)");
             if (inProcess) throw new CliException($"{Name}: unknown flag --in-process");
             return GemmBenchmark.Run(backend, repeatFlag ?? 10, stdout, stderr);
         }
@@ -85,10 +95,10 @@ public sealed class BenchCommand : ICommand
         {
             if (selected.Count != 1 || backend == "both")
                 throw new CliException($"{Name}: --in-process runs exactly one --workload on one --backend (managed or mkl)");
-            return WorkloadBenchmark.RunInProcess(selected[0], backend, bf16, stdout, stderr);
+            return WorkloadBenchmark.RunInProcess(selected[0], backend, bf16, profile, stdout, stderr);
         }
         string[] backends = backend == "both" ? ["managed", "mkl"] : [backend];
-        return WorkloadBenchmark.RunInChildren(file, selected, backends, bf16, stdout);
+        return WorkloadBenchmark.RunInChildren(file, selected, backends, bf16, profile, stdout);
     }
 
     private static Option<bool> Hidden(Option<bool> option)

@@ -19,6 +19,21 @@ public class BenchResultTests
     }
 
     [Fact]
+    public void The_optional_keys_follow_the_fixed_ones_when_known()
+    {
+        var result = new BenchResult("llmforge-managed", "bert-base-encode", 1100.04, 465.2, 527, 3896, 2)
+        {
+            StepMsMin = 460.04, StepMsMax = 480.06, Gflops = 123.44, GemmPeakGflops = 400,
+        };
+
+        Assert.Equal(
+            "{\"impl\":\"llmforge-managed\",\"workload\":\"bert-base-encode\",\"tokens_per_s\":1100.0,\"step_ms_median\":465.2,"
+            + "\"peak_rss_mb\":527.0,\"alloc_bytes_per_step\":3896,\"threads\":2,\"step_ms_min\":460.0,\"step_ms_max\":480.1,"
+            + "\"gflops\":123.4,\"gemm_peak_gflops\":400.0,\"of_gemm_peak\":0.309}",
+            result.ToJsonLine());
+    }
+
+    [Fact]
     public void Tokens_per_second_come_from_the_median_step()
     {
         var workload = WorkloadFile.Parse(TinyWorkloads.Json, "tiny.json")[0]; // batch 2 × seq 4 = 8 tokens a step
@@ -29,6 +44,8 @@ public class BenchResultTests
         Assert.Equal(0.2, timings.MedianSeconds);
         Assert.Equal(8 / 0.2, result.TokensPerS, 9);
         Assert.Equal(200, result.StepMsMedian, 9);
+        Assert.Equal(100, result.StepMsMin!.Value, 9);
+        Assert.Equal(500, result.StepMsMax!.Value, 9);
         Assert.True(result.PeakRssMb > 0);
         using var line = JsonDocument.Parse(result.ToJsonLine());
         Assert.Equal("tiny-train", line.RootElement.GetProperty("workload").GetString());

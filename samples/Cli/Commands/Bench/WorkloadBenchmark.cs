@@ -1,5 +1,6 @@
 using LlmForge.Backends;
 using LlmForge.Backends.Mkl;
+using LlmForge.Backends.Profiling;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Cli.Hosting;
 using LlmForge.Layers;
@@ -17,21 +18,23 @@ public static class WorkloadBenchmark
     public static string DefaultWorkloadsPath => Path.Combine(AppContext.BaseDirectory, "bench", "workloads.json");
 
     /// <summary>Runs every (workload, backend) in a child process of its own; returns 0 when all succeeded.</summary>
-    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, bool bf16, TextWriter stdout)
+    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, bool bf16, bool profile, TextWriter stdout)
     {
         var runs = from workload in workloads
                    from backend in backends
                    select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend,
-                       "--weights", bf16 ? "bf16" : "float32", "--in-process"];
+                       "--weights", bf16 ? "bf16" : "float32", "--in-process", .. profile ? ["--profile"] : Array.Empty<string>()];
         return ChildProcesses.RunEach(runs, stdout) == 0 ? 0 : 1;
     }
 
     /// <summary>
     /// Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line; with
-    /// <paramref name="bf16"/> an inference workload's linear layers multiply by bfloat16 copies of their weights.
+    /// <paramref name="bf16"/> an inference workload's linear layers multiply by bfloat16 copies of their weights. With
+    /// <paramref name="profile"/> the model computes through a <see cref="ProfilingBackend"/> and the timed steps' kernel
+    /// breakdown follows the result line (<see cref="ProfileReport"/>).
     /// </summary>
     /// <exception cref="NotSupportedException">This build cannot run the workload (the message says why).</exception>
-    public static int RunInProcess(Workload workload, string backendName, bool bf16, TextWriter stdout, TextWriter stderr)
+    public static int RunInProcess(Workload workload, string backendName, bool bf16, bool profile, TextWriter stdout, TextWriter stderr)
     {
         string impl = bf16 ? $"llmforge-{backendName}-bf16" : $"llmforge-{backendName}";
         void Progress(string message) => stderr.WriteLine($"bench {workload.Name} {impl}: {message}");
@@ -40,21 +43,31 @@ public static class WorkloadBenchmark
         ITensorBackend backend = BackendFactory.Create(backendName == "mkl" ? "Mkl" : "Managed");
         backend.Threads = threads;
         if (backend is MklBackend) Progress($"{MklBackend.MklVersion}; threading layer {MklBackend.MklThreadingLayer}; reproducibility {MklBackend.MklReproducibility}; cpu dispatch {MklBackend.MklCpuDispatch}");
+        // The peak first: its few MB come and go before the model's, leaving peak_rss_mb to the workload.
+        double? flopsPerToken = WorkloadFlops.PerToken(workload);
+        double? peak = flopsPerToken is null ? null : GemmPeak.MeasureGflops(backend);
+        if (peak is { } p) Progress($"GEMM peak {p:F1} GFLOP/s (best of {string.Join(", ", GemmPeak.DefaultShapes.Select(s => $"{s.M}x{s.N}x{s.K}"))})");
+        var profiled = profile ? new ProfilingBackend(backend) : null;
+        ITensorBackend compute = profiled ?? backend;
 
         long weightBytes = 0;
         Action step = workload.Kind switch
         {
-            WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress, out weightBytes),
-            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, bf16, Progress),
-            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, backend, bf16, Progress),
+            WorkloadKind.Train => TrainWorkload.Prepare(workload, compute, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, compute, bf16, Progress, out weightBytes),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, compute, bf16, Progress),
+            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, compute, bf16, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
 
-        var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress);
-        stdout.WriteLine(BenchResult.From(impl, workload, timings, backend.Threads).ToJsonLine());
+        var timings = StepTimings.Measure(workload.WarmupSteps, workload.TimedSteps, step, Progress, beforeTimed: () => profiled?.Profile.Reset());
+        var result = BenchResult.From(impl, workload, timings, backend.Threads);
+        result = result with { Gflops = result.TokensPerS * flopsPerToken / 1e9, GemmPeakGflops = peak };
+        stdout.WriteLine(result.ToJsonLine());
         stdout.Flush();
+        if (profiled is not null)
+            ProfileReport.Write(impl, workload.Name, ProfileBreakdown.Create(profiled.Profile, timings.Seconds.Count, timings.Seconds.Sum()), stdout, stderr);
         if (weightBytes > 0) // decoding's ceiling, measured after the result so its array leaves peak_rss_mb alone
         {
             double gbps = ReadBandwidth.MeasureGBps(threads);

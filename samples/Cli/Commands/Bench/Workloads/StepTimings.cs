@@ -11,9 +11,9 @@ public sealed record StepTimings(IReadOnlyList<double> Seconds, long AllocatedBy
     /// Runs <paramref name="step"/> <paramref name="warmup"/> times untimed, then <paramref name="timed"/> times,
     /// each timed alone. Allocations are counted precisely over all threads (GC.GetTotalAllocatedBytes(true)), from
     /// the first timed step to the last, so worker threads' garbage counts too. <paramref name="progress"/> gets
-    /// one line per step.
+    /// one line per step. <paramref name="beforeTimed"/>, when given, runs once between the warm-up and the timed steps.
     /// </summary>
-    public static StepTimings Measure(int warmup, int timed, Action step, Action<string> progress)
+    public static StepTimings Measure(int warmup, int timed, Action step, Action<string> progress, Action? beforeTimed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(timed);
@@ -23,6 +23,7 @@ public sealed record StepTimings(IReadOnlyList<double> Seconds, long AllocatedBy
             step();
             progress($"warm-up {i + 1}/{warmup}: {Stopwatch.GetElapsedTime(start).TotalMilliseconds:F0} ms");
         }
+        beforeTimed?.Invoke();
         var seconds = new double[timed];
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < timed; i++)
