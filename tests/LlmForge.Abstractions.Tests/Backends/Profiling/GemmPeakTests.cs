@@ -17,9 +17,7 @@ public class GemmPeakTests
         var gemm = profiled.Profile[TensorKernel.Gemm];
         Assert.Equal(8, gemm.Calls);
         Assert.Equal(4L * 2 * (48 * 64 * 32 + 16 * 16 * 16), gemm.Flops);
-        Assert.True(peak > 0, $"{peak} GFLOP/s");
-        // no timed call can beat the mean rate of all eight by more than their count
-        Assert.True(peak <= 8 * gemm.Flops / gemm.Seconds / 1e9, $"{peak} GFLOP/s against {gemm.Flops / gemm.Seconds / 1e9} on average");
+        Assert.True(peak > 0 && double.IsFinite(peak), $"{peak} GFLOP/s");
     }
 
     [Fact]
