@@ -116,6 +116,13 @@ public sealed class TensorArena
     internal static float[] Allocate(long length) => current is { } arena ? arena.Rent(length) : new float[length];
 
     /// <summary>
+    /// A buffer with any contents, for an output its kernel writes whole (a GEMM with beta = 0, a permute, a map):
+    /// <see cref="Allocate"/> without the clearing pass.
+    /// </summary>
+    internal static float[] AllocateUninitialized(long length) =>
+        current is { } arena ? arena.Rent(length, clear: false) : GC.AllocateUninitializedArray<float>(checked((int)length));
+
+    /// <summary>
     /// Gives an intermediate gradient back as soon as back-propagation is done with it, so the backward pass reuses
     /// its own buffers; a buffer the arena did not hand out is left to the GC.
     /// </summary>
@@ -124,7 +131,7 @@ public sealed class TensorArena
         if (current is { } arena && arena.rented.Remove(buffer)) arena.Free(buffer);
     }
 
-    private float[] Rent(long length)
+    private float[] Rent(long length, bool clear = true)
     {
         int n = checked((int)length);
         askedLengths.Add(n);
@@ -132,7 +139,7 @@ public sealed class TensorArena
         if (free.TryGetValue(n, out var stack) && stack.Count > 0)
         {
             buffer = stack.Pop();
-            Array.Clear(buffer); // callers rely on zeroed buffers, as with new float[n]
+            if (clear) Array.Clear(buffer); // callers rely on zeroed buffers, as with new float[n]
         }
         else
         {

@@ -50,4 +50,20 @@ public static partial class F
         shape[^1] = last;
         return NewLike(like, shape);
     }
+
+    /// <summary>
+    /// As <see cref="NewWithLastDim"/> but not zeroed, for an output the kernel writes whole (a GEMM with beta = 0, a map):
+    /// a pooled buffer keeps the previous step's values until then.
+    /// </summary>
+    private static Tensor NewUninitializedWithLastDim(Tensor like, int last)
+    {
+        Span<int> shape = stackalloc int[like.Rank];
+        like.Shape.CopyTo(shape);
+        shape[^1] = last;
+        return NewUninitialized(like, shape);
+    }
+
+    /// <summary>As <see cref="NewLike(Tensor, ReadOnlySpan{int})"/> but not zeroed (see <see cref="NewUninitializedWithLastDim"/>).</summary>
+    private static Tensor NewUninitialized(Tensor like, ReadOnlySpan<int> shape) =>
+        TensorArena.NewTensor(like.Backend, TensorArena.AllocateUninitialized(Shapes.Count(shape, nameof(shape))), shape);
 }

@@ -11,7 +11,7 @@ public static partial class F
         var (rows, inDim, outDim) = CheckLinear("Linear", x, weight, bias);
 
         var backend = x.Backend;
-        var y = NewWithLastDim(x, outDim);
+        var y = NewUninitializedWithLastDim(x, outDim); // beta = 0: the GEMM writes every element
         // y [rows, out] = x [rows, in] · Wᵀ
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, y.Data, outDim);
         if (bias is not null) backend.AddRowBroadcast(y.Data, bias.Data, y.Data, rows, outDim);

@@ -21,10 +21,10 @@ public static partial class F
         var (rows, inDim, outDim) = CheckLinear("LinearGelu", x, weight, bias);
 
         var backend = x.Backend;
-        float[] z = TensorArena.Allocate((long)rows * outDim);
+        float[] z = TensorArena.AllocateUninitialized((long)rows * outDim); // both written whole by their kernels
         // z [rows, out] = x [rows, in] · Wᵀ; y = GELU(z + b)
         backend.Gemm(false, true, rows, outDim, inDim, 1f, x.Data, inDim, weight.Data, inDim, 0f, z, outDim);
-        var y = NewWithLastDim(x, outDim);
+        var y = NewUninitializedWithLastDim(x, outDim);
         backend.BiasGelu(z, bias.Data, y.Data, rows, outDim, approximation);
 
         return Graph.Record(y, "LinearGelu", [x, weight, bias], (x, weight, bias, z, rows, outDim, approximation), static (s, dy) =>
