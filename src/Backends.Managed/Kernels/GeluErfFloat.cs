@@ -13,7 +13,7 @@ namespace LlmForge.Backends.Managed;
 /// </summary>
 /// <remarks>
 /// Φ(x) = ½·erfc(−x/√2), erfc(z) = t·exp(P(t) − z²) for z = |x|/√2 ≥ 0, t = 1/(1 + z/2), with P of degree 9 fitted as
-/// <see cref="ErrorFunction"/>'s degree-16 one (tools/erfc/fit_erfc.py with DEGREE = 9: relative error 4.8e-8 over
+/// <see cref="ErrorFunction"/>'s degree-16 one (<c>tools/erfc/fit_erfc.py 9</c>: relative error 4.8e-8 over
 /// z ∈ [0, 10]); z² = x²/2 and P − z² are carried as float pairs (value and rounding error) so that exp's argument
 /// keeps float precision for large z; exp by Cody–Waite reduction and a degree-7 Taylor polynomial (error 5e-9 on |r| ≤ ln2/2).
 /// Beyond z = 9.2, erfc &lt; 1e-38 is taken as 0. Every element goes through the vector path (a short tail through a
