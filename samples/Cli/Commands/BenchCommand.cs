@@ -36,7 +36,8 @@ public sealed class BenchCommand : ICommand
         + "backend, same process and threads) and \"of_gemm_peak\" = gflops / gemm_peak_gflops. --profile adds one JSON line per "
         + "kernel family (\"kernel\":\"*\"), the time outside kernels (\"family\":\"outside-kernels\") and each kernel "
         + "({\"impl\",\"workload\",\"kernel\",\"family\",\"calls_per_step\",\"ms_per_step\",\"share\"[,\"gflops\"]}), and the "
-        + "same as a table on stderr; the timed steps then run through the profiler (two timestamps per kernel call).";
+        + "same as a table on stderr; the timed steps then run through the profiler (two timestamps per kernel call). "
+        + "Warm-up: the file's warm-up steps, then more (at most 4) until two in a row agree within 5 %.";
 
     private static readonly Option<string[]> Workload = Flag.Repeated("--workload", "NAME",
         "gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation; or a workload of the workloads file " +

@@ -140,6 +140,11 @@ public static unsafe class BiasGeluKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MapShifted<TF>(ReadOnlySpan<float> x, ReadOnlySpan<float> shift, Span<float> y) where TF : IDoubleFunction
     {
+        if (typeof(TF) == typeof(GeluErfFunction) && Vector512.IsHardwareAccelerated)
+        {
+            GeluErfFloat.Map(x, shift, y); // the erf GELU's forward in float (see GeluErfFloat)
+            return;
+        }
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {

@@ -47,6 +47,11 @@ internal static unsafe class DoubleMap
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ApplyRange<TF>(ReadOnlySpan<float> x, Span<float> y) where TF : IDoubleFunction
     {
+        if (typeof(TF) == typeof(GeluErfFunction) && Vector512.IsHardwareAccelerated)
+        {
+            GeluErfFloat.Map(x, default, y); // the erf GELU's forward in float (see GeluErfFloat)
+            return;
+        }
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
         {

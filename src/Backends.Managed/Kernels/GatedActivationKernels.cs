@@ -92,6 +92,11 @@ public static unsafe class GatedActivationKernels
     private static void ForwardRange<TF>(ReadOnlySpan<float> gate, ReadOnlySpan<float> m, Span<float> y, bool accumulate = false)
         where TF : IDoubleFunction
     {
+        if (typeof(TF) == typeof(GeluErfFunction) && Vector512.IsHardwareAccelerated)
+        {
+            GeluErfFloat.MapTimes(gate, m, y, accumulate); // the erf GELU's forward in float (see GeluErfFloat)
+            return;
+        }
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {

@@ -66,9 +66,45 @@ public class BenchResultTests
 
         var timings = StepTimings.Measure(warmup: 2, timed: 3, () => { calls++; GC.KeepAlive(new byte[100_000]); }, lines.Add);
 
-        Assert.Equal(5, calls);
+        // the two warm-up steps of the workload, then up to MaxExtraWarmupSteps more until two agree
+        int warmups = calls - 3;
+        Assert.InRange(warmups, 2, 2 + StepTimings.MaxExtraWarmupSteps);
         Assert.Equal(3, timings.Seconds.Count);
-        Assert.Equal(["warm-up 1/2", "warm-up 2/2", "step 1/3", "step 2/3", "step 3/3"], lines.Select(l => l[..l.IndexOf(':')]));
+        string[] extra = Enumerable.Range(3, warmups - 2).Select(i => $"warm-up {i} (until two agree within 5 %)").ToArray();
+        Assert.Equal(["warm-up 1/2", "warm-up 2/2", .. extra, "step 1/3", "step 2/3", "step 3/3"], lines.Select(l => l[..l.IndexOf(':')]));
+        Assert.All(lines, l => Assert.Matches(@": [0-9]+ ms \(cpu [0-9]+ ms\)$", l));
         Assert.InRange(timings.AllocatedBytesPerStep, 100_000, 200_000);
+    }
+
+    [Fact]
+    public void Warm_up_goes_on_while_the_last_two_steps_disagree()
+    {
+        int calls = 0;
+        // steps of 30, 20, 10, 10, … ms: the third warm-up step still differs from the second, the fourth agrees with it
+        var durations = new[] { 30, 20, 10 };
+        var timings = StepTimings.Measure(warmup: 1, timed: 2, () => Thread.Sleep(durations[Math.Min(calls++, durations.Length - 1)] * 10), _ => { });
+
+        Assert.InRange(calls, 4 + 2, 1 + StepTimings.MaxExtraWarmupSteps + 2); // sleeping 100 ms twice may differ by over 5 % on a loaded machine
+        Assert.Equal(2, timings.Seconds.Count);
+    }
+
+    [Fact]
+    public void Warm_up_is_settled_when_the_last_two_steps_agree_within_the_tolerance()
+    {
+        Assert.False(StepTimings.WarmupSettled([]));
+        Assert.False(StepTimings.WarmupSettled([1.0]));
+        Assert.True(StepTimings.WarmupSettled([0.968, 0.600, 0.610]));
+        Assert.True(StepTimings.WarmupSettled([1.0, 1.049]));
+        Assert.False(StepTimings.WarmupSettled([0.600, 0.882]));
+        Assert.False(StepTimings.WarmupSettled([1.0, 1.06]));
+        Assert.False(StepTimings.WarmupSettled([1.0, double.NaN]));
+    }
+
+    [Fact]
+    public void No_warm_up_stays_none()
+    {
+        int calls = 0;
+        StepTimings.Measure(warmup: 0, timed: 2, () => calls++, _ => { });
+        Assert.Equal(2, calls);
     }
 }

@@ -270,4 +270,31 @@ public class TensorArenaTests
             noGrad = model.Forward(ids, Batch, Seq).ToArray();
         Assert.Equal(graph, noGrad);
     }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Outputs_their_kernels_write_whole_ignore_a_reused_buffers_old_values(string backend)
+    {
+        // Linear, LinearGelu and Permute take pooled buffers without clearing them: poison the buffers one step
+        // returns, and the next step's outputs must still equal a computation outside any arena.
+        var be = TestBackends.Create(backend);
+        var rng = new Random(5);
+        Tensor Random(params int[] shape) =>
+            Tensor.FromArray(be, Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => rng.NextSingle() - 0.5f).ToArray(), shape);
+        var (x, w, b) = (Random(2, 3, 8), Random(12, 8), Random(12));
+        Tensor[] Outputs() =>
+        [
+            x.Linear(w, b), x.LinearGelu(w, b, Backends.GeluApproximation.Erf), x.Linear(w, b).Reshape(2, 3, 3, 4).Permute(0, 2, 1, 3),
+        ];
+        float[][] expected = Outputs().Select(t => t.ToArray()).ToArray();
+        var memory = new TensorArena();
+        for (int step = 0; step < 3; step++)
+        {
+            using (memory.Step())
+            {
+                var outputs = Outputs();
+                for (int i = 0; i < outputs.Length; i++) Assert.Equal(expected[i], outputs[i].ToArray());
+                foreach (var t in outputs) t.Data.AsSpan().Fill(float.NaN); // what the next step's buffers will hold
+            }
+        }
+    }
 }

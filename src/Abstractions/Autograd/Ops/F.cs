@@ -52,7 +52,10 @@ public static partial class F
         Span<int> shape = stackalloc int[like.Rank];
         like.Shape.CopyTo(shape);
         shape[^1] = last;
-        if (!overwritten) return NewLike(like, shape);
-        return TensorArena.NewTensor(like.Backend, TensorArena.AllocateUninitialized(Shapes.Count(shape, nameof(shape))), shape);
+        return overwritten ? NewUninitialized(like, shape) : NewLike(like, shape);
     }
+
+    /// <summary>As <see cref="NewLike(Tensor, ReadOnlySpan{int})"/> but not zeroed, for an output its kernel writes whole (a GEMM at beta 0, a permute): a pooled buffer keeps old values until then.</summary>
+    private static Tensor NewUninitialized(Tensor like, ReadOnlySpan<int> shape) =>
+        TensorArena.NewTensor(like.Backend, TensorArena.AllocateUninitialized(Shapes.Count(shape, nameof(shape))), shape);
 }

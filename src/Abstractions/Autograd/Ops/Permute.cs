@@ -22,7 +22,7 @@ public static partial class F
 
         Span<int> outShape = stackalloc int[x.Rank];
         for (int i = 0; i < x.Rank; i++) outShape[i] = x.Shape[perm[i]];
-        var y = NewLike(x, outShape);
+        var y = NewUninitialized(x, outShape); // the permute writes every element
         x.Backend.Permute(x.Data, x.Shape, perm, y.Data);
         if (!Graph.Records([x])) return y;
 
