@@ -17,23 +17,23 @@ public static class WorkloadBenchmark
     public static string DefaultWorkloadsPath => Path.Combine(AppContext.BaseDirectory, "bench", "workloads.json");
 
     /// <summary>Runs every (workload, backend) in a child process of its own; returns 0 when all succeeded.</summary>
-    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, bool bf16, TextWriter stdout)
+    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, WeightFormat weights, TextWriter stdout)
     {
         var runs = from workload in workloads
                    from backend in backends
                    select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend,
-                       "--weights", bf16 ? "bf16" : "float32", "--in-process"];
+                       "--weights", weights.Name(), "--in-process"];
         return ChildProcesses.RunEach(runs, stdout) == 0 ? 0 : 1;
     }
 
     /// <summary>
     /// Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line; with
-    /// <paramref name="bf16"/> an inference workload's linear layers multiply by bfloat16 copies of their weights.
+    /// <paramref name="weights"/> bf16 or int8 an inference workload's linear layers multiply by bfloat16 or 8-bit copies of their weights.
     /// </summary>
     /// <exception cref="NotSupportedException">This build cannot run the workload (the message says why).</exception>
-    public static int RunInProcess(Workload workload, string backendName, bool bf16, TextWriter stdout, TextWriter stderr)
+    public static int RunInProcess(Workload workload, string backendName, WeightFormat weights, TextWriter stdout, TextWriter stderr)
     {
-        string impl = bf16 ? $"llmforge-{backendName}-bf16" : $"llmforge-{backendName}";
+        string impl = weights == WeightFormat.Float32 ? $"llmforge-{backendName}" : $"llmforge-{backendName}-{weights.Name()}";
         void Progress(string message) => stderr.WriteLine($"bench {workload.Name} {impl}: {message}");
 
         int threads = Environment.ProcessorCount;
@@ -45,9 +45,9 @@ public static class WorkloadBenchmark
         Action step = workload.Kind switch
         {
             WorkloadKind.Train => TrainWorkload.Prepare(workload, backend, Progress),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, bf16, Progress, out weightBytes),
-            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, bf16, Progress),
-            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, backend, bf16, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, backend, weights, Progress, out weightBytes),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, backend, weights, Progress),
+            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, backend, weights, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
@@ -63,7 +63,13 @@ public static class WorkloadBenchmark
         return 0;
     }
 
-    /// <summary>An inference workload's <c>--weights bf16</c>: bfloat16 copies of the model's linear weights, said in the progress.</summary>
-    internal static void UseBFloat16Weights(Module model, Action<string> progress) =>
-        progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+    /// <summary>An inference workload's <c>--weights bf16|int8</c>: bfloat16 or 8-bit copies of the model's linear weights, said in the progress.</summary>
+    internal static void UseWeights(Module model, WeightFormat weights, Action<string> progress)
+    {
+        if (weights == WeightFormat.Float32) return;
+        int layers = model.UseWeights(weights);
+        progress(weights == WeightFormat.Int8
+            ? $"int8 (q8_0) weights in {layers} linear layers ({model.Int8Bytes() / 1e6:F0} MB)"
+            : $"bfloat16 weights in {layers} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+    }
 }
