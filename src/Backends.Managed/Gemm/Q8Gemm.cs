@@ -11,8 +11,9 @@ namespace LlmForge.Backends.Managed.Gemm;
 /// <item>m ≤ 4 (decoding): A's rows are quantized per block of 32 as well (<see cref="Q8Activations"/>) and every
 /// output is a sum of int8 block dots (<see cref="Q8Dot"/>: AVX-VNNI, else AVX2, else scalar), B streamed once,
 /// four rows at a time, its rows split over the kernel threads. Bound by memory: 36 bytes per 32 weights.</item>
-/// <item>m &gt; 4 (a prompt): blocks of <see cref="BlockRows"/> rows of B are dequantized to floats and multiplied by
-/// the packed GEMM, exact up to float32 rounding with respect to the dequantized weights.</item>
+/// <item>m &gt; 4 (a prompt): A's float rows times B's weights dequantized in registers (<see cref="Q8FloatRows"/>,
+/// AVX-512), or without AVX-512 blocks of <see cref="BlockRows"/> rows of B dequantized to floats and multiplied by the
+/// packed GEMM: either way the float product with the dequantized weights, up to float32 rounding.</item>
 /// </list>
 /// </summary>
 [SkipLocalsInit]
@@ -46,26 +47,36 @@ internal static unsafe class Q8Gemm
             c[..(m * n)].Clear();
             return;
         }
+        int blocks = Q8Blocks.BlocksPerRow(k), padded = Q8Blocks.PaddedLength(k);
         if (m > SkinnyGemm.MaxWidth)
         {
-            Widened(m, n, k, a, quants, scales, c, threads);
+            if (isa == Q8Isa.Scalar || !Q8FloatRows.IsSupported)
+                Widened(m, n, k, a, quants, scales, c, threads);
+            else
+                fixed (float* pa = a, pc = c, pdb = scales)
+                fixed (sbyte* pqb = quants)
+                    Split(new Chunks(null, pa, m, pqb, pdb, n, blocks, pc, 0, isa, k), (long)m * n * k, threads);
             return;
         }
-        int blocks = Q8Blocks.BlocksPerRow(k), padded = Q8Blocks.PaddedLength(k);
         var qa = t_quants is { } keptQ && keptQ.Length >= m * padded ? keptQ : t_quants = new sbyte[SkinnyGemm.MaxWidth * padded];
         var da = t_scales is { } keptD && keptD.Length >= m * blocks ? keptD : t_scales = new float[SkinnyGemm.MaxWidth * blocks];
         fixed (float* pa = a, pc = c, pdb = scales, pda = da)
         fixed (sbyte* pqb = quants, pqa = qa)
         {
             Q8Activations.Quantize(pa, m, k, pqa, pda, simd: isa != Q8Isa.Scalar);
-            long units = (n + 3) / 4;
-            int chunks = (int)Math.Min(Math.Min((long)threads * ChunksPerThread, units), Math.Max(1, (long)n * k / MinWeightsPerChunk));
-            var s = new Chunks(pqa, pda, m, pqb, pdb, n, blocks, pc, chunks, isa);
-            if (threads <= 1 || chunks <= 1)
-                Q8Dot.Rows(isa, pqa, pda, m, pqb, pdb, 0, n, blocks, pc, n);
-            else
-                KernelWorkers.Run(chunks, threads, s, static (in Chunks s, int chunk) => RunChunk(s, chunk));
+            Split(new Chunks(pqa, pda, m, pqb, pdb, n, blocks, pc, 0, isa, k), (long)n * k, threads);
         }
+    }
+
+    /// <summary>Runs <paramref name="s"/>'s product in chunks of B's rows over the kernel threads (one when it is small).</summary>
+    static void Split(Chunks s, long work, int threads)
+    {
+        long units = (s.N + 3) / 4;
+        int chunks = (int)Math.Min(Math.Min((long)threads * ChunksPerThread, units), Math.Max(1, work / MinWeightsPerChunk));
+        if (threads <= 1 || chunks <= 1)
+            RunRows(s, 0, s.N);
+        else
+            KernelWorkers.Run(chunks, threads, s.WithCount(chunks), static (in Chunks s, int chunk) => RunChunk(s, chunk));
     }
 
     /// <summary>Rows of B of chunk <paramref name="chunk"/>, in whole groups of four.</summary>
@@ -74,16 +85,28 @@ internal static unsafe class Q8Gemm
         int units = (s.N + 3) / 4;
         int r0 = (int)((long)units * chunk / s.Count) * 4;
         int r1 = Math.Min(s.N, (int)((long)units * (chunk + 1) / s.Count) * 4);
-        Q8Dot.Rows(s.Isa, s.Qa, s.Da, s.M, s.Qb, s.Db, r0, r1, s.Blocks, s.C, s.N);
+        RunRows(s, r0, r1);
     }
 
-    /// <summary>A quantized product split into <see cref="Count"/> chunks of B's rows: what every chunk reads.</summary>
-    readonly struct Chunks(sbyte* qa, float* da, int m, sbyte* qb, float* db, int n, int blocks, float* c, int count, Q8Isa isa)
+    /// <summary>Rows r0 .. r1 of B: int8 dots with A's quantized rows (Qa set), else A's float rows (m &gt; 4).</summary>
+    static void RunRows(in Chunks s, int r0, int r1)
+    {
+        if (s.Qa is not null) Q8Dot.Rows(s.Isa, s.Qa, s.Da, s.M, s.Qb, s.Db, r0, r1, s.Blocks, s.C, s.N);
+        else Q8FloatRows.Rows(s.Da, s.M, s.K, s.Qb, s.Db, r0, r1, s.C, s.N);
+    }
+
+    /// <summary>
+    /// A product split into <see cref="Count"/> chunks of B's rows: what every chunk reads. Qa and Da are A's quants
+    /// and scales for int8 dots; for float rows Qa is null and Da is A itself.
+    /// </summary>
+    readonly struct Chunks(sbyte* qa, float* da, int m, sbyte* qb, float* db, int n, int blocks, float* c, int count, Q8Isa isa, int k)
     {
         public readonly sbyte* Qa = qa, Qb = qb;
         public readonly float* Da = da, Db = db, C = c;
-        public readonly int M = m, N = n, Blocks = blocks, Count = count;
+        public readonly int M = m, N = n, Blocks = blocks, Count = count, K = k;
         public readonly Q8Isa Isa = isa;
+
+        public Chunks WithCount(int chunks) => new(Qa, Da, M, Qb, Db, N, Blocks, C, chunks, Isa, K);
     }
 
     /// <summary>m &gt; 4: blocks of rows of B dequantized to floats, then the packed GEMM writes C's matching columns.</summary>

@@ -8,11 +8,14 @@ namespace LlmForge.Tests.Gemm;
 /// <summary>
 /// The managed q8_0 kernel on every dot product this CPU runs (AVX-VNNI, AVX2 without VNNI, scalar), against
 /// <see cref="Q8Reference"/>; the two SIMD forms sum the same four products per int32 lane, so they must agree bit for bit.
+/// For m &gt; 4 the SIMD forms take the in-register dequantizing kernel (AVX-512) and scalar the packed GEMM over
+/// dequantized blocks of rows.
 /// </summary>
 public class Q8GemmTests
 {
     static readonly (int M, int N, int K)[] Shapes =
-        [(1, 1, 1), (1, 9, 31), (1, 5, 32), (2, 13, 33), (3, 8, 100), (4, 130, 64), (1, 3000, 256), (4, 4, 1000)];
+        [(1, 1, 1), (1, 9, 31), (1, 5, 32), (2, 13, 33), (3, 8, 100), (4, 130, 64), (1, 3000, 256), (4, 4, 1000),
+         (5, 9, 31), (8, 16, 48), (11, 130, 100), (32, 301, 768)]; // m > 4: float rows (scalar: the dequantized packed GEMM)
 
     public static TheoryData<string, int, int, int> Cases()
     {
