@@ -105,11 +105,12 @@ internal static unsafe class Q8Dot
                     var i1 = TDot.Dot(absA, Avx2.Sign(Avx.LoadVector256(w1 + p), xa));
                     var i2 = TDot.Dot(absA, Avx2.Sign(Avx.LoadVector256(w2 + p), xa));
                     var i3 = TDot.Dot(absA, Avx2.Sign(Avx.LoadVector256(w3 + p), xa));
-                    float d = dx[b];
-                    acc0 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i0), Vector256.Create(d * s0[b]), acc0);
-                    acc1 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i1), Vector256.Create(d * s1[b]), acc1);
-                    acc2 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i2), Vector256.Create(d * s2[b]), acc2);
-                    acc3 = Fma.MultiplyAdd(Avx.ConvertToVector256Single(i3), Vector256.Create(d * s3[b]), acc3);
+                    // (isum · d_A) · d_B: d_A broadcast once for the four rows, each d_B broadcast straight from memory
+                    var d = Vector256.Create(dx[b]);
+                    acc0 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(i0), d), Vector256.Create(s0[b]), acc0);
+                    acc1 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(i1), d), Vector256.Create(s1[b]), acc1);
+                    acc2 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(i2), d), Vector256.Create(s2[b]), acc2);
+                    acc3 = Fma.MultiplyAdd(Avx.Multiply(Avx.ConvertToVector256Single(i3), d), Vector256.Create(s3[b]), acc3);
                 }
                 float* cv = c + (nint)v * n + r;
                 cv[0] = Vector256.Sum(acc0);
