@@ -7,7 +7,7 @@
 # meanwhile (all CPU time in /proc/stat minus the run's own), the "other load" column of the table.
 #   usage: bash bench/side-by-side.sh [WORKLOAD ...]     (default: every workload of the file the peer also runs)
 #   env:   RESULTS=path.jsonl to write elsewhere; BF16=0 skips the extra llmforge-*-bf16 runs (bfloat16 weights) of the
-#          inference workloads; TRIES=N (default 3): a workload whose runs were not all
+#          inference workloads, INT8=0 the llmforge-*-int8 ones (q8_0 weights); TRIES=N (default 3): a workload whose runs were not all
 #          clean (other load ≤ CLEAN, default 0.1 cores) is run again, up to N times in all; the table shows, per
 #          workload and implementation, the run with the least other load
 set -uo pipefail
@@ -63,6 +63,12 @@ for workload in "$@"; do
       run llmforge-managed-bf16 "$workload" "$llmforge" bench --workload "$workload" --backend managed --weights bf16
       awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
       run llmforge-mkl-bf16 "$workload" "$llmforge" bench --workload "$workload" --backend mkl --weights bf16
+      awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
+    fi
+    if [ "${INT8:-1}" = 1 ] && [ "$(kind "$workload")" != train ]; then
+      run llmforge-managed-int8 "$workload" "$llmforge" bench --workload "$workload" --backend managed --weights int8
+      awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
+      run llmforge-mkl-int8 "$workload" "$llmforge" bench --workload "$workload" --backend mkl --weights int8
       awk -v o="$other" -v c="$clean" 'BEGIN{exit !(o > c)}' && disturbed=1
     fi
     [ "$disturbed" = 0 ] && break

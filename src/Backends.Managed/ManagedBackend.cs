@@ -39,6 +39,10 @@ public sealed class ManagedBackend : ITensorBackend
         Bf16Gemm.Gemm(m, n, k, a, b, c, _threads);
 
     /// <inheritdoc/>
+    public void GemmQ8(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<sbyte> quants, ReadOnlySpan<float> scales, Span<float> c) =>
+        Q8Gemm.Gemm(m, n, k, a, quants, scales, c, _threads);
+
+    /// <inheritdoc/>
     public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y) => ElementwiseKernels.Add(a, b, y, _threads);
 
     /// <inheritdoc/>

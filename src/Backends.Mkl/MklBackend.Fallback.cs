@@ -88,6 +88,12 @@ public sealed partial class MklBackend
     public void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c) =>
         fallback.GemmBf16(m, n, k, a, b, c);
 
+    // 8-bit weights: MKL has no product of per-block scaled int8 (its gemm_s8u8s32 takes one offset per matrix, no
+    // scale per block of 32), so the managed q8_0 kernel serves.
+    /// <inheritdoc/>
+    public void GemmQ8(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<sbyte> quants, ReadOnlySpan<float> scales, Span<float> c) =>
+        fallback.GemmQ8(m, n, k, a, quants, scales, c);
+
     // Fused attention: the managed tiles (see AttentionKernels for why no MKL GEMM per tile).
     /// <inheritdoc/>
     public void AttentionForward(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,

@@ -32,7 +32,8 @@ public class BenchCommandTests
     [InlineData(new[] { "bench", "--all", "--repeat", "3" }, "unknown flag --repeat")]
     [InlineData(new[] { "bench", "--all", "--backend", "torch" }, "--backend 'torch' is not valid; valid values: managed, mkl, both")]
     [InlineData(new[] { "bench", "--all", "--in-process" }, "--in-process runs exactly one --workload on one --backend (managed or mkl)")]
-    [InlineData(new[] { "bench", "--all", "--weights", "fp16" }, "--weights 'fp16' is not valid; valid values: float32, bf16")]
+    [InlineData(new[] { "bench", "--all", "--weights", "fp16" }, "--weights 'fp16' is not valid; valid values: float32, bf16, int8")]
+    [InlineData(new[] { "bench", "--workload", "train-char", "--weights", "int8" }, "--weights int8 serves the inference workloads (generate, encode); 'train-char' trains")]
     [InlineData(new[] { "bench", "--workload", "train-char", "--weights", "bf16" }, "--weights bf16 serves the inference workloads (generate, encode); 'train-char' trains")]
     [InlineData(new[] { "bench", "--workload", "gemm", "--weights", "bf16" }, "--workload gemm is a kernel benchmark and runs alone")]
     [InlineData(new[] { "bench", "--workload", "gemm", "--profile" }, "--workload gemm is a kernel benchmark and runs alone")]
@@ -66,14 +67,16 @@ public class BenchCommandTests
     [InlineData("tiny-encode", "mkl-bf16", 8)]
     [InlineData("tiny-generate-llama", "managed", 4)]
     [InlineData("tiny-generate-llama", "mkl-bf16", 4)]
+    [InlineData("tiny-generate", "managed-int8", 4)]
+    [InlineData("tiny-encode", "mkl-int8", 8)]
     [InlineData("tiny-translate", "managed", 6)]
     [InlineData("tiny-translate", "mkl", 6)]
     public void A_workload_run_in_process_prints_one_json_line(string workload, string impl, int tokensPerStep)
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("w.json"), TinyWorkloads.Json);
-        string backend = impl.Replace("-bf16", "");
-        string weights = impl.EndsWith("-bf16") ? "bf16" : "float32";
+        string backend = impl.Replace("-bf16", "").Replace("-int8", "");
+        string weights = impl.EndsWith("-bf16") ? "bf16" : impl.EndsWith("-int8") ? "int8" : "float32";
 
         var (code, stdout, stderr) = Cli.Run("bench", "--workloads", dir.File("w.json"), "--workload", workload, "--backend", backend,
             "--weights", weights, "--in-process");
@@ -110,6 +113,7 @@ public class BenchCommandTests
         }
         Assert.Contains($"bench {workload} llmforge-{impl}: step 1/", stderr); // progress goes to stderr
         if (weights == "bf16") Assert.Contains("bfloat16 weights in ", stderr);
+        if (weights == "int8") Assert.Contains("int8 (q8_0) weights in ", stderr);
         if (workload.EndsWith("llama")) Assert.Contains("llama with ", stderr); // the Llama build, not a GPT-2 of its sizes
         if (workload.EndsWith("translate")) Assert.Contains("marian encoder-decoder with ", stderr);
         if (workload.StartsWith("tiny-generate")) Assert.Matches(@"read bandwidth [1-9][0-9.]* GB/s; ceiling [0-9.]+ tokens/s \([0-9.]+ MB of weights per token\)", stderr);

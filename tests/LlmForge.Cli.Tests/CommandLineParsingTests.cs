@@ -26,7 +26,7 @@ public class CommandLineParsingTests
             "--validation-fraction", "--checkpoint-interval", "--log-interval", "--seed", "--backend", "--threads", "--overwrite"] },
         { "fill-mask", ["--model", "--text", "--top-k", "--json", "--backend"] },
         { "classify", ["--model", "--train", "--eval", "--epochs", "--batch-size", "--lr", "--max-length", "--out", "--predict", "--seed", "--backend", "--threads"] },
-        { "perplexity", ["--model", "--file", "--policy", "--window", "--sinks", "--stride", "--segment", "--bucket", "--backend"] },
+        { "perplexity", ["--model", "--file", "--policy", "--window", "--sinks", "--stride", "--segment", "--bucket", "--backend", "--weights"] },
         { "translate", ["--model", "--text", "--file", "--beam", "--max-new-tokens", "--length-penalty", "--early-stopping", "--batch-size", "--backend", "--no-kv-cache"] },
         { "merge-lora", ["--model", "--adapter", "--out", "--backend"] },
         { "chat", ["--model", "--system", "--template", "--temperature", "--top-k", "--top-p", "--max-new-tokens", "--seed", "--backend", "--threads", "--weights", "--stats"] },

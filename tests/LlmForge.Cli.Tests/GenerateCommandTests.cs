@@ -50,23 +50,28 @@ public class GenerateCommandTests
         Assert.Equal(cached.Out, uncached.Out);
     }
 
-    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
-    public void Bf16_weights_print_the_ids_of_a_generator_over_the_bfloat16_model(string backend)
+    public static TheoryData<string, string> BackendsAndWeights => new()
+    {
+        { "Managed", "bf16" }, { "Mkl", "bf16" }, { "Managed", "int8" }, { "Mkl", "int8" },
+    };
+
+    [Theory, MemberData(nameof(BackendsAndWeights))]
+    public void Bf16_and_int8_weights_print_the_ids_of_a_generator_over_the_model_with_those_weights(string backend, string weights)
     {
         var fixture = GptFixture.Load("gpt2-tiny");
         int[] prompt = fixture.Ids[..5];
         var model = Gpt2Checkpoint.Load(fixture.Directory, TestBackends.Create(backend));
-        model.UseBFloat16Weights();
+        model.UseWeights(WeightFormats.Parse(weights));
         int[] expected = [.. new TextGenerator(model.AsLanguageModel(), LlmForge.Generation.SamplingOptions.Greedy).Generate(prompt, 12)];
 
         var (code, stdout, stderr) = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", string.Join(",", prompt),
-            "--max-new-tokens", "12", "--temperature", "0", "--output-ids", "--backend", Cli.BackendFlag(backend), "--weights", "bf16");
+            "--max-new-tokens", "12", "--temperature", "0", "--output-ids", "--backend", Cli.BackendFlag(backend), "--weights", weights);
 
         Assert.True(code == 0, stderr);
         Assert.Equal(expected, ParseIds(stdout));
-        var bad = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", "1", "--weights", "int8");
+        var bad = Cli.Run("generate", "--model", fixture.Directory, "--prompt-ids", "1", "--weights", "int4");
         Assert.Equal(2, bad.Code);
-        Assert.Contains("--weights 'int8' is not valid; valid values: float32, bf16", bad.Err);
+        Assert.Contains("--weights 'int4' is not valid; valid values: float32, bf16, int8", bad.Err);
     }
 
     [Fact]

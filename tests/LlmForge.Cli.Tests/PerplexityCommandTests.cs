@@ -56,6 +56,27 @@ public class PerplexityCommandTests
     }
 
     [Theory]
+    [InlineData("bf16")]
+    [InlineData("int8")]
+    public void Weights_score_with_the_linear_layers_copies(string weights)
+    {
+        using var temp = new TempDirectory();
+        var (model, text, ids) = RotaryDirectory(temp);
+        var (code, stdout, stderr) = Cli.Run(["perplexity", "--model", model, "--file", text, "--bucket", "16", "--policy", "window",
+            "--window", "6", "--weights", weights]);
+
+        Assert.True(code == 0, stderr);
+        var policy = new KvCachePolicy { Kind = KvCacheKind.Window, Window = 6 };
+        var gpt = Gpt2Checkpoint.Load(model, new LlmForge.Backends.Managed.ManagedBackend());
+        var float32 = new LongTextPerplexity(gpt, policy) { BucketSize = 16 }.Evaluate(ids);
+        gpt.UseWeights(WeightFormats.Parse(weights));
+        var report = new LongTextPerplexity(gpt, policy) { BucketSize = 16 }.Evaluate(ids);
+        Assert.Equal(Expected(report), stdout);
+        Assert.NotEqual(Expected(float32), stdout); // the copies are read
+        Assert.Contains($"{weights} weights", stderr);
+    }
+
+    [Theory]
     [InlineData("window", new[] { "--policy", "window", "--window", "6" }, 0, 6)]
     [InlineData("sink", new[] { "--policy", "sink", "--sinks", "1", "--window", "5" }, 1, 5)]
     public void A_model_with_a_learned_sink_token_scores_as_the_library_does(string kind, string[] flags, int sinks, int window)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Cli.Commands.Bench;
 using LlmForge.Cli.Parsing;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands;
 
@@ -25,7 +26,7 @@ public sealed class BenchCommand : ICommand
 
     public string Synopsis => """
         usage: llmforge bench --workload gemm [--backend managed|mkl|both] [--repeat N]
-               llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16] [--profile]
+               llmforge bench [--workloads FILE] (--workload NAME [--workload NAME …] | --all) [--backend managed|mkl|both] [--weights float32|bf16|int8] [--profile]
         """;
 
     public string Notes =>
@@ -49,8 +50,8 @@ public sealed class BenchCommand : ICommand
         "managed", "mkl", "both");
     private static readonly Option<int?> Repeat = Flag.Int("--repeat", "N", "gemm only: timed samples per implementation and shape, median reported (default 10)", min: 1);
     private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
-        "float32 (default), or bf16: the linear layers' weights rounded to bfloat16 for the inference workloads (generate, encode); " +
-        "the impl is then llmforge-BACKEND-bf16", "float32", "bf16");
+        "float32 (default), bf16: the linear layers' weights rounded to bfloat16 for the inference workloads (generate, encode), " +
+        "or int8: quantized to 8-bit blocks (q8_0); the impl is then llmforge-BACKEND-bf16 or llmforge-BACKEND-int8", "float32", "bf16", "int8");
     private static readonly Option<bool> Profile = Flag.Switch("--profile",
         "model workloads: time every kernel of the timed steps and print the breakdown per kernel family and kernel");
     // How the parent runs each workload in a child process of its own; not for users.
@@ -64,14 +65,14 @@ public sealed class BenchCommand : ICommand
         bool all = parsed.GetValue(All);
         string? file = parsed.GetValue(Workloads);
         string backend = parsed.GetValue(Backend) ?? "both";
-        bool bf16 = (parsed.GetValue(Weights) ?? "float32") == "bf16";
+        var weights = WeightFormats.Parse(parsed.GetValue(Weights));
         int? repeatFlag = parsed.GetValue(Repeat);
         bool inProcess = parsed.GetValue(InProcess);
         bool profile = parsed.GetValue(Profile);
 
         if (names.Contains(Gemm))
         {
-            if (names.Length > 1 || all || file is not null || bf16 || profile)
+            if (names.Length > 1 || all || file is not null || weights != WeightFormat.Float32 || profile)
                 throw new CliException($"{Name}: --workload gemm is a kernel benchmark and runs alone (without other workloads, --all, --workloads, --weights or --profile)");
             if (inProcess) throw new CliException($"{Name}: unknown flag --in-process");
             return GemmBenchmark.Run(backend, repeatFlag ?? 10, stdout, stderr);
@@ -89,17 +90,17 @@ public sealed class BenchCommand : ICommand
         foreach (string name in names.Where(n => workloads.All(w => w.Name != n)))
             throw new CliException($"{Name}: --workload '{name}' is not in {file}; valid values: {valid}");
         var selected = WorkloadFile.Select(workloads, names, all, file);
-        if (bf16 && selected.FirstOrDefault(w => w.Kind == WorkloadKind.Train) is { } training)
-            throw new CliException($"{Name}: --weights bf16 serves the inference workloads (generate, encode); '{training.Name}' trains, which needs float32 weights");
+        if (weights != WeightFormat.Float32 && selected.FirstOrDefault(w => w.Kind == WorkloadKind.Train) is { } training)
+            throw new CliException($"{Name}: --weights {weights.Name()} serves the inference workloads (generate, encode); '{training.Name}' trains, which needs float32 weights");
 
         if (inProcess)
         {
             if (selected.Count != 1 || backend == "both")
                 throw new CliException($"{Name}: --in-process runs exactly one --workload on one --backend (managed or mkl)");
-            return WorkloadBenchmark.RunInProcess(selected[0], backend, bf16, profile, stdout, stderr);
+            return WorkloadBenchmark.RunInProcess(selected[0], backend, weights, profile, stdout, stderr);
         }
         string[] backends = backend == "both" ? ["managed", "mkl"] : [backend];
-        return WorkloadBenchmark.RunInChildren(file, selected, backends, bf16, profile, stdout);
+        return WorkloadBenchmark.RunInChildren(file, selected, backends, weights, profile, stdout);
     }
 
     private static Option<bool> Hidden(Option<bool> option)

@@ -37,7 +37,8 @@ public sealed class ChatCommand : ICommand
     private static readonly Option<int?> MaxNewTokens = Flag.Int("--max-new-tokens", "N", "at most N new tokens per reply (default 256)", min: 1);
     private static readonly Option<ulong?> Seed = Flag.ULong("--seed", "S", "sampling seed of every reply (default 1337)");
     private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
-        "float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their weights", "float32", "bf16");
+        "float32 (default), bf16: the linear layers multiply by bfloat16 copies of their weights, or int8: by 8-bit copies " +
+        "(q8_0 blocks of 32)", "float32", "bf16", "int8");
     private static readonly Option<bool> Stats = Flag.Switch("--stats", "after each reply, print its tokens, seconds and tokens/s on stderr");
 
     public IReadOnlyList<Option> Options { get; } =
@@ -53,6 +54,7 @@ public sealed class ChatCommand : ICommand
             ChatTemplate = parsed.GetValue(Template),
             Backend = backend,
             BFloat16Weights = parsed.GetValue(Weights) == "bf16",
+            Int8Weights = parsed.GetValue(Weights) == "int8",
         });
         var options = new ChatOptions
         {

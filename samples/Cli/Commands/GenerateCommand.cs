@@ -34,8 +34,9 @@ public sealed class GenerateCommand : ICommand
     private static readonly Option<float?> TopP = Flag.Float("--top-p", "P", "in (0, 1]: nucleus sampling (default 1 = off)", min: 0, max: 1, minExclusive: true);
     private static readonly Option<ulong?> Seed = Flag.ULong("--seed", "S", "sampling seed (default 1337): the same seed gives the same text");
     private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
-        "float32 (default), or bf16: the linear layers multiply by bfloat16 copies of their weights (half the bytes read per " +
-        "token; logits within bfloat16 rounding)", "float32", "bf16");
+        "float32 (default), bf16: the linear layers multiply by bfloat16 copies of their weights (half the bytes read per " +
+        "token; logits within bfloat16 rounding), or int8: by 8-bit copies in blocks of 32 with a scale each, as llama.cpp's " +
+        "q8_0 (28 % of the bytes)", "float32", "bf16", "int8");
     private static readonly Option<bool> OutputIds = Flag.Switch("--output-ids", "print only the new token ids as one JSON array line, e.g. [318,257,1332]");
     private static readonly Option<bool> NoKvCache = Flag.Switch("--no-kv-cache",
         "recompute the whole context for every token instead of decoding with a KV cache (the same tokens, slower; for checking and timing)");
@@ -67,7 +68,7 @@ public sealed class GenerateCommand : ICommand
         bool useKvCache = !parsed.GetValue(NoKvCache);
         bool verify = parsed.GetValue(Verify);
         string? backendName = parsed.GetValue(BackendFlags.Backend); // null: LlmForge:Backend of the environment or appsettings.json
-        bool bf16 = (parsed.GetValue(Weights) ?? "float32") == "bf16";
+        var weights = WeightFormats.Parse(parsed.GetValue(Weights));
         string directory = ModelDirectory.Require(Name, "model", model);
         if ((prompt is null) == (promptIds is null))
             throw new CliException($"{Name}: give exactly one of --prompt TEXT or --prompt-ids 1,2,3");
@@ -94,7 +95,7 @@ public sealed class GenerateCommand : ICommand
         if (!useKvCache && policy.IsStreaming)
             throw new CliException($"{Name}: --no-kv-cache recomputes the context for every token; a {policy.KindName} KV cache (--sinks/--window, LlmForge:KvCache) needs the cache");
         var gpt = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(backendName));
-        if (bf16) gpt.UseBFloat16Weights();
+        gpt.UseWeights(weights);
         // Every end token the directory names (generation_config.json, config.json, tokenizer_config.json, the chat
         // template's end-of-turn) ends generation, not only the tokenizer's end-of-text.
         var stops = StopTokens.FromModelDirectory(directory, tokenizer);

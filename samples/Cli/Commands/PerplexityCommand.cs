@@ -21,7 +21,7 @@ public sealed class PerplexityCommand : ICommand
     public string Summary => "a long text's perplexity by position under a KV-cache policy (dense, recompute, window, sink)";
 
     public string Synopsis =>
-        "usage: llmforge perplexity --model DIR --file FILE [--policy dense|recompute|window|sink] [--window W] [--sinks S] [--stride N]";
+        "usage: llmforge perplexity --model DIR --file FILE [--policy dense|recompute|window|sink] [--window W] [--sinks S] [--stride N] [--weights float32|bf16|int8]";
 
     public string Notes =>
         "Output: one line per bucket of positions, {\"from\":0,\"to\":64,\"ppl\":5.1234,\"tokens\":63}, then ppl=5.1234. " +
@@ -39,7 +39,11 @@ public sealed class PerplexityCommand : ICommand
     private static readonly Option<int?> Segment = Flag.Int("--segment", "N", "score the text in segments of N tokens, each from a fresh state (default: one segment)", min: 2);
     private static readonly Option<int?> Bucket = Flag.Int("--bucket", "N", "positions per output line (default: the context length)", min: 1);
 
-    public IReadOnlyList<Option> Options { get; } = [Model, FileFlag, Policy, Window, Sinks, Stride, Segment, Bucket, BackendFlags.Backend];
+    private static readonly Option<string?> Weights = Flag.Choice("--weights", "FORMAT",
+        "float32 (default), bf16 or int8 (q8_0 blocks of 32): what the linear layers multiply by, to compare the formats' perplexities",
+        "float32", "bf16", "int8");
+
+    public IReadOnlyList<Option> Options { get; } = [Model, FileFlag, Policy, Window, Sinks, Stride, Segment, Bucket, BackendFlags.Backend, Weights];
 
     public int Run(ParseResult parsed, TextWriter stdout, TextWriter stderr)
     {
@@ -53,6 +57,8 @@ public sealed class PerplexityCommand : ICommand
         var ids = tokenizer.Encode(TextFile.Read(file, "Text file", allowEmpty: true));
 
         var model = Gpt2Checkpoint.Load(directory, BackendFactory.FromConfiguration(parsed.GetValue(BackendFlags.Backend)));
+        var weights = WeightFormats.Parse(parsed.GetValue(Weights));
+        model.UseWeights(weights);
         var evaluator = new LongTextPerplexity(model, policy)
         {
             Stride = parsed.GetValue(Stride) ?? 1,
@@ -65,7 +71,7 @@ public sealed class PerplexityCommand : ICommand
                 $"{{\"from\":{bucket.From},\"to\":{bucket.To},\"ppl\":{bucket.Perplexity:0.0000},\"tokens\":{bucket.Tokens}}}"));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ppl={report.Perplexity:0.0000}"));
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: {policy.Describe(model.Config.ContextLength)}: {report.Tokens} tokens in {report.Elapsed.TotalSeconds:0.0} s ({report.TokensPerSecond:0} tokens/s)"));
+            $"{Name}: {policy.Describe(model.Config.ContextLength)}, {weights.Name()} weights: {report.Tokens} tokens in {report.Elapsed.TotalSeconds:0.0} s ({report.TokensPerSecond:0} tokens/s)"));
         return 0;
     }
 }

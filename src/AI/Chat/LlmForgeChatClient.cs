@@ -53,6 +53,7 @@ public sealed class LlmForgeChatClient : IChatClient
             throw new InvalidDataException(
                 $"'{directory}': the tokenizer has {_tokenizer.VocabSize} ids but config.json's vocab_size is {gpt.Config.VocabSize}.");
         if (options.BFloat16Weights) gpt.UseBFloat16Weights();
+        if (options.Int8Weights) gpt.UseInt8Weights();
         _model = gpt.AsLanguageModel();
         _stopTokens = StopTokens.FromModelDirectory(directory, _tokenizer);
         if (_tokenizer.EndOfTextId is int eot) _stopTokens = _stopTokens.With([eot]);

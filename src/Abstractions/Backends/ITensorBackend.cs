@@ -53,6 +53,15 @@ public interface ITensorBackend
     /// </summary>
     void GemmBf16(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c);
 
+    /// <summary>
+    /// C [m, n] = A [m, k] · Bᵀ for B [n, k] stored as 8-bit blocks (<see cref="Q8Blocks"/>: <paramref name="quants"/>
+    /// [n, PaddedLength(k)], <paramref name="scales"/> [n, BlocksPerRow(k)]): a linear layer's weight [out, in] in int8 for
+    /// inference. For m ≤ 4 (decoding) A's rows are quantized per block of 32 too (<see cref="Q8Blocks.QuantizeBlock"/>)
+    /// and C[i, j] = Σ_blocks d_A · d_B · Σ q_A · q_B, the int8 dot of ggml's q8_0; for m &gt; 4 C = A · dequantized(B)ᵀ
+    /// in float32. C is overwritten.
+    /// </summary>
+    void GemmQ8(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<sbyte> quants, ReadOnlySpan<float> scales, Span<float> c);
+
     // ---------------------------------------------------------------- element-wise
 
     /// <summary>y = a + b.</summary>

@@ -60,6 +60,16 @@ public sealed class Linear : Module, ITensorModule
     public void UseBFloat16Weight(bool use = true) => InferenceWeight = use ? new BFloat16Weight(Weight) : null;
 
     /// <summary>
+    /// An 8-bit copy of <see cref="Weight"/> (blocks of 32 with a float scale each, <see cref="Q8Blocks"/>) that passes
+    /// without a graph multiply by instead, reading about 28 % of the bytes; it takes precedence over
+    /// <see cref="InferenceWeight"/>. A snapshot, like the bfloat16 copy: call <see cref="UseInt8Weight"/> again after training.
+    /// </summary>
+    public Int8Weight? QuantizedWeight { get; private set; }
+
+    /// <summary>Quantizes the weight to int8 blocks for inference (<see cref="QuantizedWeight"/>); false drops the copy.</summary>
+    public void UseInt8Weight(bool use = true) => QuantizedWeight = use ? new Int8Weight(Weight) : null;
+
+    /// <summary>
     /// A correction added to the output (LoRA's B·A·x·α/r), or null (the default): y = x · Wᵀ + b + Adapter(x). Not a
     /// child module: the adapter's parameters are its own tree's, the layer's names and checkpoints do not change.
     /// </summary>
@@ -68,7 +78,7 @@ public sealed class Linear : Module, ITensorModule
     /// <summary>(.., in) → (.., out).</summary>
     public Tensor Forward(Tensor x)
     {
-        var y = Inference is { } weight ? x.Linear(weight, Bias) : x.Linear(Weight, Bias);
+        var y = Quantized is { } int8 ? x.Linear(int8, Bias) : Inference is { } weight ? x.Linear(weight, Bias) : x.Linear(Weight, Bias);
         return Adapter is { } adapter ? y + adapter.Forward(x) : y;
     }
 
@@ -80,11 +90,15 @@ public sealed class Linear : Module, ITensorModule
     {
         var bias = Bias ?? throw new InvalidOperationException("Linear.ForwardGelu: the fused op adds the bias in the GELU pass; this layer has none.");
         if (Adapter is not null) return Forward(x).Gelu(approximation); // the adapter's term goes in before the GELU
+        if (Quantized is { } int8) return x.LinearGelu(int8, bias, approximation);
         return Inference is { } weight ? x.LinearGelu(weight, bias, approximation) : x.LinearGelu(Weight, bias, approximation);
     }
 
     /// <summary>The bfloat16 weight when there is one and no graph records.</summary>
     private BFloat16Weight? Inference => GradMode.IsEnabled ? null : InferenceWeight;
+
+    /// <summary>The int8 weight when there is one and no graph records.</summary>
+    private Int8Weight? Quantized => GradMode.IsEnabled ? null : QuantizedWeight;
 
     internal static string Format(int[] shape) => "[" + string.Join(", ", shape) + "]";
 }

@@ -89,6 +89,7 @@ public sealed class LoraLayer : Module
             w.Backend.Gemm(false, false, width, inDim, Rank, Scaling,
                 B.Weight.Data.AsSpan(part.Offset * Rank, width * Rank), Rank, A.Weight.Data, inDim, 1f, w.Data, inDim);
             if (part.Layer.InferenceWeight is not null) part.Layer.UseBFloat16Weight(); // the bf16 copy follows the new weight
+            if (part.Layer.QuantizedWeight is not null) part.Layer.UseInt8Weight(); // and so does the int8 one
         }
     }
 

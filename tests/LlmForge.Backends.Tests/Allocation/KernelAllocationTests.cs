@@ -192,6 +192,22 @@ public class KernelAllocationTests
             BFloat16.FromFloat(TestData.Uniform(s * s, 2), b);
             return be => be.GemmBf16(m, s, s, a, b, c);
         },
+        ["GemmQ8 int8 dots (m = 1)"] = large =>
+        {
+            int s = large ? 1024 : 64;
+            var a = TestData.Uniform(s, 1);
+            var (q, d) = Q8Reference.Quantize(TestData.Uniform(s * s, 2), s, s);
+            var c = new float[s];
+            return be => be.GemmQ8(1, s, s, a, q, d, c);
+        },
+        ["GemmQ8 dequantized (m = 8)"] = large =>
+        {
+            int s = large ? 256 : 32, m = 8;
+            var a = TestData.Uniform(m * s, 1);
+            var (q, d) = Q8Reference.Quantize(TestData.Uniform(s * s, 2), s, s);
+            var c = new float[m * s];
+            return be => be.GemmQ8(m, s, s, a, q, d, c);
+        },
         ["GemmStridedBatched"] = large =>
         {
             int s = large ? 64 : 8, batch = 8;

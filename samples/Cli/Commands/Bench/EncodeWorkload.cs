@@ -3,6 +3,7 @@ using LlmForge.Backends;
 using LlmForge.Bert;
 using LlmForge.Checkpoints;
 using LlmForge.Cli.Commands.Bench.Workloads;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -28,7 +29,7 @@ internal static class EncodeWorkload
         AttentionDropRate = model.DropRate,
     };
 
-    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress)
+    public static Action Prepare(Workload workload, ITensorBackend backend, WeightFormat weights, Action<string> progress)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(backend);
@@ -38,7 +39,7 @@ internal static class EncodeWorkload
         var model = new BertModel(Config(workload.Model), backend, new BertHeads(Pooler: false, MaskedLM: false), Seed);
         model.Eval();
         progress($"bert encoder with {model.ParameterCount():N0} parameters");
-        if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
+        WorkloadBenchmark.UseWeights(model, weights, progress);
         int batch = workload.BatchSize, seq = workload.SeqLen;
         var ids = GptWorkloadModel.RandomIds(new Random(Seed), batch * seq, workload.Model.VocabSize);
         var input = new BertInput(ids, batch, seq);

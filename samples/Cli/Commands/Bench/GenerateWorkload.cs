@@ -1,6 +1,7 @@
 using LlmForge.Backends;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Generation;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -17,12 +18,12 @@ internal static class GenerateWorkload
     public const string Method = "TextGenerator with KV cache (prefill + one-token steps)";
 
     /// <param name="weightBytes">Bytes of weights one decoding step reads (<see cref="ReadBandwidth.WeightBytesPerToken"/>).</param>
-    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress, out long weightBytes)
+    public static Action Prepare(Workload workload, ITensorBackend backend, WeightFormat weights, Action<string> progress, out long weightBytes)
     {
         var model = GptWorkloadModel.Create(workload.Model, backend);
         model.Eval();
         progress($"{workload.Model.Architecture} with {model.ParameterCount():N0} parameters; method: {Method}");
-        if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
+        WorkloadBenchmark.UseWeights(model, weights, progress);
         weightBytes = ReadBandwidth.WeightBytesPerToken(model);
         progress($"weights read per token {weightBytes / 1e6:F1} MB");
         var generator = new TextGenerator(model.AsLanguageModel(), SamplingOptions.Greedy, stopTokenId: null) { UseKvCache = true };

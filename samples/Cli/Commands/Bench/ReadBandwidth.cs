@@ -52,7 +52,7 @@ internal static class ReadBandwidth
     }
 
     /// <summary>
-    /// Bytes of weights one decoding step reads: every <see cref="Linear"/> weight (its bfloat16 copy when it has one)
+    /// Bytes of weights one decoding step reads: every <see cref="Linear"/> weight (its int8 or bfloat16 copy when it has one)
     /// and bias — the attention and feed-forward matrices and the LM head (the token embedding itself when tied).
     /// Embedding lookups read one row, and norms a few vectors, so they are left out (well under 0.1 %).
     /// </summary>
@@ -61,7 +61,8 @@ internal static class ReadBandwidth
         long bytes = 0;
         foreach (var (_, module) in model.NamedModules())
             if (module is Linear linear)
-                bytes += (linear.InferenceWeight is { } bf16 ? 2L * bf16.Data.Length : 4L * linear.Weight.Length) + 4L * (linear.Bias?.Length ?? 0);
+                bytes += (linear.QuantizedWeight is { } int8 ? int8.Bytes
+                    : linear.InferenceWeight is { } bf16 ? 2L * bf16.Data.Length : 4L * linear.Weight.Length) + 4L * (linear.Bias?.Length ?? 0);
         return bytes;
     }
 }

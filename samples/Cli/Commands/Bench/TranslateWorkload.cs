@@ -1,6 +1,7 @@
 using LlmForge.Backends;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.EncoderDecoder;
+using LlmForge.Layers;
 
 namespace LlmForge.Cli.Commands.Bench;
 
@@ -23,7 +24,7 @@ internal static class TranslateWorkload
         DropRate = model.DropRate, AttentionDropRate = model.DropRate,
     };
 
-    public static Action Prepare(Workload workload, ITensorBackend backend, bool bf16, Action<string> progress)
+    public static Action Prepare(Workload workload, ITensorBackend backend, WeightFormat weights, Action<string> progress)
     {
         ArgumentNullException.ThrowIfNull(workload);
         ArgumentNullException.ThrowIfNull(progress);
@@ -32,7 +33,7 @@ internal static class TranslateWorkload
         model.Eval();
         model.FinalLogitsBias.Data[config.EosTokenId] = -1e9f; // never chosen: every source decodes new_tokens tokens
         progress($"marian encoder-decoder with {model.ParameterCount():N0} parameters; method: BeamSearch, {workload.NumBeams} beams, KV cache");
-        if (bf16) WorkloadBenchmark.UseBFloat16Weights(model, progress);
+        WorkloadBenchmark.UseWeights(model, weights, progress);
         int batch = workload.BatchSize, seq = workload.SeqLen, newTokens = workload.NewTokens;
         var random = new Random(Seed);
         var ids = new int[batch * seq];

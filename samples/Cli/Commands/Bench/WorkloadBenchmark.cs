@@ -18,25 +18,25 @@ public static class WorkloadBenchmark
     public static string DefaultWorkloadsPath => Path.Combine(AppContext.BaseDirectory, "bench", "workloads.json");
 
     /// <summary>Runs every (workload, backend) in a child process of its own; returns 0 when all succeeded.</summary>
-    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, bool bf16, bool profile, TextWriter stdout)
+    public static int RunInChildren(string file, IReadOnlyList<Workload> workloads, IReadOnlyList<string> backends, WeightFormat weights, bool profile, TextWriter stdout)
     {
         var runs = from workload in workloads
                    from backend in backends
                    select (IReadOnlyList<string>)["bench", "--workloads", file, "--workload", workload.Name, "--backend", backend,
-                       "--weights", bf16 ? "bf16" : "float32", "--in-process", .. profile ? ["--profile"] : Array.Empty<string>()];
+                       "--weights", weights.Name(), "--in-process", .. profile ? ["--profile"] : Array.Empty<string>()];
         return ChildProcesses.RunEach(runs, stdout) == 0 ? 0 : 1;
     }
 
     /// <summary>
     /// Runs one workload on one backend ("managed" or "mkl") in this process and prints its JSON line; with
-    /// <paramref name="bf16"/> an inference workload's linear layers multiply by bfloat16 copies of their weights. With
+    /// <paramref name="weights"/> bf16 or int8 an inference workload's linear layers multiply by bfloat16 or 8-bit copies of their weights. With
     /// <paramref name="profile"/> the model computes through a <see cref="ProfilingBackend"/> and the timed steps' kernel
     /// breakdown follows the result line (<see cref="ProfileReport"/>).
     /// </summary>
     /// <exception cref="NotSupportedException">This build cannot run the workload (the message says why).</exception>
-    public static int RunInProcess(Workload workload, string backendName, bool bf16, bool profile, TextWriter stdout, TextWriter stderr)
+    public static int RunInProcess(Workload workload, string backendName, WeightFormat weights, bool profile, TextWriter stdout, TextWriter stderr)
     {
-        string impl = bf16 ? $"llmforge-{backendName}-bf16" : $"llmforge-{backendName}";
+        string impl = weights == WeightFormat.Float32 ? $"llmforge-{backendName}" : $"llmforge-{backendName}-{weights.Name()}";
         void Progress(string message) => stderr.WriteLine($"bench {workload.Name} {impl}: {message}");
 
         int threads = Environment.ProcessorCount;
@@ -54,9 +54,9 @@ public static class WorkloadBenchmark
         Action step = workload.Kind switch
         {
             WorkloadKind.Train => TrainWorkload.Prepare(workload, compute, Progress),
-            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, compute, bf16, Progress, out weightBytes),
-            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, compute, bf16, Progress),
-            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, compute, bf16, Progress),
+            WorkloadKind.Generate => GenerateWorkload.Prepare(workload, compute, weights, Progress, out weightBytes),
+            WorkloadKind.Encode => EncodeWorkload.Prepare(workload, compute, weights, Progress),
+            WorkloadKind.Translate => TranslateWorkload.Prepare(workload, compute, weights, Progress),
             _ => throw new NotSupportedException($"workload kind {workload.Kind} has no benchmark"),
         };
         Progress($"{threads} threads, {workload.WarmupSteps} warm-up + {workload.TimedSteps} timed");
@@ -76,7 +76,13 @@ public static class WorkloadBenchmark
         return 0;
     }
 
-    /// <summary>An inference workload's <c>--weights bf16</c>: bfloat16 copies of the model's linear weights, said in the progress.</summary>
-    internal static void UseBFloat16Weights(Module model, Action<string> progress) =>
-        progress($"bfloat16 weights in {model.UseBFloat16Weights()} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+    /// <summary>An inference workload's <c>--weights bf16|int8</c>: bfloat16 or 8-bit copies of the model's linear weights, said in the progress.</summary>
+    internal static void UseWeights(Module model, WeightFormat weights, Action<string> progress)
+    {
+        if (weights == WeightFormat.Float32) return;
+        int layers = model.UseWeights(weights);
+        progress(weights == WeightFormat.Int8
+            ? $"int8 (q8_0) weights in {layers} linear layers ({model.Int8Bytes() / 1e6:F0} MB)"
+            : $"bfloat16 weights in {layers} linear layers ({model.BFloat16Bytes() / 1e6:F0} MB)");
+    }
 }

@@ -33,24 +33,7 @@ public static partial class F
 
     private static (int Rows, int In, int Out) CheckBFloat16Linear(string op, Tensor x, BFloat16Weight weight, Tensor? bias)
     {
-        ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(weight);
-        if (x.Backend.Name != weight.Backend.Name)
-            throw new ArgumentException($"{op}: {x.Describe()} is on backend {x.Backend.Name} but the bfloat16 weight is on {weight.Backend.Name}.");
-        int outDim = weight.OutFeatures, inDim = weight.InFeatures;
-        if (x.Rank == 0 || x.Shape[^1] != inDim)
-            throw new ArgumentException(
-                $"{op}: x {Shapes.Format(x.Shape)} and bfloat16 weight [{outDim},{inDim}]: x's last dim must be in = {inDim}.", nameof(x));
-        if (bias is not null)
-        {
-            Shapes.SameBackend(op, x, bias);
-            if (bias.Length != outDim || bias.Rank != 1)
-                throw new ArgumentException($"{op}: bias {Shapes.Format(bias.Shape)} must be [{outDim}] for the bfloat16 weight [{outDim},{inDim}].", nameof(bias));
-        }
-        if (bias is null ? Graph.Records([x]) : Graph.Records([x, bias]))
-            throw new InvalidOperationException(
-                $"{op}: a bfloat16 weight serves inference only and passes no gradient; run it under GradMode.NoGrad(), " +
-                "or train with the float32 weight.");
-        return ((int)(x.Length / inDim), inDim, outDim);
+        return CheckInferenceLinear(op, "bfloat16", x, weight.Backend, weight.OutFeatures, weight.InFeatures, bias);
     }
 }

@@ -5,7 +5,7 @@ namespace LlmForge.Backends.Profiling;
 /// </summary>
 public enum KernelFamily
 {
-    /// <summary>Matrix products: Gemm, GemmStridedBatched, GemmBf16 (the only family whose FLOPs are counted).</summary>
+    /// <summary>Matrix products: Gemm, GemmStridedBatched, GemmBf16, GemmQ8 (the only family whose FLOPs are counted).</summary>
     Gemm,
 
     /// <summary>Fused attention, forward and backward, and the softmax of unfused attention.</summary>

@@ -69,6 +69,13 @@ public sealed class ProfilingBackend(ITensorBackend inner) : ITensorBackend
     }
 
     /// <inheritdoc/>
+    public void GemmQ8(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<sbyte> quants, ReadOnlySpan<float> scales, Span<float> c)
+    {
+        using (Time(TensorKernel.GemmQ8, 2L * m * n * k))
+            inner.GemmQ8(m, n, k, a, quants, scales, c);
+    }
+
+    /// <inheritdoc/>
     public void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
     {
         using (Time(TensorKernel.Add))

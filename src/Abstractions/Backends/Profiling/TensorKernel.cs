@@ -16,6 +16,9 @@ public enum TensorKernel
     /// <summary><see cref="ITensorBackend.GemmBf16"/>.</summary>
     GemmBf16,
 
+    /// <summary><see cref="ITensorBackend.GemmQ8"/>.</summary>
+    GemmQ8,
+
     /// <summary><see cref="ITensorBackend.Add"/>.</summary>
     Add,
 
@@ -140,7 +143,7 @@ public static class TensorKernels
     /// <summary>The family a kernel's time is summed into.</summary>
     public static KernelFamily Family(TensorKernel kernel) => kernel switch
     {
-        TensorKernel.Gemm or TensorKernel.GemmStridedBatched or TensorKernel.GemmBf16 => KernelFamily.Gemm,
+        TensorKernel.Gemm or TensorKernel.GemmStridedBatched or TensorKernel.GemmBf16 or TensorKernel.GemmQ8 => KernelFamily.Gemm,
         TensorKernel.AttentionForward or TensorKernel.AttentionBackward
             or TensorKernel.Softmax or TensorKernel.SoftmaxBackward => KernelFamily.Attention,
         TensorKernel.LayerNorm or TensorKernel.LayerNormBackward
