@@ -20,7 +20,7 @@ public class CommandLineParsingTests
         { "forward", ["--model", "--input", "--out", "--backend"] },
         { "info", ["--model", "--json"] },
         { "tokenize", ["--model", "--tokenizer-dir", "--text", "--file", "--out"] },
-        { "bench", ["--workload", "--all", "--workloads", "--backend", "--repeat", "--weights"] },
+        { "bench", ["--workload", "--all", "--workloads", "--backend", "--repeat", "--weights", "--profile"] },
         { "pretrain-bert", ["--corpus", "--out", "--tokenizer-dir", "--vocab-size", "--cased", "--layers", "--hidden", "--heads", "--intermediate", "--seq-len",
             "--pre-ln", "--dropout", "--steps", "--batch-size", "--lr", "--min-lr", "--warmup", "--weight-decay", "--eval-interval", "--eval-batches",
             "--validation-fraction", "--checkpoint-interval", "--log-interval", "--seed", "--backend", "--threads", "--overwrite"] },
