@@ -51,8 +51,8 @@ public static class KernelWorkers
     internal const int SpinMicroseconds = 250;
     private static readonly long SpinTicks = SpinMicroseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
 
-    /// <summary>A pause between two looks at the clock (16 short spins and a yield) longer than this: the core was busy.</summary>
-    private static readonly long PreemptedTicks = 50 * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
+    /// <summary>A yield that returns later than this gave the core to another thread: the machine is busy.</summary>
+    private static readonly long PreemptedTicks = 20 * System.Diagnostics.Stopwatch.Frequency / 1_000_000;
     private static ExceptionDispatchInfo? failure;
 
     /// <summary>body(state, i) for every i in [0, n), on up to <paramref name="threads"/> threads (the caller's included).</summary>
@@ -202,15 +202,15 @@ public static class KernelWorkers
     /// </summary>
     private static void AwaitJob()
     {
-        long now = System.Diagnostics.Stopwatch.GetTimestamp(), until = now + SpinTicks;
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
         for (int i = 1; Volatile.Read(ref tickets) <= 0; i++)
         {
-            Thread.SpinWait(20);
+            Thread.SpinWait(4); // about half a microsecond here
             if (i % 16 != 0) continue;
+            long before = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (before >= until) return;
             Thread.Yield();
-            long then = now;
-            now = System.Diagnostics.Stopwatch.GetTimestamp();
-            if (now >= until || now - then > PreemptedTicks) return;
+            if (System.Diagnostics.Stopwatch.GetTimestamp() - before > PreemptedTicks) return;
         }
     }
 }
