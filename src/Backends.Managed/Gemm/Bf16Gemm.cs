@@ -21,7 +21,7 @@ internal static unsafe class Bf16Gemm
     /// <summary>Rows of B one pass of the streaming kernel reads together (they stay in L1 across A's rows).</summary>
     const int RowsAtOnce = 4;
 
-    /// <summary>Rows of B widened at once for a product with m &gt; 4 (128 × 768 floats = 384 KB, in L2).</summary>
+    /// <summary>Rows of B widened at once for a product with m &gt; 4 (128 × 768 floats = 384 KB, in L2), per thread.</summary>
     const int BlockRows = 128;
 
     /// <summary>Weights streamed by one chunk below which a product stays on one thread (as for float32 GEMVs).</summary>
@@ -105,17 +105,40 @@ internal static unsafe class Bf16Gemm
         }
     }
 
-    /// <summary>m &gt; 4: blocks of rows of B widened to floats, then the packed GEMM writes C's matching columns.</summary>
+    /// <summary>
+    /// m &gt; 4: blocks of <see cref="BlockRows"/> rows of B widened to floats, then the packed GEMM writes C's matching
+    /// columns. With enough blocks each thread takes whole blocks (widening included, its buffer staying in its L2) and
+    /// multiplies them on its own; a product of few blocks widens on the calling thread and splits each block's GEMM.
+    /// </summary>
     static void Widened(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c, int threads)
     {
-        int block = Math.Min(n, BlockRows);
-        var widened = t_widened is { } kept && kept.Length >= block * k ? kept : t_widened = new float[block * k];
-        for (int n0 = 0; n0 < n; n0 += block)
+        int blocks = (n + BlockRows - 1) / BlockRows;
+        fixed (float* pa = a, pc = c)
+        fixed (ushort* pb = b)
         {
-            int rows = Math.Min(block, n - n0);
-            BFloat16.ToFloat(b.Slice(n0 * k, rows * k), widened);
-            // C[:, n0 .. n0 + rows] = A · widenedᵀ
-            PackedGemm.Gemm(false, true, m, rows, k, 1f, a, k, widened, k, 0f, c[n0..], n, threads);
+            var job = new Blocks(pa, pb, pc, m, n, k);
+            if (threads > 1 && blocks >= 2 * threads)
+                KernelWorkers.Run(blocks, threads, job, static (in Blocks s, int block) => WidenAndMultiply(s, block * BlockRows, 1));
+            else
+                for (int n0 = 0; n0 < n; n0 += BlockRows) WidenAndMultiply(job, n0, threads);
         }
+    }
+
+    /// <summary>C[:, n0 .. n0 + rows] = A · widened(B[n0 .. n0 + rows, :])ᵀ, the GEMM on <paramref name="threads"/> threads.</summary>
+    static void WidenAndMultiply(in Blocks s, int n0, int threads)
+    {
+        int m = s.M, n = s.N, k = s.K, rows = Math.Min(BlockRows, n - n0);
+        var widened = t_widened is { } kept && kept.Length >= BlockRows * k ? kept : t_widened = new float[BlockRows * k];
+        BFloat16.ToFloat(new ReadOnlySpan<ushort>(s.B + (nint)n0 * k, rows * k), widened);
+        PackedGemm.Gemm(false, true, m, rows, k, 1f, new ReadOnlySpan<float>(s.A, m * k), k, widened, k, 0f,
+            new Span<float>(s.C + n0, (m - 1) * n + rows), n, threads);
+    }
+
+    /// <summary>A widened product: what every block reads.</summary>
+    readonly struct Blocks(float* a, ushort* b, float* c, int m, int n, int k)
+    {
+        public readonly float* A = a, C = c;
+        public readonly ushort* B = b;
+        public readonly int M = m, N = n, K = k;
     }
 }

@@ -7,7 +7,7 @@ namespace LlmForge.Tests.Backends.Parity;
 /// <see cref="ITensorBackend.GemmBf16"/>: C = A · Bᵀ with B in bfloat16, on every backend, against a double
 /// reference over the bfloat16 values B stands for (so the only error is float32 summation, bounded as for
 /// <see cref="GemmParityTests"/>). Shapes cover the streaming path (m ≤ 4, split over threads), the widened
-/// path (m &gt; 4, blocks of B through the packed GEMM), odd k (register tails) and empty products.
+/// path (m &gt; 4, blocks of B through the packed GEMM, on the calling thread or spread over the threads), odd k (register tails) and empty products.
 /// </summary>
 public class GemmBf16ParityTests
 {
@@ -28,6 +28,7 @@ public class GemmBf16ParityTests
         new Case(5, 7, 13),          // the first widened shape
         new Case(33, 300, 70),       // blocks of 128 rows of B and a partial one
         new Case(32, 768, 768),      // a 32-token prompt through a projection
+        new Case(7, 1000, 19),       // blocks of B spread over the threads, the last one partial
         new Case(0, 5, 7),
         new Case(3, 0, 7),
         new Case(3, 5, 0));
