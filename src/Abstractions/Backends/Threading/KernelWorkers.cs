@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 
 namespace LlmForge.Backends;
@@ -25,14 +24,6 @@ namespace LlmForge.Backends;
 /// for a worker the OS has not scheduled yet, only for workers already inside the job. A late worker finds no
 /// ticket (or a ticket of the next job, which it may then help with) and parks again.
 /// </para>
-/// <para>
-/// A worker that finishes a job watches for the next one for <see cref="SpinMicroseconds"/> before it parks: waking
-/// a parked thread takes tens of microseconds (more in a virtual machine), as long as a whole 768 × 768 GEMV of a
-/// decoding step, so with parking only the caller did nearly all of such a kernel alone. Kernels that follow each
-/// other closely (GPT-2's 73 GEMVs and the small ops of one generated token, the many kernels of a training step)
-/// find the worker awake; an idle process stops spinning after that short while, and on a busy machine a worker
-/// parks as soon as it finds its core wanted (<see cref="AwaitJob"/>).
-/// </para>
 /// </remarks>
 public static class KernelWorkers
 {
@@ -48,13 +39,6 @@ public static class KernelWorkers
     private static int tickets = Closed; // workers that may still join the job; Closed between jobs
     private static int active;   // workers between waking and parking again
     private const int Closed = int.MinValue / 2;
-
-    /// <summary>How long a worker watches for the next job after one, before it parks on the semaphore.</summary>
-    internal const int SpinMicroseconds = 250;
-    private static readonly long SpinTicks = SpinMicroseconds * Stopwatch.Frequency / 1_000_000;
-
-    /// <summary>A yield that returns later than this gave the core to another thread: the machine is busy.</summary>
-    private static readonly long PreemptedTicks = 20 * Stopwatch.Frequency / 1_000_000;
     private static ExceptionDispatchInfo? failure;
 
     /// <summary>body(state, i) for every i in [0, n), on up to <paramref name="threads"/> threads (the caller's included).</summary>
@@ -189,30 +173,10 @@ public static class KernelWorkers
     {
         while (true)
         {
-            AwaitJob();
-            Wake.Wait(); // returns at once when a job came while spinning: its Release is already counted or about to be
+            Wake.Wait();
             Interlocked.Increment(ref active);
             if (Interlocked.Decrement(ref tickets) >= 0) Work();
             Interlocked.Decrement(ref active);
-        }
-    }
-
-    /// <summary>
-    /// Spins until a job offers tickets or <see cref="SpinTicks"/> have passed, yielding the core now and then. On an
-    /// idle machine a yield returns at once; when one takes long, other threads wanted the core: the worker parks at
-    /// once rather than take their time (and a worker that joins a job late on a busy machine holds up the caller).
-    /// </summary>
-    private static void AwaitJob()
-    {
-        long until = Stopwatch.GetTimestamp() + SpinTicks;
-        for (int i = 1; Volatile.Read(ref tickets) <= 0; i++)
-        {
-            Thread.SpinWait(4); // about half a microsecond here
-            if (i % 16 != 0) continue;
-            long before = Stopwatch.GetTimestamp();
-            if (before >= until) return;
-            Thread.Yield();
-            if (Stopwatch.GetTimestamp() - before > PreemptedTicks) return;
         }
     }
 }
