@@ -24,12 +24,6 @@ internal static unsafe class Bf16Gemm
     /// <summary>Rows of B widened at once for a product with m &gt; 4 (128 × 768 floats = 384 KB, in L2), per thread.</summary>
     const int BlockRows = 128;
 
-    /// <summary>Weights streamed by one chunk below which a product stays on one thread (as for float32 GEMVs).</summary>
-    const long MinWeightsPerChunk = GemmParallel.MinSkinnyFloatsPerChunk;
-
-    /// <summary>Chunks per thread, so that a worker that wakes late still takes a share.</summary>
-    const int ChunksPerThread = 4;
-
     [ThreadStatic] static float[]? t_widened;
 
     public static void Gemm(int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<ushort> b, Span<float> c, int threads)
@@ -50,8 +44,7 @@ internal static unsafe class Bf16Gemm
         fixed (float* pa = a, pc = c)
         fixed (ushort* pb = b)
         {
-            long units = (n + RowsAtOnce - 1) / RowsAtOnce;
-            int chunks = (int)Math.Min(Math.Min((long)threads * ChunksPerThread, units), Math.Max(1, (long)n * k / MinWeightsPerChunk));
+            int chunks = GemmParallel.SkinnyChunkCount(n, RowsAtOnce, (long)n * k, threads);
             if (threads <= 1 || chunks <= 1)
             {
                 Stream(pa, pb, pc, m, n, k, 0, n, isa);
@@ -64,9 +57,7 @@ internal static unsafe class Bf16Gemm
     /// <summary>Rows of B of chunk <paramref name="chunk"/>, in whole groups of <see cref="RowsAtOnce"/>.</summary>
     static void RunChunk(in Chunks s, int chunk)
     {
-        int units = (s.N + RowsAtOnce - 1) / RowsAtOnce;
-        int r0 = (int)((long)units * chunk / s.Count) * RowsAtOnce;
-        int r1 = Math.Min(s.N, (int)((long)units * (chunk + 1) / s.Count) * RowsAtOnce);
+        var (r0, r1) = GemmParallel.ChunkRange(s.N, RowsAtOnce, chunk, s.Count);
         Stream(s.A, s.B, s.C, s.M, s.N, s.K, r0, r1, s.Isa);
     }
 

@@ -55,8 +55,7 @@ internal static unsafe class GemmParallel
         SkinnyGemm.Gather(g, x);
         var (length, unit) = SkinnyGemm.LongSide(g, isa);
         long floats = (long)length * g.K;
-        long units = (length + unit - 1) / unit;
-        int chunks = (int)Math.Min(Math.Min((long)threads * SkinnyChunksPerThread, units), Math.Max(1, floats / MinSkinnyFloatsPerChunk));
+        int chunks = SkinnyChunkCount(length, unit, floats, threads);
         if (threads <= 1 || chunks <= 1)
         {
             SkinnyGemm.Run(g, x, 0, length, isa);
@@ -69,10 +68,26 @@ internal static unsafe class GemmParallel
     static void RunSkinny(in SkinnyChunks s, int chunk)
     {
         var (length, unit) = SkinnyGemm.LongSide(s.Problem, s.Isa);
-        int units = (length + unit - 1) / unit;
-        int r0 = (int)((long)units * chunk / s.Chunks) * unit;
-        int r1 = Math.Min(length, (int)((long)units * (chunk + 1) / s.Chunks) * unit);
+        var (r0, r1) = ChunkRange(length, unit, chunk, s.Chunks);
         SkinnyGemm.Run(s.Problem, s.Gathered, r0, r1, s.Isa);
+    }
+
+    /// <summary>
+    /// Chunks a skinny product (or a bfloat16 / int8 GEMV) splits its <paramref name="length"/> rows into, in whole
+    /// units of <paramref name="unit"/> rows: <see cref="SkinnyChunksPerThread"/> per thread, each streaming at least
+    /// <see cref="MinSkinnyFloatsPerChunk"/> of the <paramref name="work"/> values; 1 means "stay on this thread".
+    /// </summary>
+    public static int SkinnyChunkCount(int length, int unit, long work, int threads)
+    {
+        long units = (length + unit - 1) / unit;
+        return (int)Math.Min(Math.Min((long)threads * SkinnyChunksPerThread, units), Math.Max(1, work / MinSkinnyFloatsPerChunk));
+    }
+
+    /// <summary>Rows r0 .. r1 of chunk <paramref name="chunk"/> of <paramref name="count"/> over <paramref name="length"/> rows, in whole units.</summary>
+    public static (int R0, int R1) ChunkRange(int length, int unit, int chunk, int count)
+    {
+        int units = (length + unit - 1) / unit;
+        return ((int)((long)units * chunk / count) * unit, Math.Min(length, (int)((long)units * (chunk + 1) / count) * unit));
     }
 
     static void RunSlab(in Slabs s, int worker)

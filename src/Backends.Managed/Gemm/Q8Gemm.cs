@@ -22,12 +22,6 @@ internal static unsafe class Q8Gemm
     /// <summary>Rows of B dequantized at once for a product with m &gt; 4 (128 × 768 floats = 384 KB, in L2).</summary>
     const int BlockRows = 128;
 
-    /// <summary>Weights streamed by one chunk below which a product stays on one thread (as for float32 GEMVs).</summary>
-    const long MinWeightsPerChunk = GemmParallel.MinSkinnyFloatsPerChunk;
-
-    /// <summary>Chunks per thread, so that a worker that wakes late still takes a share.</summary>
-    const int ChunksPerThread = 4;
-
     [ThreadStatic] static float[]? t_widened;
     [ThreadStatic] static sbyte[]? t_quants;
     [ThreadStatic] static float[]? t_scales;
@@ -71,8 +65,7 @@ internal static unsafe class Q8Gemm
     /// <summary>Runs <paramref name="s"/>'s product in chunks of B's rows over the kernel threads (one when it is small).</summary>
     static void Split(Chunks s, long work, int threads)
     {
-        long units = (s.N + 3) / 4;
-        int chunks = (int)Math.Min(Math.Min((long)threads * ChunksPerThread, units), Math.Max(1, work / MinWeightsPerChunk));
+        int chunks = GemmParallel.SkinnyChunkCount(s.N, 4, work, threads);
         if (threads <= 1 || chunks <= 1)
             RunRows(s, 0, s.N);
         else
@@ -82,9 +75,7 @@ internal static unsafe class Q8Gemm
     /// <summary>Rows of B of chunk <paramref name="chunk"/>, in whole groups of four.</summary>
     static void RunChunk(in Chunks s, int chunk)
     {
-        int units = (s.N + 3) / 4;
-        int r0 = (int)((long)units * chunk / s.Count) * 4;
-        int r1 = Math.Min(s.N, (int)((long)units * (chunk + 1) / s.Count) * 4);
+        var (r0, r1) = GemmParallel.ChunkRange(s.N, 4, chunk, s.Count);
         RunRows(s, r0, r1);
     }
 
