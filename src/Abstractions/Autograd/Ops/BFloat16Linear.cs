@@ -12,7 +12,7 @@ public static partial class F
     public static Tensor Linear(this Tensor x, BFloat16Weight weight, Tensor? bias = null)
     {
         var (rows, inDim, outDim) = CheckBFloat16Linear("Linear", x, weight, bias);
-        var y = NewWithLastDim(x, outDim);
+        var y = NewWithLastDim(x, outDim, overwritten: true);
         x.Backend.GemmBf16(rows, outDim, inDim, x.Data, weight.Data, y.Data); // y [rows, out] = x [rows, in] · Wᵀ
         if (bias is not null) x.Backend.AddRowBroadcast(y.Data, bias.Data, y.Data, rows, outDim);
         return y;
@@ -23,9 +23,9 @@ public static partial class F
     {
         ArgumentNullException.ThrowIfNull(bias);
         var (rows, inDim, outDim) = CheckBFloat16Linear("LinearGelu", x, weight, bias);
-        float[] z = TensorArena.Allocate((long)rows * outDim);
+        float[] z = TensorArena.AllocateUninitialized((long)rows * outDim); // both kernels write every element
         x.Backend.GemmBf16(rows, outDim, inDim, x.Data, weight.Data, z); // z [rows, out] = x · Wᵀ
-        var y = NewWithLastDim(x, outDim);
+        var y = NewWithLastDim(x, outDim, overwritten: true);
         x.Backend.BiasGelu(z, bias.Data, y.Data, rows, outDim, approximation);
         TensorArena.Release(z);
         return y;
