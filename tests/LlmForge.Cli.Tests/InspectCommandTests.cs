@@ -3,6 +3,7 @@ using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
 using LlmForge.Tests.Bert;
 using LlmForge.Tests.Checkpoints;
+using LlmForge.Tests.Gpt;
 using LlmForge.Tests.Samples;
 using LlmForge.Tokenization;
 using Xunit;
@@ -129,6 +130,29 @@ public class InspectCommandTests
         Assert.True(code == 0, stderr);
         Assert.StartsWith($"tokens ({tokens}): Hello , ·I ·am ·a ·model", stdout);
         Assert.Contains("attention: 1 layers × 2 heads", stdout);
+    }
+
+    [Fact]
+    public void A_learned_sink_token_is_the_first_key_of_every_map()
+    {
+        using var temp = new TempDirectory();
+        File.Copy(FixturePath.Of("gpt-rope", "config.json"), temp.File("config.json"));
+        File.Copy(FixturePath.Of("gpt-rope", "model.safetensors"), temp.File("model.safetensors"));
+        new CharTokenizer("abcdefghijklmnopqrstuvwxyz ").Save(temp.Path);
+        Gpt2Checkpoint.Save(SinkTokenModels.WithSinkToken(Gpt2Checkpoint.Load(temp.Path, new ManagedBackend())), temp.Path);
+
+        var (code, stdout, stderr) = Cli.Run("inspect", "--model", temp.Path, "--attention", "--text", "to be or", "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        string[] tokens = [.. json.RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!)];
+        Assert.Equal(["<sink>", "t", "o", " ", "b", "e", " ", "o", "r"], tokens);
+        foreach (var head in json.RootElement.GetProperty("attentions").EnumerateArray().SelectMany(l => l.EnumerateArray()))
+        {
+            var rows = head.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+            Assert.Equal(tokens.Length, rows.Length);
+            Assert.Equal(1.0, rows[0][0]);                      // the sink sees only itself
+            Assert.All(rows, r => Assert.True(Math.Abs(r.Sum() - 1) <= 1e-5));
+        }
     }
 
     [Fact]

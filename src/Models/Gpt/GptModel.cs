@@ -166,16 +166,15 @@ public sealed partial class GptModel : Module
                 $"GptModel: {ids.Length} token ids do not fill batch {batch} × seq {seq} = {(long)batch * seq}.", nameof(ids));
 
         int prefix = Config.PrefixLength;                                              // 1 with a sink token, else 0
-        if (prefix > 0 && recorder is not null)
-            throw new NotSupportedException("GptModel: recording attentions or hidden states of a model with a sink token (sink_token) is not supported.");
         var mask = WithSinkColumn(GptAttentionMask.ToKeyValid(attentionMask, batch, seq), batch, seq) is { } keyValid
             ? new AttentionMaskSpec { Causal = true, KeyValid = keyValid }                // padding keys hidden too
             : AttentionMaskSpec.CausalMask();
         var tokens = WithSink(TokenEmbedding.Forward(ids, batch, seq));                // (B, prefix + T, C)
         var x = EmbeddingDropout.Forward(Positions.EncodeEmbeddings(tokens, 0));       // + wpe or sinusoids (rotary: as is)
-        if (recorder is not null) return Recorded(x, mask, recorder);
-        foreach (var block in Blocks)                                                  // no graph: a block's intermediates serve the next
-            x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, prefix + T, C)
+        if (recorder is not null) x = Recorded(x, mask, recorder);
+        else
+            foreach (var block in Blocks)                                              // no graph: a block's intermediates serve the next
+                x = TensorArena.RunLayer((block, x, Positions, mask), static s => s.block.Forward(s.x, s.Positions, s.mask)); // (B, prefix + T, C)
         if (prefix > 0) x = x.Narrow(1, prefix, seq);                                  // the text's positions: (B, T, C)
         return FinalNorm.Forward(x);                                                   // (B, T, C)
     }
@@ -202,16 +201,19 @@ public sealed partial class GptModel : Module
         return valid;
     }
 
-    /// <summary>The blocks and the final norm as in <see cref="Hidden"/>, recording what the recorder was asked for.</summary>
+    /// <summary>
+    /// The blocks as in <see cref="Hidden"/>, recording what the recorder was asked for. With a sink token the records
+    /// keep its position: attentions (B, nh, 1 + T, 1 + T) and hidden states (B, 1 + T, C), the sink at 0.
+    /// </summary>
     private Tensor Recorded(Tensor x, AttentionMaskSpec mask, ForwardRecorder recorder)
     {
         recorder.Hidden(x);                                                            // the embeddings' output
         foreach (var block in Blocks)
         {
             x = TensorArena.RunLayer((block, x, Positions, mask, report: recorder.NextLayer()),
-                static s => s.block.Forward(s.x, s.Positions, s.mask, s.report));      // (B, T, C)
+                static s => s.block.Forward(s.x, s.Positions, s.mask, s.report));      // (B, prefix + T, C)
             recorder.Hidden(x);
         }
-        return FinalNorm.Forward(x);                                                   // (B, T, C)
+        return x;
     }
 }

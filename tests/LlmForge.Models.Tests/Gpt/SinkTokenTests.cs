@@ -1,5 +1,6 @@
 using LlmForge.Checkpoints;
 using LlmForge.Gpt;
+using LlmForge.Inspection;
 using LlmForge.Tests.Checkpoints;
 using LlmForge.Training;
 using Xunit;
@@ -42,6 +43,32 @@ public class SinkTokenTests
         var sink = StreamingReference.Logits(model, ids, 1, 6);
         Assert.InRange(MaxDifference(Row(window, 0, 5), Row(sink, 0, 5)), 0, Tolerance); // 1 + 6 tokens: all seen
         Assert.True(MaxDifference(Row(window, 0, 13), Row(sink, 0, 13)) > 1e-3f);
+    }
+
+    [Theory, MemberData(nameof(TestBackends.Names), MemberType = typeof(TestBackends))]
+    public void Recorded_attentions_and_hidden_states_keep_the_sink_at_position_0(string backend)
+    {
+        var model = SinkTokenModels.WithSinkToken(Load("gpt-rope", backend));
+        int[] ids = RandomIds(44, 9, model.Config.VocabSize);
+        var result = model.Forward(ids, 1, ids.Length, ForwardOutputs.Attentions | ForwardOutputs.HiddenStates);
+
+        Assert.InRange(MaxDifference(result.Output.ToArray(), Forward(model, ids, 1, ids.Length).ToArray()), 0, 1e-6f);
+        int n = 1 + ids.Length, heads = model.Config.Heads, c = model.Config.EmbeddingDim;
+        Assert.All(result.Attentions!, a => Assert.Equal([1, heads, n, n], a.Shape));
+        Assert.All(result.HiddenStates!, h => Assert.Equal([1, n, c], h.Shape));
+        var sinkRow = model.SinkEmbedding!.Weight.ToArray();             // the embeddings' output at 0: the sink's vector
+        Assert.InRange(MaxDifference(result.HiddenStates![0].ToArray()[..c], sinkRow), 0, 0f);
+        foreach (var a in result.Attentions!)
+        {
+            var w = a.ToArray();
+            for (int h = 0; h < heads; h++)
+            {
+                Assert.Equal(1f, w[h * n * n]);                              // the sink sees only itself
+                for (int q = 0; q < n; q++)
+                    Assert.InRange(Math.Abs(w.AsSpan((h * n + q) * n, n).ToArray().Sum() - 1f), 0, 1e-5f);
+            }
+            Assert.True(w[(0 * n + n - 1) * n] > 0f);                        // the last query gives the sink a share
+        }
     }
 
     [Fact]

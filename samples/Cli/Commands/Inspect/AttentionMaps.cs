@@ -12,6 +12,9 @@ namespace LlmForge.Cli.Commands.Inspect;
 /// <summary>Every layer's and head's attention weights over one text: the tokens and [layer][head] → [T, T] (query row, key column).</summary>
 internal sealed record AttentionMaps(IReadOnlyList<string> Tokens, float[][][,] Weights)
 {
+    /// <summary>The label of a GPT's learned sink token (sink_token), the first key of its maps.</summary>
+    public const string SinkLabel = "<sink>";
+
     /// <summary>Encodes <paramref name="text"/> with the directory's tokenizer and runs the model once asking for its attentions.</summary>
     public static AttentionMaps Compute(string command, string directory, Module model, string text)
     {
@@ -38,10 +41,10 @@ internal sealed record AttentionMaps(IReadOnlyList<string> Tokens, float[][][,] 
                 throw new CliException($"{command}: --attention reads a GPT or BERT model, not a {model.GetType().Name}");
         }
         var tokens = ids.Select(id => tokenizer.Decode([id]) is { Length: > 0 } piece ? piece : $"#{id}").ToArray();
-        int t = ids.Length;
+        if (model is GptModel { Config.SinkToken: true }) tokens = [SinkLabel, .. tokens]; // its maps hold the sink at 0
         var weights = attentions.Select(layer =>
         {
-            int heads = layer.Shape[1];
+            int heads = layer.Shape[1], t = layer.Shape[2];
             var perHead = new float[heads][,];
             for (int h = 0; h < heads; h++)
             {
