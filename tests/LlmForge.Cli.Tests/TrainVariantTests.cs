@@ -26,6 +26,8 @@ public sealed class TrainVariantTests : IDisposable
         { "gpt-char", "absolute", "layernorm", null },
         { "gpt2-small", "absolute", "layernorm", null },
         { "gpt-rope", "rotary", "layernorm", null },
+        { "gpt-rope-sink", "rotary", "layernorm", null },
+        { "gpt-rope-sink-16h", "rotary", "layernorm", null },
         { "gpt-sinusoidal", "sinusoidal", "layernorm", null },
         { "gpt-rope-sliding-window", "rotary", "layernorm", 16 },
         { "gpt-rmsnorm", "absolute", "rmsnorm", null },
@@ -63,6 +65,8 @@ public sealed class TrainVariantTests : IDisposable
         Assert.Equal((positions == "absolute" ? "learned" : positions, norm, window is null ? "scaled-dot" : "sliding-window"),
             (gpt.Components.PositionalEncoding.Name, gpt.Components.Normalization.Name, gpt.Components.Attention.Name));
         Assert.Equal(variant == "gpt2-small" ? 768 : 128, gpt.Config.EmbeddingDim);
+        Assert.Equal(variant.Contains("-sink", StringComparison.Ordinal), gpt.Config.SinkToken);
+        Assert.Equal(variant.EndsWith("-16h", StringComparison.Ordinal) ? 16 : variant == "gpt2-small" ? 12 : 4, gpt.Config.Heads);
     }
 
     [Fact]
