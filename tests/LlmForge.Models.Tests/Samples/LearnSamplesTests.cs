@@ -317,6 +317,32 @@ public class LearnSamplesTests
     }
 
     [Fact]
+    public async Task Beyond_context_scores_a_model_directory_with_its_sink_token_as_a_fifth_policy()
+    {
+        using var output = new TempDirectory();
+        using var model = new TempDirectory();
+        File.Copy(FixturePath.Of("gpt-rope", "config.json"), model.File("config.json"));
+        File.Copy(FixturePath.Of("gpt-rope", "model.safetensors"), model.File("model.safetensors"));
+        const string alphabet = "abcdefghij klmnop,.";
+        new LlmForge.Tokenization.CharTokenizer(alphabet).Save(model.Path);
+        var sinkModel = LlmForge.Tests.Gpt.SinkTokenModels.WithSinkToken(
+            LlmForge.Checkpoints.Gpt2Checkpoint.Load(model.Path, new LlmForge.Backends.Managed.ManagedBackend()));
+        LlmForge.Checkpoints.Gpt2Checkpoint.Save(sinkModel, model.Path);
+        var rng = new Random(13);
+        File.WriteAllText(model.File("text.txt"), new string([.. Enumerable.Range(0, 600).Select(_ => alphabet[rng.Next(alphabet.Length)])]));
+
+        string stdout = await SampleProcess.RunToSuccess("13-BeyondContext", "13-beyond-context", output.Path, model.Path, model.File("text.txt"));
+
+        var lines = SplitLines(stdout);
+        Assert.Contains(lines, l => l.StartsWith("1. ", StringComparison.Ordinal) && l.Contains("T = 16, 3 heads") && l.Contains("a learned sink token; text.txt: 600 tokens"));
+        Assert.Contains("2. Perplexity of 2 validation segments of 256 tokens (16× the context) by position:", lines);
+        Assert.Contains(lines, l => l.Contains("sink (S 4 + W 12)") && l.Contains("sink token (S 1 + W 15)"));
+        Assert.True(double.IsFinite(NumberAfter(stdout, "sink token alone vs recompute: ")));
+        Assert.Contains("   cache slots per layer: window 16, sink 16, whatever the length; dense 256 at the end of a segment", lines);
+        AssertPng(Path.Combine(output.Path, "13-beyond-context.png"), 900, 560);
+    }
+
+    [Fact]
     public async Task Lora_chat_lowers_the_response_loss_with_adapters_a_tenth_of_the_model_and_chats_through_IChatClient()
     {
         using var output = new TempDirectory();
