@@ -27,6 +27,7 @@ public sealed class TrainVariantTests : IDisposable
         { "gpt2-small", "absolute", "layernorm", null },
         { "gpt-rope", "rotary", "layernorm", null },
         { "gpt-rope-sink", "rotary", "layernorm", null },
+        { "gpt-rope-sink-8h", "rotary", "layernorm", null },
         { "gpt-rope-sink-16h", "rotary", "layernorm", null },
         { "gpt-sinusoidal", "sinusoidal", "layernorm", null },
         { "gpt-rope-sliding-window", "rotary", "layernorm", 16 },
@@ -66,7 +67,7 @@ public sealed class TrainVariantTests : IDisposable
             (gpt.Components.PositionalEncoding.Name, gpt.Components.Normalization.Name, gpt.Components.Attention.Name));
         Assert.Equal(variant == "gpt2-small" ? 768 : 128, gpt.Config.EmbeddingDim);
         Assert.Equal(variant.Contains("-sink", StringComparison.Ordinal), gpt.Config.SinkToken);
-        Assert.Equal(variant.EndsWith("-16h", StringComparison.Ordinal) ? 16 : variant == "gpt2-small" ? 12 : 4, gpt.Config.Heads);
+        Assert.Equal(variant switch { "gpt-rope-sink-16h" => 16, "gpt-rope-sink-8h" => 8, "gpt2-small" => 12, _ => 4 }, gpt.Config.Heads);
     }
 
     [Fact]

@@ -23,8 +23,8 @@ public class ModelFactoryTests
         var factory = provider.GetRequiredService<IModelFactory>();
         Assert.Equal("gpt-char", factory.DefaultVariant);
         Assert.Equal(
-            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sink", "gpt-rope-sink-16h", "gpt-rope-sliding-window", "gpt-sinusoidal",
-             "gpt-swiglu", "gpt2-small", "llama-mini", "marian", "smollm2-135m", "transformer-mini"],
+            ["bert-mini", "gpt-char", "gpt-rmsnorm", "gpt-rope", "gpt-rope-sink", "gpt-rope-sink-16h", "gpt-rope-sink-8h",
+             "gpt-rope-sliding-window", "gpt-sinusoidal", "gpt-swiglu", "gpt2-small", "llama-mini", "marian", "smollm2-135m", "transformer-mini"],
             factory.VariantNames.Order(StringComparer.Ordinal));
     }
 
