@@ -314,6 +314,7 @@ public class LearnSamplesTests
         Assert.True(Math.Abs(window) <= 10, $"window vs recompute {window} %");
         Assert.Contains("   cache slots per layer: window 32, sink 32, whatever the length; dense 256 at the end of a segment", SplitLines(stdout));
         AssertPng(Path.Combine(output.Path, "13-beyond-context.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "13-beyond-context-streaming.png"), 900, 560);
     }
 
     [Fact]
@@ -340,6 +341,7 @@ public class LearnSamplesTests
         Assert.True(double.IsFinite(NumberAfter(stdout, "sink token alone vs recompute: ")));
         Assert.Contains("   cache slots per layer: window 16, sink 16, whatever the length; dense 256 at the end of a segment", lines);
         AssertPng(Path.Combine(output.Path, "13-beyond-context.png"), 900, 560);
+        AssertPng(Path.Combine(output.Path, "13-beyond-context-streaming.png"), 900, 560);
     }
 
     [Fact]
