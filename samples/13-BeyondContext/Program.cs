@@ -10,7 +10,7 @@
 //              inside the cache, so the model never meets a distance past S + W − 1.
 // This sample trains a small rotary GPT, scores held-out text at 8× its context under each policy
 // (LongTextPerplexity), and draws perplexity against position. Given a trained model directory and a text instead
-// (README "Past the context": gpt-rope-sink-16h, a baby that parks its attention on a learned sink token), it scores
+// (README "Past the context": gpt-rope-sink-8h, a baby that parks its attention on a learned sink token), it scores
 // that text at 16× the model's context, with the sink token alone as one more policy.
 //
 // Usage: dotnet run -c Release --project samples/13-BeyondContext [-- OUTPUT_DIR [MODEL_DIR TEXT_FILE]]
@@ -70,15 +70,14 @@ if (model.Config.SinkToken) // the learned token alone as the sink
     Console.WriteLine($"   sink token alone vs recompute: {100 * (reports[4].Perplexity / recompute - 1):+0.0;-0.0} %");
 Console.WriteLine($"   cache slots per layer: window {context}, sink {context}, whatever the length; dense {segment} at the end of a segment");
 
+LineSeries[] curves = [.. policies.Select((p, i) => new LineSeries(p.Name,
+    [.. reports[i].Buckets.Select(b => (b.From + b.To) / 2.0)], [.. reports[i].Buckets.Select(b => b.Perplexity)]))];
+const string positionAxis = "position in the segment (bucket middle)";
 string png = PngChart.Lines(Path.Combine(outputDirectory, "13-beyond-context.png"),
-    $"Rotary GPT (context {context}): perplexity by position past the context", "position in the segment (bucket middle)", "perplexity",
-    [.. policies.Select((p, i) => new LineSeries(p.Name,
-        [.. reports[i].Buckets.Select(b => (b.From + b.To) / 2.0)], [.. reports[i].Buckets.Select(b => b.Perplexity)]))]);
+    $"Rotary GPT (context {context}): perplexity by position past the context", positionAxis, "perplexity", curves);
 // Dense dwarfs the rest; the same curves without it show how far window and sink stay from recompute.
 string closeUp = PngChart.Lines(Path.Combine(outputDirectory, "13-beyond-context-streaming.png"),
-    $"Rotary GPT (context {context}): the constant-memory policies against recompute", "position in the segment (bucket middle)", "perplexity",
-    [.. policies.Select((p, i) => new LineSeries(p.Name,
-        [.. reports[i].Buckets.Select(b => (b.From + b.To) / 2.0)], [.. reports[i].Buckets.Select(b => b.Perplexity)])).Skip(1)]);
+    $"Rotary GPT (context {context}): the constant-memory policies against recompute", positionAxis, "perplexity", curves[1..]);
 Console.WriteLine($"   charts: {png}, {closeUp}");
 
 // A rotary GPT trained here in seconds: characters of the-verdict.txt (the .NET reference docs without ../shared),
