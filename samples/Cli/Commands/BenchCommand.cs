@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using LlmForge.Cli.Commands.Bench.Workloads;
 using LlmForge.Cli.Commands.Bench;
 using LlmForge.Cli.Parsing;
@@ -38,7 +39,8 @@ public sealed class BenchCommand : ICommand
         + "kernel family (\"kernel\":\"*\"), the time outside kernels (\"family\":\"outside-kernels\") and each kernel "
         + "({\"impl\",\"workload\",\"kernel\",\"family\",\"calls_per_step\",\"ms_per_step\",\"share\"[,\"gflops\"]}), and the "
         + "same as a table on stderr; the timed steps then run through the profiler (two timestamps per kernel call). "
-        + "Warm-up: the file's warm-up steps, then more (at most 4) until two in a row agree within 5 %.";
+        + string.Create(CultureInfo.InvariantCulture, $"Warm-up: the file's warm-up steps, then more (at most {StepTimings.MaxExtraWarmupSteps}) "
+            + $"until two in a row agree within {StepTimings.WarmupTolerance * 100:F0} %.");
 
     private static readonly Option<string[]> Workload = Flag.Repeated("--workload", "NAME",
         "gemm: C = A·B for the GPT-2-small shapes, GFLOPS per implementation; or a workload of the workloads file " +
