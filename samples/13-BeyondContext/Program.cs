@@ -17,6 +17,7 @@
 //        (13-beyond-context.png, and 13-beyond-context-streaming.png without dense)
 using LlmForge.Backends.Managed;
 using LlmForge.Checkpoints;
+using LlmForge.Data;
 using LlmForge.Evaluation;
 using LlmForge.Gpt;
 using LlmForge.Layers;
@@ -28,7 +29,18 @@ using LlmForge.Training;
 string outputDirectory = SampleFiles.OutputDirectory(args);
 
 // ---------------------------------------------------------------------------------------------- 1. a small rotary GPT
-var (model, validationIds, lengthTimes) = args.Length >= 3 ? Trained(args[1], args[2]) : TrainHere();
+GptModel model;
+int[] validationIds;
+int lengthTimes;
+try
+{
+    (model, validationIds, lengthTimes) = args.Length >= 3 ? Trained(args[1], args[2]) : TrainHere();
+}
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException) // a bad directory or text: one line
+{
+    Console.Error.WriteLine($"13-beyond-context: {e.Message}");
+    return 1;
+}
 int context = model.Config.ContextLength;
 
 // ---------------------------------------------------------------------------------------------- 2. scoring past the context
@@ -79,6 +91,7 @@ string png = PngChart.Lines(Path.Combine(outputDirectory, "13-beyond-context.png
 string closeUp = PngChart.Lines(Path.Combine(outputDirectory, "13-beyond-context-streaming.png"),
     $"Rotary GPT (context {context}): the constant-memory policies against recompute", positionAxis, "perplexity", curves[1..]);
 Console.WriteLine($"   charts: {png}, {closeUp}");
+return 0;
 
 // A rotary GPT trained here in seconds: characters of the-verdict.txt (the .NET reference docs without ../shared),
 // context T = 32, rotary positions (nothing is added to the embeddings: q and k are turned by their positions inside
@@ -110,7 +123,10 @@ static (GptModel Model, int[] Validation, int LengthTimes) TrainHere()
 static (GptModel Model, int[] Validation, int LengthTimes) Trained(string directory, string textFile)
 {
     var model = Gpt2Checkpoint.Load(directory, new ManagedBackend());
-    int[] ids = [.. TokenizerFiles.Load(directory).Encode(File.ReadAllText(textFile))];
+    if (model.Config.PositionEmbedding != PositionEmbeddingType.Rotary) // dense past T, window and sink need rotary
+        throw new InvalidDataException($"'{directory}' has {model.Config.PositionEmbedding.ToString().ToLowerInvariant()} positions; " +
+            "the policies compared here need a rotary model (position_embedding_type rotary)");
+    int[] ids = [.. TokenizerFiles.Load(directory).Encode(TextFile.Read(textFile, "Text file", allowEmpty: false))];
     Console.WriteLine($"1. {Path.GetFileName(Path.TrimEndingDirectorySeparator(directory))}: T = {model.Config.ContextLength}, " +
         $"{model.Config.Heads} heads, {model.ParameterCount():N0} parameters{(model.Config.SinkToken ? ", a learned sink token" : "")}; " +
         $"{Path.GetFileName(textFile)}: {ids.Length:N0} tokens");

@@ -344,6 +344,34 @@ public class LearnSamplesTests
         AssertPng(Path.Combine(output.Path, "13-beyond-context-streaming.png"), 900, 560);
     }
 
+    [Theory]
+    [InlineData("no-model", "text", "13-beyond-context: ")]
+    [InlineData("model", "no-text", "13-beyond-context: Text file '")]
+    [InlineData("learned-positions", "text", "has absolute positions; the policies compared here need a rotary model")]
+    public async Task Beyond_context_refuses_a_bad_directory_or_text_in_one_line(string modelCase, string textCase, string expected)
+    {
+        using var temp = new TempDirectory();
+        string model = Directory.CreateDirectory(temp.File("model")).FullName;
+        string fixture = modelCase == "learned-positions" ? "gpt2-tiny" : "gpt-rope";
+        if (modelCase != "no-model")
+        {
+            File.Copy(FixturePath.Of(fixture, "config.json"), Path.Combine(model, "config.json"));
+            File.Copy(FixturePath.Of(fixture, "model.safetensors"), Path.Combine(model, "model.safetensors"));
+            new LlmForge.Tokenization.CharTokenizer("abc ").Save(model);
+        }
+        string text = temp.File("text.txt");
+        if (textCase == "text") File.WriteAllText(text, "abc abc abc");
+
+        using var process = SampleProcess.Start(SampleProcess.Dll("13-BeyondContext", "13-beyond-context"), temp.File("out"), model, text);
+        var (code, stdout, stderr) = await SampleProcess.Finish(process, process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+
+        Assert.Equal(1, code);
+        string line = Assert.Single(SplitLines(stderr.TrimEnd()));
+        Assert.StartsWith("13-beyond-context: ", line);
+        Assert.Contains(expected, line);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     [Fact]
     public async Task Lora_chat_lowers_the_response_loss_with_adapters_a_tenth_of_the_model_and_chats_through_IChatClient()
     {
